@@ -1,0 +1,97 @@
+// Package auth authenticates requests: it verifies SigV4 (package sigv4)
+// against the root credentials and the IAM access keys, and names the
+// principal. Deciding what the principal may do is package authz's job.
+package auth
+
+import (
+	"context"
+	"net/http"
+	"time"
+)
+
+// Principal is who signed a request.
+type Principal struct {
+	AccountID   string
+	ARN         string // arn:aws:iam::<acct>:root or arn:aws:iam::<acct>:user/<name>
+	UserName    string // empty for root
+	UserID      string // unique id (root: the account id)
+	AccessKeyID string
+	IsRoot      bool
+}
+
+// Key is a resolved access key.
+type Key struct {
+	Secret    string
+	Principal Principal
+	Active    bool
+}
+
+// KeyLookup finds an access key; it returns ErrUnknownKey when there is none.
+type KeyLookup func(ctx context.Context, accessKeyID string) (Key, error)
+
+type ctxKey struct{}
+
+// WithPrincipal stores p in ctx.
+func WithPrincipal(ctx context.Context, p *Principal) context.Context {
+	return context.WithValue(ctx, ctxKey{}, p)
+}
+
+// FromContext returns the authenticated principal, or nil.
+func FromContext(ctx context.Context) *Principal {
+	p, _ := ctx.Value(ctxKey{}).(*Principal)
+	return p
+}
+
+// Clock returns the current time; tests pass a fixed one.
+type Clock func() time.Time
+
+// RequestInfo is what the transport knows about a request, for conditions.
+type RequestInfo struct {
+	SourceIP        string
+	SecureTransport bool
+}
+
+// Info extracts RequestInfo; trustProxy decides whether X-Forwarded-For is believed.
+func Info(r *http.Request, trustProxy bool) RequestInfo {
+	ip := r.RemoteAddr
+	if i := lastColon(ip); i >= 0 {
+		ip = ip[:i]
+	}
+	if len(ip) > 1 && ip[0] == '[' {
+		ip = ip[1 : len(ip)-1]
+	}
+	if trustProxy {
+		if fwd := r.Header.Get("X-Forwarded-For"); fwd != "" {
+			ip = firstField(fwd)
+		}
+	}
+	return RequestInfo{SourceIP: ip, SecureTransport: r.TLS != nil}
+}
+
+func lastColon(s string) int {
+	for i := len(s) - 1; i >= 0; i-- {
+		if s[i] == ':' {
+			return i
+		}
+		if s[i] == ']' {
+			return -1
+		}
+	}
+	return -1
+}
+
+func firstField(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] == ',' {
+			s = s[:i]
+			break
+		}
+	}
+	for len(s) > 0 && s[0] == ' ' {
+		s = s[1:]
+	}
+	for len(s) > 0 && s[len(s)-1] == ' ' {
+		s = s[:len(s)-1]
+	}
+	return s
+}

@@ -1,0 +1,127 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"github.com/fsxd/fsxd/awserr"
+	"github.com/fsxd/fsxd/sigv4"
+)
+
+// ErrUnknownKey is returned by a KeyLookup for an access key it does not know.
+var ErrUnknownKey = errors.New("auth: unknown access key")
+
+// Protocol selects the error vocabulary of the API being served.
+type Protocol int
+
+const (
+	JSON  Protocol = iota // FSx: AWS JSON 1.1
+	S3                    // S3 and S3 Control: REST-XML
+	Query                 // IAM and STS
+)
+
+// Authenticator verifies SigV4 and resolves the principal.
+type Authenticator struct {
+	Lookup KeyLookup
+	Now    Clock
+}
+
+// Authenticate verifies r and returns its principal and the signature's
+// details. Errors are *awserr.Error in the vocabulary of proto.
+func (a *Authenticator) Authenticate(r *http.Request, proto Protocol) (*Principal, *sigv4.Caller, error) {
+	var key Key
+	keys := func(ctx context.Context, id string) (string, error) {
+		k, err := a.Lookup(ctx, id)
+		if err != nil {
+			return "", err
+		}
+		if !k.Active {
+			return "", ErrUnknownKey
+		}
+		key = k
+		return k.Secret, nil
+	}
+	caller, err := sigv4.Verify(r, keys, a.Now())
+	if err != nil {
+		return nil, nil, mapError(err, proto)
+	}
+	p := key.Principal
+	p.AccessKeyID = caller.AccessKeyID
+	return &p, caller, nil
+}
+
+// mapError names a verification failure the way each AWS front end does.
+func mapError(err error, proto Protocol) *awserr.Error {
+	var se *sigv4.Error
+	if !errors.As(err, &se) {
+		if errors.Is(err, ErrUnknownKey) {
+			se = &sigv4.Error{Kind: sigv4.ErrUnknownKey}
+		} else {
+			return awserr.From(err, internalFor(proto))
+		}
+	}
+	c := codeFor(se.Kind, proto)
+	e := c.Err("")
+	if proto == S3 && se.Msg != "" && (se.Kind == sigv4.ErrMalformed) {
+		e.Message = se.Msg
+	}
+	return e.Wrap(err)
+}
+
+func internalFor(proto Protocol) awserr.Code {
+	if proto == JSON {
+		return awserr.InternalServerError
+	}
+	return awserr.InternalError
+}
+
+func codeFor(k sigv4.Kind, proto Protocol) awserr.Code {
+	switch proto {
+	case JSON, Query:
+		switch k {
+		case sigv4.ErrUnknownKey:
+			return awserr.UnrecognizedClientException
+		case sigv4.ErrMissingAuth:
+			return awserr.MissingAuthenticationToken
+		case sigv4.ErrMalformed:
+			return awserr.IncompleteSignature
+		case sigv4.ErrSkew:
+			return awserr.Code{Name: "InvalidSignatureException", Status: 400, Default: "Signature expired: the request time is too far from the server time."}
+		case sigv4.ErrExpired:
+			return awserr.Code{Name: "InvalidSignatureException", Status: 400, Default: "Signature expired."}
+		default:
+			return awserr.InvalidSignatureException
+		}
+	default:
+		switch k {
+		case sigv4.ErrUnknownKey:
+			return awserr.InvalidAccessKeyID
+		case sigv4.ErrMissingAuth:
+			return awserr.AccessDenied
+		case sigv4.ErrMalformed:
+			return awserr.AuthorizationHeaderMalform
+		case sigv4.ErrSkew:
+			return awserr.RequestTimeTooSkewed
+		case sigv4.ErrExpired:
+			return awserr.Code{Name: "AccessDenied", Status: 403, Default: "Request has expired"}
+		case sigv4.ErrContentSHA256Mismatch:
+			return awserr.XAmzContentSHA256Mismatch
+		case sigv4.ErrIncompleteBody:
+			return awserr.IncompleteBody
+		default:
+			return awserr.SignatureDoesNotMatch
+		}
+	}
+}
+
+// BodyError maps an error met while reading a verified body (chunk
+// signature, payload hash, truncation) to the S3 error, or returns nil when
+// err is not a verification failure.
+func BodyError(err error) *awserr.Error {
+	var se *sigv4.Error
+	if !errors.As(err, &se) {
+		return nil
+	}
+	return mapError(err, S3)
+}

@@ -1,0 +1,149 @@
+// Package awsjson serves an AWS JSON 1.1 API: X-Amz-Target dispatch,
+// strict-enough body decoding, validation hooks and the JSON error shape.
+// It knows nothing about FSx; fsxapi registers its operations here.
+package awsjson
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/fsxd/fsxd/awserr"
+)
+
+// MaxBody bounds a request body; larger bodies are refused unread.
+const MaxBody = 1 << 20
+
+// Handler is one decoded operation.
+type Handler func(ctx context.Context, body []byte) (any, error)
+
+// Validator is implemented by request shapes (generated from the model).
+type Validator interface{ Validate() error }
+
+// Op adapts a typed operation: decode In, validate it, call fn.
+func Op[In, Out any](fn func(context.Context, *In) (*Out, error)) Handler {
+	return func(ctx context.Context, body []byte) (any, error) {
+		in := new(In)
+		if err := Decode(body, in); err != nil {
+			return nil, err
+		}
+		if v, ok := any(in).(Validator); ok {
+			if err := v.Validate(); err != nil {
+				return nil, err
+			}
+		}
+		return fn(ctx, in)
+	}
+}
+
+// Decode reads a JSON body the way AWS's front end does: an empty body is
+// an empty object, unknown members are ignored, wrong types are a
+// SerializationException.
+func Decode(body []byte, v any) error {
+	if len(strings.TrimSpace(string(body))) == 0 {
+		return nil
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			return awserr.SerializationException.Err("Unexpected value type for member %s: expected %s but got %s", te.Field, te.Type, te.Value).Wrap(err)
+		}
+		if errors.As(err, new(*awserr.Error)) {
+			return err // a custom unmarshaller's own AWS error
+		}
+		return awserr.SerializationException.Err("Malformed JSON body: %v", err).Wrap(err)
+	}
+	return nil
+}
+
+// Mux dispatches on X-Amz-Target = Prefix + "." + operation.
+type Mux struct {
+	Prefix string // e.g. "AWSSimbaAPIService_v20180301"
+	ops    map[string]Handler
+}
+
+// NewMux returns a Mux for one target prefix.
+func NewMux(prefix string) *Mux { return &Mux{Prefix: prefix, ops: map[string]Handler{}} }
+
+// Handle registers an operation.
+func (m *Mux) Handle(op string, h Handler) { m.ops[op] = h }
+
+// Operations lists the registered operations.
+func (m *Mux) Operations() []string {
+	out := make([]string, 0, len(m.ops))
+	for k := range m.ops {
+		out = append(out, k)
+	}
+	return out
+}
+
+// Operation returns the operation named by r's X-Amz-Target, or "".
+func (m *Mux) Operation(r *http.Request) string {
+	op, ok := strings.CutPrefix(r.Header.Get("X-Amz-Target"), m.Prefix+".")
+	if !ok {
+		return ""
+	}
+	return op
+}
+
+// Serve runs the operation of r and writes the response or the error. It
+// returns the error (for the access log) after writing it.
+func (m *Mux) Serve(w http.ResponseWriter, r *http.Request) error {
+	err := m.serve(w, r)
+	if err != nil {
+		WriteError(w, err)
+	}
+	return err
+}
+
+func (m *Mux) serve(w http.ResponseWriter, r *http.Request) error {
+	if r.Method != http.MethodPost {
+		return awserr.SerializationException.Err("Only POST is supported")
+	}
+	target := r.Header.Get("X-Amz-Target")
+	op := m.Operation(r)
+	h, ok := m.ops[op]
+	if !ok {
+		return awserr.UnknownOperationException.Err("Operation %s is not supported by this service", strings.TrimPrefix(target, m.Prefix+"."))
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, MaxBody+1))
+	if err != nil {
+		return awserr.SerializationException.Err("Could not read the request body").Wrap(err)
+	}
+	if len(body) > MaxBody {
+		return awserr.SerializationException.Err("Request body too large")
+	}
+	out, err := h(r.Context(), body)
+	if err != nil {
+		return err
+	}
+	WriteResult(w, out)
+	return nil
+}
+
+// WriteResult writes a 200 with out as JSON ({} for nil).
+func WriteResult(w http.ResponseWriter, out any) {
+	b := []byte("{}")
+	if out != nil {
+		var err error
+		if b, err = json.Marshal(out); err != nil {
+			WriteError(w, awserr.InternalServerError.Err("").Wrap(err))
+			return
+		}
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/x-amz-json-1.1")
+	h.Set("Content-Length", strconv.Itoa(len(b)))
+	w.WriteHeader(http.StatusOK)
+	w.Write(b)
+}
+
+// WriteError writes any error in the JSON error shape; unknown errors are
+// InternalServerError with the cause kept for the log.
+func WriteError(w http.ResponseWriter, err error) {
+	awserr.WriteJSON(w, awserr.From(err, awserr.InternalServerError))
+}

@@ -1,0 +1,8 @@
+package awsjson
+
+import (
+	"reflect"
+	"time"
+)
+
+func reflectTypeOfTime() reflect.Type { return reflect.TypeOf(time.Time{}) }

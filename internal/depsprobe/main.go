@@ -1,0 +1,20 @@
+package main
+import (
+ _ "github.com/aws/aws-sdk-go-v2/aws"
+ _ "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+ _ "github.com/aws/aws-sdk-go-v2/config"
+ _ "github.com/aws/aws-sdk-go-v2/credentials"
+ _ "github.com/aws/aws-sdk-go-v2/service/fsx"
+ _ "github.com/aws/aws-sdk-go-v2/service/s3"
+ _ "github.com/aws/aws-sdk-go-v2/service/s3control"
+ _ "github.com/aws/aws-sdk-go-v2/service/iam"
+ _ "github.com/aws/aws-sdk-go-v2/service/sts"
+ _ "github.com/aws/aws-sdk-go-v2/feature/s3/manager"
+ _ "modernc.org/sqlite"
+ _ "github.com/jackc/pgx/v5"
+ _ "github.com/jackc/pgx/v5/pgxpool"
+ _ "golang.org/x/sys/unix"
+ _ "github.com/prometheus/client_golang/prometheus"
+ _ "github.com/prometheus/client_golang/prometheus/promhttp"
+)
+func main(){}

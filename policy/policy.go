@@ -1,0 +1,195 @@
+// Package policy is the IAM policy language: it parses policy documents into
+// a form that can only be valid, and evaluates requests against them the way
+// AWS does. It is pure: no I/O, no clock, no net/http. Callers (authz) load
+// the documents and build the Request; this package only decides.
+package policy
+
+import "strings"
+
+// MaxAccessPointPolicySize is S3's limit on an access point policy, counted
+// by Size (whitespace outside strings removed). Enforcing it is the caller's
+// business: IAM identity policies have other limits.
+const MaxAccessPointPolicySize = 20 * 1024
+
+// Kind says where a document is attached, which decides whether it must name
+// a principal.
+type Kind int
+
+const (
+	// IdentityPolicy is attached to a user or role; the principal is
+	// implicit, so Principal and NotPrincipal are forbidden.
+	IdentityPolicy Kind = iota + 1
+	// ResourcePolicy is attached to a resource (an access point); every
+	// statement must say whom it applies to.
+	ResourcePolicy
+)
+
+// Decision is the outcome of evaluation. The zero value is Deny, so a
+// forgotten assignment fails closed.
+type Decision int
+
+const (
+	// Deny is the implicit deny: nothing allowed the request. For one
+	// document it means "not applicable".
+	Deny Decision = iota
+	// Allow means some statement allowed and none denied.
+	Allow
+	// ExplicitDeny means a Deny statement matched; nothing overrides it.
+	ExplicitDeny
+)
+
+func (d Decision) String() string {
+	switch d {
+	case Allow:
+		return "Allow"
+	case ExplicitDeny:
+		return "ExplicitDeny"
+	}
+	return "Deny"
+}
+
+// Principal is the authenticated caller.
+type Principal struct {
+	Account  string // "111122223333"
+	ARN      string // "arn:aws:iam::111122223333:user/alice", or ":root"
+	UserID   string // aws:userid
+	Username string // aws:username; empty for roles and root
+	IsRoot   bool   // the account's root user
+}
+
+// Request is what is being attempted, by whom, with which condition keys.
+type Request struct {
+	Action    string // "s3:GetObject"; matched case-insensitively
+	Resource  string // ARN; matched case-sensitively
+	Principal Principal
+	// Context holds condition keys. Names must be lower case
+	// ("aws:sourceip", "s3:prefix"); a key with no values counts as absent.
+	// aws:username, aws:userid, aws:principalaccount and aws:principalarn
+	// default to the Principal's fields when not set here.
+	Context map[string][]string
+	// ResourceAccount owns Resource. Empty means the account field of the
+	// Resource ARN; if that is empty too, the access is same-account.
+	ResourceAccount string
+}
+
+// ParseError is a malformed document. Msg is worded like S3's MalformedPolicy
+// and IAM's MalformedPolicyDocument messages, so callers can return it as is.
+type ParseError struct{ Msg string }
+
+func (e *ParseError) Error() string { return e.Msg }
+
+func perr(msg string) error { return &ParseError{Msg: msg} }
+
+// Document is a parsed policy. It is only built by Parse and ParseKind, is
+// immutable, and is safe for concurrent use.
+type Document struct {
+	version string
+	id      string
+	stmts   []statement
+	actions []string
+	size    int
+}
+
+// Actions returns every string named in Action and NotAction elements, as
+// written, in document order. Callers use it to reject actions a resource
+// type doesn't allow (access points refuse s3:GetBucketLocation).
+func (d *Document) Actions() []string { return append([]string(nil), d.actions...) }
+
+// Size is the document's length with whitespace outside strings removed,
+// which is how S3 counts against MaxAccessPointPolicySize.
+func (d *Document) Size() int { return d.size }
+
+// Version is the policy language version the document uses.
+func (d *Document) Version() string { return d.version }
+
+// ID is the document's Id element, if any.
+func (d *Document) ID() string { return d.id }
+
+// Evaluate is the result of this one document: ExplicitDeny if a Deny
+// statement applies, else Allow if an Allow statement applies, else Deny
+// (not applicable). Statements without a principal apply to any caller.
+func (d *Document) Evaluate(req Request) Decision {
+	e := env{req: &req}
+	return d.eval(&e, false)
+}
+
+// eval runs the statements. As a resource policy, a statement without
+// Principal or NotPrincipal applies to nobody: it can only have come from
+// Parse, which doesn't insist on one.
+func (d *Document) eval(e *env, asResource bool) Decision {
+	if d == nil {
+		return Deny
+	}
+	allowed := false
+	for i := range d.stmts {
+		s := &d.stmts[i]
+		if !s.deny && allowed {
+			continue // only a Deny can still change the outcome
+		}
+		if s.applies(e, asResource) {
+			if s.deny {
+				return ExplicitDeny
+			}
+			allowed = true
+		}
+	}
+	if allowed {
+		return Allow
+	}
+	return Deny
+}
+
+// Evaluate combines the caller's identity policies with the resource's
+// policy (nil if it has none), as AWS does: an explicit Deny anywhere wins;
+// otherwise, same-account, an Allow from either side is enough, while
+// cross-account both sides must allow. An account's root user is allowed
+// anything in its own account that nothing explicitly denies.
+func Evaluate(req Request, identity []*Document, resource *Document) Decision {
+	e := env{req: &req}
+	var idAllow, resAllow bool
+	for _, d := range identity {
+		switch d.eval(&e, false) {
+		case ExplicitDeny:
+			return ExplicitDeny
+		case Allow:
+			idAllow = true
+		}
+	}
+	switch resource.eval(&e, true) {
+	case ExplicitDeny:
+		return ExplicitDeny
+	case Allow:
+		resAllow = true
+	}
+	cross := crossAccount(&req)
+	switch {
+	case cross && idAllow && resAllow,
+		!cross && (idAllow || resAllow || req.Principal.IsRoot):
+		return Allow
+	}
+	return Deny
+}
+
+func crossAccount(req *Request) bool {
+	owner := req.ResourceAccount
+	if owner == "" {
+		owner = arnField(req.Resource, 4)
+	}
+	return owner != "" && req.Principal.Account != "" && owner != req.Principal.Account
+}
+
+// arnField returns the i'th colon-separated field of an ARN, or "".
+func arnField(arn string, i int) string {
+	if !strings.HasPrefix(arn, "arn:") {
+		return ""
+	}
+	for ; i > 0; i-- {
+		_, rest, ok := strings.Cut(arn, ":")
+		if !ok {
+			return ""
+		}
+		arn = rest
+	}
+	f, _, _ := strings.Cut(arn, ":")
+	return f
+}

@@ -1,0 +1,82 @@
+package server
+
+import (
+	"log/slog"
+	"time"
+)
+
+// Config is everything fsxd serve takes. cmd/fsxd fills it from flags and
+// the environment; tests fill it directly.
+type Config struct {
+	Listen    string   // host:port; port 0 picks a free one
+	DataDir   string   // volumes, staging, the SQLite file, root credentials
+	StoreURL  string   // "" = sqlite file in DataDir; sqlite:///path; postgres://...
+	Region    string   // default us-east-1
+	AccountID string   // 12 digits
+	Domains   []string // base domains for virtual-hosted S3 requests
+	TLSCert   string
+	TLSKey    string
+
+	RootAccessKeyID     string // empty: load or generate in DataDir
+	RootSecretAccessKey string
+
+	// LifecycleDelay is how long resources stay CREATING/DELETING.
+	LifecycleDelay time.Duration
+	// HealthInterval is how often attachments are health-checked.
+	HealthInterval time.Duration
+	// S3Extensions turns on fsxd's S3 features beyond AWS (conditional writes).
+	S3Extensions bool
+	// NoFsync trades power-loss durability for speed.
+	NoFsync bool
+	// Umask for files and directories created through access points.
+	Umask uint32
+	// TrustProxy believes X-Forwarded-For for source addresses.
+	TrustProxy bool
+	// VPCs the operator declares: vpc id -> CIDRs its clients come from.
+	VPCs map[string][]string
+	// UploadMaxAge: abandoned multipart uploads older than this are removed.
+	UploadMaxAge time.Duration
+	// MaxConcurrent caps in-flight requests; beyond it: 503 SlowDown.
+	MaxConcurrent int
+
+	Logger *slog.Logger
+	Now    func() time.Time
+	// Ready, if set, receives the bound address once the server serves.
+	Ready func(addr string)
+}
+
+func (c *Config) setDefaults() {
+	if c.Listen == "" {
+		c.Listen = "127.0.0.1:9000"
+	}
+	if c.DataDir == "" {
+		c.DataDir = "fsxd-data"
+	}
+	if c.Region == "" {
+		c.Region = "us-east-1"
+	}
+	if c.AccountID == "" {
+		c.AccountID = "123456789012"
+	}
+	if c.LifecycleDelay == 0 {
+		c.LifecycleDelay = 2 * time.Second
+	}
+	if c.HealthInterval == 0 {
+		c.HealthInterval = 30 * time.Second
+	}
+	if c.Umask == 0 {
+		c.Umask = 0o022
+	}
+	if c.UploadMaxAge == 0 {
+		c.UploadMaxAge = 7 * 24 * time.Hour
+	}
+	if c.MaxConcurrent == 0 {
+		c.MaxConcurrent = 1024
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+}

@@ -1,0 +1,71 @@
+package sigv4
+
+import "errors"
+
+// Kind classifies why a request failed verification. It is itself an error,
+// so errors.Is(err, sigv4.ErrSkew) works on any *Error and on errors a Keys
+// func wraps around ErrUnknownKey. The API layers map each Kind to the AWS
+// code of their protocol; this package never names AWS codes.
+type Kind string
+
+func (k Kind) Error() string { return string(k) }
+
+const (
+	// ErrMissingAuth: neither an Authorization header nor a presigned query.
+	ErrMissingAuth Kind = "missing authentication"
+	// ErrMalformed: the Authorization header, presigned query, credential
+	// scope, date or x-amz-content-sha256 cannot be understood, or the body
+	// framing (aws-chunked) is broken.
+	ErrMalformed Kind = "malformed authorization"
+	// ErrUnknownKey: the access key id is not known to the Keys func.
+	ErrUnknownKey Kind = "unknown access key"
+	// ErrSignatureMismatch: the request signature does not verify.
+	ErrSignatureMismatch Kind = "signature mismatch"
+	// ErrSkew: header form, X-Amz-Date more than 15 minutes from now.
+	ErrSkew Kind = "request time too skewed"
+	// ErrExpired: presigned form, past X-Amz-Date+X-Amz-Expires, or dated
+	// so far in the future that it is not valid yet.
+	ErrExpired Kind = "request expired"
+	// ErrContentSHA256Mismatch: the body does not hash to x-amz-content-sha256.
+	ErrContentSHA256Mismatch Kind = "content sha256 mismatch"
+	// ErrChunkSignature: an aws-chunked chunk or trailer signature does not
+	// verify (AWS answers SignatureDoesNotMatch).
+	ErrChunkSignature Kind = "chunk signature mismatch"
+	// ErrIncompleteBody: the body ended early or its length disagrees with
+	// x-amz-decoded-content-length.
+	ErrIncompleteBody Kind = "incomplete body"
+)
+
+// Error is the one error type of the package: a Kind for the API layer to
+// map, and a message for the client or the log.
+type Error struct {
+	Kind Kind
+	Msg  string
+	// CanonicalRequest and StringToSign are set on ErrSignatureMismatch: S3
+	// returns them in SignatureDoesNotMatch so a client can see where its
+	// signer disagrees with ours. They hold nothing secret.
+	CanonicalRequest string
+	StringToSign     string
+}
+
+func (e *Error) Error() string {
+	if e.Msg == "" {
+		return "sigv4: " + string(e.Kind)
+	}
+	return "sigv4: " + string(e.Kind) + ": " + e.Msg
+}
+
+// Unwrap exposes the Kind so errors.Is matches on it.
+func (e *Error) Unwrap() error { return e.Kind }
+
+// KindOf returns the Kind carried by err, or "" when err is not from this
+// package (for example a Keys func's store failure: an internal error).
+func KindOf(err error) Kind {
+	var k Kind
+	if errors.As(err, &k) {
+		return k
+	}
+	return ""
+}
+
+func newErr(k Kind, msg string) *Error { return &Error{Kind: k, Msg: msg} }

@@ -1,0 +1,178 @@
+// Package store keeps fsxd's metadata: file systems, SVMs, volumes,
+// attachments, idempotency tokens, IAM principals and leases. Backends
+// (store/sqlite, store/postgres) implement a small transactional key-value
+// contract (Backend, Raw); this package layers typed tables on top, so every
+// backend passes the same conformance suite (store/storetest) by construction
+// of very little code.
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync/atomic"
+)
+
+// Errors every backend returns (wrapped is fine).
+var (
+	ErrNotFound    = errors.New("store: not found")
+	ErrExists      = errors.New("store: already exists")
+	ErrUnavailable = errors.New("store: database unavailable")
+)
+
+// Raw is one transaction's view of the key-value space. Keys are ordered by
+// their bytes within a kind.
+type Raw interface {
+	Get(kind, key string) ([]byte, error)
+	Insert(kind, key string, val []byte) error // ErrExists if present
+	Put(kind, key string, val []byte) error    // upsert
+	Delete(kind, key string) error             // ErrNotFound if absent
+	// Scan calls fn for keys > after in ascending order until fn returns
+	// false or an error.
+	Scan(kind, after string, fn func(key string, val []byte) (bool, error)) error
+}
+
+// Backend is what a database implements.
+type Backend interface {
+	View(ctx context.Context, fn func(Raw) error) error
+	Update(ctx context.Context, fn func(Raw) error) error
+	// Changes delivers a value whenever another node may have changed data
+	// (nil channel for single-node backends).
+	Changes() <-chan struct{}
+	Ping(ctx context.Context) error
+	Close() error
+}
+
+// Store is the typed store fsxd uses.
+type Store struct {
+	b   Backend
+	gen atomic.Uint64
+}
+
+// New wraps a backend.
+func New(b Backend) *Store {
+	s := &Store{b: b}
+	if ch := b.Changes(); ch != nil {
+		go func() {
+			for range ch {
+				s.gen.Add(1)
+			}
+		}()
+	}
+	return s
+}
+
+// Generation changes after every committed update (local or, with a
+// multi-node backend, remote). Caches compare it to know when to reload.
+func (s *Store) Generation() uint64 { return s.gen.Load() }
+
+// View runs fn in a read-only transaction.
+func (s *Store) View(ctx context.Context, fn func(*Tx) error) error {
+	return s.b.View(ctx, func(r Raw) error { return fn(&Tx{raw: r}) })
+}
+
+// Update runs fn in a read-write transaction; an error rolls back.
+func (s *Store) Update(ctx context.Context, fn func(*Tx) error) error {
+	err := s.b.Update(ctx, func(r Raw) error { return fn(&Tx{raw: r}) })
+	if err == nil {
+		s.gen.Add(1)
+	}
+	return err
+}
+
+// Ping reports whether the database answers.
+func (s *Store) Ping(ctx context.Context) error { return s.b.Ping(ctx) }
+
+// Close closes the backend.
+func (s *Store) Close() error { return s.b.Close() }
+
+// Tx is one transaction.
+type Tx struct{ raw Raw }
+
+// Raw exposes the untyped view (for kinds defined outside this package).
+func (tx *Tx) Raw() Raw { return tx.raw }
+
+// Table is a typed view of one kind. Values are stored as JSON.
+type Table[T any] struct {
+	raw  Raw
+	kind string
+}
+
+// TableOf returns the table of kind in tx. Packages that own a record type
+// define their table with it, e.g. store.TableOf[fsxd.Volume](tx, "volume").
+func TableOf[T any](tx *Tx, kind string) Table[T] { return Table[T]{raw: tx.raw, kind: kind} }
+
+// Get returns the value at key or ErrNotFound.
+func (t Table[T]) Get(key string) (*T, error) {
+	b, err := t.raw.Get(t.kind, key)
+	if err != nil {
+		return nil, err
+	}
+	v := new(T)
+	if err := json.Unmarshal(b, v); err != nil {
+		return nil, fmt.Errorf("store: decode %s/%s: %w", t.kind, key, err)
+	}
+	return v, nil
+}
+
+// Insert adds a new value; ErrExists if key is taken.
+func (t Table[T]) Insert(key string, v *T) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return t.raw.Insert(t.kind, key, b)
+}
+
+// Put stores v at key, replacing any value.
+func (t Table[T]) Put(key string, v *T) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return t.raw.Put(t.kind, key, b)
+}
+
+// Delete removes key; ErrNotFound if absent.
+func (t Table[T]) Delete(key string) error { return t.raw.Delete(t.kind, key) }
+
+// List returns up to limit values with keys > after, in key order, keeping
+// only those keep accepts (keep may be nil). limit <= 0 means no limit. It
+// also returns the key of the last value returned, for pagination.
+func (t Table[T]) List(after string, limit int, keep func(*T) bool) ([]*T, string, error) {
+	var out []*T
+	last := ""
+	err := t.raw.Scan(t.kind, after, func(key string, b []byte) (bool, error) {
+		v := new(T)
+		if err := json.Unmarshal(b, v); err != nil {
+			return false, fmt.Errorf("store: decode %s/%s: %w", t.kind, key, err)
+		}
+		if keep == nil || keep(v) {
+			out = append(out, v)
+			last = key
+		}
+		return limit <= 0 || len(out) < limit, nil
+	})
+	return out, last, err
+}
+
+// Count counts the values keep accepts.
+func (t Table[T]) Count(keep func(*T) bool) (int, error) {
+	n := 0
+	err := t.raw.Scan(t.kind, "", func(_ string, b []byte) (bool, error) {
+		if keep == nil {
+			n++
+			return true, nil
+		}
+		v := new(T)
+		if err := json.Unmarshal(b, v); err != nil {
+			return false, err
+		}
+		if keep(v) {
+			n++
+		}
+		return true, nil
+	})
+	return n, err
+}
