@@ -156,9 +156,9 @@ func (p *pattern) match(s string, e *env) bool {
 // the pattern is retried. That is complete for '*' and '?' and runs in
 // O(len(toks)·len(s)) without allocating.
 func glob(toks []token, s string, fold bool, e *env) bool {
-	ti, off, si := 0, 0, 0     // token, offset in its text, offset in s
-	starTi, starSi := -1, 0    // where to resume after the last '*'
-	curTi, cur := -1, ""       // text of token ti, resolved once per visit
+	ti, off, si := 0, 0, 0  // token, offset in its text, offset in s
+	starTi, starSi := -1, 0 // where to resume after the last '*'
+	curTi, cur := -1, ""    // text of token ti, resolved once per visit
 	for {
 		if ti < len(toks) {
 			t := &toks[ti]

@@ -142,11 +142,12 @@ func (d *Document) eval(e *env, asResource bool) Decision {
 // Evaluate combines the caller's identity policies with the resource's
 // policy (nil if it has none), as AWS does: an explicit Deny anywhere wins;
 // otherwise, same-account, an Allow from either side is enough, while
-// cross-account both sides must allow. An account's root user is allowed
-// anything in its own account that nothing explicitly denies.
+// cross-account both sides must allow. A root user has no identity
+// policies and needs none: its own account's side always allows, so it may
+// do anything in its account that nothing explicitly denies.
 func Evaluate(req Request, identity []*Document, resource *Document) Decision {
 	e := env{req: &req}
-	var idAllow, resAllow bool
+	idAllow, resAllow := req.Principal.IsRoot, false
 	for _, d := range identity {
 		switch d.eval(&e, false) {
 		case ExplicitDeny:
@@ -164,7 +165,7 @@ func Evaluate(req Request, identity []*Document, resource *Document) Decision {
 	cross := crossAccount(&req)
 	switch {
 	case cross && idAllow && resAllow,
-		!cross && (idAllow || resAllow || req.Principal.IsRoot):
+		!cross && (idAllow || resAllow):
 		return Allow
 	}
 	return Deny

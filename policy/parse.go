@@ -1,0 +1,298 @@
+package policy
+
+// Parsing documents and statements. Every check that can be made without a
+// request is made here, so a Document in hand is one AWS would have stored.
+
+import "strings"
+
+const (
+	version2012 = "2012-10-17"
+	version2008 = "2008-10-17"
+)
+
+// Parse parses a policy of either kind: Principal is allowed but not
+// required. Use ParseKind to apply the rules of where it is attached.
+func Parse(text []byte) (*Document, error) { return parse(text, 0) }
+
+// ParseKind parses a policy attached as k: resource policies must give each
+// statement a Principal or NotPrincipal, identity policies must not. Any
+// other k applies neither rule, like Parse.
+func ParseKind(text []byte, k Kind) (*Document, error) { return parse(text, k) }
+
+func parse(text []byte, k Kind) (*Document, error) {
+	root, err := decodeJSON(text)
+	if err != nil {
+		return nil, err
+	}
+	// AWS: without a Version element the 2008 language applies, in which
+	// ${...} is literal text.
+	d := &Document{version: version2008, size: minifiedLen(text)}
+	var stmts *node
+	for i := range root.fields {
+		f := &root.fields[i]
+		switch f.name {
+		case "Version":
+			if f.val.kind != jString || f.val.str != version2012 && f.val.str != version2008 {
+				return nil, perr("The policy must contain a valid version string")
+			}
+			d.version = f.val.str
+		case "Id":
+			if f.val.kind != jString {
+				return nil, perr("Invalid Id")
+			}
+			d.id = f.val.str
+		case "Statement":
+			stmts = &f.val
+		default:
+			return nil, perr("Unknown field " + f.name)
+		}
+	}
+	if stmts == nil {
+		return nil, perr("Missing required field Statement")
+	}
+	list := []node{*stmts}
+	if stmts.kind == jArray {
+		list = stmts.elems
+	}
+	if len(list) == 0 {
+		return nil, perr("Missing required field Statement")
+	}
+	vars := d.version == version2012
+	for i := range list {
+		s, err := parseStatement(&list[i], k, vars)
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range d.stmts {
+			if s.sid != "" && t.sid == s.sid {
+				return nil, perr("Statement IDs (SID) in a single policy must be unique")
+			}
+		}
+		d.stmts = append(d.stmts, s)
+	}
+	for _, s := range list {
+		for _, f := range s.fields {
+			if f.name == "Action" || f.name == "NotAction" {
+				a, _ := stringList(f.val)
+				d.actions = append(d.actions, a...)
+			}
+		}
+	}
+	return d, nil
+}
+
+func parseStatement(n *node, k Kind, vars bool) (statement, error) {
+	var s statement
+	if n.kind != jObject {
+		return s, perr("Statement must be an object")
+	}
+	var effect, principal, action, resource, cond *node
+	for i := range n.fields {
+		f := &n.fields[i]
+		var slot **node
+		switch f.name {
+		case "Sid":
+			if f.val.kind != jString {
+				return s, perr("Invalid Sid")
+			}
+			s.sid = f.val.str
+			continue
+		case "Effect":
+			slot = &effect
+		case "Principal", "NotPrincipal":
+			slot, s.notPrincipal = &principal, f.name == "NotPrincipal"
+		case "Action", "NotAction":
+			slot, s.notAction = &action, f.name == "NotAction"
+		case "Resource", "NotResource":
+			slot, s.notResource = &resource, f.name == "NotResource"
+		case "Condition":
+			slot = &cond
+		default:
+			return s, perr("Unknown field " + f.name)
+		}
+		if *slot != nil {
+			base := strings.TrimPrefix(f.name, "Not")
+			return s, perr("Statement cannot contain both " + base + " and Not" + base)
+		}
+		*slot = &f.val
+	}
+	if effect == nil {
+		return s, perr("Missing required field Effect")
+	}
+	if effect.kind != jString || effect.str != "Allow" && effect.str != "Deny" {
+		return s, perr("Invalid effect: " + effect.str)
+	}
+	s.deny = effect.str == "Deny"
+
+	switch {
+	case principal == nil && k == ResourcePolicy:
+		return s, perr("Missing required field Principal")
+	case principal != nil && k == IdentityPolicy && s.notPrincipal:
+		return s, perr("Has prohibited field NotPrincipal")
+	case principal != nil && k == IdentityPolicy:
+		return s, perr("Has prohibited field Principal")
+	case principal != nil:
+		p, err := parsePrincipals(*principal)
+		if err != nil {
+			return s, err
+		}
+		s.principals = p
+	}
+
+	if action == nil {
+		return s, perr("Missing required field Action")
+	}
+	actions, err := stringList(*action)
+	if err != nil {
+		return s, perr("Policy has invalid action")
+	}
+	for _, a := range actions {
+		if !validAction(a) {
+			return s, perr("Policy has invalid action")
+		}
+		s.actions = append(s.actions, compile(a, true, false, true))
+	}
+
+	if resource == nil {
+		return s, perr("Missing required field Resource")
+	}
+	resources, err := stringList(*resource)
+	if err != nil {
+		return s, perr("Policy has invalid resource")
+	}
+	for _, r := range resources {
+		if r != "*" && !strings.HasPrefix(r, "arn:") {
+			return s, perr("Policy has invalid resource")
+		}
+		p := compile(r, true, vars, false)
+		s.needs = p.needs(s.needs)
+		s.resources = append(s.resources, p)
+	}
+
+	if cond != nil {
+		if s.conds, err = parseConditions(*cond, vars); err != nil {
+			return s, err
+		}
+		for _, c := range s.conds {
+			for _, v := range c.vals {
+				s.needs = v.pat.needs(s.needs)
+				for i := range v.arn {
+					s.needs = v.arn[i].needs(s.needs)
+				}
+			}
+		}
+	}
+	return s, nil
+}
+
+// validAction accepts "*" and "service:Name", either side with wildcards.
+func validAction(a string) bool {
+	if a == "*" {
+		return true
+	}
+	svc, name, ok := strings.Cut(a, ":")
+	if !ok || svc == "" || name == "" {
+		return false
+	}
+	for _, part := range []string{svc, name} {
+		for i := 0; i < len(part); i++ {
+			switch c := part[i]; {
+			case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9',
+				c == '*', c == '?', c == '-', c == '_':
+			default:
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// principals is a Principal or NotPrincipal element. Only AWS principals
+// can be callers here; Service, Federated and CanonicalUser entries are
+// accepted (AWS accepts them) but never match.
+type principals struct {
+	any      bool
+	accounts []string
+	arns     []string
+}
+
+func (ps *principals) match(p *Principal) bool {
+	if ps.any {
+		return true
+	}
+	if p.Account != "" && contains(ps.accounts, p.Account) {
+		return true
+	}
+	return p.ARN != "" && contains(ps.arns, p.ARN)
+}
+
+const msgBadPrincipal = "Invalid principal in policy"
+
+func parsePrincipals(n node) (*principals, error) {
+	if n.kind == jString {
+		if n.str != "*" {
+			return nil, perr(msgBadPrincipal)
+		}
+		return &principals{any: true}, nil
+	}
+	if n.kind != jObject || len(n.fields) == 0 {
+		return nil, perr(msgBadPrincipal)
+	}
+	ps := &principals{}
+	for _, f := range n.fields {
+		vals, err := stringList(f.val)
+		if err != nil {
+			return nil, perr(msgBadPrincipal)
+		}
+		switch f.name {
+		case "AWS":
+			for _, v := range vals {
+				if !ps.addAWS(v) {
+					return nil, perr(msgBadPrincipal)
+				}
+			}
+		case "Service", "Federated", "CanonicalUser":
+		default:
+			return nil, perr(msgBadPrincipal)
+		}
+	}
+	return ps, nil
+}
+
+// addAWS records "*", an account ID, the account's root ARN (the same as
+// its ID) or an IAM/STS ARN. Partial wildcards are refused, as AWS does.
+func (ps *principals) addAWS(v string) bool {
+	switch {
+	case v == "*":
+		ps.any = true
+		return true
+	case isAccount(v):
+		ps.accounts = append(ps.accounts, v)
+		return true
+	case strings.ContainsAny(v, "*?"):
+		return false
+	}
+	f := strings.SplitN(v, ":", 6)
+	if len(f) != 6 || f[0] != "arn" || f[1] == "" || f[2] != "iam" && f[2] != "sts" ||
+		!isAccount(f[4]) || f[5] == "" {
+		return false
+	}
+	if f[5] == "root" {
+		ps.accounts = append(ps.accounts, f[4])
+	} else {
+		ps.arns = append(ps.arns, v)
+	}
+	return true
+}
+
+func isAccount(s string) bool {
+	if len(s) != 12 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
