@@ -1,0 +1,75 @@
+package checksum
+
+import (
+	"fmt"
+	"testing"
+)
+
+// BenchmarkHasher compares hashing in place ("serial") with fanning the
+// extra hashes out to other cores ("parallel"), for small writes (a 4 KiB
+// PUT), io.Copy-sized writes and large writes.
+func BenchmarkHasher(b *testing.B) {
+	sets := []struct {
+		name string
+		o    Options
+	}{
+		{"md5", Options{}},
+		{"md5+crc32c+sha256", Options{Algorithms: []Algorithm{CRC32C, SHA256}}},
+		{"md5+crc64nvme", Options{Algorithms: []Algorithm{CRC64NVME}}},
+	}
+	writes := []struct {
+		name        string
+		write, body int
+	}{
+		{"4KiB", 4 << 10, 4 << 10},
+		{"32KiBx8MiB", 32 << 10, 8 << 20},
+		{"8MiB", 8 << 20, 8 << 20},
+	}
+	for _, s := range sets {
+		for _, w := range writes {
+			for _, serial := range []bool{true, false} {
+				mode := map[bool]string{true: "serial", false: "parallel"}[serial]
+				b.Run(fmt.Sprintf("%s/%s/%s", s.name, w.name, mode), func(b *testing.B) {
+					benchHasher(b, s.o, w.write, w.body, serial)
+				})
+			}
+		}
+	}
+}
+
+func benchHasher(b *testing.B, o Options, write, body int, serial bool) {
+	buf := make([]byte, write)
+	b.SetBytes(int64(body))
+	b.ReportAllocs()
+	for b.Loop() {
+		h := NewHasher(o)
+		h.serial = serial
+		for n := 0; n < body; n += write {
+			h.Write(buf)
+		}
+		h.Sum()
+	}
+}
+
+// BenchmarkWrite4KiB measures Write alone on a long-lived Hasher: small
+// writes must not allocate.
+func BenchmarkWrite4KiB(b *testing.B) {
+	h := NewHasher(Options{Algorithms: []Algorithm{CRC32C, SHA256}})
+	h.serial = true
+	buf := make([]byte, 4<<10)
+	b.SetBytes(int64(len(buf)))
+	b.ReportAllocs()
+	for b.Loop() {
+		h.Write(buf)
+	}
+}
+
+func BenchmarkCombineCRC(b *testing.B) {
+	parts := make([]PartCRC, 10_000)
+	for i := range parts {
+		parts[i] = PartCRC{Sum: make([]byte, 8), Len: 8 << 20}
+	}
+	for b.Loop() {
+		CombineCRC(CRC64NVME, parts)
+	}
+}

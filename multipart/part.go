@@ -1,0 +1,141 @@
+package multipart
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// Part is one uploaded part.
+type Part struct {
+	Number int
+	Size   int64
+	ETag   string // hex MD5, unquoted
+	// Checksums maps checksum.Algorithm names to base64 values.
+	Checksums map[string]string
+	Modified  time.Time
+	// Path names the staged file. Only its first Size bytes are the part's
+	// data: the metadata follows them in the same file.
+	Path string
+}
+
+// PartSums is what the caller computed while PutPart streamed the part.
+type PartSums struct {
+	ETag      string
+	Checksums map[string]string
+}
+
+const (
+	partPrefix    = "part-"
+	tempPartInfix = ".tmp-"
+	copyBufSize   = 256 << 10
+)
+
+var copyBufs = sync.Pool{New: func() any { b := make([]byte, copyBufSize); return &b }}
+
+func partName(n int) string { return partPrefix + strconv.Itoa(n) }
+
+// parsePartName accepts exactly the names partName makes.
+func parsePartName(name string) (int, bool) {
+	s, ok := strings.CutPrefix(name, partPrefix)
+	if !ok {
+		return 0, false
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > MaxPartNumber || strconv.Itoa(n) != s {
+		return 0, false
+	}
+	return n, true
+}
+
+// PutPart stores part n of upload id, streaming src to disk, and returns
+// it. sums is called once src is at EOF: the caller hashes while PutPart
+// reads. A part uploaded again under the same number replaces the earlier
+// one whole; concurrent uploads of one number end with one of them whole.
+func (s *Store) PutPart(id string, n int, src io.Reader, sums func() PartSums) (Part, error) {
+	if !validID(id) {
+		return Part{}, ErrNoSuchUpload
+	}
+	if n < 1 || n > MaxPartNumber {
+		return Part{}, ErrPartNumber
+	}
+	final := s.partPath(id, n)
+	tmp := final + tempPartInfix + randName()
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrNotExist) {
+		return Part{}, ErrNoSuchUpload
+	}
+	if err != nil {
+		return Part{}, fmt.Errorf("multipart: %w", err)
+	}
+	p, err := s.writePart(f, n, src, sums)
+	if err == nil {
+		err = commitPart(tmp, final)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return Part{}, err
+	}
+	p.Path = final
+	return p, nil
+}
+
+// writePart fills and closes f: data, then metadata, then sync.
+func (s *Store) writePart(f *os.File, n int, src io.Reader, sums func() PartSums) (Part, error) {
+	p, err := s.fillPart(f, n, src, sums)
+	if cerr := f.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("multipart: part %d: %w", n, cerr)
+	}
+	return p, err
+}
+
+func (s *Store) fillPart(f *os.File, n int, src io.Reader, sums func() PartSums) (Part, error) {
+	buf := copyBufs.Get().(*[]byte)
+	// writerOnly hides f's ReadFrom: src is normally a hashing reader, for
+	// which os.File falls back to io.Copy with a fresh 32 KiB buffer.
+	size, err := io.CopyBuffer(writerOnly{f}, src, *buf)
+	copyBufs.Put(buf)
+	if err != nil {
+		return Part{}, fmt.Errorf("multipart: part %d: %w", n, err)
+	}
+	ps := sums()
+	p := Part{Number: n, Size: size, ETag: ps.ETag, Checksums: ps.Checksums, Modified: s.Now()}
+	if err := writeTrailer(f, p); err != nil {
+		return Part{}, fmt.Errorf("multipart: part %d: %w", n, err)
+	}
+	// Data and size must be on disk before the rename publishes them.
+	if err := unix.Fdatasync(int(f.Fd())); err != nil {
+		return Part{}, fmt.Errorf("multipart: part %d: %w", n, err)
+	}
+	return p, nil
+}
+
+type writerOnly struct{ io.Writer }
+
+// commitPart renames the finished temporary file over the part, which is
+// atomic, and makes the rename durable. Both fail with ErrNoSuchUpload if
+// the upload was removed meanwhile, since Remove renames the directory
+// these paths go through.
+func commitPart(tmp, final string) error {
+	err := os.Rename(tmp, final)
+	if err == nil {
+		err = syncDir(dirOf(final))
+	}
+	if errors.Is(err, fs.ErrNotExist) {
+		return ErrNoSuchUpload
+	}
+	if err != nil {
+		return fmt.Errorf("multipart: %w", err)
+	}
+	return nil
+}
+
+func dirOf(path string) string { return path[:strings.LastIndexByte(path, '/')] }
