@@ -148,7 +148,7 @@ func checkSignedHeaders(s string) error {
 	return nil
 }
 
-func isHex64(s string) bool {
+func isHex64[T string | []byte](s T) bool {
 	if len(s) != 64 {
 		return false
 	}
@@ -158,6 +158,17 @@ func isHex64(s string) bool {
 		}
 	}
 	return true
+}
+
+// decodeHex32 decodes 64 hex digits of either case.
+func decodeHex32[T string | []byte](s T) (b [32]byte, ok bool) {
+	if !isHex64(s) {
+		return b, false
+	}
+	for i := range b {
+		b[i] = byte(fromHex(s[2*i])<<4 | fromHex(s[2*i+1]))
+	}
+	return b, true
 }
 
 func fromHex(c byte) int {
