@@ -76,8 +76,11 @@ type Volume struct {
 	SecurityStyle string // ONTAP: UNIX | NTFS | MIXED
 	ReadOnly      bool
 	QuotaGiB      int64 // OpenZFS StorageCapacityQuotaGiB; 0 or -1 = none
-	Tags          []Tag
-	Wire          json.RawMessage `json:",omitempty"`
+	// Imported is set when Dir is an existing tree the operator exposed
+	// (tag fsxd:import-path): fsxd never removes it.
+	Imported bool `json:",omitempty"`
+	Tags     []Tag
+	Wire     json.RawMessage `json:",omitempty"`
 }
 
 // Tag is an FSx resource tag.
@@ -94,6 +97,9 @@ type Token struct {
 	Result   json.RawMessage // the original response
 	Created  time.Time
 	Resource string // id or name of what the request created or deleted
+	// Params is the request as hashed (token removed), kept so a mismatch
+	// can name the first differing member (IncompatibleParameterError).
+	Params json.RawMessage `json:",omitempty"`
 }
 
 // TokenKey is the store key of an idempotency token: scoped per operation.

@@ -9,8 +9,9 @@ import (
 	"github.com/fsxd/fsxd/sigv4"
 )
 
-// ErrUnknownKey is returned by a KeyLookup for an access key it does not know.
-var ErrUnknownKey = errors.New("auth: unknown access key")
+// ErrUnknownKey is returned by a KeyLookup for an access key it does not
+// know (or an inactive one); it is sigv4's own kind, so Verify reports it.
+var ErrUnknownKey error = sigv4.ErrUnknownKey
 
 // Protocol selects the error vocabulary of the API being served.
 type Protocol int
@@ -53,17 +54,16 @@ func (a *Authenticator) Authenticate(r *http.Request, proto Protocol) (*Principa
 
 // mapError names a verification failure the way each AWS front end does.
 func mapError(err error, proto Protocol) *awserr.Error {
-	var se *sigv4.Error
-	if !errors.As(err, &se) {
-		if errors.Is(err, ErrUnknownKey) {
-			se = &sigv4.Error{Kind: sigv4.ErrUnknownKey}
-		} else {
+	kind := sigv4.KindOf(err)
+	if kind == "" {
+		if !errors.Is(err, ErrUnknownKey) {
 			return awserr.From(err, internalFor(proto))
 		}
+		kind = sigv4.ErrUnknownKey
 	}
-	c := codeFor(se.Kind, proto)
-	e := c.Err("")
-	if proto == S3 && se.Msg != "" && (se.Kind == sigv4.ErrMalformed) {
+	e := codeFor(kind, proto).Err("")
+	var se *sigv4.Error
+	if proto == S3 && kind == sigv4.ErrMalformed && errors.As(err, &se) && se.Msg != "" {
 		e.Message = se.Msg
 	}
 	return e.Wrap(err)
@@ -78,7 +78,20 @@ func internalFor(proto Protocol) awserr.Code {
 
 func codeFor(k sigv4.Kind, proto Protocol) awserr.Code {
 	switch proto {
-	case JSON, Query:
+	case Query:
+		switch k {
+		case sigv4.ErrUnknownKey:
+			return awserr.Code{Name: "InvalidClientTokenId", Status: 403, Default: "The security token included in the request is invalid."}
+		case sigv4.ErrMissingAuth:
+			return awserr.Code{Name: "MissingAuthenticationToken", Status: 403, Default: "Request is missing Authentication Token"}
+		case sigv4.ErrMalformed:
+			return awserr.Code{Name: "IncompleteSignature", Status: 400, Default: "The request signature does not conform to AWS standards."}
+		case sigv4.ErrSkew, sigv4.ErrExpired:
+			return awserr.Code{Name: "RequestExpired", Status: 400, Default: "Request has expired."}
+		default:
+			return awserr.Code{Name: "SignatureDoesNotMatch", Status: 403, Default: "The request signature we calculated does not match the signature you provided."}
+		}
+	case JSON:
 		switch k {
 		case sigv4.ErrUnknownKey:
 			return awserr.UnrecognizedClientException
@@ -119,8 +132,7 @@ func codeFor(k sigv4.Kind, proto Protocol) awserr.Code {
 // signature, payload hash, truncation) to the S3 error, or returns nil when
 // err is not a verification failure.
 func BodyError(err error) *awserr.Error {
-	var se *sigv4.Error
-	if !errors.As(err, &se) {
+	if sigv4.KindOf(err) == "" {
 		return nil
 	}
 	return mapError(err, S3)

@@ -22,6 +22,8 @@ type Config struct {
 
 	// LifecycleDelay is how long resources stay CREATING/DELETING.
 	LifecycleDelay time.Duration
+	// ReconcileInterval is how often lifecycle transitions are driven.
+	ReconcileInterval time.Duration
 	// HealthInterval is how often attachments are health-checked.
 	HealthInterval time.Duration
 	// S3Extensions turns on fsxd's S3 features beyond AWS (conditional writes).
@@ -60,6 +62,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.LifecycleDelay == 0 {
 		c.LifecycleDelay = 2 * time.Second
+	}
+	if c.ReconcileInterval == 0 {
+		c.ReconcileInterval = 200 * time.Millisecond
 	}
 	if c.HealthInterval == 0 {
 		c.HealthInterval = 30 * time.Second

@@ -1,0 +1,191 @@
+// Package e2e drives a real fsxd over HTTP with the real AWS SDK clients, as
+// a user would. Start runs the server in-process (so -race covers it);
+// StartProcess runs the built binary (for kill -9 and multi-node tests).
+package e2e
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/fsx"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3control"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/fsxd/fsxd/server"
+)
+
+// Region and Account are what every test server presents.
+const (
+	Region  = "us-east-1"
+	Account = "123456789012"
+)
+
+// Env is one running fsxd and clients signed as its root user.
+type Env struct {
+	t       testing.TB
+	cfg     server.Config
+	srv     *server.Server
+	stop    context.CancelFunc
+	done    chan error
+	URL     string // http://127.0.0.1:PORT
+	Addr    string
+	DataDir string
+	Key     string
+	Secret  string
+
+	FSx       *fsx.Client
+	S3        *s3.Client // path-style
+	S3Control *s3control.Client
+	IAM       *iam.Client
+	STS       *sts.Client
+}
+
+// Option changes the server configuration before start.
+type Option func(*server.Config)
+
+// Start runs fsxd in-process on 127.0.0.1 with a fresh data dir and short
+// lifecycle delays; it is stopped when the test ends.
+func Start(t testing.TB, opts ...Option) *Env {
+	t.Helper()
+	cfg := server.Config{
+		Listen:              "127.0.0.1:0",
+		DataDir:             t.TempDir(),
+		RootAccessKeyID:     "AKIAFSXDTESTROOT0001",
+		RootSecretAccessKey: "fsxd-test-root-secret-key-0000000000000",
+		LifecycleDelay:      150 * time.Millisecond,
+		ReconcileInterval:   50 * time.Millisecond,
+		HealthInterval:      200 * time.Millisecond,
+		Domains:             []string{"s3.fsxd.test"},
+		Logger:              slog.New(slog.NewTextHandler(io.Discard, nil)),
+	}
+	if os.Getenv("FSXD_E2E_LOG") != "" {
+		cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	e := &Env{t: t, cfg: cfg, DataDir: cfg.DataDir, Key: cfg.RootAccessKeyID, Secret: cfg.RootSecretAccessKey}
+	e.start()
+	t.Cleanup(e.Stop)
+	return e
+}
+
+func (e *Env) start() {
+	e.t.Helper()
+	srv, err := server.New(e.cfg)
+	if err != nil {
+		e.t.Fatalf("server.New: %v", err)
+	}
+	ln, err := net.Listen("tcp", e.cfg.Listen)
+	if err != nil {
+		e.t.Fatalf("listen: %v", err)
+	}
+	// Keep the port across restarts so clients stay valid.
+	e.cfg.Listen = ln.Addr().String()
+	ctx, cancel := context.WithCancel(context.Background())
+	e.srv, e.stop, e.done = srv, cancel, make(chan error, 1)
+	go func() { e.done <- srv.Serve(ctx, ln) }()
+	e.Addr = ln.Addr().String()
+	e.URL = "http://" + e.Addr
+	waitHealthy(e.t, e.URL)
+	e.FSx = fsx.New(fsx.Options{}, e.fsxOpts)
+	e.S3 = e.S3Client(func(o *s3.Options) { o.UsePathStyle = true })
+	e.S3Control = s3control.New(s3control.Options{}, e.s3controlOpts)
+	e.IAM = iam.New(iam.Options{}, e.iamOpts)
+	e.STS = sts.New(sts.Options{}, e.stsOpts)
+}
+
+// The common client options: endpoint, region, root credentials, no
+// retries (a test must see the first answer).
+func (e *Env) fsxOpts(o *fsx.Options) {
+	o.BaseEndpoint, o.Region, o.Credentials, o.Retryer = aws.String(e.URL), Region, e.Creds(), aws.NopRetryer{}
+}
+
+func (e *Env) s3controlOpts(o *s3control.Options) {
+	o.BaseEndpoint, o.Region, o.Credentials, o.Retryer = aws.String(e.URL), Region, e.Creds(), aws.NopRetryer{}
+}
+
+func (e *Env) iamOpts(o *iam.Options) {
+	o.BaseEndpoint, o.Region, o.Credentials, o.Retryer = aws.String(e.URL), Region, e.Creds(), aws.NopRetryer{}
+}
+
+func (e *Env) stsOpts(o *sts.Options) {
+	o.BaseEndpoint, o.Region, o.Credentials, o.Retryer = aws.String(e.URL), Region, e.Creds(), aws.NopRetryer{}
+}
+
+// Creds are the root user's static credentials.
+func (e *Env) Creds() aws.CredentialsProvider {
+	return credentials.NewStaticCredentialsProvider(e.Key, e.Secret, "")
+}
+
+// S3Client returns an S3 client for this server signed as root; opts may
+// switch addressing style or credentials.
+func (e *Env) S3Client(opts ...func(*s3.Options)) *s3.Client {
+	base := []func(*s3.Options){func(o *s3.Options) {
+		o.BaseEndpoint, o.Region, o.Credentials = aws.String(e.URL), Region, e.Creds()
+		o.Retryer = retry.AddWithMaxAttempts(retry.NewStandard(), 1)
+	}}
+	return s3.New(s3.Options{}, append(base, opts...)...)
+}
+
+// Server is the in-process server (nil for StartProcess).
+func (e *Env) Server() *server.Server { return e.srv }
+
+// Stop drains and closes the server.
+func (e *Env) Stop() {
+	if e.stop == nil {
+		return
+	}
+	e.stop()
+	if err := <-e.done; err != nil {
+		e.t.Errorf("server stopped with %v", err)
+	}
+	e.srv.Close()
+	e.stop = nil
+}
+
+// Restart stops the server and starts a new one on the same data dir and port.
+func (e *Env) Restart() {
+	e.t.Helper()
+	e.Stop()
+	e.start()
+}
+
+func waitHealthy(t testing.TB, url string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		resp, err := http.Get(url + "/_fsxd/health")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("fsxd at %s did not become healthy", url)
+}
+
+// Eventually polls cond until it returns true or the timeout passes.
+func Eventually(t testing.TB, timeout time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %v waiting for %s", timeout, what)
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+}

@@ -1,0 +1,118 @@
+package fsxapi
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/fsxd/fsxd"
+	"github.com/fsxd/fsxd/awserr"
+)
+
+// The directory layout (see the package documentation). Paths are built
+// here only.
+
+func (s *Service) fsRoot() string { return filepath.Join(s.cfg.DataDir, "fs") }
+
+func (s *Service) fsDir(fsID string) string { return filepath.Join(s.fsRoot(), fsID) }
+
+func openZFSRootDir(fsDir string) string { return filepath.Join(fsDir, "fsx") }
+
+func svmDir(fsDir, svmID string) string { return filepath.Join(fsDir, svmID) }
+
+// ontapVolumeDir is where an ONTAP volume lives in its SVM's namespace.
+func ontapVolumeDir(svmDir, junction, volID string) string {
+	if junction == "" {
+		return filepath.Join(svmDir, ".unmounted", volID)
+	}
+	return filepath.Join(svmDir, filepath.FromSlash(junction))
+}
+
+// Volume directories are world-writable like a fresh FSx for OpenZFS
+// volume (root:root 0777), so any identity an access point uses can
+// write; ONTAP volumes start 0755 like ONTAP's default unix-permissions.
+const (
+	openZFSDirMode = 0o777
+	ontapDirMode   = 0o755
+)
+
+// makeDir creates a volume directory (and missing parents). An existing
+// directory is kept as it is: it was imported, or made by a previous pass.
+func makeDir(dir string, mode fs.FileMode) error {
+	fi, err := os.Stat(dir)
+	if err == nil {
+		if !fi.IsDir() {
+			return fmt.Errorf("%s exists and is not a directory", dir)
+		}
+		return nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	return os.Chmod(dir, mode) // MkdirAll's mode is filtered by the umask
+}
+
+// removeDir deletes a directory tree that fsxd owns. Anything outside
+// DataDir/fs is left alone, whatever the record says: a safety net for
+// imported trees.
+func (s *Service) removeDir(dir string) error {
+	if dir == "" || !within(s.fsRoot(), dir) {
+		return nil
+	}
+	return os.RemoveAll(dir)
+}
+
+// within reports whether path is root or below it (lexically).
+func within(root, path string) bool {
+	rel, err := filepath.Rel(root, path)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
+// importDir checks the fsxd:import-path tag, if any, and returns the
+// directory to use as the volume ("" when the tag is absent).
+func (s *Service) importDir(tags []Tag) (string, error) {
+	path, ok := tagValue(tags, ImportTag)
+	if !ok {
+		return "", nil
+	}
+	bad := func(why string) error {
+		return awserr.BadRequest.Err("Tag %s=%q: %s.", ImportTag, path, why)
+	}
+	if !filepath.IsAbs(path) {
+		return "", bad("the path must be absolute")
+	}
+	real, err := filepath.EvalSymlinks(filepath.Clean(path))
+	if err != nil {
+		return "", bad("the directory does not exist")
+	}
+	if fi, err := os.Stat(real); err != nil || !fi.IsDir() {
+		return "", bad("not a directory")
+	}
+	data, err := filepath.Abs(s.cfg.DataDir)
+	if err == nil {
+		if d, err := filepath.EvalSymlinks(data); err == nil {
+			data = d
+		}
+	}
+	if within(data, real) || within(real, data) {
+		return "", bad("the directory must lie outside the fsxd data directory")
+	}
+	return real, nil
+}
+
+// pathTaken reports whether something already exists at path.
+func pathTaken(path string) bool {
+	_, err := os.Lstat(path)
+	return err == nil || !errors.Is(err, fs.ErrNotExist)
+}
+
+// volumeDirMode is the mode a new volume directory gets.
+func volumeDirMode(v *fsxd.Volume) fs.FileMode {
+	if v.Type == fsxd.TypeONTAP {
+		return ontapDirMode
+	}
+	return openZFSDirMode
+}

@@ -1,0 +1,101 @@
+package fsxapi
+
+import (
+	"context"
+	"errors"
+	"os"
+	"slices"
+
+	"github.com/fsxd/fsxd"
+	"github.com/fsxd/fsxd/store"
+)
+
+// Reconcile runs one pass of the lifecycle machine:
+//
+//	file system  CREATING -> AVAILABLE                 DELETING -> gone, once its volumes and SVMs are
+//	SVM          CREATING -> CREATED                   DELETING -> gone, once its volumes are
+//	volume       CREATING -> AVAILABLE (OpenZFS)       DELETING -> gone
+//	                         CREATED (ONTAP)
+//
+// A creation completes once LifecycleDelay has passed since CreationTime;
+// its directory is made first. A deletion removes the directory (unless
+// imported) and then the record. All state is in the store, so a restart
+// just carries on, and each transition re-reads its record inside its own
+// transaction, so several nodes may reconcile at once: the first one wins,
+// the others find nothing left to do.
+func (s *Service) Reconcile(ctx context.Context) error {
+	var fss []*fsxd.FileSystem
+	var vms []*fsxd.SVM
+	var vols []*fsxd.Volume
+	err := s.view(ctx, func(tx *store.Tx) error {
+		var err error
+		if fss, _, err = fileSystems(tx).List("", 0, nil); err != nil {
+			return err
+		}
+		if vms, _, err = svms(tx).List("", 0, nil); err != nil {
+			return err
+		}
+		vols, _, err = volumes(tx).List("", 0, nil)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return errors.Join(s.creations(ctx, fss, vms, vols), s.deletions(ctx, fss, vms, vols))
+}
+
+func (s *Service) due(r fsxdCreated) bool {
+	return r.lifecycle() == fsxd.Creating && !s.now().Before(r.created().Add(s.cfg.LifecycleDelay))
+}
+
+func (s *Service) creations(ctx context.Context, fss []*fsxd.FileSystem, vms []*fsxd.SVM, vols []*fsxd.Volume) error {
+	var errs []error
+	for _, fs := range fss {
+		if s.due(fsRec{fs}) {
+			errs = append(errs, s.finish(ctx, fsxd.KindFileSystem, fs.ID, fs.Dir, 0o755, fsxd.Available))
+		}
+	}
+	for _, vm := range vms {
+		if s.due(svmRec{vm}) {
+			errs = append(errs, s.finish(ctx, fsxd.KindSVM, vm.ID, vm.Dir, ontapDirMode, fsxd.Created))
+		}
+	}
+	// Parents before children, so each directory gets its own mode.
+	vols = slices.Clone(vols)
+	slices.SortFunc(vols, func(a, b *fsxd.Volume) int { return len(a.Dir) - len(b.Dir) })
+	for _, v := range vols {
+		if !s.due(volRec{v}) {
+			continue
+		}
+		next := fsxd.Available
+		if v.Type == fsxd.TypeONTAP {
+			next = fsxd.Created
+		}
+		if v.Imported && !isDir(v.Dir) {
+			s.cfg.Logger.Error("fsxapi: imported directory is gone", "volume", v.ID, "dir", v.Dir)
+			next, v.Dir = fsxd.Failed, "" // make nothing outside the data dir
+		}
+		errs = append(errs, s.finish(ctx, fsxd.KindVolume, v.ID, v.Dir, volumeDirMode(v), next))
+	}
+	return errors.Join(errs...)
+}
+
+// finish makes a resource's directory and moves it out of CREATING. A
+// directory that cannot be made fails a volume; other kinds retry.
+func (s *Service) finish(ctx context.Context, kind, id, dir string, mode os.FileMode, next string) error {
+	if dir != "" {
+		if err := makeDir(dir, mode); err != nil {
+			s.cfg.Logger.Error("fsxapi: make directory", "kind", kind, "id", id, "dir", dir, "err", err)
+			if kind != fsxd.KindVolume {
+				return err
+			}
+			next = fsxd.Failed
+		}
+	}
+	return s.setLifecycle(ctx, kind, id, fsxd.Creating, next)
+}
+
+func isDir(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && fi.IsDir()
+}

@@ -1,0 +1,82 @@
+package fsxapi
+
+import (
+	"context"
+	"errors"
+
+	"github.com/fsxd/fsxd"
+	"github.com/fsxd/fsxd/store"
+)
+
+// deletions completes deletions: volumes first, then the SVMs and file
+// systems they emptied (their checks re-read the store, so the same pass
+// sees the volumes gone).
+func (s *Service) deletions(ctx context.Context, fss []*fsxd.FileSystem, vms []*fsxd.SVM, vols []*fsxd.Volume) error {
+	var errs []error
+	for _, v := range vols {
+		if v.Lifecycle == fsxd.Deleting {
+			errs = append(errs, s.dropVolume(ctx, v))
+		}
+	}
+	for _, vm := range vms {
+		if vm.Lifecycle == fsxd.Deleting {
+			errs = append(errs, s.dropSVM(ctx, vm))
+		}
+	}
+	for _, fs := range fss {
+		if fs.Lifecycle == fsxd.Deleting {
+			errs = append(errs, s.dropFS(ctx, fs))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (s *Service) dropVolume(ctx context.Context, v *fsxd.Volume) error {
+	if !v.Imported {
+		if err := s.removeDir(v.Dir); err != nil {
+			return err
+		}
+	}
+	return s.update(ctx, func(tx *store.Tx) error {
+		_, err := drop(volumes(tx), v.ID, func(r *fsxd.Volume) string { return r.Lifecycle }, nil)
+		return err
+	})
+}
+
+func (s *Service) dropSVM(ctx context.Context, vm *fsxd.SVM) error {
+	return s.dropWhenEmpty(ctx, vm.Dir, func(tx *store.Tx) (bool, error) {
+		return drop(svms(tx), vm.ID, func(r *fsxd.SVM) string { return r.Lifecycle }, func() (bool, error) {
+			n, err := volumes(tx).Count(func(v *fsxd.Volume) bool { return v.SVMID == vm.ID })
+			return n > 0, err
+		})
+	})
+}
+
+func (s *Service) dropFS(ctx context.Context, fs *fsxd.FileSystem) error {
+	return s.dropWhenEmpty(ctx, fs.Dir, func(tx *store.Tx) (bool, error) {
+		return drop(fileSystems(tx), fs.ID, func(r *fsxd.FileSystem) string { return r.Lifecycle }, func() (bool, error) {
+			nv, err := volumes(tx).Count(func(v *fsxd.Volume) bool { return v.FileSystemID == fs.ID })
+			if err != nil || nv > 0 {
+				return true, err
+			}
+			ns, err := svms(tx).Count(func(v *fsxd.SVM) bool { return v.FileSystemID == fs.ID })
+			return ns > 0, err
+		})
+	})
+}
+
+// dropWhenEmpty deletes a container's record once nothing depends on it,
+// and then its directory. The record goes first: a directory left behind
+// by a crash is harmless, a record without its directory is not.
+func (s *Service) dropWhenEmpty(ctx context.Context, dir string, fn func(*store.Tx) (bool, error)) error {
+	var dropped bool
+	err := s.update(ctx, func(tx *store.Tx) error {
+		var err error
+		dropped, err = fn(tx)
+		return err
+	})
+	if err != nil || !dropped {
+		return err
+	}
+	return s.removeDir(dir)
+}

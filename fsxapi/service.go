@@ -1,0 +1,131 @@
+// Package fsxapi is the FSx control plane: the AWS JSON 1.1 operations on
+// file systems, storage virtual machines, volumes and tags, and the
+// reconciler that moves their lifecycles along. Request and response
+// shapes, with their validation, are generated from the FSx model into
+// zz_shapes.go; the S3 access point operations live in package
+// accesspoint, which uses the same shapes.
+//
+// # Directories
+//
+// Every volume is a real directory under Config.DataDir:
+//
+//	fs/<fs-id>/                       one per file system
+//	fs/<fs-id>/fsx                    OpenZFS root volume (VolumePath /fsx)
+//	<parent volume dir>/<name>        OpenZFS child volume (VolumePath /fsx/<name>...)
+//	fs/<fs-id>/<svm-id>/              ONTAP SVM namespace (its root volume, junction "/")
+//	<svm dir><JunctionPath>           ONTAP volume with a junction path
+//	<svm dir>/.unmounted/<vol-id>     ONTAP volume without one (not reachable by path)
+//
+// Directories appear when a resource becomes AVAILABLE (or CREATED) and are
+// removed when its deletion completes. fsxd never removes anything outside
+// DataDir/fs.
+//
+// # Importing an existing tree
+//
+// To expose an existing directory (a ZFS dataset, an NFS mount, a disk)
+// without copying it, tag the resource at creation with
+// fsxd:import-path = <absolute directory>:
+//
+//   - on CreateFileSystem (OPENZFS), the directory becomes the root volume;
+//   - on CreateVolume (OPENZFS or ONTAP), it becomes that volume.
+//
+// The directory must exist and lie outside DataDir. fsxd records it as
+// imported and never deletes it, not even when the volume or file system
+// is deleted; OpenZFS child volumes created later nest inside it.
+package fsxapi
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/fsxd/fsxd"
+	"github.com/fsxd/fsxd/awsjson"
+	"github.com/fsxd/fsxd/store"
+)
+
+// ImportTag is the tag key that exposes an existing directory as a volume.
+const ImportTag = "fsxd:import-path"
+
+// Config is what the service needs from the server.
+type Config struct {
+	Store          *store.Store
+	Account        fsxd.Account
+	DataDir        string
+	Now            func() time.Time // nil = time.Now
+	LifecycleDelay time.Duration    // CREATING lasts at least this long
+	Logger         *slog.Logger     // nil = slog.Default()
+}
+
+// Service serves the FSx operations.
+type Service struct {
+	cfg Config
+	// newID and newUUID are swapped for deterministic ones in tests
+	// (golden files).
+	newID   func(prefix string) string
+	newUUID func() string
+}
+
+// New returns a service; cfg.Store and cfg.DataDir are required.
+func New(cfg Config) *Service {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	return &Service{cfg: cfg, newID: fsxd.NewID, newUUID: randomUUID}
+}
+
+// Register adds the FSx operations to m. The S3 access point operations
+// (CreateAndAttachS3AccessPoint, DescribeS3AccessPointAttachments,
+// DetachAndDeleteS3AccessPoint) are package accesspoint's.
+func (s *Service) Register(m *awsjson.Mux) {
+	m.Handle("CreateFileSystem", awsjson.Op(s.CreateFileSystem))
+	m.Handle("DescribeFileSystems", awsjson.Op(s.DescribeFileSystems))
+	m.Handle("DeleteFileSystem", awsjson.Op(s.DeleteFileSystem))
+	m.Handle("UpdateFileSystem", awsjson.Op(s.UpdateFileSystem))
+	m.Handle("CreateStorageVirtualMachine", awsjson.Op(s.CreateStorageVirtualMachine))
+	m.Handle("DescribeStorageVirtualMachines", awsjson.Op(s.DescribeStorageVirtualMachines))
+	m.Handle("DeleteStorageVirtualMachine", awsjson.Op(s.DeleteStorageVirtualMachine))
+	m.Handle("UpdateStorageVirtualMachine", awsjson.Op(s.UpdateStorageVirtualMachine))
+	m.Handle("CreateVolume", awsjson.Op(s.CreateVolume))
+	m.Handle("DescribeVolumes", awsjson.Op(s.DescribeVolumes))
+	m.Handle("DeleteVolume", awsjson.Op(s.DeleteVolume))
+	m.Handle("UpdateVolume", awsjson.Op(s.UpdateVolume))
+	m.Handle("TagResource", awsjson.Op(s.TagResource))
+	m.Handle("UntagResource", awsjson.Op(s.UntagResource))
+	m.Handle("ListTagsForResource", awsjson.Op(s.ListTagsForResource))
+}
+
+func (s *Service) now() time.Time { return s.cfg.Now().UTC() }
+
+// Table accessors: one place names each kind.
+func fileSystems(tx *store.Tx) store.Table[fsxd.FileSystem] {
+	return store.TableOf[fsxd.FileSystem](tx, fsxd.KindFileSystem)
+}
+
+func svms(tx *store.Tx) store.Table[fsxd.SVM] { return store.TableOf[fsxd.SVM](tx, fsxd.KindSVM) }
+
+func volumes(tx *store.Tx) store.Table[fsxd.Volume] {
+	return store.TableOf[fsxd.Volume](tx, fsxd.KindVolume)
+}
+
+func attachments(tx *store.Tx) store.Table[fsxd.Attachment] {
+	return store.TableOf[fsxd.Attachment](tx, fsxd.KindAttachment)
+}
+
+func tokens(tx *store.Tx) store.Table[fsxd.Token] {
+	return store.TableOf[fsxd.Token](tx, fsxd.KindToken)
+}
+
+// update and view run fn in a transaction. Errors that are not an
+// *awserr.Error reach the client as InternalServerError (awsjson does
+// that), with the cause logged.
+func (s *Service) update(ctx context.Context, fn func(*store.Tx) error) error {
+	return s.cfg.Store.Update(ctx, fn)
+}
+
+func (s *Service) view(ctx context.Context, fn func(*store.Tx) error) error {
+	return s.cfg.Store.View(ctx, fn)
+}

@@ -1,0 +1,161 @@
+package fsxapi
+
+import (
+	"context"
+	"strings"
+
+	"github.com/fsxd/fsxd"
+	"github.com/fsxd/fsxd/store"
+)
+
+// DescribeStorageVirtualMachines lists SVMs by id or filter
+// (file-system-id), a page at a time.
+func (s *Service) DescribeStorageVirtualMachines(ctx context.Context, in *DescribeStorageVirtualMachinesRequest) (*DescribeStorageVirtualMachinesResponse, error) {
+	ids, filters := sortedUnique(in.StorageVirtualMachineIds), svmFilters(in.Filters)
+	var recs []*fsxd.SVM
+	err := s.view(ctx, func(tx *store.Tx) error {
+		var err error
+		recs, err = getOrList(svms(tx), ids, svmNotFound)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	recs = keep(recs, func(r *fsxd.SVM) bool {
+		return matches(filters, func(string) string { return r.FileSystemID }) // the only filter name
+	})
+	pg, err := paginate("DescribeStorageVirtualMachines", queryDigest(ids, filters), recs, func(r *fsxd.SVM) string { return r.ID }, in.MaxResults, in.NextToken)
+	if err != nil {
+		return nil, err
+	}
+	out := &DescribeStorageVirtualMachinesResponse{StorageVirtualMachines: []StorageVirtualMachine{}, NextToken: pg.Next}
+	for _, r := range pg.Items {
+		svm, err := renderSVM(r)
+		if err != nil {
+			return nil, err
+		}
+		out.StorageVirtualMachines = append(out.StorageVirtualMachines, *svm)
+	}
+	return out, nil
+}
+
+func keep[T any](items []T, ok func(T) bool) []T {
+	out := items[:0:0]
+	for _, it := range items {
+		if ok(it) {
+			out = append(out, it)
+		}
+	}
+	return out
+}
+
+// DeleteStorageVirtualMachine starts deleting an SVM and its root volume;
+// its other volumes must be deleted first.
+func (s *Service) DeleteStorageVirtualMachine(ctx context.Context, in *DeleteStorageVirtualMachineRequest) (*DeleteStorageVirtualMachineResponse, error) {
+	var out *DeleteStorageVirtualMachineResponse
+	err := s.update(ctx, func(tx *store.Tx) error {
+		var err error
+		out, err = idempotent(s, tx, "DeleteStorageVirtualMachine", in.ClientRequestToken, in, func() (*DeleteStorageVirtualMachineResponse, string, error) {
+			return s.deleteSVM(tx, val(in.StorageVirtualMachineId))
+		})
+		return err
+	})
+	return out, err
+}
+
+func (s *Service) deleteSVM(tx *store.Tx, id string) (*DeleteStorageVirtualMachineResponse, string, error) {
+	rec, err := svms(tx).Get(id)
+	if err != nil {
+		return nil, "", notFoundAs(err, svmNotFound(id))
+	}
+	out := &DeleteStorageVirtualMachineResponse{StorageVirtualMachineId: ptr(id), Lifecycle: ptr(fsxd.Deleting)}
+	if rec.Lifecycle == fsxd.Deleting {
+		return out, id, nil
+	}
+	vols, _, err := volumes(tx).List("", 0, func(v *fsxd.Volume) bool { return v.SVMID == id })
+	if err != nil {
+		return nil, "", err
+	}
+	var others []string
+	for _, v := range vols {
+		if v.JunctionPath != "/" {
+			others = append(others, v.ID)
+		}
+	}
+	if len(others) > 0 {
+		return nil, "", badRequest("Storage virtual machine %s still has volumes (%s); delete them first.", id, strings.Join(others, ", "))
+	}
+	if err := noAttachments(tx, "storage virtual machine "+id, vols); err != nil {
+		return nil, "", err
+	}
+	for _, v := range vols {
+		v.Lifecycle = fsxd.Deleting
+		if err := volumes(tx).Put(v.ID, v); err != nil {
+			return nil, "", err
+		}
+	}
+	rec.Lifecycle = fsxd.Deleting
+	return out, id, svms(tx).Put(id, rec)
+}
+
+// UpdateStorageVirtualMachine records Active Directory changes; the admin
+// password is accepted and not kept.
+func (s *Service) UpdateStorageVirtualMachine(ctx context.Context, in *UpdateStorageVirtualMachineRequest) (*UpdateStorageVirtualMachineResponse, error) {
+	var out *UpdateStorageVirtualMachineResponse
+	err := s.update(ctx, func(tx *store.Tx) error {
+		var err error
+		out, err = idempotent(s, tx, "UpdateStorageVirtualMachine", in.ClientRequestToken, in, func() (*UpdateStorageVirtualMachineResponse, string, error) {
+			return s.updateSVM(tx, in)
+		})
+		return err
+	})
+	return out, err
+}
+
+func (s *Service) updateSVM(tx *store.Tx, in *UpdateStorageVirtualMachineRequest) (*UpdateStorageVirtualMachineResponse, string, error) {
+	id := val(in.StorageVirtualMachineId)
+	rec, err := svms(tx).Get(id)
+	if err != nil {
+		return nil, "", notFoundAs(err, svmNotFound(id))
+	}
+	if rec.Lifecycle != fsxd.Created {
+		return nil, "", badRequest("Storage virtual machine %s is %s; it can be updated once CREATED.", id, rec.Lifecycle)
+	}
+	shape, err := unwire[StorageVirtualMachine](rec.Wire)
+	if err != nil {
+		return nil, "", err
+	}
+	if c := in.ActiveDirectoryConfiguration; c != nil {
+		shape.ActiveDirectoryConfiguration = mergeAD(shape.ActiveDirectoryConfiguration, c)
+	}
+	if rec.Wire, err = wire(shape); err != nil {
+		return nil, "", err
+	}
+	if err := svms(tx).Put(id, rec); err != nil {
+		return nil, "", err
+	}
+	out, err := renderSVM(rec)
+	return &UpdateStorageVirtualMachineResponse{StorageVirtualMachine: out}, id, err
+}
+
+func mergeAD(cur *SvmActiveDirectoryConfiguration, c *UpdateSvmActiveDirectoryConfiguration) *SvmActiveDirectoryConfiguration {
+	if cur == nil {
+		cur = &SvmActiveDirectoryConfiguration{}
+	}
+	set(&cur.NetBiosName, c.NetBiosName)
+	if u := c.SelfManagedActiveDirectoryConfiguration; u != nil {
+		if cur.SelfManagedActiveDirectoryConfiguration == nil {
+			cur.SelfManagedActiveDirectoryConfiguration = &SelfManagedActiveDirectoryAttributes{}
+		}
+		m := cur.SelfManagedActiveDirectoryConfiguration
+		set(&m.DomainName, u.DomainName)
+		set(&m.OrganizationalUnitDistinguishedName, u.OrganizationalUnitDistinguishedName)
+		set(&m.FileSystemAdministratorsGroup, u.FileSystemAdministratorsGroup)
+		set(&m.UserName, u.UserName)
+		set(&m.DomainJoinServiceAccountSecret, u.DomainJoinServiceAccountSecret)
+		if u.DnsIps != nil {
+			m.DnsIps = u.DnsIps
+		}
+	}
+	return cur
+}

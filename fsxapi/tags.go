@@ -1,0 +1,153 @@
+package fsxapi
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/fsxd/fsxd"
+	"github.com/fsxd/fsxd/awserr"
+	"github.com/fsxd/fsxd/store"
+)
+
+// maxTags is FSx's limit of tags per resource.
+const maxTags = 50
+
+// resourceRef is a parsed FSx resource ARN.
+type resourceRef struct {
+	arn  string
+	kind string // file-system | volume | storage-virtual-machine
+	fsID string
+	id   string
+}
+
+// parseARN reads arn:<partition>:fsx:<region>:<account>:<type>/<ids>. Only
+// ARNs of this server's partition, region and account can name a resource.
+func (s *Service) parseARN(arn string) (resourceRef, error) {
+	parts := strings.SplitN(arn, ":", 6)
+	missing := awserr.ResourceNotFound.Err("The resource ARN '%s' does not exist.", arn).With("ResourceARN", arn)
+	if len(parts) != 6 || parts[0] != "arn" {
+		return resourceRef{}, badRequest("Invalid ResourceARN '%s'.", arn)
+	}
+	if parts[2] != "fsx" {
+		return resourceRef{}, awserr.NotServiceResourceError.Err("The resource ARN '%s' is not an Amazon FSx resource.", arn).With("ResourceARN", arn)
+	}
+	a := s.cfg.Account
+	if parts[1] != a.Partition || parts[3] != a.Region || parts[4] != a.ID {
+		return resourceRef{}, missing
+	}
+	kind, rest, _ := strings.Cut(parts[5], "/")
+	ids := strings.Split(rest, "/")
+	ref := resourceRef{arn: arn, kind: kind, fsID: ids[0]}
+	switch {
+	case kind == "file-system" && len(ids) == 1:
+		ref.id = ids[0]
+	case (kind == "volume" || kind == "storage-virtual-machine") && len(ids) == 2:
+		ref.id = ids[1]
+	default:
+		return resourceRef{}, missing
+	}
+	return ref, nil
+}
+
+// editTags loads the tagged record, lets fn change its tags, and saves it.
+// Pass a nil fn to read only.
+func (s *Service) editTags(tx *store.Tx, ref resourceRef, fn func(*[]fsxd.Tag) error) ([]fsxd.Tag, error) {
+	missing := awserr.ResourceNotFound.Err("The resource ARN '%s' does not exist.", ref.arn).With("ResourceARN", ref.arn)
+	switch ref.kind {
+	case "file-system":
+		return editRecordTags(fileSystems(tx), ref.id, missing, func(r *fsxd.FileSystem) *[]fsxd.Tag { return &r.Tags }, nil, fn)
+	case "volume":
+		return editRecordTags(volumes(tx), ref.id, missing, func(r *fsxd.Volume) *[]fsxd.Tag { return &r.Tags },
+			func(r *fsxd.Volume) bool { return r.FileSystemID == ref.fsID }, fn)
+	default:
+		return editRecordTags(svms(tx), ref.id, missing, func(r *fsxd.SVM) *[]fsxd.Tag { return &r.Tags },
+			func(r *fsxd.SVM) bool { return r.FileSystemID == ref.fsID }, fn)
+	}
+}
+
+func editRecordTags[T any](t store.Table[T], key string, missing error, tags func(*T) *[]fsxd.Tag, belongs func(*T) bool, fn func(*[]fsxd.Tag) error) ([]fsxd.Tag, error) {
+	r, err := t.Get(key)
+	if err != nil {
+		return nil, notFoundAs(err, missing)
+	}
+	if belongs != nil && !belongs(r) {
+		return nil, missing // right id, wrong file system in the ARN
+	}
+	if fn == nil {
+		return *tags(r), nil
+	}
+	if err := fn(tags(r)); err != nil {
+		return nil, err
+	}
+	return *tags(r), t.Put(key, r)
+}
+
+// TagResource adds or replaces tags; keys starting with "aws:" are AWS's.
+func (s *Service) TagResource(ctx context.Context, in *TagResourceRequest) (*TagResourceResponse, error) {
+	ref, err := s.parseARN(val(in.ResourceARN))
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range in.Tags {
+		if strings.HasPrefix(val(t.Key), "aws:") {
+			return nil, badRequest("Tag keys starting with 'aws:' are reserved: %s.", val(t.Key))
+		}
+	}
+	err = s.update(ctx, func(tx *store.Tx) error {
+		_, err := s.editTags(tx, ref, func(tags *[]fsxd.Tag) error {
+			for _, t := range in.Tags {
+				*tags = setTag(*tags, val(t.Key), val(t.Value))
+			}
+			if len(*tags) > maxTags {
+				return badRequest("A resource can have at most %d tags; this request would make %d.", maxTags, len(*tags))
+			}
+			return nil
+		})
+		return err
+	})
+	return &TagResourceResponse{}, err
+}
+
+// UntagResource removes tags by key; absent keys are ignored.
+func (s *Service) UntagResource(ctx context.Context, in *UntagResourceRequest) (*UntagResourceResponse, error) {
+	ref, err := s.parseARN(val(in.ResourceARN))
+	if err != nil {
+		return nil, err
+	}
+	err = s.update(ctx, func(tx *store.Tx) error {
+		_, err := s.editTags(tx, ref, func(tags *[]fsxd.Tag) error {
+			*tags = slices.DeleteFunc(*tags, func(t fsxd.Tag) bool { return slices.Contains(in.TagKeys, t.Key) })
+			return nil
+		})
+		return err
+	})
+	return &UntagResourceResponse{}, err
+}
+
+// ListTagsForResource lists a resource's tags by key, a page at a time.
+func (s *Service) ListTagsForResource(ctx context.Context, in *ListTagsForResourceRequest) (*ListTagsForResourceResponse, error) {
+	ref, err := s.parseARN(val(in.ResourceARN))
+	if err != nil {
+		return nil, err
+	}
+	var tags []fsxd.Tag
+	err = s.view(ctx, func(tx *store.Tx) error {
+		tags, err = s.editTags(tx, ref, nil)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	tags = slices.Clone(tags)
+	slices.SortFunc(tags, func(a, b fsxd.Tag) int { return strings.Compare(a.Key, b.Key) })
+	pg, err := paginate("ListTagsForResource", queryDigest(ref.arn), tags, func(t fsxd.Tag) string { return t.Key }, in.MaxResults, in.NextToken)
+	if err != nil {
+		return nil, err
+	}
+	out := toWireTags(pg.Items)
+	if out == nil {
+		out = []Tag{}
+	}
+	return &ListTagsForResourceResponse{Tags: out, NextToken: pg.Next}, nil
+}

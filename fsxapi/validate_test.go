@@ -1,0 +1,49 @@
+package fsxapi
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/fsxd/fsxd/awserr"
+	"github.com/fsxd/fsxd/awsjson"
+)
+
+// TestValidate reads like a truth table: a request body for an operation,
+// and the message fragment its validation must produce ("" = valid).
+func TestValidate(t *testing.T) {
+	check := func(op, body, want string) {
+		t.Helper()
+		in := operationInputs[op]()
+		if err := awsjson.Decode([]byte(body), in); err != nil {
+			t.Fatalf("%s %s: decode: %v", op, body, err)
+		}
+		err := in.Validate()
+		switch {
+		case want == "" && err != nil:
+			t.Errorf("%s %s: unexpected %v", op, body, err)
+		case want != "" && err == nil:
+			t.Errorf("%s %s: valid, want %q", op, body, want)
+		case want != "" && (!awserr.Is(err, awserr.BadRequest) || !strings.Contains(err.Error(), want)):
+			t.Errorf("%s %s: got %v, want BadRequest containing %q", op, body, err, want)
+		}
+	}
+	fs := `"FileSystemId":"fs-0123456789abcdef0"`
+	check("DescribeFileSystems", `{}`, "")
+	check("DeleteFileSystem", `{}`, "Value null at 'fileSystemId' failed to satisfy constraint: Member must not be null")
+	check("DeleteFileSystem", `{`+fs+`}`, "")
+	check("DeleteFileSystem", `{"FileSystemId":"fs-1"}`, "Value 'fs-1' at 'fileSystemId' failed to satisfy constraint: Member must have length greater than or equal to 11")
+	check("DeleteFileSystem", `{"FileSystemId":"fs-XXXXXXXXXXXX"}`, "Member must satisfy regular expression pattern: ^(fs-[0-9a-f]{8,})$")
+	check("DeleteFileSystem", `{`+fs+`,"OpenZFSConfiguration":{"Options":["NOPE"]}}`, "at 'openZFSConfiguration.options.1.member' failed to satisfy constraint: Member must satisfy enum value set: [DELETE_CHILD_VOLUMES_AND_SNAPSHOTS]")
+	check("DescribeFileSystems", `{"MaxResults":0}`, "Value '0' at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 1")
+	check("CreateFileSystem", `{}`, "2 validation errors detected: Value null at 'fileSystemType'")
+	check("CreateFileSystem", `{"FileSystemType":"OPENZFS","SubnetIds":[]}`, "")
+	check("CreateFileSystem", `{"FileSystemType":"OPENZFS","SubnetIds":["subnet-01234567"],"Tags":[{"Key":"a"},{}]}`, "Value null at 'tags.2.member.key'")
+	check("CreateFileSystem", `{"FileSystemType":"ZFS","SubnetIds":["subnet-01234567"]}`, "Member must satisfy enum value set: [WINDOWS, LUSTRE, ONTAP, OPENZFS]")
+	// Lengths count characters, not bytes: 128 two-byte characters fit.
+	check("TagResource", `{"ResourceARN":"arn:aws:fsx:us-east-1:123456789012:file-system/fs-0123456789abcdef0","Tags":[{"Key":"`+strings.Repeat("é", 128)+`","Value":"v"}]}`, "")
+	check("TagResource", `{"ResourceARN":"arn:aws:fsx:us-east-1:123456789012:file-system/fs-0123456789abcdef0","Tags":[{"Key":"`+strings.Repeat("é", 129)+`","Value":"v"}]}`, "length less than or equal to 128")
+	check("TagResource", `{"ResourceARN":"arn:aws:fsx:us-east-1:1234:file-system/fs-0123456789abcdef0","Tags":[]}`, "at 'resourceARN' failed to satisfy constraint: Member must satisfy regular expression pattern")
+	check("CreateStorageVirtualMachine", `{`+fs+`,"Name":"svm1","SvmAdminPassword":"short"}`, "Value at 'svmAdminPassword' failed to satisfy constraint: Member must have length greater than or equal to 8")
+	check("CreateAndAttachS3AccessPoint", `{"Name":"-bad","Type":"OPENZFS"}`, "at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern")
+	check("CreateAndAttachS3AccessPoint", `{"Name":"good-name","Type":"OPENZFS"}`, "")
+}

@@ -1,0 +1,89 @@
+package fsxapi
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/fsxd/fsxd"
+	"github.com/fsxd/fsxd/store"
+)
+
+// DeleteVolume starts deleting a volume: DELETING now, gone (with its
+// directory, unless imported) after the reconciler's next pass. Root
+// volumes cannot be deleted; OpenZFS child volumes go too only with
+// DELETE_CHILD_VOLUMES_AND_SNAPSHOTS; ONTAP volumes with other volumes
+// mounted below their junction must wait for those; attached S3 access
+// points block the delete.
+func (s *Service) DeleteVolume(ctx context.Context, in *DeleteVolumeRequest) (*DeleteVolumeResponse, error) {
+	var out *DeleteVolumeResponse
+	err := s.update(ctx, func(tx *store.Tx) error {
+		var err error
+		out, err = idempotent(s, tx, "DeleteVolume", in.ClientRequestToken, in, func() (*DeleteVolumeResponse, string, error) {
+			return s.deleteVolume(tx, in)
+		})
+		return err
+	})
+	return out, err
+}
+
+func (s *Service) deleteVolume(tx *store.Tx, in *DeleteVolumeRequest) (*DeleteVolumeResponse, string, error) {
+	id := val(in.VolumeId)
+	v, err := volumes(tx).Get(id)
+	if err != nil {
+		return nil, "", notFoundAs(err, volNotFound(id))
+	}
+	out := &DeleteVolumeResponse{VolumeId: ptr(id), Lifecycle: ptr(fsxd.Deleting)}
+	if v.Lifecycle == fsxd.Deleting {
+		return out, id, nil
+	}
+	if (in.OntapConfiguration != nil && v.Type != fsxd.TypeONTAP) || (in.OpenZFSConfiguration != nil && v.Type != fsxd.TypeOpenZFS) {
+		return nil, "", badRequest("The configuration does not match the %s volume %s.", v.Type, id)
+	}
+	if isRoot(v) {
+		return nil, "", badRequest("Volume %s is a root volume and cannot be deleted.", id)
+	}
+	doomed, err := s.volumesToDelete(tx, v, in.OpenZFSConfiguration)
+	if err != nil {
+		return nil, "", err
+	}
+	if err := noAttachments(tx, "volume "+id, doomed); err != nil {
+		return nil, "", err
+	}
+	for _, d := range doomed {
+		d.Lifecycle = fsxd.Deleting
+		if err := volumes(tx).Put(d.ID, d); err != nil {
+			return nil, "", err
+		}
+	}
+	return out, id, nil
+}
+
+// volumesToDelete returns v and what goes with it, or why it cannot go.
+func (s *Service) volumesToDelete(tx *store.Tx, v *fsxd.Volume, c *DeleteVolumeOpenZFSConfiguration) ([]*fsxd.Volume, error) {
+	all, err := fsVolumes(tx, v.FileSystemID)
+	if err != nil {
+		return nil, err
+	}
+	if v.Type == fsxd.TypeONTAP {
+		var below []string
+		for _, o := range all {
+			if o.SVMID == v.SVMID && v.JunctionPath != "" && strings.HasPrefix(o.JunctionPath, v.JunctionPath+"/") {
+				below = append(below, o.ID)
+			}
+		}
+		if len(below) > 0 {
+			return nil, badRequest("Volumes are mounted below %s (%s); delete or unmount them first.", v.JunctionPath, strings.Join(below, ", "))
+		}
+		return []*fsxd.Volume{v}, nil
+	}
+	children := descendants(all, v.ID)
+	if len(children) > 0 && (c == nil || !slices.Contains(c.Options, "DELETE_CHILD_VOLUMES_AND_SNAPSHOTS")) {
+		ids := make([]string, len(children))
+		for i, ch := range children {
+			ids[i] = ch.ID
+		}
+		return nil, badRequest("Volume %s has child volumes (%s); delete them or specify the option DELETE_CHILD_VOLUMES_AND_SNAPSHOTS.", v.ID, strings.Join(ids, ", "))
+	}
+	return append([]*fsxd.Volume{v}, children...), nil
+}

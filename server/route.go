@@ -1,0 +1,188 @@
+package server
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/fsxd/fsxd/auth"
+	"github.com/fsxd/fsxd/awserr"
+	"github.com/fsxd/fsxd/awsjson"
+	"github.com/fsxd/fsxd/sigv4"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// statusWriter remembers the status for the access log and metrics.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int64
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += int64(n)
+	return n, err
+}
+
+// Unwrap lets http.ResponseController and io.Copy's ReaderFrom (sendfile)
+// reach the real connection.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// ReadFrom keeps the sendfile path open for GETs: net/http's response
+// implements io.ReaderFrom and uses sendfile for an *os.File source.
+func (w *statusWriter) ReadFrom(src io.Reader) (int64, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := io.Copy(w.ResponseWriter, src)
+	w.bytes += n
+	return n, err
+}
+
+// ServeHTTP routes by request shape: internal paths, X-Amz-Target (FSx),
+// S3 Control paths, the SigV4 scope's service (IAM, STS), else S3.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, "/_fsxd/") {
+		s.serveInternal(w, r)
+		return
+	}
+	start := time.Now()
+	id := awserr.NewRequestID()
+	h := w.Header()
+	h.Set("x-amz-request-id", id)
+	h.Set("x-amzn-RequestId", id)
+	h.Set("x-amz-id-2", id)
+	h.Set("Server", "fsxd")
+	r = r.WithContext(awserr.WithRequestID(r.Context(), id))
+	a := s.pick(r)
+	sw := &statusWriter{ResponseWriter: w}
+	var err error
+	select {
+	case s.slots <- struct{}{}:
+		s.metrics.inflight.Inc()
+		err = a.serve(sw, r)
+		s.metrics.inflight.Dec()
+		<-s.slots
+	default:
+		err = s.overloaded(sw, r, a)
+	}
+	s.logRequest(r, a, sw, err, id, time.Since(start))
+}
+
+func (s *Server) overloaded(w http.ResponseWriter, r *http.Request, a api) error {
+	if a.name == "fsx" {
+		e := awserr.ServiceUnavailableJSON.Err("")
+		awsjson.WriteError(w, e)
+		return e
+	}
+	e := awserr.SlowDown.Err("")
+	awserr.WriteXML(w, r, e, r.URL.Path, awserr.RequestID(r.Context()))
+	return e
+}
+
+func (s *Server) pick(r *http.Request) api {
+	if r.Header.Get("X-Amz-Target") != "" {
+		return api{name: "fsx", serve: s.serveFSx, operation: s.fsx.Operation}
+	}
+	if strings.HasPrefix(r.URL.Path, "/v20180820/") && s.s3control.serve != nil {
+		return s.s3control
+	}
+	if _, _, svc, ok := sigv4.ParseScope(r); ok && (svc == "iam" || svc == "sts") && s.iam.serve != nil {
+		return s.iam
+	}
+	if s.s3.serve == nil {
+		return api{name: "s3", serve: notServed, operation: func(*http.Request) string { return "" }}
+	}
+	return s.s3
+}
+
+func notServed(w http.ResponseWriter, r *http.Request) error {
+	e := awserr.NotImplemented.Err("This API is not served by this fsxd.")
+	awserr.WriteXML(w, r, e, r.URL.Path, awserr.RequestID(r.Context()))
+	return e
+}
+
+// serveFSx authenticates, then hands the request to the JSON mux.
+func (s *Server) serveFSx(w http.ResponseWriter, r *http.Request) error {
+	if err := s.storeHealthy(); err != nil {
+		awsjson.WriteError(w, err)
+		return err
+	}
+	p, _, err := s.auth.Authenticate(r, auth.JSON)
+	if err != nil {
+		awsjson.WriteError(w, err)
+		return err
+	}
+	r = r.WithContext(auth.WithPrincipal(r.Context(), p))
+	return s.fsx.Serve(w, r)
+}
+
+func (s *Server) logRequest(r *http.Request, a api, w *statusWriter, err error, id string, d time.Duration) {
+	op := a.operation(r)
+	status := w.status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	s.metrics.requests.WithLabelValues(a.name, op, strconv.Itoa(status)).Inc()
+	s.metrics.latency.WithLabelValues(a.name, op).Observe(d.Seconds())
+	attrs := []any{"request_id", id, "api", a.name, "op", op, "method", r.Method, "status", status,
+		"latency_ms", float64(d.Microseconds()) / 1000, "bytes", w.bytes, "remote", r.RemoteAddr}
+	if p := auth.FromContext(r.Context()); p != nil {
+		attrs = append(attrs, "caller", p.ARN)
+	}
+	if err != nil {
+		attrs = append(attrs, "err", err.Error())
+	}
+	if status >= 500 {
+		s.log.Warn("request", attrs...)
+		return
+	}
+	s.log.Info("request", attrs...)
+}
+
+func (s *Server) serveInternal(w http.ResponseWriter, r *http.Request) {
+	switch r.URL.Path {
+	case "/_fsxd/health":
+		s.serveHealth(w, r)
+	case "/_fsxd/metrics":
+		promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{}).ServeHTTP(w, r)
+	default:
+		http.NotFound(w, r)
+	}
+}
+
+func (s *Server) serveHealth(w http.ResponseWriter, r *http.Request) {
+	body := map[string]any{"status": "ok", "store": "ok", "enforcement": enforcementName()}
+	code := http.StatusOK
+	if !s.ready.Load() {
+		body["status"], code = "starting", http.StatusServiceUnavailable
+	}
+	if err := s.store.Ping(r.Context()); err != nil {
+		body["status"], body["store"], code = "unhealthy", err.Error(), http.StatusServiceUnavailable
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	json.NewEncoder(w).Encode(body)
+}
+
+// storeHealthy answers 503 while the database is unreachable.
+func (s *Server) storeHealthy() error {
+	if p := s.storeErr.Load(); p != nil && *p != nil {
+		return awserr.ServiceUnavailableJSON.Err("The metadata store is unavailable.").Wrap(*p)
+	}
+	return nil
+}

@@ -1,0 +1,208 @@
+// Package server wires fsxd together: the store, authentication, the FSx
+// control plane, S3 Control, the S3 data plane and the background loops,
+// behind one listener. It is what cmd/fsxd and the end-to-end tests start.
+package server
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/fsxd/fsxd"
+	"github.com/fsxd/fsxd/auth"
+	"github.com/fsxd/fsxd/awsjson"
+	"github.com/fsxd/fsxd/store"
+)
+
+// api is one protocol front end behind the shared listener.
+type api struct {
+	name      string
+	serve     func(w http.ResponseWriter, r *http.Request) error
+	operation func(r *http.Request) string
+}
+
+// loop is a background job run every interval until shutdown.
+type loop struct {
+	name     string
+	interval time.Duration
+	run      func(ctx context.Context) error
+}
+
+// Server is a running fsxd.
+type Server struct {
+	cfg     Config
+	log     *slog.Logger
+	store   *store.Store
+	account fsxd.Account
+	auth    *auth.Authenticator
+	root    rootCreds
+	metrics *metrics
+	slots   chan struct{}
+
+	fsx       *awsjson.Mux
+	s3        api
+	s3control api
+	iam       api
+	loops     []loop
+	closers   []func() error
+
+	ready    atomic.Bool
+	storeErr atomic.Pointer[error]
+	addr     string
+}
+
+// New opens the store and builds every service; it does not listen yet.
+func New(cfg Config) (*Server, error) {
+	cfg.setDefaults()
+	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
+		return nil, err
+	}
+	st, err := openStore(cfg)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		cfg:     cfg,
+		log:     cfg.Logger,
+		store:   st,
+		account: fsxd.Account{Partition: "aws", Region: cfg.Region, ID: cfg.AccountID},
+		metrics: newMetrics(),
+		slots:   make(chan struct{}, cfg.MaxConcurrent),
+		fsx:     awsjson.NewMux("AWSSimbaAPIService_v20180301"),
+	}
+	s.closers = append(s.closers, st.Close)
+	root, created, err := loadRootCreds(&cfg)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	s.root = root
+	if created {
+		fmt.Fprintf(os.Stderr, "fsxd: generated root credentials (stored in %s, mode 0600):\n  AWS_ACCESS_KEY_ID=%s\n  AWS_SECRET_ACCESS_KEY=%s\n",
+			cfg.DataDir, root.AccessKeyID, root.SecretAccessKey)
+	}
+	s.auth = &auth.Authenticator{Lookup: s.lookupKey, Now: cfg.Now}
+	if err := s.wire(); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// RootCredentials returns the root user's access key id and secret.
+func (s *Server) RootCredentials() (string, string) {
+	return s.root.AccessKeyID, s.root.SecretAccessKey
+}
+
+// Store exposes the metadata store (tests and tools).
+func (s *Server) Store() *store.Store { return s.store }
+
+// Addr is the bound address once Serve has started.
+func (s *Server) Addr() string { return s.addr }
+
+// lookupKey resolves the root key; IAM keys come from the identity service.
+func (s *Server) lookupKey(ctx context.Context, id string) (auth.Key, error) {
+	if id == s.root.AccessKeyID {
+		return auth.Key{Secret: s.root.SecretAccessKey, Active: true, Principal: auth.Principal{
+			AccountID: s.account.ID, ARN: "arn:aws:iam::" + s.account.ID + ":root",
+			UserID: s.account.ID, IsRoot: true,
+		}}, nil
+	}
+	return auth.Key{}, auth.ErrUnknownKey
+}
+
+// Run listens and serves until ctx is cancelled, then drains in-flight
+// requests (up to 30 s) and stops the background loops.
+func (s *Server) Run(ctx context.Context) error {
+	ln, err := net.Listen("tcp", s.cfg.Listen)
+	if err != nil {
+		return err
+	}
+	return s.Serve(ctx, ln)
+}
+
+// Serve is Run on an existing listener.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	s.addr = ln.Addr().String()
+	hs := &http.Server{
+		Handler:           s,
+		ReadHeaderTimeout: 30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	if s.cfg.TLSCert != "" {
+		cert, err := tls.LoadX509KeyPair(s.cfg.TLSCert, s.cfg.TLSKey)
+		if err != nil {
+			return err
+		}
+		hs.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+		ln = tls.NewListener(ln, hs.TLSConfig)
+	}
+	loopCtx, stopLoops := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	s.startLoops(loopCtx, &wg)
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	s.ready.Store(true)
+	s.log.Info("fsxd serving", "addr", s.addr, "tls", s.cfg.TLSCert != "", "data_dir", s.cfg.DataDir, "region", s.cfg.Region, "account", s.cfg.AccountID)
+	if s.cfg.Ready != nil {
+		s.cfg.Ready(s.addr)
+	}
+	select {
+	case err := <-errc:
+		stopLoops()
+		wg.Wait()
+		return err
+	case <-ctx.Done():
+	}
+	s.ready.Store(false)
+	s.log.Info("fsxd draining")
+	shutCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	err := hs.Shutdown(shutCtx)
+	stopLoops()
+	wg.Wait()
+	if err == nil || errors.Is(err, http.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
+
+func (s *Server) startLoops(ctx context.Context, wg *sync.WaitGroup) {
+	for _, l := range s.loops {
+		wg.Add(1)
+		go func(l loop) {
+			defer wg.Done()
+			t := time.NewTicker(l.interval)
+			defer t.Stop()
+			for {
+				if err := l.run(ctx); err != nil && ctx.Err() == nil {
+					s.log.Warn("background job failed", "job", l.name, "err", err)
+				}
+				select {
+				case <-ctx.Done():
+					return
+				case <-t.C:
+				}
+			}
+		}(l)
+	}
+}
+
+// Close releases the store and every service.
+func (s *Server) Close() error {
+	var errs []error
+	for i := len(s.closers) - 1; i >= 0; i-- {
+		errs = append(errs, s.closers[i]())
+	}
+	return errors.Join(errs...)
+}
