@@ -68,8 +68,9 @@ initcluster() {
 
 start() {
 	log "starting the server on 127.0.0.1:$PORT (log: $DIR/server.log)"
+	# 9>&-: the server must not inherit the lock, or it would hold it forever.
 	as "$BIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w -t 60 \
-		-o "-p $PORT -k /tmp -c listen_addresses=127.0.0.1" start >&2 ||
+		-o "-p $PORT -k /tmp -c listen_addresses=127.0.0.1" start >&2 9>&- ||
 		die "pg_ctl start failed; see $DIR/server.log"
 }
 
