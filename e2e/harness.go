@@ -67,6 +67,7 @@ func Start(t testing.TB, opts ...Option) *Env {
 		ReconcileInterval:   50 * time.Millisecond,
 		HealthInterval:      200 * time.Millisecond,
 		Domains:             []string{"s3.fsxd.test"},
+		Umask:               0o022,
 		Logger:              slog.New(slog.NewTextHandler(io.Discard, nil)),
 	}
 	if os.Getenv("FSXD_E2E_LOG") != "" {
@@ -112,8 +113,22 @@ func (e *Env) fsxOpts(o *fsx.Options) {
 	o.BaseEndpoint, o.Region, o.Credentials, o.Retryer = aws.String(e.URL), Region, e.Creds(), aws.NopRetryer{}
 }
 
+// S3 Control clients send to <account>.<host>, which does not resolve:
+// their connections go to the server whatever the host name.
 func (e *Env) s3controlOpts(o *s3control.Options) {
 	o.BaseEndpoint, o.Region, o.Credentials, o.Retryer = aws.String(e.URL), Region, e.Creds(), aws.NopRetryer{}
+	o.HTTPClient = e.HTTPClient()
+}
+
+// HTTPClient connects to the server whatever host name a request names, so
+// virtual-hosted and account-prefixed requests reach it.
+func (e *Env) HTTPClient() *http.Client {
+	addr := e.Addr
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.DialContext = func(ctx context.Context, network, _ string) (net.Conn, error) {
+		return (&net.Dialer{}).DialContext(ctx, network, addr)
+	}
+	return &http.Client{Transport: tr}
 }
 
 func (e *Env) iamOpts(o *iam.Options) {

@@ -30,7 +30,8 @@ type Config struct {
 	S3Extensions bool
 	// NoFsync trades power-loss durability for speed.
 	NoFsync bool
-	// Umask for files and directories created through access points.
+	// Umask for files and directories created through access points; 0
+	// means none (fsxd serve's --umask defaults to 022).
 	Umask uint32
 	// TrustProxy believes X-Forwarded-For for source addresses.
 	TrustProxy bool
@@ -68,9 +69,6 @@ func (c *Config) setDefaults() {
 	}
 	if c.HealthInterval == 0 {
 		c.HealthInterval = 30 * time.Second
-	}
-	if c.Umask == 0 {
-		c.Umask = 0o022
 	}
 	if c.UploadMaxAge == 0 {
 		c.UploadMaxAge = 7 * 24 * time.Hour

@@ -3,11 +3,15 @@ package server
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/fsxd/fsxd/accesspoint"
+	"github.com/fsxd/fsxd/auth"
 	"github.com/fsxd/fsxd/fsxapi"
+	"github.com/fsxd/fsxd/s3api"
 	"github.com/fsxd/fsxd/store"
 	"github.com/fsxd/fsxd/store/postgres"
 	"github.com/fsxd/fsxd/store/sqlite"
@@ -53,7 +57,42 @@ func (s *Server) wire() error {
 		Now: s.cfg.Now, LifecycleDelay: s.cfg.LifecycleDelay, Logger: s.log})
 	fsxSvc.Register(s.fsx)
 	s.loops = append(s.loops, loop{name: "fsx-reconcile", interval: s.cfg.ReconcileInterval, run: fsxSvc.Reconcile})
+
+	aps := accesspoint.New(accesspoint.Config{Store: s.store, Account: s.account, DataDir: s.cfg.DataDir,
+		Now: s.cfg.Now, LifecycleDelay: s.cfg.LifecycleDelay, VPCs: s.cfg.VPCs, Logger: s.log,
+		Authenticate: s.authenticateS3, Volumes: s.volumeOptions()})
+	aps.Register(s.fsx)
+	s.s3control = api{name: "s3control", serve: aps.ServeS3Control, operation: aps.Operation}
+	s.loops = append(s.loops,
+		loop{name: "attachment-reconcile", interval: s.cfg.ReconcileInterval, run: aps.Reconcile},
+		loop{name: "attachment-health", interval: s.cfg.HealthInterval, run: aps.HealthCheck})
+	s.closers = append(s.closers, aps.Close)
+
+	data := s3api.New(s3api.Config{Resolver: aps.Resolver(), Authenticate: s.authenticateS3,
+		Domains: s.cfg.Domains, Extensions: s.cfg.S3Extensions, UploadMaxAge: s.cfg.UploadMaxAge,
+		Now: s.cfg.Now, Logger: s.log})
+	s.s3 = api{name: "s3", serve: data.Serve, operation: data.Operation}
+	s.loops = append(s.loops, loop{name: "upload-expiry", interval: time.Hour, run: data.Expire})
 	return nil
+}
+
+// authenticateS3 verifies an S3 or S3 Control request; errors are in S3's
+// vocabulary.
+func (s *Server) authenticateS3(r *http.Request) (*auth.Principal, error) {
+	p, _, err := s.auth.Authenticate(r, auth.S3)
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// volumeOptions are the options every access point's volume is opened with.
+func (s *Server) volumeOptions() volume.Options {
+	o := volume.Options{Umask: s.cfg.Umask, NoFsync: s.cfg.NoFsync}
+	if s.cfg.Umask == 0 {
+		o.Umask = volume.NoUmask
+	}
+	return o
 }
 
 // checkStore records whether the database answers, so requests can fail

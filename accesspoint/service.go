@@ -1,0 +1,138 @@
+package accesspoint
+
+import (
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/fsxd/fsxd"
+	"github.com/fsxd/fsxd/auth"
+	"github.com/fsxd/fsxd/awsjson"
+	"github.com/fsxd/fsxd/nameservice"
+	"github.com/fsxd/fsxd/store"
+	"github.com/fsxd/fsxd/volume"
+)
+
+// Defaults for Config's zero values.
+const (
+	// DefaultMaxPerAccount is S3's quota of access points per account and
+	// Region (adjustable on AWS).
+	DefaultMaxPerAccount = 10000
+	// DefaultMaxPerFileSystem caps attachments per file system. AWS's
+	// per-file-system numbers are UNCONFIRMED (OpenZFS: by throughput
+	// capacity); 1000 is our choice.
+	DefaultMaxPerFileSystem = 1000
+)
+
+// Config is what the server gives the service.
+type Config struct {
+	Store   *store.Store
+	Account fsxd.Account
+	DataDir string
+	// Names resolves identities; nil means a Resolver over DataDir and the
+	// host's /etc/passwd and /etc/group.
+	Names *nameservice.Resolver
+	Now   func() time.Time
+	// LifecycleDelay is how long an attachment stays CREATING or DELETING
+	// before Reconcile moves it on.
+	LifecycleDelay   time.Duration
+	MaxPerAccount    int
+	MaxPerFileSystem int
+	// VPCs are the VPCs the operator declares (id -> client CIDRs); a
+	// VpcConfiguration must name one of them.
+	VPCs map[string][]string
+	// Authenticate verifies an S3 Control request's SigV4 and returns an
+	// *awserr.Error in S3 vocabulary. Nil accepts every request (tests).
+	Authenticate func(r *http.Request) (*auth.Principal, error)
+	Logger       *slog.Logger
+	// Volumes are the options every volume root is opened with. An empty
+	// MetaDir becomes <file system Dir>/.fsxd-staging/meta/<volume id>.
+	Volumes volume.Options
+}
+
+// Service serves the three FSx operations on S3 access point attachments,
+// the S3 Control view of those access points, their lifecycle, and the
+// data plane's lookup of them.
+type Service struct {
+	cfg Config
+	st  *store.Store
+	acc fsxd.Account
+
+	cache    apCache
+	checking sync.Map // attachment name -> struct{}: on-use checks in flight
+	// random makes the random part of aliases (tests make it predictable).
+	random func(n int) string
+}
+
+// New returns a Service; zero Config fields take their defaults.
+func New(cfg Config) *Service {
+	if cfg.Names == nil {
+		cfg.Names = &nameservice.Resolver{DataDir: cfg.DataDir}
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.MaxPerAccount <= 0 {
+		cfg.MaxPerAccount = DefaultMaxPerAccount
+	}
+	if cfg.MaxPerFileSystem <= 0 {
+		cfg.MaxPerFileSystem = DefaultMaxPerFileSystem
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Account.Partition == "" {
+		cfg.Account.Partition = "aws"
+	}
+	return &Service{cfg: cfg, st: cfg.Store, acc: cfg.Account, random: fsxd.RandomLower}
+}
+
+// FSx operation names, as registered and as recorded with tokens.
+const (
+	opCreate   = "CreateAndAttachS3AccessPoint"
+	opDescribe = "DescribeS3AccessPointAttachments"
+	opDetach   = "DetachAndDeleteS3AccessPoint"
+)
+
+// Register adds the three FSx operations to m.
+func (s *Service) Register(m *awsjson.Mux) {
+	m.Handle(opCreate, awsjson.Op(s.create))
+	m.Handle(opDescribe, awsjson.Op(s.describe))
+	m.Handle(opDetach, awsjson.Op(s.detach))
+}
+
+// Close releases the cached volume roots.
+func (s *Service) Close() error {
+	s.cache.closeAll()
+	return nil
+}
+
+// now is the service clock, in UTC with the millisecond precision the wire
+// carries, so a stored time reads back as it was returned.
+func (s *Service) now() time.Time { return s.cfg.Now().UTC().Truncate(time.Millisecond) }
+
+// Tables of the records this package reads and writes.
+func attachments(tx *store.Tx) store.Table[fsxd.Attachment] {
+	return store.TableOf[fsxd.Attachment](tx, fsxd.KindAttachment)
+}
+
+func aliases(tx *store.Tx) store.Table[aliasRecord] {
+	return store.TableOf[aliasRecord](tx, fsxd.KindAlias)
+}
+
+func volumes(tx *store.Tx) store.Table[fsxd.Volume] {
+	return store.TableOf[fsxd.Volume](tx, fsxd.KindVolume)
+}
+
+func fileSystems(tx *store.Tx) store.Table[fsxd.FileSystem] {
+	return store.TableOf[fsxd.FileSystem](tx, fsxd.KindFileSystem)
+}
+
+func svms(tx *store.Tx) store.Table[fsxd.SVM] {
+	return store.TableOf[fsxd.SVM](tx, fsxd.KindSVM)
+}
+
+func tokens(tx *store.Tx) store.Table[fsxd.Token] {
+	return store.TableOf[fsxd.Token](tx, fsxd.KindToken)
+}

@@ -1,0 +1,127 @@
+package s3api
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/fsxd/fsxd/volume"
+)
+
+// getObjectAttributes answers with the attributes x-amz-object-attributes
+// names, from one stat and the object's Meta.
+func (rq *request) getObjectAttributes() error {
+	p, err := parseKey(rq.key)
+	if err != nil {
+		return err
+	}
+	want, err := wantedAttributes(rq.r.Header)
+	if err != nil {
+		return err
+	}
+	maxParts, marker, err := rq.partsPaging("x-amz-max-parts", "x-amz-part-number-marker", true)
+	if err != nil {
+		return err
+	}
+	info, err := rq.fs().Stat(rq.ctx(), p)
+	if err != nil {
+		return volumeErr(err, rq.key, reading)
+	}
+	if err := rq.preconditions(info); err != nil {
+		return err
+	}
+	res := rq.attributes(info, want, maxParts, marker)
+	rq.w.Header().Set("Last-Modified", info.ModTime.UTC().Format(http.TimeFormat))
+	return writeXML(rq.w, res)
+}
+
+var objectAttributes = []string{"ETag", "Checksum", "ObjectParts", "StorageClass", "ObjectSize"}
+
+func wantedAttributes(h http.Header) (map[string]bool, error) {
+	want := map[string]bool{}
+	for _, v := range h.Values("x-amz-object-attributes") {
+		for a := range strings.SplitSeq(v, ",") {
+			a = strings.TrimSpace(a)
+			if !contains(objectAttributes, a) {
+				return nil, invalidArgument("x-amz-object-attributes", a, "Invalid attribute name specified.")
+			}
+			want[a] = true
+		}
+	}
+	if len(want) == 0 {
+		return nil, invalidArgument("x-amz-object-attributes", "", "The x-amz-object-attributes header specifying the attributes to be retrieved is either missing or empty")
+	}
+	return want, nil
+}
+
+func (rq *request) attributes(info volume.Info, want map[string]bool, maxParts, marker int) *attributesResult {
+	res := &attributesResult{NS: s3NS}
+	m := info.Meta
+	if want["ETag"] {
+		res.ETag = etagOf(info)
+	}
+	if want["Checksum"] && m != nil {
+		if alg, v, typ := storedChecksum(m.Checksums); alg != "" {
+			res.Checksum = &attrChecksum{Checksums: xmlChecksums(alg, v), ChecksumType: typ}
+		}
+	}
+	if want["ObjectParts"] && m != nil && len(m.PartSizes) > 0 {
+		res.ObjectParts = objectPartsOf(m.PartSizes, maxParts, marker)
+	}
+	if want["StorageClass"] {
+		res.StorageClass = rq.ap.storageClass()
+	}
+	if want["ObjectSize"] {
+		size := info.Size
+		res.ObjectSize = &size
+	}
+	return res
+}
+
+// objectPartsOf pages the part sizes recorded at completion.
+func objectPartsOf(sizes []int64, maxParts, marker int) *objectParts {
+	op := &objectParts{TotalPartsCount: len(sizes), PartNumberMarker: marker, MaxParts: maxParts}
+	for n := marker + 1; n <= len(sizes); n++ {
+		if len(op.Parts) == maxParts {
+			op.IsTruncated = true
+			break
+		}
+		op.Parts = append(op.Parts, objectPart{PartNumber: n, Size: sizes[n-1]})
+		op.NextPartNumberMarker = n
+	}
+	return op
+}
+
+// partsPaging reads a max-parts and a part-number-marker, from headers
+// (GetObjectAttributes) or the query (ListParts).
+func (rq *request) partsPaging(maxName, markerName string, fromHeader bool) (maxParts, marker int, err error) {
+	get := rq.q.Get
+	if fromHeader {
+		get = rq.r.Header.Get
+	}
+	maxParts = 1000
+	if v := get(maxName); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return 0, 0, invalidArgument(maxName, v, "Provided %s not an integer or within integer range", maxName)
+		}
+		maxParts = min(n, 1000)
+	}
+	if v := get(markerName); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return 0, 0, invalidArgument(markerName, v, "Provided %s not an integer or within integer range", markerName)
+		}
+		marker = n
+	}
+	return maxParts, marker, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,68 @@
+package s3api
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/fsxd/fsxd/awserr"
+)
+
+// TestAuthorize checks what the policy layer is asked: the action, the
+// key, and the condition keys S3 defines; and that a refusal wins over
+// anything the file system would have said.
+func TestAuthorize(t *testing.T) {
+	var mu sync.Mutex
+	var seen []Request
+	deny := map[string]bool{}
+	e := newEnv(t, func(c *Config) {
+		c.Authorize = func(_ context.Context, req Request) error {
+			mu.Lock()
+			defer mu.Unlock()
+			seen = append(seen, req)
+			if deny[req.Action+" "+req.Key] || req.Context["s3:ExistingObjectTag/secret"] != nil && req.Action == "s3:GetObject" {
+				return awserr.AccessDenied.Err("")
+			}
+			return nil
+		}
+	})
+	last := func() Request { mu.Lock(); defer mu.Unlock(); return seen[len(seen)-1] }
+	e.put("open", "x", "x-amz-tagging: team=a")
+	mu.Lock()
+	var acts []string
+	for _, s := range seen {
+		acts = append(acts, s.Action)
+	}
+	mu.Unlock()
+	// Tags on a PUT need s3:PutObjectTagging as well, as on S3.
+	if !slices.Equal(acts, []string{"s3:PutObject", "s3:PutObjectTagging"}) {
+		t.Fatalf("PUT with tags asked %q", acts)
+	}
+	e.get("open").expect(t, 200, "")
+	if r := last(); r.Action != "s3:GetObject" || strings.Join(r.Context["s3:ExistingObjectTag/team"], "") != "a" {
+		t.Errorf("GET asked %+v", r)
+	}
+	e.put("hidden", "x", "x-amz-tagging: secret=1")
+	e.get("hidden").expect(t, 403, "AccessDenied")
+	deny["s3:GetObject missing"] = true
+	e.get("missing").expect(t, 403, "AccessDenied")
+	e.do("GET", "/"+testAlias+"?list-type=2&prefix=p/&delimiter=/&max-keys=5", nil)
+	if r := last(); r.Action != "s3:ListBucket" || r.Context["s3:prefix"][0] != "p/" || r.Context["s3:delimiter"][0] != "/" || r.Context["s3:max-keys"][0] != "5" {
+		t.Errorf("list asked %+v", r)
+	}
+	deny["s3:DeleteObject open"] = true
+	body := `<Delete><Object><Key>open</Key></Object><Object><Key>other</Key></Object></Delete>`
+	r := e.do("POST", "/"+testAlias+"?delete", strings.NewReader(body), "Content-MD5: "+md5b64(body))
+	if !strings.Contains(r.body, "<Error><Key>open</Key><Code>AccessDenied</Code>") || !strings.Contains(r.body, "<Deleted><Key>other</Key>") {
+		t.Errorf("DeleteObjects: %s", r.body)
+	}
+	deny["s3:GetObject open"] = true
+	e.do("PUT", "/"+testAlias+"/copy", nil, "x-amz-copy-source: /"+testAlias+"/open").expect(t, 403, "AccessDenied")
+	body = `<Tagging><TagSet><Tag><Key>k</Key><Value>v</Value></Tag></TagSet></Tagging>`
+	e.do("PUT", "/"+testAlias+"/open?tagging", strings.NewReader(body)).expect(t, 200, "")
+	if r := last(); r.Action != "s3:PutObjectTagging" || strings.Join(r.Context["s3:RequestObjectTag/k"], "") != "v" || strings.Join(r.Context["s3:ExistingObjectTag/team"], "") != "a" {
+		t.Errorf("PutObjectTagging asked %+v", r)
+	}
+}

@@ -1,0 +1,147 @@
+package s3api
+
+import (
+	"bytes"
+	"encoding/base64"
+	"errors"
+	"io"
+	"strconv"
+
+	"github.com/fsxd/fsxd/awserr"
+	"github.com/fsxd/fsxd/checksum"
+)
+
+// upload is a request body on its way into a file: counted against the
+// size limit, hashed in the same pass (MD5 for the ETag and Content-MD5,
+// plus the client's checksum), and verified when it ends. Nothing read
+// may be committed before copy returns: the SigV4 payload check happens
+// at EOF.
+type upload struct {
+	want     wantChecksum
+	also     checksum.Algorithm // computed too: a multipart upload's algorithm
+	md5      []byte             // Content-MD5, nil when not sent
+	declared int64              // the body's length, -1 when unknown
+	limit    int64
+}
+
+// newUpload checks an upload's headers before any byte is read.
+func (rq *request) newUpload(limit int64) (*upload, error) {
+	r := rq.r
+	u := &upload{declared: r.ContentLength, limit: limit}
+	if r.ContentLength < 0 && len(r.TransferEncoding) == 0 && r.Header.Get("X-Amz-Decoded-Content-Length") == "" {
+		return nil, awserr.MissingContentLength.Err("")
+	}
+	if u.declared > limit {
+		return nil, entityTooLarge(limit).With("ProposedSize", strconv.FormatInt(u.declared, 10))
+	}
+	if v, ok := r.Header["Content-Md5"]; ok {
+		b, err := base64.StdEncoding.DecodeString(v[0])
+		if err != nil || len(b) != 16 {
+			return nil, awserr.InvalidDigest.Err("")
+		}
+		u.md5 = b
+	}
+	var err error
+	u.want, err = requestChecksum(r.Header)
+	return u, err
+}
+
+func entityTooLarge(limit int64) *awserr.Error {
+	return awserr.EntityTooLarge.Err("").With("MaxSizeAllowed", strconv.FormatInt(limit, 10))
+}
+
+// verifier reads an upload's body: it counts, hashes in the same pass,
+// and at the body's end checks the length, Content-MD5 and the checksum,
+// returning the failure in place of io.EOF, so that whoever copies from it
+// (a volume Writer, multipart.PutPart) never commits a bad body. Its
+// first error sticks, which tells a body's failure from a destination's.
+type verifier struct {
+	u    *upload
+	body io.Reader
+	h    *checksum.Hasher
+	n    int64
+	err  error
+	sums checksum.Sums // set at a verified EOF
+}
+
+func (u *upload) reader(body io.Reader) *verifier {
+	algs := u.want.algorithms()
+	if u.also != "" && u.also != u.want.alg {
+		algs = append(algs, u.also)
+	}
+	return &verifier{u: u, body: body, h: checksum.NewHasher(checksum.Options{Algorithms: algs})}
+}
+
+func (v *verifier) Read(p []byte) (int, error) {
+	if v.err != nil {
+		return 0, v.err
+	}
+	n, err := v.body.Read(p)
+	if n > 0 {
+		if v.n += int64(n); v.n > v.u.limit {
+			v.err = entityTooLarge(v.u.limit)
+			return 0, v.err
+		}
+		v.h.Write(p[:n])
+	}
+	switch {
+	case errors.Is(err, io.EOF):
+		if err = v.finish(); err == nil {
+			err = io.EOF
+		}
+	case err != nil:
+		err = bodyErr(err)
+	}
+	v.err = err
+	return n, err
+}
+
+func (v *verifier) finish() error {
+	v.sums = v.h.Sum()
+	u := v.u
+	if u.declared >= 0 && v.sums.Size != u.declared {
+		return awserr.IncompleteBody.Err("")
+	}
+	if u.md5 != nil && !bytes.Equal(u.md5, v.sums.MD5) {
+		return awserr.BadDigest.Err("")
+	}
+	return u.want.verify(v.body, v.sums)
+}
+
+// bodyFailed returns the body's own error, if the body is what failed.
+func (v *verifier) bodyFailed() error {
+	if v.err == io.EOF {
+		return nil
+	}
+	return v.err
+}
+
+// copyTo streams the whole body into w with a pooled buffer. A failure of
+// w is returned as it is; the body's as an S3 error.
+func (v *verifier) copyTo(w io.Writer) error {
+	buf := getBuf()
+	defer putBuf(buf)
+	_, err := io.CopyBuffer(writerOnly{w}, v, *buf)
+	if berr := v.bodyFailed(); berr != nil {
+		return berr
+	}
+	return err
+}
+
+// drainEmpty reads a body that must be empty (a directory object's),
+// to its end so that its payload check runs.
+func drainEmpty(body io.Reader) (bool, error) {
+	var one [1]byte
+	for {
+		n, err := body.Read(one[:])
+		if n > 0 {
+			return false, nil
+		}
+		if errors.Is(err, io.EOF) {
+			return true, nil
+		}
+		if err != nil {
+			return false, bodyErr(err)
+		}
+	}
+}

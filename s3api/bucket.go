@@ -1,0 +1,21 @@
+package s3api
+
+// HeadBucket and GetBucketLocation: all an access point says about itself.
+
+func (rq *request) headBucket() error {
+	h := rq.w.Header()
+	h.Set("x-amz-bucket-region", rq.ap.region())
+	if !rq.byARN {
+		h.Set("x-amz-access-point-alias", "true")
+	}
+	rq.w.WriteHeader(200)
+	return nil
+}
+
+func (rq *request) getBucketLocation() error {
+	region := rq.ap.region()
+	if region == "us-east-1" {
+		region = ""
+	}
+	return writeXML(rq.w, &locationConstraint{NS: s3NS, Region: region})
+}

@@ -1,0 +1,143 @@
+package s3api
+
+import (
+	"encoding/xml"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+func TestCopyObject(t *testing.T) {
+	e := newEnv(t)
+	e.put("src/a.txt", "payload", "Content-Type: text/plain", "x-amz-meta-m: 1", "x-amz-tagging: t=1")
+	arn := "arn:aws:s3:us-west-2:" + testAccount + ":accesspoint/" + testName + "/object/src/a.txt"
+	for _, c := range []struct {
+		name, source, dst string
+		headers           []string
+		ctype, meta, tags string
+	}{
+		{"alias, COPY", "/" + testAlias + "/src/a.txt", "c1", nil, "text/plain", "1", "1"},
+		{"no slash, encoded", testAlias + "/src%2Fa.txt", "c2", nil, "text/plain", "1", "1"},
+		{"arn", arn, "c3", nil, "text/plain", "1", "1"},
+		{"arn encoded", url.PathEscape(arn), "c4", nil, "text/plain", "1", "1"},
+		{"REPLACE", "/" + testAlias + "/src/a.txt", "c5", []string{"x-amz-metadata-directive: REPLACE", "Content-Type: image/gif"}, "image/gif", "", "1"},
+		{"tagging REPLACE", "/" + testAlias + "/src/a.txt", "c6", []string{"x-amz-tagging-directive: REPLACE", "x-amz-tagging: t=2"}, "text/plain", "1", "1"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := e.do("PUT", "/"+testAlias+"/"+c.dst, nil, append([]string{"x-amz-copy-source: " + c.source}, c.headers...)...)
+			r.expect(t, 200, "")
+			var res struct{ ETag string }
+			xml.Unmarshal([]byte(r.body), &res)
+			if res.ETag != `"`+md5hex("payload")+`"` {
+				t.Errorf("ETag %s", res.ETag)
+			}
+			g := e.get(c.dst)
+			if g.body != "payload" || g.header.Get("Content-Type") != c.ctype || g.header.Get("x-amz-meta-m") != c.meta || g.header.Get("x-amz-tagging-count") != c.tags {
+				t.Errorf("copy: %q %v", g.body, g.header)
+			}
+		})
+	}
+	etag := `"` + md5hex("payload") + `"`
+	for _, c := range []struct {
+		name    string
+		headers []string
+		status  int
+		code    string
+	}{
+		{"other access point", []string{"x-amz-copy-source: /other-ext-s3alias/src/a.txt"}, 400, "InvalidRequest"},
+		{"missing source", []string{"x-amz-copy-source: /" + testAlias + "/nope"}, 404, "NoSuchKey"},
+		{"bad source", []string{"x-amz-copy-source: nokey"}, 400, "InvalidArgument"},
+		{"onto itself", []string{"x-amz-copy-source: /" + testAlias + "/src/a.txt", "x-amz-copy-source-if-match: " + etag}, 400, "InvalidRequest"},
+		{"if-match fails", []string{"x-amz-copy-source: /" + testAlias + "/src/a.txt", `x-amz-copy-source-if-match: "x"`}, 412, "PreconditionFailed"},
+		{"if-none-match hits", []string{"x-amz-copy-source: /" + testAlias + "/src/a.txt", "x-amz-copy-source-if-none-match: " + etag}, 412, "PreconditionFailed"},
+		{"bad directive", []string{"x-amz-copy-source: /" + testAlias + "/src/a.txt", "x-amz-metadata-directive: MOVE"}, 400, "InvalidArgument"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dst := "dst"
+			if c.name == "onto itself" {
+				dst = "src/a.txt"
+			}
+			e.do("PUT", "/"+testAlias+"/"+dst, nil, c.headers...).expect(t, c.status, c.code)
+		})
+	}
+	// Onto itself with REPLACE changes only the metadata.
+	e.do("PUT", "/"+testAlias+"/src/a.txt", nil, "x-amz-copy-source: /"+testAlias+"/src/a.txt",
+		"x-amz-metadata-directive: REPLACE", "Content-Type: text/x-new").expect(t, 200, "")
+	if g := e.get("src/a.txt"); g.header.Get("Content-Type") != "text/x-new" || g.header.Get("ETag") != etag || g.body != "payload" {
+		t.Errorf("self copy: %v", g.header)
+	}
+}
+
+func TestCopyOfMultipartObjectIsSinglePart(t *testing.T) {
+	e := newEnv(t)
+	id := e.createUpload("mp")
+	et := e.uploadPart("mp", id, 1, "abc")
+	e.complete("mp", id, completeBody(et)).expect(t, 200, "")
+	r := e.do("PUT", "/"+testAlias+"/cp", nil, "x-amz-copy-source: /"+testAlias+"/mp")
+	r.expect(t, 200, "")
+	if !strings.Contains(r.body, md5hex("abc")) {
+		t.Errorf("copy of a multipart object should carry the content MD5: %s", r.body)
+	}
+}
+
+func TestTagging(t *testing.T) {
+	e := newEnv(t)
+	e.put("k", "v", "x-amz-tagging: b=2&a=1")
+	golden(t, "tagging.xml", e.do("GET", "/"+testAlias+"/k?tagging", nil).body)
+	etag := e.get("k").header.Get("ETag")
+	body := `<Tagging><TagSet><Tag><Key>x</Key><Value>y z</Value></Tag></TagSet></Tagging>`
+	e.do("PUT", "/"+testAlias+"/k?tagging", strings.NewReader(body)).expect(t, 200, "")
+	if g := e.get("k"); g.header.Get("x-amz-tagging-count") != "1" || g.header.Get("ETag") != etag {
+		t.Errorf("after PutObjectTagging: %v", g.header)
+	}
+	for _, c := range []struct{ body, code string }{
+		{`<Tagging><TagSet><Tag><Key>aws:x</Key><Value>1</Value></Tag></TagSet></Tagging>`, "InvalidTag"},
+		{`<Tagging><TagSet><Tag><Key>a</Key><Value>1</Value></Tag><Tag><Key>a</Key><Value>2</Value></Tag></TagSet></Tagging>`, "InvalidTag"},
+		{`<Tagging><TagSet><Tag><Key>` + strings.Repeat("k", 129) + `</Key><Value>1</Value></Tag></TagSet></Tagging>`, "InvalidTag"},
+		{`<Tagging><TagSet><Tag><Key>k</Key><Value>` + strings.Repeat("v", 257) + `</Value></Tag></TagSet></Tagging>`, "InvalidTag"},
+		{`<Tagging><TagSet><Tag><Key>k</Key><Value>a&amp;b</Value></Tag></TagSet></Tagging>`, "InvalidTag"},
+		{`<Nope/>`, "MalformedXML"},
+	} {
+		e.do("PUT", "/"+testAlias+"/k?tagging", strings.NewReader(c.body)).expect(t, 400, c.code)
+	}
+	e.do("DELETE", "/"+testAlias+"/k?tagging", nil).expect(t, 204, "")
+	if g := e.get("k"); g.header.Get("x-amz-tagging-count") != "" {
+		t.Errorf("tags remain: %v", g.header)
+	}
+	e.do("GET", "/"+testAlias+"/missing?tagging", nil).expect(t, 404, "NoSuchKey")
+}
+
+func TestDeleteObjects(t *testing.T) {
+	e := newEnv(t)
+	e.put("d/1", "1")
+	e.put("d/2", "2")
+	e.put("dir/", "")
+	e.put("dir/inside", "x")
+	body := `<Delete><Object><Key>d/1</Key></Object><Object><Key>d/2</Key></Object><Object><Key>never</Key></Object>` +
+		`<Object><Key>a/../b</Key></Object><Object><Key>dir/</Key></Object></Delete>`
+	r := e.do("POST", "/"+testAlias+"?delete", strings.NewReader(body), "Content-MD5: "+md5b64(body))
+	if r.status != 200 {
+		t.Fatalf("%d %s", r.status, r.body)
+	}
+	golden(t, "delete-result.xml", r.body)
+	quiet := `<Delete><Quiet>true</Quiet><Object><Key>dir/inside</Key></Object></Delete>`
+	r = e.do("POST", "/"+testAlias+"?delete", strings.NewReader(quiet), "Content-MD5: "+md5b64(quiet))
+	if r.status != 200 || strings.Contains(r.body, "<Deleted>") {
+		t.Errorf("quiet: %s", r.body)
+	}
+	e.do("POST", "/"+testAlias+"?delete", strings.NewReader(quiet)).expect(t, 400, "InvalidRequest")
+	e.do("POST", "/"+testAlias+"?delete", strings.NewReader(quiet), "Content-MD5: "+md5b64("x")).expect(t, 400, "BadDigest")
+	many := "<Delete>" + strings.Repeat("<Object><Key>k</Key></Object>", 1001) + "</Delete>"
+	e.do("POST", "/"+testAlias+"?delete", strings.NewReader(many), "Content-MD5: "+md5b64(many)).expect(t, 400, "MalformedXML")
+}
+
+func TestAttributesErrors(t *testing.T) {
+	e := newEnv(t)
+	e.put("k", "v")
+	e.do("GET", "/"+testAlias+"/k?attributes", nil).expect(t, 400, "InvalidArgument")
+	e.do("GET", "/"+testAlias+"/k?attributes", nil, "x-amz-object-attributes: Color").expect(t, 400, "InvalidArgument")
+	r := e.do("GET", "/"+testAlias+"/k?attributes", nil, "x-amz-object-attributes: ETag", "x-amz-object-attributes: ObjectSize")
+	if r.status != 200 || !strings.Contains(r.body, "<ETag>"+md5hex("v")+"</ETag>") || !strings.Contains(r.body, "<ObjectSize>1</ObjectSize>") {
+		t.Errorf("%d %s", r.status, r.body)
+	}
+}

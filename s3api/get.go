@@ -1,0 +1,200 @@
+package s3api
+
+import (
+	"io"
+	"net/http"
+	"strconv"
+
+	"github.com/fsxd/fsxd/awserr"
+	"github.com/fsxd/fsxd/volume"
+)
+
+var invalidPartNumber = awserr.Code{Name: "InvalidPartNumber", Status: http.StatusRequestedRangeNotSatisfiable,
+	Default: "The requested partnumber is not satisfiable"}
+
+// parseKey turns the request's key into a volume path, with S3's errors.
+func parseKey(key string) (volume.Path, error) {
+	if len(key) > maxKeyLen {
+		return volume.Path{}, awserr.KeyTooLongError.Err("").
+			With("Size", strconv.Itoa(len(key))).With("MaxSizeAllowed", strconv.Itoa(maxKeyLen))
+	}
+	p, err := volume.ParseKey(key)
+	if err != nil {
+		return volume.Path{}, volumeErr(err, key, reading)
+	}
+	return p, nil
+}
+
+func (rq *request) getObject() error  { return rq.readObject(false) }
+func (rq *request) headObject() error { return rq.readObject(true) }
+
+// readObject serves GET and HEAD: conditions, then a range or a part or
+// the whole file, streamed from the open file so that net/http can use
+// sendfile. The file stays open from the stat to the last byte, so a
+// rename beside S3 mid-transfer does not tear the object.
+func (rq *request) readObject(head bool) error {
+	p, err := parseKey(rq.key)
+	if err != nil {
+		return err
+	}
+	if err := rq.checkReadParams(); err != nil {
+		return err
+	}
+	if p.IsDir() {
+		return rq.readDirObject(p, head)
+	}
+	f, err := rq.fs().Open(rq.ctx(), p)
+	if err != nil {
+		if aerr := rq.authorizeObject("s3:GetObject", rq.key, nil, nil); aerr != nil {
+			return aerr
+		}
+		return volumeErr(err, rq.key, reading)
+	}
+	defer f.Close()
+	info := f.Info
+	if err := rq.authorizeObject("s3:GetObject", rq.key, &info, nil); err != nil {
+		return err
+	}
+	if err := rq.preconditions(info); err != nil {
+		return err
+	}
+	rg, status, err := rq.selectBytes(info)
+	if err != nil {
+		return err
+	}
+	return rq.sendObject(f, rg, status, head)
+}
+
+// sendObject writes the headers and the selected bytes of f.
+func (rq *request) sendObject(f *volume.File, rg byteRange, status int, head bool) error {
+	info, h := f.Info, rq.w.Header()
+	rq.ap.setObjectHeaders(h, info)
+	responseOverrides(h, rq.q)
+	if status == http.StatusOK && rq.r.Header.Get("x-amz-checksum-mode") == "ENABLED" && info.Meta != nil {
+		alg, v, typ := storedChecksum(info.Meta.Checksums)
+		setChecksumHeaders(h, alg, v, typ)
+	}
+	h.Set("Content-Length", strconv.FormatInt(rg.length(), 10))
+	if status == http.StatusPartialContent {
+		h.Set("Content-Range", rg.contentRange(info.Size))
+	}
+	rq.w.WriteHeader(status)
+	if head || rg.length() == 0 {
+		return nil
+	}
+	if _, err := f.Seek(rg.start, io.SeekStart); err != nil {
+		return err
+	}
+	// The limit also keeps a file that grows beside S3 from sending more
+	// than Content-Length.
+	_, err := io.Copy(rq.w, &io.LimitedReader{R: f.File, N: rg.length()})
+	return err
+}
+
+// checkReadParams refuses what GET and HEAD cannot honour here.
+func (rq *request) checkReadParams() error {
+	if err := checkSSE(rq.r.Header); err != nil {
+		return err
+	}
+	if v, ok := rq.q["versionId"]; ok && (len(v) != 1 || v[0] != "null") {
+		return invalidArgument("versionId", rq.q.Get("versionId"), "Invalid version id specified")
+	}
+	if rq.q.Has("partNumber") && rq.r.Header.Get("Range") != "" {
+		return awserr.InvalidRequestS3.Err("Cannot specify both Range header and partNumber query parameter")
+	}
+	return nil
+}
+
+// preconditions applies If-* headers; a 304 carries the validators.
+func (rq *request) preconditions(info volume.Info) error {
+	etag := etagOf(info)
+	err := checkConditions(rq.r.Header, etag, info.ModTime)
+	if awserr.Is(err, awserr.NotModified) {
+		h := rq.w.Header()
+		h.Set("ETag", quote(etag))
+		h.Set("Last-Modified", info.ModTime.UTC().Format(http.TimeFormat))
+	}
+	return err
+}
+
+// selectBytes picks the bytes to send: a part (?partNumber), a Range, or
+// everything.
+func (rq *request) selectBytes(info volume.Info) (byteRange, int, error) {
+	whole := byteRange{start: 0, end: info.Size - 1}
+	if rq.q.Has("partNumber") {
+		return rq.partRange(info)
+	}
+	if v := rq.r.Header.Get("Range"); v != "" {
+		rg, ok, err := parseRange(v, info.Size)
+		if err != nil {
+			rq.w.Header().Set("Content-Range", "bytes */"+strconv.FormatInt(info.Size, 10))
+			return whole, 0, err
+		}
+		if ok {
+			return rg, http.StatusPartialContent, nil
+		}
+	}
+	return whole, http.StatusOK, nil
+}
+
+// partRange serves ?partNumber=N from the part sizes recorded at
+// CompleteMultipartUpload. An object written in one piece has one part.
+func (rq *request) partRange(info volume.Info) (byteRange, int, error) {
+	n, err := parsePartNumber(rq.q.Get("partNumber"))
+	if err != nil {
+		return byteRange{}, 0, err
+	}
+	sizes := []int64{info.Size}
+	if info.Meta != nil && len(info.Meta.PartSizes) > 0 {
+		sizes = info.Meta.PartSizes
+		rq.w.Header().Set("x-amz-mp-parts-count", strconv.Itoa(len(sizes)))
+	}
+	if n > len(sizes) {
+		return byteRange{}, 0, invalidPartNumber.Err("")
+	}
+	var start int64
+	for _, s := range sizes[:n-1] {
+		start += s
+	}
+	rg := byteRange{start: start, end: start + sizes[n-1] - 1}
+	if rg.end >= info.Size { // the file changed beside S3 after the upload
+		return byteRange{}, 0, invalidPartNumber.Err("")
+	}
+	if len(sizes) == 1 {
+		return rg, http.StatusOK, nil
+	}
+	rq.w.Header().Set("Content-Range", rg.contentRange(info.Size))
+	return rg, http.StatusPartialContent, nil
+}
+
+// parsePartNumber accepts 1..10000, S3's part numbers.
+func parsePartNumber(v string) (int, error) {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > maxParts {
+		return 0, invalidArgument("partNumber", v, "Part number must be an integer between 1 and 10000, inclusive")
+	}
+	return n, nil
+}
+
+const maxParts = 10000
+
+// readDirObject serves a directory object ("dir/" that was PUT): an
+// empty object. Other directories are not objects, as in listings.
+func (rq *request) readDirObject(p volume.Path, head bool) error {
+	info, err := rq.statAuthorized("s3:GetObject", p, nil)
+	if err != nil {
+		return err
+	}
+	if info.Meta == nil || !info.Meta.DirMarker {
+		return noSuchKey(rq.key)
+	}
+	if err := rq.preconditions(info); err != nil {
+		return err
+	}
+	h := rq.w.Header()
+	rq.ap.setObjectHeaders(h, info)
+	responseOverrides(h, rq.q)
+	h.Set("Content-Length", "0")
+	rq.w.WriteHeader(http.StatusOK)
+	return nil
+}

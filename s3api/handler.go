@@ -1,0 +1,176 @@
+package s3api
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/fsxd/fsxd"
+	"github.com/fsxd/fsxd/auth"
+	"github.com/fsxd/fsxd/awserr"
+	"github.com/fsxd/fsxd/multipart"
+	"github.com/fsxd/fsxd/volume"
+)
+
+// Default limits, as AWS measured them on FSx-attached access points
+// (reference §7.1): 5 GiB per PUT or part, 50 GiB per multipart object.
+const (
+	DefaultMaxObjectSize    = 5 << 30
+	DefaultMaxMultipartSize = 50 << 30
+	DefaultUploadMaxAge     = 7 * 24 * time.Hour
+)
+
+// AccessPoint is an AVAILABLE (or refused) access point as the data plane
+// needs it.
+type AccessPoint struct {
+	Name, Alias, ARN, AccountID string
+	Type                        string // OPENZFS | ONTAP
+	Root                        *volume.Root
+	Identity                    fsxd.PosixIdentity
+	Uploads                     *multipart.Store // staging for this access point's volume
+	// Unusable, when set, refuses every request (an *awserr.Error to
+	// return as is): the attachment is not AVAILABLE.
+	Unusable error
+}
+
+// Resolver finds access points. Unknown ones are awserr.NoSuchBucket.
+type Resolver interface {
+	ByAlias(ctx context.Context, alias string) (*AccessPoint, error)
+	// ByName serves "<name>-<account>.<host>", the host SDKs build from
+	// an access point ARN.
+	ByName(ctx context.Context, name, accountID string) (*AccessPoint, error)
+}
+
+// Request is what Authorize decides on.
+type Request struct {
+	Principal *auth.Principal
+	AP        *AccessPoint
+	Action    string // "s3:GetObject", ...
+	Key       string // "" for bucket-level actions
+	HTTP      *http.Request
+	// Context holds S3 condition keys: s3:prefix, s3:delimiter,
+	// s3:max-keys, s3:ExistingObjectTag/<k>, s3:RequestObjectTag/<k>, ...
+	Context map[string][]string
+}
+
+// Config is what the server gives the data plane.
+type Config struct {
+	Resolver Resolver
+	// Authenticate verifies SigV4 and wraps r.Body so the payload is
+	// checked as it is read; it returns an *awserr.Error in S3 vocabulary.
+	Authenticate func(r *http.Request) (*auth.Principal, error)
+	// Authorize returns nil to allow, AccessDenied to refuse. Nil allows
+	// everything authenticated.
+	Authorize func(ctx context.Context, req Request) error
+	// Domains are the base domains of virtual-hosted requests.
+	Domains []string
+	// Extensions turns on what fsxd offers beyond AWS: conditional writes.
+	Extensions bool
+	// MaxObjectSize bounds one PUT or one part; MaxMultipartSize a
+	// completed multipart object.
+	MaxObjectSize    int64
+	MaxMultipartSize int64
+	UploadMaxAge     time.Duration
+	Now              func() time.Time
+	Logger           *slog.Logger
+}
+
+// Handler serves S3 requests.
+type Handler struct {
+	cfg Config
+}
+
+// New returns a Handler; zero Config fields take their defaults.
+func New(cfg Config) *Handler {
+	if cfg.MaxObjectSize <= 0 {
+		cfg.MaxObjectSize = DefaultMaxObjectSize
+	}
+	if cfg.MaxMultipartSize <= 0 {
+		cfg.MaxMultipartSize = DefaultMaxMultipartSize
+	}
+	if cfg.UploadMaxAge <= 0 {
+		cfg.UploadMaxAge = DefaultUploadMaxAge
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Authenticate == nil {
+		// Fail closed: a server wired without authentication serves nobody.
+		cfg.Authenticate = func(*http.Request) (*auth.Principal, error) {
+			return nil, awserr.AccessDenied.Err("No authenticator is configured.")
+		}
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	return &Handler{cfg: cfg}
+}
+
+// Operation names the S3 operation of r, for metrics and logs. It only
+// looks at the method, the query and a few headers.
+func (h *Handler) Operation(r *http.Request) string {
+	return h.route(r).name
+}
+
+// Serve answers one request. It writes the response or the S3 XML error and
+// returns the error for the access log.
+func (h *Handler) Serve(w http.ResponseWriter, r *http.Request) error {
+	rw := &respWriter{ResponseWriter: w}
+	err := h.serve(rw, r)
+	if err != nil {
+		h.writeError(rw, r, err)
+	}
+	return err
+}
+
+func (h *Handler) serve(w http.ResponseWriter, r *http.Request) error {
+	rt := h.route(r)
+	if rt.name == opListBuckets {
+		return awserr.NotImplemented.Err("ListBuckets is not served here: address an access point by its alias or ARN.")
+	}
+	p, err := h.cfg.Authenticate(r)
+	if err != nil {
+		return err
+	}
+	ctx := auth.WithPrincipal(r.Context(), p)
+	ap, err := h.resolve(ctx, rt.addr)
+	if err != nil {
+		return err
+	}
+	if ap.Unusable != nil {
+		return ap.Unusable
+	}
+	if rt.serve == nil {
+		return rt.refuse
+	}
+	rq := &request{h: h, w: w, r: r.WithContext(ctx), q: rt.query, ap: ap, principal: p, key: rt.addr.key, op: rt.name,
+		byARN: rt.addr.account != ""}
+	if rt.action != "" {
+		if err := rq.authorize(rt.action, rq.key, nil); err != nil {
+			return err
+		}
+	}
+	return rt.serve(rq)
+}
+
+func (h *Handler) resolve(ctx context.Context, a addr) (*AccessPoint, error) {
+	if a.account != "" {
+		return h.cfg.Resolver.ByName(ctx, a.bucket, a.account)
+	}
+	return h.cfg.Resolver.ByAlias(ctx, a.bucket)
+}
+
+// writeError renders err once, as S3 does: XML with the request id, or no
+// body for HEAD and 304. A response already under way cannot be changed;
+// the error is only logged then (by the caller's access log).
+func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	if started(w) {
+		return
+	}
+	e := awserr.From(err, awserr.InternalError)
+	if e.Status >= 500 && e.Code == awserr.InternalError.Name {
+		h.cfg.Logger.Error("s3: internal error", "err", err, "request_id", awserr.RequestID(r.Context()))
+	}
+	awserr.WriteXML(w, r, e, r.URL.Path, awserr.RequestID(r.Context()))
+}

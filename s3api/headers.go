@@ -1,0 +1,198 @@
+package s3api
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/fsxd/fsxd/awserr"
+	"github.com/fsxd/fsxd/volume"
+)
+
+const (
+	// userMetaPrefix heads x-amz-meta-* headers; names are stored lower case.
+	userMetaPrefix = "x-amz-meta-"
+	// maxUserMeta is S3's limit on user metadata: 2 KB of names and values.
+	maxUserMeta = 2 << 10
+	// defaultContentType is what S3 reports for objects stored without one,
+	// and here also for files written beside S3.
+	defaultContentType = "binary/octet-stream"
+	// emptyETag is the MD5 of no bytes: a directory object's ETag.
+	emptyETag = "d41d8cd98f00b204e9800998ecf8427e"
+	// sseFSx is the only server-side encryption of FSx-backed access points;
+	// AWS's S3 model documents it as the ServerSideEncryption value
+	// "aws:fsx" and reports it on every object.
+	sseFSx = "aws:fsx"
+)
+
+var invalidStorageClass = awserr.Code{Name: "InvalidStorageClass", Status: http.StatusBadRequest,
+	Default: "The storage class you specified is not valid"}
+
+// storageClass is what objects of an access point report.
+func (ap *AccessPoint) storageClass() string { return "FSX_" + ap.Type }
+
+// metaFromHeaders collects what a PUT, CreateMultipartUpload or a
+// REPLACE copy stores about the object: content headers, user metadata and
+// tags. Checksums and the ETag are added once the bytes are in.
+func metaFromHeaders(h http.Header) (*volume.Meta, error) {
+	m := &volume.Meta{
+		ContentType:        h.Get("Content-Type"),
+		ContentEncoding:    stripAWSChunked(h.Get("Content-Encoding")),
+		ContentDisposition: h.Get("Content-Disposition"),
+		ContentLanguage:    h.Get("Content-Language"),
+		CacheControl:       h.Get("Cache-Control"),
+		Expires:            h.Get("Expires"),
+	}
+	user, err := userMeta(h)
+	if err != nil {
+		return nil, err
+	}
+	m.User = user
+	if t := h.Get("x-amz-tagging"); t != "" {
+		if m.Tags, err = parseTaggingHeader(t); err != nil {
+			return nil, err
+		}
+	}
+	return m, nil
+}
+
+// stripAWSChunked drops the aws-chunked coding SigV4 streaming uploads
+// add: it describes the request, not the object, and S3 does not store it.
+func stripAWSChunked(v string) string {
+	if !strings.Contains(v, "aws-chunked") {
+		return v
+	}
+	var keep []string
+	for c := range strings.SplitSeq(v, ",") {
+		if c = strings.TrimSpace(c); c != "" && !strings.EqualFold(c, "aws-chunked") {
+			keep = append(keep, c)
+		}
+	}
+	return strings.Join(keep, ",")
+}
+
+func userMeta(h http.Header) (map[string]string, error) {
+	var m map[string]string
+	size := 0
+	for name, vs := range h {
+		lower := strings.ToLower(name)
+		k, ok := strings.CutPrefix(lower, userMetaPrefix)
+		if !ok {
+			continue
+		}
+		if m == nil {
+			m = map[string]string{}
+		}
+		v := strings.Join(vs, ",")
+		m[k] = v
+		size += len(k) + len(v)
+	}
+	if size > maxUserMeta {
+		return nil, metadataTooLarge.Err("").With("Size", strconv.Itoa(size)).With("MaxSizeAllowed", strconv.Itoa(maxUserMeta))
+	}
+	return m, nil
+}
+
+// checkWriteHeaders refuses request headers naming features FSx access
+// points do not have: another encryption, another storage class, ACL
+// grants, object lock, website redirects.
+func (ap *AccessPoint) checkWriteHeaders(h http.Header) error {
+	if err := checkSSE(h); err != nil {
+		return err
+	}
+	if sc := h.Get("x-amz-storage-class"); sc != "" && sc != ap.storageClass() {
+		return invalidStorageClass.Err("").With("StorageClassRequested", sc)
+	}
+	if acl := h.Get("x-amz-acl"); acl != "" && acl != "private" && acl != "bucket-owner-full-control" {
+		return awserr.NotImplemented.Err("")
+	}
+	for name := range h {
+		lower := strings.ToLower(name)
+		if strings.HasPrefix(lower, "x-amz-grant-") || strings.HasPrefix(lower, "x-amz-object-lock-") ||
+			lower == "x-amz-website-redirect-location" {
+			return awserr.NotImplemented.Err("")
+		}
+	}
+	return nil
+}
+
+// checkSSE accepts only SSE-FSX (or nothing) and no customer keys.
+func checkSSE(h http.Header) error {
+	if v := h.Get("x-amz-server-side-encryption"); v != "" && v != sseFSx {
+		return invalidArgument("x-amz-server-side-encryption", v, "The encryption method specified is not supported")
+	}
+	for name := range h {
+		lower := strings.ToLower(name)
+		if strings.HasPrefix(lower, "x-amz-server-side-encryption-") ||
+			strings.HasPrefix(lower, "x-amz-copy-source-server-side-encryption-") {
+			return invalidArgument(lower, "", "Server Side Encryption with a customer or KMS key is not supported: FSx volumes are encrypted with SSE-FSX.")
+		}
+	}
+	return nil
+}
+
+// etagOf is the object's ETag, unquoted. Without valid Meta (the file was
+// written or changed beside S3), volume's synthetic ETag still changes
+// whenever the file does; a directory has no bytes, so the empty MD5.
+func etagOf(info volume.Info) string {
+	switch {
+	case info.Meta != nil && info.Meta.ETag != "":
+		return info.Meta.ETag
+	case info.IsDir:
+		return emptyETag
+	}
+	return volume.SyntheticETag(info)
+}
+
+func quote(etag string) string { return `"` + etag + `"` }
+
+// setObjectHeaders writes what GET and HEAD report about an object.
+func (ap *AccessPoint) setObjectHeaders(h http.Header, info volume.Info) {
+	m := info.Meta
+	if m == nil {
+		m = &volume.Meta{}
+	}
+	h.Set("Last-Modified", info.ModTime.UTC().Format(http.TimeFormat))
+	h.Set("ETag", quote(etagOf(info)))
+	h.Set("Accept-Ranges", "bytes")
+	ct := m.ContentType
+	if ct == "" {
+		ct = defaultContentType
+	}
+	h.Set("Content-Type", ct)
+	setIf(h, "Content-Encoding", m.ContentEncoding)
+	setIf(h, "Content-Disposition", m.ContentDisposition)
+	setIf(h, "Content-Language", m.ContentLanguage)
+	setIf(h, "Cache-Control", m.CacheControl)
+	setIf(h, "Expires", m.Expires)
+	for k, v := range m.User {
+		h[userMetaPrefix+k] = []string{v}
+	}
+	if len(m.Tags) > 0 {
+		h.Set("x-amz-tagging-count", strconv.Itoa(len(m.Tags)))
+	}
+	h.Set("x-amz-storage-class", ap.storageClass())
+	h.Set("x-amz-server-side-encryption", sseFSx)
+}
+
+func setIf(h http.Header, k, v string) {
+	if v != "" {
+		h.Set(k, v)
+	}
+}
+
+// responseOverrides applies GetObject's response-* query parameters.
+func responseOverrides(h http.Header, q map[string][]string) {
+	for param, header := range map[string]string{
+		"response-content-type":        "Content-Type",
+		"response-content-language":    "Content-Language",
+		"response-expires":             "Expires",
+		"response-cache-control":       "Cache-Control",
+		"response-content-disposition": "Content-Disposition",
+		"response-content-encoding":    "Content-Encoding",
+	} {
+		if v, ok := q[param]; ok && len(v) > 0 {
+			h.Set(header, v[0])
+		}
+	}
+}

@@ -1,0 +1,167 @@
+package s3api
+
+import (
+	"strconv"
+	"strings"
+)
+
+// maxListKeys is S3's page size limit; larger max-keys are clamped.
+const maxListKeys = 1000
+
+// listParams are the query parameters both ListObjects versions share.
+type listParams struct {
+	prefix, delimiter string
+	max               int
+	urlEncode         bool
+}
+
+func (rq *request) listParams() (listParams, error) {
+	lp := listParams{prefix: rq.q.Get("prefix"), delimiter: rq.q.Get("delimiter"), max: maxListKeys}
+	if v := rq.q.Get("max-keys"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return lp, invalidArgument("max-keys", v, "Provided max-keys not an integer or within integer range")
+		}
+		lp.max = min(n, maxListKeys)
+	}
+	switch e := rq.q.Get("encoding-type"); e {
+	case "":
+	case "url":
+		lp.urlEncode = true
+	default:
+		return lp, invalidArgument("encoding-type", e, "Invalid Encoding Method specified in Request")
+	}
+	return lp, nil
+}
+
+func (rq *request) listObjectsV2() error {
+	lp, err := rq.listParams()
+	if err != nil {
+		return err
+	}
+	startAfter, token := rq.q.Get("start-after"), rq.q.Get("continuation-token")
+	after := startAfter
+	if rq.q.Has("continuation-token") {
+		if after, err = decodeToken(token); err != nil {
+			return err
+		}
+		after = max(after, startAfter)
+	}
+	pg, err := collect(rq.ctx(), rq.fs().Walk, listQuery{prefix: lp.prefix, delimiter: lp.delimiter, after: after, max: lp.max})
+	if err != nil {
+		return volumeErr(err, lp.prefix, reading)
+	}
+	n := pg.count()
+	res := rq.listResult(lp, pg, rq.q.Get("fetch-owner") == "true")
+	res.KeyCount = &n
+	res.ContinuationToken = token
+	res.StartAfter = lp.encode(startAfter)
+	if pg.truncated {
+		res.NextContinuationToken = encodeToken(pg.last)
+	}
+	return writeXML(rq.w, res)
+}
+
+func (rq *request) listObjects() error {
+	lp, err := rq.listParams()
+	if err != nil {
+		return err
+	}
+	marker := rq.q.Get("marker")
+	pg, err := collect(rq.ctx(), rq.fs().Walk, listQuery{prefix: lp.prefix, delimiter: lp.delimiter, after: marker, max: lp.max})
+	if err != nil {
+		return volumeErr(err, lp.prefix, reading)
+	}
+	res := rq.listResult(lp, pg, true)
+	m := lp.encode(marker)
+	res.Marker = &m
+	// S3 sends NextMarker only with a delimiter; without one a client
+	// continues from the last key it got.
+	if pg.truncated && lp.delimiter != "" {
+		res.NextMarker = lp.encode(pg.last)
+	}
+	return writeXML(rq.w, res)
+}
+
+// listResult fills what both versions report.
+func (rq *request) listResult(lp listParams, pg listPage, withOwner bool) *listBucketResult {
+	res := &listBucketResult{
+		NS: s3NS, Name: rq.bucketName(), Prefix: lp.encode(lp.prefix), MaxKeys: lp.max,
+		Delimiter: lp.encode(lp.delimiter), IsTruncated: pg.truncated,
+	}
+	if lp.urlEncode {
+		res.EncodingType = "url"
+	}
+	var own *owner
+	if withOwner {
+		own = rq.ap.owner()
+	}
+	sc := rq.ap.storageClass()
+	for _, in := range pg.objects {
+		e := listEntry{Key: lp.encode(in.Key), LastModified: xmlTime(in.ModTime), ETag: quote(etagOf(in)),
+			Size: in.Size, Owner: own, StorageClass: sc}
+		if in.Meta != nil {
+			if alg, _, typ := storedChecksum(in.Meta.Checksums); alg != "" {
+				e.ChecksumAlgorithm, e.ChecksumType = string(alg), typ
+			}
+		}
+		res.Contents = append(res.Contents, e)
+	}
+	for _, p := range pg.prefixes {
+		res.CommonPrefixes = append(res.CommonPrefixes, commonPrefix{Prefix: lp.encode(p)})
+	}
+	return res
+}
+
+// bucketName is what S3 reports as the bucket: the alias, or the access
+// point's name when it was addressed by ARN.
+func (rq *request) bucketName() string {
+	if rq.ap.Alias != "" {
+		return rq.ap.Alias
+	}
+	return rq.ap.Name
+}
+
+// owner is the access point's account, which owns every object in it:
+// FSx has no per-object S3 owner.
+func (ap *AccessPoint) owner() *owner {
+	return &owner{ID: ap.AccountID, DisplayName: ap.AccountID}
+}
+
+func (lp listParams) encode(s string) string {
+	if !lp.urlEncode {
+		return s
+	}
+	return urlEncode(s)
+}
+
+// urlEncode is S3's encoding-type=url: like a query value (space as "+"),
+// but keeping "/" and "*" as they are, as S3 and its clients expect.
+func urlEncode(s string) string {
+	var b strings.Builder
+	const hex = "0123456789ABCDEF"
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9',
+			c == '-', c == '_', c == '.', c == '/', c == '*':
+			b.WriteByte(c)
+		case c == ' ':
+			b.WriteByte('+')
+		default:
+			b.WriteByte('%')
+			b.WriteByte(hex[c>>4])
+			b.WriteByte(hex[c&15])
+		}
+	}
+	return b.String()
+}
+
+// region is the access point's region, from its ARN.
+func (ap *AccessPoint) region() string {
+	f := strings.SplitN(ap.ARN, ":", 6)
+	if len(f) == 6 && f[3] != "" {
+		return f[3]
+	}
+	return "us-east-1"
+}

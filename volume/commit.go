@@ -1,0 +1,171 @@
+package volume
+
+import (
+	"context"
+
+	"golang.org/x/sys/unix"
+)
+
+// Commit makes the file visible at its key, replacing any file there:
+// it records meta (Stamp filled in, DirMarker and Implicit cleared),
+// fsyncs the file unless Options.NoFsync, then, under the key's lock,
+// calls cond with what is there now (nil when nothing is) and, unless
+// cond returns an error, links the file into place atomically and fsyncs
+// the directories whose entries changed. cond's error is returned as is.
+// Commit ends the Writer whether it succeeds or not.
+func (w *Writer) Commit(meta Meta, cond func(existing *Info) error) (Info, error) {
+	if w.done {
+		return Info{}, errDone
+	}
+	in, err := w.commit(meta, cond)
+	if err != nil {
+		w.Abort()
+		return Info{}, wrap("commit", w.p.String(), err)
+	}
+	w.done = true
+	w.f.Close()
+	w.closeFds()
+	return in, nil
+}
+
+func (w *Writer) commit(meta Meta, cond func(existing *Info) error) (Info, error) {
+	f, ctx := w.fs, context.Background()
+	var st unix.Stat_t
+	if err := unix.Fstat(int(w.f.Fd()), &st); err != nil {
+		return Info{}, err
+	}
+	m := meta
+	m.DirMarker, m.Implicit, m.Stamp = false, false, stampOf(&st)
+	in := infoOf(w.p.String(), &st, nil)
+	in.Meta = &m
+	// The temp file is the identity's own and nameless: writing its Meta
+	// needs no identity check, so it is done here, saving a worker trip.
+	if err := f.putMeta(procPath(int(w.f.Fd()), ""), st.Dev, st.Ino, &m); err != nil {
+		return Info{}, err
+	}
+	if !f.r.opts.NoFsync {
+		if err := w.f.Sync(); err != nil {
+			return Info{}, err
+		}
+	}
+	if err := w.replace(ctx, cond); err != nil {
+		return Info{}, err
+	}
+	return in, w.syncDirs()
+}
+
+// replace runs cond and installs the file under the key's lock.
+func (w *Writer) replace(ctx context.Context, cond func(existing *Info) error) error {
+	unlock := w.fs.r.locks.lock(w.p.rel)
+	defer unlock()
+	if cond != nil {
+		ex, err := w.existing(ctx)
+		if err != nil {
+			return err
+		}
+		if err := cond(ex); err != nil {
+			return err
+		}
+	}
+	return w.fs.do(ctx, w.install)
+}
+
+// existing describes what a reader of the key sees now, nil for nothing
+// (or a symlink that leads nowhere we serve: it will just be replaced).
+func (w *Writer) existing(ctx context.Context) (*Info, error) {
+	f := w.fs
+	var ex *Info
+	err := f.do(ctx, func() error {
+		fd, err := f.r.openPath(w.p.rel, 0)
+		switch err {
+		case nil:
+		case unix.ENOENT, unix.ELOOP, unix.EXDEV:
+			return nil
+		default:
+			return err
+		}
+		defer unix.Close(fd)
+		var st unix.Stat_t
+		if err := unix.Fstat(fd, &st); err != nil {
+			return err
+		}
+		if st.Mode&unix.S_IFMT == unix.S_IFDIR {
+			return unix.EISDIR
+		}
+		in := f.info(w.p.String(), fd, "", &st)
+		ex = &in
+		return nil
+	})
+	return ex, err
+}
+
+// install names the file, as the identity. If a concurrent Remove pruned
+// our (empty, Implicit) directory, the directories are made again.
+func (w *Writer) install() error {
+	for attempt := 0; ; attempt++ {
+		err := w.link(w.p.Base())
+		if err != unix.ENOENT || w.tmpName != "" || attempt == 3 {
+			return err
+		}
+		dirfd, made, err := w.fs.makeParents(w.p.parentComps())
+		if err != nil {
+			return err
+		}
+		unix.Close(w.dirfd)
+		w.dirfd, w.made = dirfd, append(w.made, made...)
+	}
+}
+
+func (w *Writer) link(name string) error {
+	if err := w.fs.mayReplace(w.dirfd, name); err != nil {
+		return err
+	}
+	if w.tmpName != "" {
+		if err := unix.Renameat(w.dirfd, w.tmpName, w.dirfd, name); err != nil {
+			return err
+		}
+		w.tmpName = ""
+		return nil
+	}
+	self := procPath(int(w.f.Fd()), "")
+	err := unix.Linkat(unix.AT_FDCWD, self, w.dirfd, name, unix.AT_SYMLINK_FOLLOW)
+	if err != unix.EEXIST {
+		return err
+	}
+	// linkat cannot replace; link under a hidden name, then rename over.
+	tmp := tempPrefix + randHex()
+	if err := unix.Linkat(unix.AT_FDCWD, self, w.dirfd, tmp, unix.AT_SYMLINK_FOLLOW); err != nil {
+		return err
+	}
+	if err := unix.Renameat(w.dirfd, tmp, w.dirfd, name); err != nil {
+		unix.Unlinkat(w.dirfd, tmp, 0)
+		return err
+	}
+	return nil
+}
+
+// syncDirs makes the new entries durable: the file's directory and the
+// parent of each directory Create made.
+func (w *Writer) syncDirs() error {
+	if w.fs.r.opts.NoFsync {
+		return nil
+	}
+	for _, fd := range append(w.made, w.dirfd) {
+		if err := syncDir(fd); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// syncDir fsyncs the directory behind an O_PATH fd (which cannot be
+// fsynced itself) by opening "." of it with the server's credentials:
+// fsync is not a permission, and the identity may lack read on the dir.
+func syncDir(fd int) error {
+	dfd, err := unix.Openat(fd, ".", unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil // e.g. an unprivileged server without read there
+	}
+	defer unix.Close(dfd)
+	return unix.Fsync(dfd)
+}

@@ -1,0 +1,115 @@
+package volume
+
+import (
+	"bytes"
+	"encoding/binary"
+	"slices"
+	"strings"
+
+	"golang.org/x/sys/unix"
+)
+
+// dent is one directory entry as Walk orders it.
+type dent struct {
+	name string
+	sort string // name, or name+"/" for a directory: see Walk
+	typ  uint8  // d_type: unix.DT_REG, DT_DIR, DT_LNK, DT_UNKNOWN...
+}
+
+func (d dent) isDir() bool { return d.typ == unix.DT_DIR }
+
+// eachName calls fn for every entry of the open directory fd except "."
+// and "..". Reading an open directory needs no permission check, so it
+// runs on the caller's goroutine.
+func eachName(fd int, fn func(name string, typ uint8)) error {
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := unix.Getdents(fd, buf)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if n <= 0 {
+			return nil
+		}
+		for b := buf[:n]; len(b) >= 19; {
+			// struct linux_dirent64: ino u64, off s64, reclen u16, type u8, name
+			reclen := int(binary.NativeEndian.Uint16(b[16:]))
+			if reclen < 19 || reclen > len(b) {
+				break
+			}
+			name := b[19:reclen]
+			if i := bytes.IndexByte(name, 0); i >= 0 {
+				name = name[:i]
+			}
+			if s := string(name); s != "." && s != ".." {
+				fn(s, b[18])
+			}
+			b = b[reclen:]
+		}
+	}
+}
+
+// readDir returns the listable entries of fd sorted in key order. Hidden
+// temp files, names no key could have, and FIFOs, sockets and devices
+// are left out. classify resolves DT_UNKNOWN (file systems without
+// d_type) into a type.
+func readDir(fd int, classify func([]dent) error) ([]dent, error) {
+	var ents []dent
+	unknown := false
+	err := eachName(fd, func(name string, typ uint8) {
+		switch typ {
+		case unix.DT_FIFO, unix.DT_SOCK, unix.DT_CHR, unix.DT_BLK:
+			return
+		case unix.DT_UNKNOWN:
+			unknown = true
+		}
+		if validName(name) {
+			ents = append(ents, dent{name: name, typ: typ})
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	if unknown {
+		if err := classify(ents); err != nil {
+			return nil, err
+		}
+	}
+	for i := range ents {
+		ents[i].sort = ents[i].name
+		if ents[i].isDir() {
+			ents[i].sort += "/"
+		}
+	}
+	slices.SortFunc(ents, func(a, b dent) int { return strings.Compare(a.sort, b.sort) })
+	return ents, nil
+}
+
+// classifyAt fills in the type of DT_UNKNOWN entries with fstatat.
+func classifyAt(dirfd int, ents []dent) {
+	for i := range ents {
+		if ents[i].typ == unix.DT_UNKNOWN {
+			ents[i].typ = typeAt(dirfd, ents[i].name)
+		}
+	}
+}
+
+// typeAt is d_type from fstatat; DT_UNKNOWN if the entry is gone.
+func typeAt(dirfd int, name string) uint8 {
+	var st unix.Stat_t
+	if unix.Fstatat(dirfd, name, &st, unix.AT_SYMLINK_NOFOLLOW) != nil {
+		return unix.DT_UNKNOWN
+	}
+	switch st.Mode & unix.S_IFMT {
+	case unix.S_IFDIR:
+		return unix.DT_DIR
+	case unix.S_IFREG:
+		return unix.DT_REG
+	case unix.S_IFLNK:
+		return unix.DT_LNK
+	}
+	return unix.DT_UNKNOWN
+}

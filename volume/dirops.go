@@ -1,0 +1,184 @@
+package volume
+
+// Directories. S3 has no directories, only keys; the volume does. fsxd
+// reconciles them with two marks in a directory's Meta:
+//
+//   - DirMarker: the directory is an object ("dir/" was PUT). It is listed
+//     as "dir/" and never removed implicitly.
+//   - Implicit: fsxd made the directory only because a deeper key needed it.
+//
+// The pruning rule: after Remove deletes a key (and when a Create or an
+// upload fails after making directories), each ancestor directory,
+// deepest first, is removed while it is empty, marked Implicit, not
+// marked DirMarker, not the volume root, and the identity may remove it.
+// The first ancestor failing any test ends the climb. So directories made
+// beside S3, or PUT as "dir/", stay; those S3 made on its own go away
+// with their last key, as they would in a bucket.
+
+import (
+	"context"
+
+	"golang.org/x/sys/unix"
+)
+
+// Mkdir makes the directory object p ("dir/"): the directory and any
+// missing parents, as the identity; p is marked DirMarker with meta's
+// other fields. On an existing directory it only rewrites the Meta, which
+// needs write permission on it.
+func (f *FS) Mkdir(ctx context.Context, p Path, meta Meta) (Info, error) {
+	if err := p.check(); err != nil {
+		return Info{}, err
+	}
+	if !p.dir {
+		return Info{}, wrap("mkdir", p.String(), unix.ENOTDIR)
+	}
+	unlock := f.r.locks.lock(p.rel)
+	defer unlock()
+	var in Info
+	var syncs []int
+	err := f.do(ctx, func() error {
+		var err error
+		in, syncs, err = f.mkdir(p, meta)
+		return err
+	})
+	defer closeAll(syncs)
+	if err == nil && !f.r.opts.NoFsync {
+		for _, fd := range syncs {
+			if err = syncDir(fd); err != nil {
+				break
+			}
+		}
+	}
+	return in, wrap("mkdir", p.String(), err)
+}
+
+// mkdir runs as the identity; it returns the fds of directories whose
+// entries changed.
+func (f *FS) mkdir(p Path, meta Meta) (Info, []int, error) {
+	if err := f.userSearch(p); err != nil {
+		return Info{}, nil, err
+	}
+	dirfd, made, err := f.makeParents(p.parentComps())
+	if err != nil {
+		return Info{}, nil, err
+	}
+	syncs := append(made, dirfd)
+	if err := f.mayReplaceDir(dirfd, p.Base()); err != nil {
+		return Info{}, syncs, err
+	}
+	err = unix.Mkdirat(dirfd, p.Base(), f.r.dirMode())
+	if err != nil && err != unix.EEXIST {
+		return Info{}, syncs, err
+	}
+	created := err == nil
+	fd, err := f.r.openPath(p.rel, unix.O_DIRECTORY)
+	if err != nil {
+		return Info{}, syncs, err
+	}
+	defer unix.Close(fd)
+	m := meta
+	m.DirMarker, m.Implicit = true, false
+	if err := f.initDir(fd, &m, created); err != nil {
+		return Info{}, syncs, err
+	}
+	var st unix.Stat_t
+	err = unix.Fstat(fd, &st)
+	in := infoOf(p.String(), &st, nil)
+	in.Meta = &m
+	return in, syncs, err
+}
+
+// Remove deletes the key p. An object key unlinks the file (or the
+// symlink named by the key: never what it points to); a directory key
+// removes the directory only if it is empty (ErrNotEmpty otherwise).
+// Removal needs write and search on the parent, and in a sticky
+// directory ownership of the file or the directory. A missing key is
+// ErrNotExist. Empty implicit parents are then pruned (see above).
+func (f *FS) Remove(ctx context.Context, p Path) error {
+	if err := p.check(); err != nil {
+		return err
+	}
+	unlock := f.r.locks.lock(p.rel)
+	var st unix.Stat_t
+	err := f.do(ctx, func() error {
+		if err := f.userSearch(p); err != nil {
+			return err
+		}
+		dirfd, err := f.r.openPath(p.dirRel(), unix.O_DIRECTORY)
+		if err != nil {
+			return err
+		}
+		defer unix.Close(dirfd)
+		return f.unlink(dirfd, p, &st)
+	})
+	unlock()
+	if err != nil {
+		return wrap("remove", p.String(), err)
+	}
+	if f.r.md != nil && (st.Nlink <= 1 || p.dir) {
+		f.r.md.drop(st.Dev, st.Ino)
+	}
+	f.prune(context.WithoutCancel(ctx), p)
+	return nil
+}
+
+func (f *FS) unlink(dirfd int, p Path, st *unix.Stat_t) error {
+	name := p.Base()
+	if err := unix.Fstatat(dirfd, name, st, unix.AT_SYMLINK_NOFOLLOW); err != nil {
+		return err
+	}
+	isDir := st.Mode&unix.S_IFMT == unix.S_IFDIR
+	if p.dir != isDir {
+		if p.dir {
+			return unix.ENOTDIR
+		}
+		return unix.EISDIR
+	}
+	if err := f.mayRemove(dirfd, st); err != nil {
+		return err
+	}
+	flags := 0
+	if p.dir {
+		flags = unix.AT_REMOVEDIR
+	}
+	return unix.Unlinkat(dirfd, name, flags)
+}
+
+// prune removes p's empty Implicit ancestors by the rule above. It is
+// best effort: whatever stops it leaves the directory in place.
+func (f *FS) prune(ctx context.Context, p Path) {
+	for q, ok := p.Parent(); ok; q, ok = q.Parent() {
+		var removed bool
+		f.do(ctx, func() error {
+			removed = f.pruneOne(q)
+			return nil
+		})
+		if !removed {
+			return
+		}
+	}
+}
+
+func (f *FS) pruneOne(q Path) bool {
+	dirfd, err := f.r.openPath(q.dirRel(), unix.O_DIRECTORY)
+	if err != nil {
+		return false
+	}
+	defer unix.Close(dirfd)
+	var st unix.Stat_t
+	name := q.Base()
+	if unix.Fstatat(dirfd, name, &st, unix.AT_SYMLINK_NOFOLLOW) != nil || st.Mode&unix.S_IFMT != unix.S_IFDIR {
+		return false
+	}
+	in := f.info("", dirfd, name, &st)
+	if in.Meta == nil || !in.Meta.Implicit || in.Meta.DirMarker || f.mayRemove(dirfd, &st) != nil {
+		return false
+	}
+	if unix.Unlinkat(dirfd, name, unix.AT_REMOVEDIR) != nil {
+		return false
+	}
+	if f.r.md != nil {
+		f.r.md.drop(st.Dev, st.Ino)
+	}
+	return true
+}

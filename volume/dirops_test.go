@@ -1,0 +1,112 @@
+package volume
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+)
+
+func TestPruneRule(t *testing.T) {
+	modes(t, func(t *testing.T, e Enforcement) {
+		r, dir := newRoot(t, optsFor(e))
+		f := r.As(alice)
+		mkdir(t, dir, "beside", 0o777, 1001, 2001) // made beside S3: never pruned
+		mustPut(t, f, "beside/x/y/file", "1")
+		mustPut(t, f, "beside/x/other", "2")
+		if _, err := f.Mkdir(ctx, key(t, "marked/"), Meta{}); err != nil {
+			t.Fatal(err)
+		}
+		mustPut(t, f, "marked/sub/file", "3")
+		for _, k := range []string{"beside/x/y/file", "marked/sub/file"} {
+			if err := f.Remove(ctx, key(t, k)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want := []string{"beside", "beside/x", "beside/x/other", "marked"}
+		if got := listDir(t, dir); !slices.Equal(got, want) {
+			t.Fatalf("left %v, want %v", got, want)
+		}
+		if err := f.Remove(ctx, key(t, "beside/")); !errors.Is(err, ErrNotEmpty) {
+			t.Fatalf("remove non-empty dir key: %v", err)
+		}
+		if err := f.Remove(ctx, key(t, "marked/")); err != nil {
+			t.Fatalf("remove empty marker: %v", err)
+		}
+		if err := f.Remove(ctx, key(t, "beside")); !errors.Is(err, ErrIsDir) {
+			t.Fatalf("remove dir as object key: %v", err)
+		}
+	})
+}
+
+func TestDirectoryObjects(t *testing.T) {
+	modes(t, func(t *testing.T, e Enforcement) {
+		r, dir := newRoot(t, optsFor(e))
+		f := r.As(alice)
+		in, err := f.Mkdir(ctx, key(t, "p/q/"), Meta{ContentType: "application/x-directory"})
+		if err != nil || !in.IsDir || in.Meta == nil || !in.Meta.DirMarker || in.Key != "p/q/" {
+			t.Fatalf("mkdir %+v %v", in, err)
+		}
+		st, err := f.Stat(ctx, key(t, "p/q/"))
+		if err != nil || st.Meta == nil || !st.Meta.DirMarker || st.Meta.ContentType != "application/x-directory" {
+			t.Fatalf("stat marker %+v %v", st, err)
+		}
+		if st, _ := f.Stat(ctx, key(t, "p/")); st.Meta == nil || !st.Meta.Implicit || st.Meta.DirMarker {
+			t.Fatalf("implicit parent %+v", st.Meta)
+		}
+		mustPut(t, f, "p/q/file", "x") // a marker can hold keys, stays a marker
+		if _, err := f.Mkdir(ctx, key(t, "p/q/file/"), Meta{}); !errors.Is(err, ErrNotDir) {
+			t.Fatalf("mkdir over a file: %v", err)
+		}
+		if _, err := f.Open(ctx, key(t, "p/q/")); !errors.Is(err, ErrIsDir) {
+			t.Fatalf("open dir key: %v", err)
+		}
+		if _, err := f.Create(ctx, key(t, "p/q")); !errors.Is(err, ErrIsDir) {
+			t.Fatalf("create over a dir: %v", err)
+		}
+		f.Remove(ctx, key(t, "p/q/file"))
+		if left := listDir(t, dir); !slices.Equal(left, []string{"p", "p/q"}) {
+			t.Fatalf("marker must survive pruning: %v", left)
+		}
+		if err := f.Remove(ctx, key(t, "p/q/")); err != nil {
+			t.Fatal(err)
+		}
+		if left := listDir(t, dir); len(left) != 0 {
+			t.Fatalf("implicit parent of a removed marker stays: %v", left)
+		}
+	})
+}
+
+func TestRootCheck(t *testing.T) {
+	r, dir := newRoot(t, Options{})
+	if err := r.Check(); err != nil {
+		t.Fatal(err)
+	}
+	if os.Geteuid() == 0 && DetectEnforcement() != Kernel || r.Enforcement() != DetectEnforcement() {
+		t.Fatalf("enforcement %v, detected %v", r.Enforcement(), DetectEnforcement())
+	}
+	os.Rename(dir, dir+".moved")
+	os.Mkdir(dir, 0o777)
+	if err := r.Check(); err == nil {
+		t.Fatal("replaced root passes Check")
+	}
+	os.Remove(dir)
+	os.Remove(dir + ".moved")
+	if err := r.Check(); err == nil {
+		t.Fatal("removed root passes Check")
+	}
+	if _, err := OpenRoot(filepath.Join(dir, "missing"), Options{}); err == nil {
+		t.Fatal("OpenRoot of a missing dir")
+	}
+}
+
+func TestContextCancelled(t *testing.T) {
+	r, _ := newRoot(t, Options{})
+	c, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := r.As(alice).Stat(c, key(t, "x")); !errors.Is(err, context.Canceled) {
+		t.Fatalf("stat with cancelled ctx: %v", err)
+	}
+}

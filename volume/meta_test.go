@@ -1,0 +1,85 @@
+package volume
+
+import (
+	"encoding/hex"
+	"flag"
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata golden files")
+
+// sampleMeta uses every field, so the golden file pins all of format 1.
+var sampleMeta = Meta{
+	ContentType: "text/plain; charset=utf-8", ContentEncoding: "gzip",
+	ContentDisposition: `attachment; filename="a.txt"`, ContentLanguage: "en",
+	CacheControl: "no-cache", Expires: "Wed, 21 Oct 2015 07:28:00 GMT",
+	User:      map[string]string{"color": "blue", "empty": ""},
+	Tags:      map[string]string{"project": "fsxd", "é": "ü"},
+	ETag:      "0123456789abcdef0123456789abcdef-3",
+	Checksums: map[string]string{"CRC32": "AAAAAA==", "CRC32-TYPE": "COMPOSITE"},
+	Parts:     3, PartSizes: []int64{5 << 20, 5 << 20, 17},
+	DirMarker: true, Implicit: true,
+	Stamp: Stamp{Size: 10485777, MtimeNs: 1700000000123456789, Ino: 424242},
+}
+
+func TestMetaGolden(t *testing.T) {
+	const golden = "testdata/meta_v1.hex"
+	enc := hex.EncodeToString(encodeMeta(&sampleMeta))
+	if *update {
+		os.WriteFile(golden, []byte(enc+"\n"), 0o644)
+	}
+	b, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := strings.TrimSpace(string(b))
+	if enc != want {
+		t.Fatalf("encoding changed (format 1 is on disks already):\n got %s\nwant %s", enc, want)
+	}
+	raw, _ := hex.DecodeString(want)
+	m, err := decodeMeta(raw)
+	if err != nil || !reflect.DeepEqual(*m, sampleMeta) {
+		t.Fatalf("decode golden: %v\n got %+v\nwant %+v", err, m, sampleMeta)
+	}
+}
+
+func TestMetaRoundTrip(t *testing.T) {
+	sizes := make([]int64, 10000)
+	for i := range sizes {
+		sizes[i] = 8 << 20
+	}
+	sizes[9999] = 1
+	for _, m := range []Meta{{}, {ETag: "x"}, {Parts: 10000, PartSizes: sizes}} {
+		b := encodeMeta(&m)
+		if len(b) > 200 {
+			t.Errorf("%d bytes for %d parts: too big for an xattr budget", len(b), m.Parts)
+		}
+		got, err := decodeMeta(b)
+		if err != nil || !reflect.DeepEqual(*got, m) && !(len(m.PartSizes) == 0 && len(got.PartSizes) == 0) {
+			t.Errorf("round trip %+v: %+v %v", m, got, err)
+		}
+	}
+	// Unknown tags are skipped: a later format may add fields.
+	b := append(encodeMeta(&Meta{ETag: "e"}), 99, 2, 'h', 'i')
+	if m, err := decodeMeta(b); err != nil || m.ETag != "e" {
+		t.Fatalf("unknown tag: %+v %v", m, err)
+	}
+}
+
+func FuzzDecodeMeta(f *testing.F) {
+	f.Add(encodeMeta(&sampleMeta))
+	f.Add([]byte{'f', 1, tagPartRun, 2, 0xff, 0xff})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		m, err := decodeMeta(b)
+		if err != nil {
+			return
+		}
+		again, err := decodeMeta(encodeMeta(m))
+		if err != nil || !reflect.DeepEqual(again.Stamp, m.Stamp) || again.ETag != m.ETag {
+			t.Fatalf("re-encode: %+v vs %+v %v", again, m, err)
+		}
+	})
+}

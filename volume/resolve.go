@@ -1,0 +1,193 @@
+package volume
+
+// Confinement. Every name is resolved by the kernel with openat2 and
+// RESOLVE_BENEATH relative to the root's fd: ".." above the root, absolute
+// symlinks and symlinks that climb out fail with EXDEV (ErrEscape), and
+// /proc magic links are refused. Symlinks that stay inside the volume are
+// followed, like on the NFS mount. Operations on a final name (unlink,
+// rename, mkdir, stat without follow) take an fd of the parent resolved this
+// way plus a single component, which those calls never follow.
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"strconv"
+	"strings"
+	"sync"
+
+	"golang.org/x/sys/unix"
+)
+
+const beneath = unix.RESOLVE_BENEATH | unix.RESOLVE_NO_MAGICLINKS
+
+// openBeneath opens rel (a key path, or "." for the root) beneath dirfd.
+func openBeneath(dirfd int, rel string, flags int, mode uint32, resolve uint64) (int, error) {
+	how := unix.OpenHow{Flags: uint64(flags | unix.O_CLOEXEC), Mode: uint64(mode), Resolve: resolve}
+	for range 16 {
+		fd, err := unix.Openat2(dirfd, rel, &how)
+		// EAGAIN: a concurrent rename raced a ".." step; the kernel asks us to retry.
+		if err != unix.EAGAIN && err != unix.EINTR {
+			return fd, err
+		}
+	}
+	return -1, unix.EAGAIN
+}
+
+// openPath opens rel beneath the root as an O_PATH fd, following
+// symlinks that stay inside.
+func (r *Root) openPath(rel string, extra int) (int, error) {
+	return openBeneath(r.fd, rel, unix.O_PATH|extra, 0, beneath)
+}
+
+// openChild opens one entry of an open directory, refusing any symlink.
+func openChild(dirfd int, name string, flags int) (int, error) {
+	return openBeneath(dirfd, name, flags|unix.O_NOFOLLOW, 0, beneath|unix.RESOLVE_NO_SYMLINKS)
+}
+
+// procPath names an open fd (and optionally an entry of it, when fd is a
+// directory) through /proc, so path-only calls (getxattr, linkat) reach
+// exactly that inode. The final name is not followed by lgetxattr.
+func procPath(fd int, name string) string {
+	p := "/proc/self/fd/" + strconv.Itoa(fd)
+	if name != "" {
+		p += "/" + name
+	}
+	return p
+}
+
+// makeParents is mkdir -p for the directories above a key, as the
+// current credentials, marking each one it makes Implicit. It returns an
+// O_PATH fd of the deepest directory and, for each directory it made, an
+// fd of that directory's parent, whose new entry must reach the disk.
+// A concurrent Remove may prune a directory just made (it is empty and
+// Implicit); the kernel then says ENOENT and the walk starts over.
+func (f *FS) makeParents(comps []string) (dirfd int, made []int, err error) {
+	rel := strings.Join(comps, "/")
+	if rel == "" {
+		rel = "."
+	}
+	for range 4 {
+		if dirfd, err = f.r.openPath(rel, unix.O_DIRECTORY); err != unix.ENOENT {
+			return dirfd, nil, err
+		}
+		if dirfd, made, err = f.mkdirAll(comps); err != unix.ENOENT {
+			break
+		}
+	}
+	return dirfd, made, err
+}
+
+func (f *FS) mkdirAll(comps []string) (int, []int, error) {
+	var made []int
+	cur, err := f.r.openPath(".", unix.O_DIRECTORY)
+	for i := 0; err == nil && i < len(comps); i++ {
+		var next int
+		var mk bool
+		next, mk, err = f.step(cur, strings.Join(comps[:i+1], "/"), comps[i])
+		if mk {
+			made = append(made, cur)
+		} else {
+			unix.Close(cur)
+		}
+		cur = next
+	}
+	if err != nil {
+		closeAll(made)
+		return -1, nil, err
+	}
+	return cur, made, nil
+}
+
+// step resolves one more component beneath the root, making it in parent
+// if it does not exist.
+func (f *FS) step(parent int, rel, name string) (fd int, made bool, err error) {
+	fd, err = f.r.openPath(rel, unix.O_DIRECTORY)
+	if err != unix.ENOENT {
+		return fd, false, err
+	}
+	if err := f.userCheck(parent, "", unix.W_OK|unix.X_OK); err != nil {
+		return -1, false, err
+	}
+	if err = unix.Mkdirat(parent, name, f.r.dirMode()); err == unix.EEXIST {
+		fd, err = f.r.openPath(rel, unix.O_DIRECTORY) // lost a race: use theirs
+		return fd, false, err
+	}
+	if err != nil {
+		return -1, false, err
+	}
+	if fd, err = openChild(parent, name, unix.O_PATH|unix.O_DIRECTORY); err != nil {
+		return -1, true, err
+	}
+	if err = f.initDir(fd, &Meta{Implicit: true}, true); err != nil {
+		unix.Close(fd)
+		return -1, true, err
+	}
+	return fd, true, nil
+}
+
+// initDir gives a directory just made (fixMode) the exact mode (the process umask,
+// or a default ACL, may differ from ours) and writes its Meta. Both go
+// through the fd's /proc link, so a name swapped meanwhile cannot
+// redirect them.
+func (f *FS) initDir(fd int, m *Meta, fixMode bool) error {
+	var st unix.Stat_t
+	if err := unix.Fstat(fd, &st); err != nil {
+		return err
+	}
+	if fixMode && st.Mode&0o777 != f.r.dirMode() {
+		// Keep a setgid bit inherited from the parent: it is how shared
+		// directories keep their group.
+		if err := unix.Chmod(procPath(fd, ""), f.r.dirMode()|st.Mode&unix.S_ISGID); err != nil {
+			return err
+		}
+	}
+	m.Stamp = Stamp{Ino: st.Ino}
+	return f.putMeta(procPath(fd, ""), st.Dev, st.Ino, m)
+}
+
+func closeAll(fds []int) {
+	for _, fd := range fds {
+		unix.Close(fd)
+	}
+}
+
+func randHex() string {
+	var b [8]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// pathLocks serialises the read-check-replace steps of writers of one key
+// within this process (conditional writes, tagging, delete).
+type pathLocks struct {
+	mu sync.Mutex
+	m  map[string]*pathLock
+}
+
+type pathLock struct {
+	mu   sync.Mutex
+	refs int
+}
+
+func (l *pathLocks) lock(key string) func() {
+	l.mu.Lock()
+	if l.m == nil {
+		l.m = map[string]*pathLock{}
+	}
+	pl := l.m[key]
+	if pl == nil {
+		pl = &pathLock{}
+		l.m[key] = pl
+	}
+	pl.refs++
+	l.mu.Unlock()
+	pl.mu.Lock()
+	return func() {
+		pl.mu.Unlock()
+		l.mu.Lock()
+		if pl.refs--; pl.refs == 0 {
+			delete(l.m, key)
+		}
+		l.mu.Unlock()
+	}
+}

@@ -1,0 +1,66 @@
+package volume
+
+import (
+	"context"
+
+	"golang.org/x/sys/unix"
+)
+
+// SetMeta changes the Meta of the file (or directory object) at p in
+// place, for tagging: update sees the current Meta, or a zero Meta when
+// there is none or it is stale, and may return an error to change
+// nothing. The identity needs write permission on the file. Stamp is
+// refreshed; a file left without an ETag gets its SyntheticETag, so
+// Info.Meta.ETag is never empty for files. The data, hence the ETag of
+// valid Meta, is untouched.
+func (f *FS) SetMeta(ctx context.Context, p Path, update func(m *Meta) error) (Info, error) {
+	unlock := f.r.locks.lock(p.rel)
+	defer unlock()
+	var fd int
+	var st unix.Stat_t
+	var in Info
+	err := f.do(ctx, func() error {
+		var err error
+		if fd, st, err = f.resolve(p, unix.O_PATH|dirFlag(p)); err != nil {
+			return err
+		}
+		if err := f.access(fd, "", unix.W_OK); err != nil {
+			unix.Close(fd)
+			return err
+		}
+		in = f.info(p.String(), fd, "", &st)
+		return nil
+	})
+	if err != nil {
+		return Info{}, wrap("setmeta", p.String(), err)
+	}
+	defer unix.Close(fd)
+	// update is the caller's code: it runs here, never on a worker thread.
+	m, err := nextMeta(in, &st, update)
+	if err != nil {
+		return Info{}, err
+	}
+	if err := f.do(ctx, func() error { return f.putMeta(procPath(fd, ""), in.Dev, in.Ino, m) }); err != nil {
+		return Info{}, wrap("setmeta", p.String(), err)
+	}
+	in.Meta = m
+	return in, nil
+}
+
+// nextMeta applies update to a copy of in's Meta and restamps it.
+func nextMeta(in Info, st *unix.Stat_t, update func(m *Meta) error) (*Meta, error) {
+	m := &Meta{}
+	if in.Meta != nil {
+		*m = *in.Meta
+	}
+	if err := update(m); err != nil {
+		return nil, err
+	}
+	m.Stamp = stampOf(st)
+	if in.IsDir {
+		m.Stamp = Stamp{Ino: st.Ino}
+	} else if m.ETag == "" {
+		m.ETag = SyntheticETag(in)
+	}
+	return m, nil
+}

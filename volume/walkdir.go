@@ -1,0 +1,187 @@
+package volume
+
+import (
+	"errors"
+	"strings"
+
+	"golang.org/x/sys/unix"
+)
+
+// testHookStat, if set, counts the entries a walk stats.
+var testHookStat func()
+
+// Stat batches grow from minWindow to maxWindow entries per worker trip,
+// so a one-key page stats few files and a long listing few trips.
+const (
+	minWindow = 64
+	maxWindow = 1024
+)
+
+// open opens a directory as the identity (opener does the path part),
+// requires read and search on it, and reads its sorted entries. marker is
+// its Info when it is a DirMarker directory.
+func (w *walker) open(key string, opener func(f *FS) (int, error)) (fr *frame, marker *Info, err error) {
+	fd := -1
+	err = w.f.do(w.ctx, func() error {
+		var err error
+		if fd, err = opener(w.f); err != nil {
+			return err
+		}
+		var st unix.Stat_t
+		if err = unix.Fstat(fd, &st); err == nil {
+			err = w.f.userCheck(fd, "", unix.R_OK|unix.X_OK)
+		}
+		if err != nil {
+			unix.Close(fd)
+			return err
+		}
+		in := w.f.info(key, fd, "", &st)
+		if in.Meta != nil && in.Meta.DirMarker {
+			marker = &in
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	ents, err := readDir(fd, func(ents []dent) error {
+		return w.f.do(w.ctx, func() error { classifyAt(fd, ents); return nil })
+	})
+	if err != nil {
+		unix.Close(fd)
+		return nil, nil, err
+	}
+	return &frame{key: key, fd: fd, ents: ents}, marker, nil
+}
+
+// openChild opens subdirectory name of an open directory (never through
+// a symlink: directory symlinks are not descended).
+func (w *walker) openChild(parent int, name, key string) (*frame, *Info, error) {
+	return w.open(key, func(*FS) (int, error) {
+		return openChild(parent, name, unix.O_RDONLY|unix.O_DIRECTORY)
+	})
+}
+
+// dir handles a subdirectory entry: a prefix with Delimiter, else its
+// marker (if any) and its contents.
+func (w *walker) dir(fr *frame, i int) error {
+	name := fr.ents[i].name
+	key := fr.key + name + "/"
+	if len(key) > maxKeyLen {
+		return nil // every key below would be too long
+	}
+	var seek *string
+	if i == fr.seekDir {
+		seek = &fr.seekRest
+	}
+	if w.delim {
+		if in, err := w.stat(fr, i); err != nil || in.Key == "" {
+			return err // a directory the identity cannot list holds no keys for it
+		}
+		if seek != nil {
+			if found, err := w.anyAfter(fr.fd, name, key, seek); err != nil || !found {
+				return err
+			}
+		}
+		return w.fn(Entry{Key: key, IsPrefix: true})
+	}
+	child, marker, err := w.openChild(fr.fd, name, key)
+	if err != nil {
+		return w.ctx.Err() // unreadable or gone: skip its contents
+	}
+	w.push(child, "", seek)
+	if marker != nil && seek == nil {
+		return w.fn(Entry{Key: key, Info: *marker})
+	}
+	return nil
+}
+
+// anyAfter reports whether directory name holds a key after StartAfter,
+// which lies inside it: only then does S3 report its prefix.
+func (w *walker) anyAfter(parent int, name, key string, seek *string) (bool, error) {
+	sub := &walker{f: w.f, ctx: w.ctx, fn: func(Entry) error { return ErrStopWalk }}
+	child, _, err := sub.openChild(parent, name, key)
+	if err != nil {
+		return false, w.ctx.Err()
+	}
+	defer sub.closeAll()
+	sub.push(child, "", seek)
+	err = sub.run()
+	if errors.Is(err, ErrStopWalk) {
+		return true, nil
+	}
+	return false, err
+}
+
+// stat returns the Info of entry i, Key "" when it is not listable. For
+// a directory (Delimiter only) it says whether the identity may list it.
+func (w *walker) stat(fr *frame, i int) (Info, error) {
+	if i < fr.winAt || i >= fr.winAt+len(fr.win) {
+		if err := w.fill(fr, i); err != nil {
+			return Info{}, err
+		}
+	}
+	return fr.win[i-fr.winAt], nil
+}
+
+// fill stats a window of entries from i in one trip to a worker.
+func (w *walker) fill(fr *frame, i int) error {
+	size := min(maxWindow, max(minWindow, 2*len(fr.win)))
+	end := i
+	for end < len(fr.ents) && end-i < size && strings.HasPrefix(fr.ents[end].sort, fr.base) {
+		end++
+	}
+	win := make([]Info, end-i)
+	err := w.f.do(w.ctx, func() error {
+		for j := i; j < end; j++ {
+			switch e := fr.ents[j]; {
+			case !e.isDir():
+				win[j-i] = w.statEntry(fr, e)
+			case w.delim && w.f.access(fr.fd, e.name, unix.R_OK|unix.X_OK) == nil:
+				win[j-i] = Info{Key: fr.key + e.name + "/", IsDir: true}
+			}
+		}
+		return nil
+	})
+	fr.win, fr.winAt = win, i
+	return err
+}
+
+// statEntry runs as the identity. Only regular files, directly or through
+// a symlink resolved beneath the root, are listable.
+func (w *walker) statEntry(fr *frame, e dent) Info {
+	if testHookStat != nil {
+		testHookStat()
+	}
+	key := fr.key + e.name
+	if len(key) > maxKeyLen {
+		return Info{}
+	}
+	var st unix.Stat_t
+	if e.typ == unix.DT_LNK {
+		return w.statLink(key)
+	}
+	if unix.Fstatat(fr.fd, e.name, &st, unix.AT_SYMLINK_NOFOLLOW) != nil {
+		return Info{}
+	}
+	switch st.Mode & unix.S_IFMT {
+	case unix.S_IFREG:
+		return w.f.info(key, fr.fd, e.name, &st)
+	case unix.S_IFLNK:
+		return w.statLink(key)
+	}
+	return Info{}
+}
+
+func (w *walker) statLink(key string) Info {
+	fd, err := w.f.r.openPath(key, 0)
+	if err != nil {
+		return Info{} // dangling, looping, or leaving the volume
+	}
+	defer unix.Close(fd)
+	var st unix.Stat_t
+	if unix.Fstat(fd, &st) != nil || st.Mode&unix.S_IFMT != unix.S_IFREG {
+		return Info{}
+	}
+	return w.f.info(key, fd, "", &st)
+}

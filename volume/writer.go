@@ -1,0 +1,214 @@
+package volume
+
+// Writes are all-or-nothing. Data goes to an unnamed O_TMPFILE in the
+// target's directory (or, where O_TMPFILE is unsupported, to a hidden
+// ".fsxd-tmp-<random>" file there that Walk never lists and CleanTemp
+// removes), so a crash leaves nothing visible. Commit then gives the
+// inode its name atomically: linkat when the name is free, else a link
+// under a hidden name and rename over the old file, so a reader holding
+// the old file keeps reading the old bytes.
+
+import (
+	"context"
+	"errors"
+	"io"
+	"os"
+	"runtime"
+
+	"golang.org/x/sys/unix"
+)
+
+// Writer receives the bytes of one new file. Exactly one of Commit or
+// Abort ends it; Abort after Commit is a no-op.
+type Writer struct {
+	fs      *FS
+	p       Path
+	f       *os.File
+	dirfd   int    // O_PATH fd of the target's directory
+	made    []int  // parents of directories Create made, to fsync
+	tmpName string // hidden name in dirfd, "" for O_TMPFILE
+	noClone bool   // FICLONERANGE failed once: do not retry
+	done    bool
+	cleanup runtime.Cleanup // closes the fds of a Writer dropped unfinished
+
+	hasCleanup bool
+}
+
+var errDone = errors.New("volume: writer already committed or aborted")
+
+// Create starts a new file at p. The identity's permission to create (and
+// to replace what is there) is checked now, and missing parent
+// directories are made as the identity with mode 0777&^umask, marked
+// Implicit. If Create fails after making directories they are pruned
+// again by the rule of Remove.
+func (f *FS) Create(ctx context.Context, p Path) (*Writer, error) {
+	if err := p.check(); err != nil {
+		return nil, err
+	}
+	if p.dir {
+		return nil, wrap("create", p.String(), unix.EISDIR) // directory objects: Mkdir
+	}
+	w := &Writer{fs: f, p: p, dirfd: -1}
+	err := f.do(ctx, func() error {
+		if err := f.userSearch(p); err != nil {
+			return err
+		}
+		return w.start()
+	})
+	if err != nil {
+		w.Abort()
+		return nil, wrap("create", p.String(), err)
+	}
+	fds := append([]int{w.dirfd}, w.made...)
+	w.cleanup = runtime.AddCleanup(w, closeAll, fds)
+	w.hasCleanup = true
+	return w, nil
+}
+
+// start makes the parents and the temp file, as the identity. A
+// concurrent Remove may prune a directory just made before the temp file
+// is in it (ENOENT): then everything is made again.
+func (w *Writer) start() error {
+	for attempt := 0; ; attempt++ {
+		var err error
+		w.dirfd, w.made, err = w.fs.makeParents(w.p.parentComps())
+		if err == nil {
+			if err = w.fs.mayReplace(w.dirfd, w.p.Base()); err == nil {
+				err = w.openTemp()
+			}
+		}
+		if err != unix.ENOENT || attempt == 3 {
+			return err
+		}
+		w.closeFds()
+	}
+}
+
+// openTemp makes the file that receives the data, as the identity.
+func (w *Writer) openTemp() error {
+	r := w.fs.r
+	if r.tmpfile {
+		fd, err := unix.Openat(w.dirfd, ".", unix.O_TMPFILE|unix.O_RDWR|unix.O_CLOEXEC, r.fileMode())
+		if err == nil {
+			return w.setFile(fd)
+		}
+		if err != unix.EOPNOTSUPP && err != unix.EISDIR {
+			return err
+		}
+	}
+	w.tmpName = tempPrefix + randHex()
+	flags := unix.O_CREAT | unix.O_EXCL | unix.O_RDWR | unix.O_NOFOLLOW | unix.O_CLOEXEC
+	fd, err := unix.Openat(w.dirfd, w.tmpName, flags, r.fileMode())
+	if err != nil {
+		w.tmpName = ""
+		return err
+	}
+	return w.setFile(fd)
+}
+
+// setFile fixes the mode (the process umask may differ from ours).
+func (w *Writer) setFile(fd int) error {
+	w.f = os.NewFile(uintptr(fd), w.p.String())
+	var st unix.Stat_t
+	if err := unix.Fstat(fd, &st); err != nil {
+		return err
+	}
+	if st.Mode&0o777 != w.fs.r.fileMode() {
+		return unix.Fchmod(fd, w.fs.r.fileMode())
+	}
+	return nil
+}
+
+// Write appends b.
+func (w *Writer) Write(b []byte) (int, error) { return w.f.Write(b) }
+
+// ReadFrom appends all of r; from a file or socket the kernel copies
+// (copy_file_range, splice) without passing through user space.
+func (w *Writer) ReadFrom(r io.Reader) (int64, error) { return w.f.ReadFrom(r) }
+
+// Append appends n bytes of src starting at off, in the kernel: a reflink
+// (FICLONERANGE) when the file system shares blocks and the range is
+// block-aligned, else copy_file_range, else a plain copy. Multipart
+// uploads assemble parts with it.
+func (w *Writer) Append(src *os.File, off, n int64) error {
+	if w.done {
+		return errDone
+	}
+	defer runtime.KeepAlive(src)
+	sfd, dfd := int(src.Fd()), int(w.f.Fd())
+	if n > 0 && w.clone(sfd, dfd, off, n) == nil {
+		return nil
+	}
+	for n > 0 {
+		c, err := unix.CopyFileRange(sfd, &off, dfd, nil, int(min(n, 1<<30)), 0)
+		if err != nil && c <= 0 {
+			return w.copyRange(src, off, n)
+		}
+		if c == 0 {
+			return io.ErrUnexpectedEOF
+		}
+		n -= int64(c)
+	}
+	return nil
+}
+
+func (w *Writer) clone(sfd, dfd int, off, n int64) error {
+	if w.noClone {
+		return unix.EOPNOTSUPP
+	}
+	var st unix.Stat_t
+	if err := unix.Fstat(dfd, &st); err != nil {
+		return err
+	}
+	bs := int64(st.Blksize)
+	if bs <= 0 || off%bs != 0 || st.Size%bs != 0 || n%bs != 0 {
+		return unix.EINVAL
+	}
+	rng := unix.FileCloneRange{Src_fd: int64(sfd), Src_offset: uint64(off),
+		Src_length: uint64(n), Dest_offset: uint64(st.Size)}
+	if err := unix.IoctlFileCloneRange(dfd, &rng); err != nil {
+		w.noClone = true
+		return err
+	}
+	_, err := w.f.Seek(st.Size+n, io.SeekStart) // a clone leaves the offset alone
+	return err
+}
+
+// copyRange is the last resort, for file systems copy_file_range refuses.
+func (w *Writer) copyRange(src *os.File, off, n int64) error {
+	got, err := io.Copy(w.f, io.NewSectionReader(src, off, n))
+	if err == nil && got != n {
+		err = io.ErrUnexpectedEOF
+	}
+	return err
+}
+
+// Abort discards the file and any directories Create made for it.
+func (w *Writer) Abort() error {
+	if w.done {
+		return nil
+	}
+	w.done = true
+	err := w.f.Close()
+	if w.tmpName != "" {
+		w.fs.do(context.Background(), func() error { return unix.Unlinkat(w.dirfd, w.tmpName, 0) })
+	}
+	made := len(w.made) > 0
+	w.closeFds()
+	if made {
+		w.fs.prune(context.Background(), w.p)
+	}
+	return err
+}
+
+func (w *Writer) closeFds() {
+	if w.hasCleanup {
+		w.cleanup.Stop()
+		w.hasCleanup = false
+	}
+	if w.dirfd >= 0 {
+		unix.Close(w.dirfd)
+	}
+	closeAll(w.made)
+	w.dirfd, w.made = -1, nil
+}
