@@ -82,3 +82,21 @@ var (
 	MissingRequestBodyError    = Code{"MissingRequestBodyError", http.StatusBadRequest, "Request Body is empty"}
 	InvalidEncryptionAlgorithm = Code{"InvalidEncryptionAlgorithmError", http.StatusBadRequest, "The encryption request you specified is not valid."}
 )
+
+// IAM and STS (Query protocol) errors, with the statuses IAM uses. The
+// renderer is iamapi's (the Query XML error shape); AccessDenied shares its
+// name with S3's but is its own Code so the two can't be confused.
+var (
+	NoSuchEntity            = Code{"NoSuchEntity", http.StatusNotFound, "The request was rejected because it referenced a resource entity that does not exist."}
+	EntityAlreadyExists     = Code{"EntityAlreadyExists", http.StatusConflict, "The request was rejected because it attempted to create a resource that already exists."}
+	MalformedPolicyDocument = Code{"MalformedPolicyDocument", http.StatusBadRequest, "The policy document is malformed."}
+	LimitExceeded           = Code{"LimitExceeded", http.StatusConflict, "The request was rejected because it attempted to create resources beyond the current AWS account limits."}
+	DeleteConflict          = Code{"DeleteConflict", http.StatusConflict, "The request was rejected because it attempted to delete a resource that has attached subordinate entities."}
+	ValidationError         = Code{"ValidationError", http.StatusBadRequest, "The input fails to satisfy the constraints specified by an AWS service."}
+	InvalidInput            = Code{"InvalidInput", http.StatusBadRequest, "The request was rejected because an invalid or out-of-range value was supplied for an input parameter."}
+	InvalidAction           = Code{"InvalidAction", http.StatusBadRequest, "The action or operation requested is invalid."}
+	MissingAction           = Code{"MissingAction", http.StatusBadRequest, "Missing Action"}
+	MalformedQueryString    = Code{"MalformedQueryString", http.StatusBadRequest, "The query string is malformed."}
+	IAMAccessDenied         = Code{"AccessDenied", http.StatusForbidden, "User is not authorized to perform this action."}
+	ServiceFailure          = Code{"ServiceFailure", http.StatusInternalServerError, "The request processing has failed because of an unknown error, exception or failure."}
+)

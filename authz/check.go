@@ -1,0 +1,146 @@
+package authz
+
+// The decision: the VPC rule first, then the policies. Condition keys are
+// filled here, once, so every front end offers policies the same ones.
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/fsxd/fsxd/auth"
+	"github.com/fsxd/fsxd/policy"
+)
+
+// Check returns nil when req is allowed, a *Denial (errors.Is ErrDenied)
+// when it is not, and another error when the identity policies could not
+// be loaded (the front end answers 500: failing closed, but not claiming a
+// denial it didn't decide).
+//
+// The VPC rule comes first and binds everyone, the root user included:
+// a VPC-restricted access point is unreachable from outside its network
+// whatever the policies say. Then policy.Evaluate: an explicit Deny in any
+// identity policy or the access point policy wins; otherwise, same-account,
+// an Allow from either is enough; the root user needs no Allow.
+//
+// A Request without SourceIP takes it, and SecureTransport, from
+// WithSource in ctx.
+func (c *Checker) Check(ctx context.Context, req Request) error {
+	req = withSource(ctx, req)
+	p := req.Principal
+	if p == nil {
+		return deny("no principal")
+	}
+	ap := req.AccessPoint
+	if ap != nil && ap.VpcID != "" && !c.InVPC(ap.VpcID, req.SourceIP) {
+		return deny("source %s is outside %s, the network of access point %s", req.SourceIP, ap.VpcID, ap.Name)
+	}
+	var docs []*policy.Document
+	if !p.IsRoot && c.Identity != nil {
+		var err error
+		if docs, err = c.Identity(ctx, p); err != nil {
+			return fmt.Errorf("authz: loading policies of %s: %w", p.ARN, err)
+		}
+	}
+	preq := policy.Request{
+		Action:    req.Action,
+		Resource:  req.Resource,
+		Principal: policyPrincipal(p),
+		Context:   c.conditionKeys(&req),
+	}
+	var resource *policy.Document
+	if ap != nil {
+		resource, preq.ResourceAccount = ap.Policy, ap.AccountID
+	}
+	switch d := policy.Evaluate(preq, docs, resource); d {
+	case policy.Allow:
+		return nil
+	case policy.ExplicitDeny:
+		return deny("explicit deny of %s on %s for %s", req.Action, req.Resource, p.ARN)
+	}
+	return deny("no policy allows %s on %s for %s", req.Action, req.Resource, p.ARN)
+}
+
+func policyPrincipal(p *auth.Principal) policy.Principal {
+	return policy.Principal{
+		Account:  p.AccountID,
+		ARN:      p.ARN,
+		UserID:   p.UserID,
+		Username: p.UserName,
+		IsRoot:   p.IsRoot,
+	}
+}
+
+// conditionKeys returns the request's keys, lower-cased as package policy
+// wants them, plus the global ones. The request's own keys can't override
+// the global ones: a front end passing a client-controlled map must not
+// let the client choose its aws:SourceIp.
+//
+// Unlike AWS, aws:SourceIp is set even when the request comes from a VPC
+// (AWS then sets only aws:VpcSourceIp): here the address is the same
+// either way, and policies written for either key keep working.
+func (c *Checker) conditionKeys(req *Request) map[string][]string {
+	m := make(map[string][]string, len(req.Context)+16)
+	for k, v := range req.Context {
+		m[strings.ToLower(k)] = v
+	}
+	p := req.Principal
+	now := c.Now().UTC()
+	set := func(k, v string) {
+		if v != "" {
+			m[k] = []string{v}
+		} else {
+			delete(m, k)
+		}
+	}
+	set("aws:sourceip", req.SourceIP)
+	set("aws:principalarn", p.ARN)
+	set("aws:principalaccount", p.AccountID)
+	set("aws:principaltype", principalType(p))
+	set("aws:username", p.UserName)
+	set("aws:userid", p.UserID)
+	set("aws:currenttime", now.Format("2006-01-02T15:04:05Z"))
+	set("aws:epochtime", strconv.FormatInt(now.Unix(), 10))
+	set("aws:securetransport", strconv.FormatBool(req.SecureTransport))
+	ap := req.AccessPoint
+	prefer := ""
+	if ap != nil {
+		prefer = ap.VpcID
+	}
+	vpc := c.sourceVPC(req.SourceIP, prefer)
+	set("aws:sourcevpc", vpc)
+	set("aws:vpcsourceip", ifSet(vpc, req.SourceIP))
+	if ap != nil {
+		set("s3:dataaccesspointarn", ap.ARN)
+		set("s3:dataaccesspointaccount", ap.AccountID)
+		set("s3:accesspointnetworkorigin", networkOrigin(ap))
+	} else {
+		delete(m, "s3:dataaccesspointarn")
+		delete(m, "s3:dataaccesspointaccount")
+		delete(m, "s3:accesspointnetworkorigin")
+	}
+	return m
+}
+
+func ifSet(cond, v string) string {
+	if cond == "" {
+		return ""
+	}
+	return v
+}
+
+func principalType(p *auth.Principal) string {
+	if p.IsRoot {
+		return "Account"
+	}
+	return "User"
+}
+
+// networkOrigin is S3's NetworkOrigin of the access point.
+func networkOrigin(ap *AccessPointInfo) string {
+	if ap.VpcID != "" {
+		return "VPC"
+	}
+	return "Internet"
+}

@@ -1,0 +1,223 @@
+// Package iamapi serves IAM (users, access keys, groups, inline policies)
+// and STS GetCallerIdentity over the Query protocol, and answers the two
+// questions the rest of fsxd asks of identities: whose is this access key
+// (LookupKey, for SigV4) and what may this user do (IdentityPolicies, for
+// authz). Both are cached and invalidated by the store's generation, so a
+// deactivated key or a changed policy takes effect at once on the node
+// that made the change, and on the others as soon as their store reports
+// the change.
+package iamapi
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/fsxd/fsxd"
+	"github.com/fsxd/fsxd/auth"
+	"github.com/fsxd/fsxd/authz"
+	"github.com/fsxd/fsxd/awserr"
+	"github.com/fsxd/fsxd/secret"
+	"github.com/fsxd/fsxd/sigv4"
+	"github.com/fsxd/fsxd/store"
+)
+
+// API versions the two services speak.
+const (
+	iamVersion = "2010-05-08"
+	stsVersion = "2011-06-15"
+)
+
+// Config is what the server gives the service.
+type Config struct {
+	Store   *store.Store
+	Account fsxd.Account
+	Secrets *secret.Box
+	Now     func() time.Time
+	Logger  *slog.Logger
+	// Authenticate verifies the signature and names the caller; its
+	// errors are *awserr.Error in the Query vocabulary. Required.
+	Authenticate func(r *http.Request) (*auth.Principal, error)
+	// Authorize decides whether p may do action (iam:CreateUser) on
+	// resource (arn:aws:iam::<acct>:user/<name>, or "*"); nil error
+	// allows. A nil Authorize allows everything authenticated.
+	Authorize func(ctx context.Context, p *auth.Principal, action, resource string) error
+}
+
+// Service is the IAM and STS front end.
+type Service struct {
+	cfg     Config
+	created time.Time // stands in for the root user's CreateDate
+	cache   cache
+}
+
+// New returns the service.
+func New(cfg Config) *Service {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	return &Service{cfg: cfg, created: cfg.Now()}
+}
+
+// handler is one operation. It returns the Result element's content, or
+// nil for operations without one.
+type handler func(c *call) (any, error)
+
+// api is one of the two services sharing this front end.
+type api struct {
+	ns, version string
+	ops         map[string]handler
+}
+
+var (
+	iamAPI = api{iamNS, iamVersion, map[string]handler{
+		"CreateUser": (*call).createUser, "GetUser": (*call).getUser,
+		"ListUsers": (*call).listUsers, "DeleteUser": (*call).deleteUser,
+		"CreateAccessKey": (*call).createAccessKey, "ListAccessKeys": (*call).listAccessKeys,
+		"UpdateAccessKey": (*call).updateAccessKey, "DeleteAccessKey": (*call).deleteAccessKey,
+		"PutUserPolicy": (*call).putUserPolicy, "GetUserPolicy": (*call).getUserPolicy,
+		"ListUserPolicies": (*call).listUserPolicies, "DeleteUserPolicy": (*call).deleteUserPolicy,
+		"CreateGroup": (*call).createGroup, "GetGroup": (*call).getGroup,
+		"ListGroups": (*call).listGroups, "DeleteGroup": (*call).deleteGroup,
+		"AddUserToGroup": (*call).addUserToGroup, "RemoveUserFromGroup": (*call).removeUserFromGroup,
+		"ListGroupsForUser": (*call).listGroupsForUser,
+		"PutGroupPolicy":    (*call).putGroupPolicy, "GetGroupPolicy": (*call).getGroupPolicy,
+		"ListGroupPolicies": (*call).listGroupPolicies, "DeleteGroupPolicy": (*call).deleteGroupPolicy,
+	}}
+	stsAPI = api{stsNS, stsVersion, map[string]handler{
+		"GetCallerIdentity": (*call).getCallerIdentity,
+	}}
+)
+
+// call is one request being served.
+type call struct {
+	s      *Service
+	ctx    context.Context
+	caller *auth.Principal
+	f      form
+}
+
+// Serve answers one IAM or STS request. It writes the response, error
+// included, and returns the error for the log.
+func (s *Service) Serve(w http.ResponseWriter, r *http.Request) error {
+	a := pickAPI(r, "")
+	reqID := awserr.RequestID(r.Context())
+	if reqID == "" {
+		reqID = awserr.NewRequestID()
+	}
+	op, result, err := s.serve(r, &a)
+	if err != nil {
+		e := awserr.From(err, awserr.ServiceFailure)
+		writeXML(w, e.Status, marshalError(a.ns, e, reqID))
+		return e
+	}
+	writeXML(w, http.StatusOK, marshalResponse(a.ns, op, result, reqID))
+	return nil
+}
+
+// serve authenticates, decodes and dispatches; a is updated once the
+// Action is known, so errors render in the right namespace.
+func (s *Service) serve(r *http.Request, a *api) (string, any, error) {
+	if s.cfg.Authenticate == nil {
+		return "", nil, awserr.IAMAccessDenied.Err("Authentication is not configured.")
+	}
+	p, err := s.cfg.Authenticate(r)
+	if err != nil {
+		return "", nil, err
+	}
+	f, err := readForm(r)
+	if err != nil {
+		return "", nil, err
+	}
+	// Set as ParseForm would, so Operation can name the request for the
+	// access log after the body is gone.
+	r.Form = formValues(f)
+	op := f["Action"]
+	*a = pickAPI(r, op)
+	if op == "" {
+		return "", nil, awserr.MissingAction.Err("")
+	}
+	h, ok := a.ops[op]
+	if !ok || f["Version"] != a.version {
+		return "", nil, awserr.InvalidAction.Err("Could not find operation %s for version %s", truncate(op, 64), truncate(f["Version"], 16))
+	}
+	c := &call{s: s, ctx: auth.WithPrincipal(r.Context(), p), caller: p, f: f}
+	res, err := h(c)
+	return op, res, err
+}
+
+// pickAPI decides between IAM and STS: by the signature's service when
+// there is one, else by the Action (op may be "" before the form is read).
+func pickAPI(r *http.Request, op string) api {
+	if _, _, svc, ok := sigv4.ParseScope(r); ok {
+		if svc == "sts" {
+			return stsAPI
+		}
+		return iamAPI
+	}
+	if _, ok := stsAPI.ops[op]; ok {
+		return stsAPI
+	}
+	return iamAPI
+}
+
+func readForm(r *http.Request) (form, error) {
+	var body []byte
+	if r.Body != nil && r.Method == http.MethodPost {
+		var err error
+		body, err = io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+		if err != nil {
+			return nil, err // the signature layer's error, if the body failed verification
+		}
+		if len(body) > maxBody {
+			return nil, awserr.ValidationError.Err("The request body exceeds %d bytes.", maxBody)
+		}
+	}
+	return parseForm(r.URL.RawQuery, string(body))
+}
+
+// Operation names the request's operation for logs and metrics: a known
+// Action, else "" (arbitrary client strings must not become metric
+// labels).
+func (s *Service) Operation(r *http.Request) string {
+	op := r.URL.Query().Get("Action")
+	if r.Form != nil {
+		op = r.Form.Get("Action")
+	}
+	if _, ok := iamAPI.ops[op]; ok {
+		return op
+	}
+	if _, ok := stsAPI.ops[op]; ok {
+		return op
+	}
+	return ""
+}
+
+// authorize asks the server's policy layer; a refusal becomes IAM's
+// AccessDenied, naming only the caller, the action and the resource.
+func (c *call) authorize(action, resource string) error {
+	if c.s.cfg.Authorize == nil {
+		return nil
+	}
+	err := c.s.cfg.Authorize(c.ctx, c.caller, action, resource)
+	var ae *awserr.Error
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, authz.ErrDenied):
+		return awserr.IAMAccessDenied.Err("User: %s is not authorized to perform: %s on resource: %s",
+			c.caller.ARN, action, resource).Wrap(err)
+	case errors.As(err, &ae):
+		return ae
+	}
+	return awserr.ServiceFailure.Err("").Wrap(err)
+}
+
+// now is the service clock, to the second as IAM reports times.
+func (s *Service) now() time.Time { return s.cfg.Now().UTC().Truncate(time.Second) }
