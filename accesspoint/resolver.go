@@ -7,6 +7,8 @@ import (
 
 	"github.com/fsxd/fsxd"
 	"github.com/fsxd/fsxd/awserr"
+	"github.com/fsxd/fsxd/multipart"
+	"github.com/fsxd/fsxd/policy"
 	"github.com/fsxd/fsxd/s3api"
 	"github.com/fsxd/fsxd/store"
 	"github.com/fsxd/fsxd/volume"
@@ -110,7 +112,16 @@ func (s *Service) live(key string, ap *s3api.AccessPoint) (*s3api.AccessPoint, e
 func (s *Service) build(a *fsxd.Attachment, vol *fsxd.Volume, fs *fsxd.FileSystem) *s3api.AccessPoint {
 	ap := &s3api.AccessPoint{
 		Name: a.Name, Alias: a.Alias, ARN: s.acc.AccessPointARN(a.Name),
-		AccountID: s.acc.ID, Type: a.Type,
+		AccountID: s.acc.ID, Type: a.Type, VpcID: a.VpcID,
+	}
+	if a.Policy != "" {
+		// Stored policies were validated; one that no longer parses denies
+		// nothing and grants nothing, and is logged.
+		doc, err := policy.ParseKind([]byte(a.Policy), policy.ResourcePolicy)
+		if err != nil {
+			s.cfg.Logger.Warn("stored access point policy does not parse", "access_point", a.Name, "err", err)
+		}
+		ap.Policy = doc
 	}
 	if ap.Unusable = refusal(a); ap.Unusable != nil {
 		return ap
@@ -168,4 +179,33 @@ func (s *Service) openOptions(vol *fsxd.Volume, fs *fsxd.FileSystem) volume.Opti
 		o.MetaDir = filepath.Join(stagingDir(fs, "meta"), vol.ID)
 	}
 	return o
+}
+
+var _ s3api.UploadStores = (*resolver)(nil)
+
+// UploadStores names the multipart staging store of every file system, so
+// the data plane can expire abandoned uploads.
+func (r *resolver) UploadStores(ctx context.Context) ([]*multipart.Store, error) {
+	s := (*Service)(r)
+	var fss []*fsxd.FileSystem
+	err := s.st.View(ctx, func(tx *store.Tx) error {
+		var err error
+		fss, _, err = fileSystems(tx).List("", 0, nil)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	var out []*multipart.Store
+	for _, fs := range fss {
+		if fs.Dir == "" {
+			continue
+		}
+		st, err := s.cache.staging(stagingDir(fs, "uploads"), s.cfg.Now)
+		if err != nil {
+			continue // not created yet, or gone: nothing to expire there
+		}
+		out = append(out, st)
+	}
+	return out, nil
 }

@@ -1,6 +1,7 @@
 package accesspoint
 
 import (
+	"github.com/fsxd/fsxd/auth"
 	"net/http"
 	"net/url"
 	"strings"
@@ -69,9 +70,10 @@ func (s *Service) ServeS3Control(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Service) serveS3Control(w http.ResponseWriter, r *http.Request) error {
+	var p *auth.Principal
 	if s.cfg.Authenticate != nil {
-		p, err := s.cfg.Authenticate(r)
-		if err != nil {
+		var err error
+		if p, err = s.cfg.Authenticate(r); err != nil {
 			return err
 		}
 		if p.AccountID != s.acc.ID {
@@ -92,6 +94,15 @@ func (s *Service) serveS3Control(w http.ResponseWriter, r *http.Request) error {
 	name, err := s.apName(name)
 	if err != nil {
 		return err
+	}
+	if s.cfg.Authorize != nil && p != nil {
+		resource := "*" // ListAccessPoints names no access point
+		if name != "" {
+			resource = s.acc.AccessPointARN(name)
+		}
+		if err := s.cfg.Authorize(r.Context(), p, "s3:"+s3cRoutes[key].op, resource); err != nil {
+			return err
+		}
 	}
 	return s3cRoutes[key].serve(s, w, r, name)
 }

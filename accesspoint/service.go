@@ -1,6 +1,7 @@
 package accesspoint
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -45,7 +46,11 @@ type Config struct {
 	// Authenticate verifies an S3 Control request's SigV4 and returns an
 	// *awserr.Error in S3 vocabulary. Nil accepts every request (tests).
 	Authenticate func(r *http.Request) (*auth.Principal, error)
-	Logger       *slog.Logger
+	// Authorize decides whether p may take action (e.g.
+	// "s3:GetAccessPointPolicy") on resource (the access point ARN) through
+	// S3 Control; it returns an error to refuse. Nil allows everything.
+	Authorize func(ctx context.Context, p *auth.Principal, action, resource string) error
+	Logger    *slog.Logger
 	// Volumes are the options every volume root is opened with. An empty
 	// MetaDir becomes <file system Dir>/.fsxd-staging/meta/<volume id>.
 	Volumes volume.Options

@@ -62,7 +62,7 @@ func (rq *request) attributes(info volume.Info, want map[string]bool, maxParts, 
 	}
 	if want["Checksum"] && m != nil {
 		if alg, v, typ := storedChecksum(m.Checksums); alg != "" {
-			res.Checksum = &attrChecksum{Checksums: xmlChecksums(alg, v), ChecksumType: typ}
+			res.Checksum = &attrChecksum{checksumSet: xmlChecksums(alg, v), ChecksumType: typ}
 		}
 	}
 	if want["ObjectParts"] && m != nil && len(m.PartSizes) > 0 {

@@ -148,8 +148,8 @@ func setChecksumHeaders(h http.Header, alg checksum.Algorithm, value, typ string
 }
 
 // xmlChecksums puts one checksum into its XML member.
-func xmlChecksums(alg checksum.Algorithm, value string) Checksums {
-	var c Checksums
+func xmlChecksums(alg checksum.Algorithm, value string) checksumSet {
+	var c checksumSet
 	switch alg {
 	case checksum.CRC32:
 		c.ChecksumCRC32 = value
@@ -166,7 +166,7 @@ func xmlChecksums(alg checksum.Algorithm, value string) Checksums {
 }
 
 // get returns the value of alg in c.
-func (c Checksums) get(alg checksum.Algorithm) string {
+func (c checksumSet) get(alg checksum.Algorithm) string {
 	switch alg {
 	case checksum.CRC32:
 		return c.ChecksumCRC32

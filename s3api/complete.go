@@ -54,7 +54,7 @@ func (rq *request) completeUpload() error {
 	}
 	alg := checksum.Algorithm(final.ChecksumAlgorithm)
 	res := &completeResult{NS: s3NS, Location: rq.location(), Bucket: rq.bucketName(), Key: rq.key,
-		ETag: quote(info.Meta.ETag), Checksums: xmlChecksums(alg, final.Checksum), ChecksumType: final.ChecksumType}
+		ETag: quote(info.Meta.ETag), checksumSet: xmlChecksums(alg, final.Checksum), ChecksumType: final.ChecksumType}
 	return ka.finish(rq, res)
 }
 

@@ -109,7 +109,7 @@ func (rq *request) copyObject() error {
 	alg, v, typ := storedChecksum(info.Meta.Checksums)
 	rq.w.Header().Set("x-amz-server-side-encryption", sseFSx)
 	return writeXML(rq.w, &copyObjectResult{NS: s3NS, LastModified: xmlTime(info.ModTime),
-		ETag: quote(info.Meta.ETag), Checksums: xmlChecksums(alg, v), ChecksumType: typ})
+		ETag: quote(info.Meta.ETag), checksumSet: xmlChecksums(alg, v), ChecksumType: typ})
 }
 
 // copyMeta is the destination's Meta: the source's content headers and
@@ -162,7 +162,7 @@ func (rq *request) replaceMeta(p volume.Path, meta *volume.Meta) error {
 	alg, v, typ := storedChecksum(info.Meta.Checksums)
 	rq.w.Header().Set("x-amz-server-side-encryption", sseFSx)
 	return writeXML(rq.w, &copyObjectResult{NS: s3NS, LastModified: xmlTime(info.ModTime),
-		ETag: quote(etagOf(info)), Checksums: xmlChecksums(alg, v), ChecksumType: typ})
+		ETag: quote(etagOf(info)), checksumSet: xmlChecksums(alg, v), ChecksumType: typ})
 }
 
 // copyData writes the source's bytes to p. A source whose ETag is its

@@ -10,6 +10,7 @@ import (
 	"github.com/fsxd/fsxd/auth"
 	"github.com/fsxd/fsxd/awserr"
 	"github.com/fsxd/fsxd/multipart"
+	"github.com/fsxd/fsxd/policy"
 	"github.com/fsxd/fsxd/volume"
 )
 
@@ -29,6 +30,10 @@ type AccessPoint struct {
 	Root                        *volume.Root
 	Identity                    fsxd.PosixIdentity
 	Uploads                     *multipart.Store // staging for this access point's volume
+	// VpcID restricts the access point to one declared VPC ("" = Internet).
+	VpcID string
+	// Policy is the access point's resource policy, parsed once (nil = none).
+	Policy *policy.Document
 	// Unusable, when set, refuses every request (an *awserr.Error to
 	// return as is): the attachment is not AVAILABLE.
 	Unusable error
@@ -144,6 +149,9 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) error {
 	if rt.serve == nil {
 		return rt.refuse
 	}
+	if err := checkOwner(r, ap); err != nil {
+		return err
+	}
 	rq := &request{h: h, w: w, r: r.WithContext(ctx), q: rt.query, ap: ap, principal: p, key: rt.addr.key, op: rt.name,
 		byARN: rt.addr.account != ""}
 	if rt.action != "" {
@@ -173,4 +181,16 @@ func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) 
 		h.cfg.Logger.Error("s3: internal error", "err", err, "request_id", awserr.RequestID(r.Context()))
 	}
 	awserr.WriteXML(w, r, e, r.URL.Path, awserr.RequestID(r.Context()))
+}
+
+// checkOwner applies x-amz-expected-bucket-owner (and its copy-source
+// twin): a request that expects another account's access point is refused
+// as S3 refuses it.
+func checkOwner(r *http.Request, ap *AccessPoint) error {
+	for _, h := range []string{"x-amz-expected-bucket-owner", "x-amz-source-expected-bucket-owner"} {
+		if v := r.Header.Get(h); v != "" && v != ap.AccountID {
+			return awserr.AccessDenied.Err("")
+		}
+	}
+	return nil
 }

@@ -35,7 +35,7 @@ func (rq *request) listParts() error {
 	}
 	for _, p := range parts {
 		res.Parts = append(res.Parts, partEntry{PartNumber: p.Number, LastModified: xmlTime(p.Modified),
-			ETag: quote(p.ETag), Size: p.Size, Checksums: xmlChecksums(alg, p.Checksums[string(alg)])})
+			ETag: quote(p.ETag), Size: p.Size, checksumSet: xmlChecksums(alg, p.Checksums[string(alg)])})
 		res.NextPartNumberMarker = p.Number
 	}
 	return writeXML(rq.w, res)

@@ -96,5 +96,5 @@ func (rq *request) uploadPartCopy() error {
 	}
 	rq.w.Header().Set("x-amz-server-side-encryption", sseFSx)
 	return writeXML(rq.w, &copyPartResult{NS: s3NS, LastModified: xmlTime(part.Modified),
-		ETag: quote(part.ETag), Checksums: xmlChecksums(alg, part.Checksums[string(alg)])})
+		ETag: quote(part.ETag), checksumSet: xmlChecksums(alg, part.Checksums[string(alg)])})
 }

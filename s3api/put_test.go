@@ -35,6 +35,7 @@ func TestPutErrors(t *testing.T) {
 		{"too many tags", "k", "x", []string{"x-amz-tagging: a=1&b=2&c=3&d=4&e=5&f=6&g=7&h=8&i=9&j=10&k=11"}, 400, "InvalidTag"},
 		{"aws tag", "k", "x", []string{"x-amz-tagging: aws:x=1"}, 400, "InvalidTag"},
 		{"dir with body", "d/", "x", nil, 400, "InvalidRequest"},
+		{"other owner", "k", "x", []string{"x-amz-expected-bucket-owner: 999999999999"}, 403, "AccessDenied"},
 		{"metadata too large", "k", "x", []string{"x-amz-meta-big: " + strings.Repeat("v", 2100)}, 400, "MetadataTooLarge"},
 	} {
 		t.Run(c.name, func(t *testing.T) {

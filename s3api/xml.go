@@ -29,8 +29,8 @@ func (t xmlTime) MarshalText() ([]byte, error) {
 	return []byte(time.Time(t).UTC().Format("2006-01-02T15:04:05.000Z")), nil
 }
 
-// Checksums are the x-amz-checksum-* values, base64, as XML members.
-type Checksums struct {
+// checksumSet are the x-amz-checksum-* values, base64, as XML members.
+type checksumSet struct {
 	ChecksumCRC32     string `xml:"ChecksumCRC32,omitempty"`
 	ChecksumCRC32C    string `xml:"ChecksumCRC32C,omitempty"`
 	ChecksumCRC64NVME string `xml:"ChecksumCRC64NVME,omitempty"`
@@ -90,7 +90,7 @@ type copyObjectResult struct {
 	NS           string   `xml:"xmlns,attr"`
 	LastModified xmlTime  `xml:"LastModified"`
 	ETag         string   `xml:"ETag"`
-	Checksums
+	checksumSet
 	ChecksumType string `xml:"ChecksumType,omitempty"`
 }
 
@@ -99,7 +99,7 @@ type copyPartResult struct {
 	NS           string   `xml:"xmlns,attr"`
 	LastModified xmlTime  `xml:"LastModified"`
 	ETag         string   `xml:"ETag"`
-	Checksums
+	checksumSet
 }
 
 type tag struct {

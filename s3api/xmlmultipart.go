@@ -15,7 +15,7 @@ type initiateResult struct {
 type completePart struct {
 	PartNumber int    `xml:"PartNumber"`
 	ETag       string `xml:"ETag"`
-	Checksums
+	checksumSet
 }
 
 type completeRequest struct {
@@ -30,7 +30,7 @@ type completeResult struct {
 	Bucket   string   `xml:"Bucket"`
 	Key      string   `xml:"Key"`
 	ETag     string   `xml:"ETag"`
-	Checksums
+	checksumSet
 	ChecksumType string `xml:"ChecksumType,omitempty"`
 }
 
@@ -39,7 +39,7 @@ type partEntry struct {
 	LastModified xmlTime `xml:"LastModified"`
 	ETag         string  `xml:"ETag"`
 	Size         int64   `xml:"Size"`
-	Checksums
+	checksumSet
 }
 
 type listPartsResult struct {
@@ -91,7 +91,7 @@ type listUploadsResult struct {
 type objectPart struct {
 	PartNumber int   `xml:"PartNumber"`
 	Size       int64 `xml:"Size"`
-	Checksums
+	checksumSet
 }
 
 type objectParts struct {
@@ -104,7 +104,7 @@ type objectParts struct {
 }
 
 type attrChecksum struct {
-	Checksums
+	checksumSet
 	ChecksumType string `xml:"ChecksumType,omitempty"`
 }
 

@@ -17,6 +17,10 @@ type Config struct {
 	TLSCert   string
 	TLSKey    string
 
+	// MasterKeyFile seals IAM access key secrets in the store; default
+	// <DataDir>/master.key. Every node of a cluster needs the same key.
+	MasterKeyFile string
+
 	RootAccessKeyID     string // empty: load or generate in DataDir
 	RootSecretAccessKey string
 

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/fsxd/fsxd/auth"
+	"github.com/fsxd/fsxd/authz"
 	"github.com/fsxd/fsxd/awserr"
 	"github.com/fsxd/fsxd/awsjson"
 	"github.com/fsxd/fsxd/sigv4"
@@ -67,7 +68,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("x-amzn-RequestId", id)
 	h.Set("x-amz-id-2", id)
 	h.Set("Server", "fsxd")
-	r = r.WithContext(awserr.WithRequestID(r.Context(), id))
+	ctx := awserr.WithRequestID(r.Context(), id)
+	r = r.WithContext(authz.WithSource(ctx, auth.Info(r, s.cfg.TrustProxy)))
 	a := s.pick(r)
 	sw := &statusWriter{ResponseWriter: w}
 	var err error

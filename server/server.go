@@ -18,7 +18,9 @@ import (
 
 	"github.com/fsxd/fsxd"
 	"github.com/fsxd/fsxd/auth"
+	"github.com/fsxd/fsxd/authz"
 	"github.com/fsxd/fsxd/awsjson"
+	"github.com/fsxd/fsxd/iamapi"
 	"github.com/fsxd/fsxd/store"
 )
 
@@ -48,6 +50,8 @@ type Server struct {
 	slots   chan struct{}
 
 	fsx       *awsjson.Mux
+	iamSvc    *iamapi.Service
+	checker   *authz.Checker
 	s3        api
 	s3control api
 	iam       api
@@ -116,7 +120,10 @@ func (s *Server) lookupKey(ctx context.Context, id string) (auth.Key, error) {
 			UserID: s.account.ID, IsRoot: true,
 		}}, nil
 	}
-	return auth.Key{}, auth.ErrUnknownKey
+	if s.iamSvc == nil {
+		return auth.Key{}, auth.ErrUnknownKey
+	}
+	return s.iamSvc.LookupKey(ctx, id)
 }
 
 // Run listens and serves until ctx is cancelled, then drains in-flight

@@ -53,6 +53,9 @@ func openPostgres(dsn string) (*store.Store, error) {
 // wire builds the services and registers them with the router.
 func (s *Server) wire() error {
 	s.loops = append(s.loops, loop{name: "store-health", interval: time.Second, run: s.checkStore})
+	if err := s.wireIdentity(); err != nil {
+		return err
+	}
 	fsxSvc := fsxapi.New(fsxapi.Config{Store: s.store, Account: s.account, DataDir: s.cfg.DataDir,
 		Now: s.cfg.Now, LifecycleDelay: s.cfg.LifecycleDelay, Logger: s.log})
 	fsxSvc.Register(s.fsx)
@@ -60,7 +63,7 @@ func (s *Server) wire() error {
 
 	aps := accesspoint.New(accesspoint.Config{Store: s.store, Account: s.account, DataDir: s.cfg.DataDir,
 		Now: s.cfg.Now, LifecycleDelay: s.cfg.LifecycleDelay, VPCs: s.cfg.VPCs, Logger: s.log,
-		Authenticate: s.authenticateS3, Volumes: s.volumeOptions()})
+		Authenticate: s.authenticateS3, Authorize: s.authorizeS3Control, Volumes: s.volumeOptions()})
 	aps.Register(s.fsx)
 	s.s3control = api{name: "s3control", serve: aps.ServeS3Control, operation: aps.Operation}
 	s.loops = append(s.loops,
@@ -68,7 +71,7 @@ func (s *Server) wire() error {
 		loop{name: "attachment-health", interval: s.cfg.HealthInterval, run: aps.HealthCheck})
 	s.closers = append(s.closers, aps.Close)
 
-	data := s3api.New(s3api.Config{Resolver: aps.Resolver(), Authenticate: s.authenticateS3,
+	data := s3api.New(s3api.Config{Resolver: aps.Resolver(), Authenticate: s.authenticateS3, Authorize: s.authorizeS3,
 		Domains: s.cfg.Domains, Extensions: s.cfg.S3Extensions, UploadMaxAge: s.cfg.UploadMaxAge,
 		Now: s.cfg.Now, Logger: s.log})
 	s.s3 = api{name: "s3", serve: data.Serve, operation: data.Operation}
