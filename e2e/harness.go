@@ -111,6 +111,30 @@ func (e *Env) start() {
 // retries (a test must see the first answer).
 func (e *Env) fsxOpts(o *fsx.Options) {
 	o.BaseEndpoint, o.Region, o.Credentials, o.Retryer = aws.String(e.URL), Region, e.Creds(), aws.NopRetryer{}
+	o.HTTPClient = sdkHTTPClient()
+}
+
+// sdkHTTPClient is the SDK's usual transport behind plainBody.
+func sdkHTTPClient() *http.Client {
+	return &http.Client{Transport: plainBody{http.DefaultTransport.(*http.Transport).Clone()}}
+}
+
+// plainBody works around a client-side race between net/http and
+// smithy-go: after sending a body, net/http drains what is left through the
+// body's WriteTo; when the response has already arrived the SDK has closed
+// the body, smithy-go's WriteTo answers io.EOF as an error, and net/http
+// closes the connection under the response being read ("use of closed
+// network connection", about 1 in 10 paginated calls here). Hiding WriteTo
+// makes the drain a Read, whose io.EOF is just the end.
+type plainBody struct{ rt http.RoundTripper }
+
+func (p plainBody) RoundTrip(r *http.Request) (*http.Response, error) {
+	if _, ok := r.Body.(io.WriterTo); ok {
+		r2 := *r
+		r2.Body = struct{ io.ReadCloser }{r.Body}
+		r = &r2
+	}
+	return p.rt.RoundTrip(r)
 }
 
 // S3 Control clients send to <account>.<host>, which does not resolve:
@@ -128,15 +152,17 @@ func (e *Env) HTTPClient() *http.Client {
 	tr.DialContext = func(ctx context.Context, network, _ string) (net.Conn, error) {
 		return (&net.Dialer{}).DialContext(ctx, network, addr)
 	}
-	return &http.Client{Transport: tr}
+	return &http.Client{Transport: plainBody{tr}}
 }
 
 func (e *Env) iamOpts(o *iam.Options) {
 	o.BaseEndpoint, o.Region, o.Credentials, o.Retryer = aws.String(e.URL), Region, e.Creds(), aws.NopRetryer{}
+	o.HTTPClient = sdkHTTPClient()
 }
 
 func (e *Env) stsOpts(o *sts.Options) {
 	o.BaseEndpoint, o.Region, o.Credentials, o.Retryer = aws.String(e.URL), Region, e.Creds(), aws.NopRetryer{}
+	o.HTTPClient = sdkHTTPClient()
 }
 
 // Creds are the root user's static credentials.

@@ -1,0 +1,145 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// The raw file-system ceilings: the same work with plain Go on the same
+// disk, no HTTP, no S3, at the same concurrency. What fsxd does on top of
+// this (hashing, metadata, permissions, HTTP) is its overhead.
+
+// writeDurably is what a durable PUT must at least do: write a temporary
+// file, fsync it and rename it into place.
+func writeDurably(path string, data []byte) error {
+	tmp := path + ".tmp"
+	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+func rawPut(dir string, size int64, per int) *Job {
+	data := payload(size)
+	return &Job{
+		Setup: func(context.Context) error { return os.MkdirAll(dir, 0o755) },
+		Op: func(_ context.Context, _, w, i int) (int64, error) {
+			return size, writeDurably(filepath.Join(dir, fmt.Sprintf("w%02d-k%02d", w, i%per)), data)
+		},
+	}
+}
+
+// rawFiles creates n files of size bytes (setup: no fsync needed).
+func rawFiles(dir string, n int, size int64) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for i := range n {
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("obj%02d", i)), payload(size), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func rawGet(dir string, size int64, n int) *Job {
+	return &Job{
+		Setup: func(context.Context) error { return rawFiles(dir, n, size) },
+		Op: func(_ context.Context, _, w, i int) (int64, error) {
+			f, err := os.Open(filepath.Join(dir, fmt.Sprintf("obj%02d", (w+i)%n)))
+			if err != nil {
+				return 0, err
+			}
+			defer f.Close()
+			buf := discardBufs.Get().(*[256 * KiB]byte)
+			defer discardBufs.Put(buf)
+			got, err := io.CopyBuffer(struct{ io.Writer }{io.Discard}, struct{ io.Reader }{f}, buf[:])
+			if err == nil && got != size {
+				err = fmt.Errorf("read %d bytes, want %d", got, size)
+			}
+			return got, err
+		},
+	}
+}
+
+func rawStat(dir string, n int) *Job {
+	return &Job{
+		Setup: func(context.Context) error { return rawFiles(dir, n, 4*KiB) },
+		Op: func(_ context.Context, _, w, i int) (int64, error) {
+			_, err := os.Stat(filepath.Join(dir, fmt.Sprintf("obj%02d", (w+i)%n)))
+			return 0, err
+		},
+	}
+}
+
+func rawUnlink(dir string) *Job {
+	var p pool
+	data := payload(4 * KiB)
+	return &Job{
+		Prepare: func(ctx context.Context, m Prep) error {
+			d := filepath.Join(dir, fmt.Sprintf("c%d-r%d", m.Conc, m.Round))
+			if err := os.MkdirAll(d, 0o755); err != nil {
+				return err
+			}
+			return p.fill(ctx, m.Budget, poolLimit, func(_ context.Context, i int) (string, error) {
+				f := filepath.Join(d, fmt.Sprintf("k%06d", i))
+				return f, os.WriteFile(f, data, 0o644)
+			})
+		},
+		Op: func(context.Context, int, int, int) (int64, error) {
+			f, err := p.take()
+			if err != nil {
+				return 0, err
+			}
+			return 0, os.Remove(f)
+		},
+	}
+}
+
+// rawWalk walks a tree laid out like the listing case's keys, in the
+// sorted order a listing needs (WalkDir reads each directory sorted), and
+// stats each file, since a listing reports every key's size and time.
+func rawWalk(dir string, n int) *Job {
+	return &Job{
+		Setup: func(ctx context.Context) error {
+			return parallel(ctx, n, 8, func(_ context.Context, i int) error {
+				p := filepath.Join(dir, filepath.FromSlash(listKey("t", n, i)))
+				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+					return err
+				}
+				return os.WriteFile(p, nil, 0o644)
+			})
+		},
+		Op: func(context.Context, int, int, int) (int64, error) {
+			got := 0
+			err := filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+				if err != nil || d.IsDir() {
+					return err
+				}
+				got++
+				_, err = d.Info()
+				return err
+			})
+			if err == nil && got != n {
+				err = fmt.Errorf("walked %d files, want %d", got, n)
+			}
+			return 0, err
+		},
+	}
+}
