@@ -84,7 +84,7 @@ func (s *Service) lookup(ctx context.Context, key string, find func(*store.Tx) (
 		return nil, awserr.NoSuchBucket.Err("")
 	}
 	if err != nil {
-		return nil, awserr.InternalError.Err("").Wrap(err)
+		return nil, awserr.From(err, awserr.InternalError) // keeps a 503 for an unreachable store
 	}
 	ap := s.build(a, vol, fs)
 	s.cache.put(key, cacheEntry{gen: gen, ap: ap})
@@ -137,6 +137,9 @@ func (s *Service) build(a *fsxd.Attachment, vol *fsxd.Volume, fs *fsxd.FileSyste
 		return ap
 	}
 	ap.Root = root
+	if vol.QuotaGiB > 0 {
+		ap.QuotaBytes = vol.QuotaGiB << 30
+	}
 	if ap.Uploads, err = s.cache.staging(stagingDir(fs, "uploads"), s.cfg.Now); err != nil {
 		ap.Unusable = awserr.InternalError.Err("").Wrap(err)
 	}

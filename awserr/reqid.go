@@ -29,4 +29,3 @@ func RequestID(ctx context.Context) string {
 	id, _ := ctx.Value(reqIDKey{}).(string)
 	return id
 }
-

@@ -63,7 +63,10 @@ func Decode(body []byte, v any) error {
 // Mux dispatches on X-Amz-Target = Prefix + "." + operation.
 type Mux struct {
 	Prefix string // e.g. "AWSSimbaAPIService_v20180301"
-	ops    map[string]Handler
+	// Authorize, when set, is asked before every known operation runs,
+	// with the raw body (to see what the request names); an error refuses.
+	Authorize func(ctx context.Context, op string, body []byte) error
+	ops       map[string]Handler
 }
 
 // NewMux returns a Mux for one target prefix.
@@ -116,6 +119,11 @@ func (m *Mux) serve(w http.ResponseWriter, r *http.Request) error {
 	}
 	if len(body) > MaxBody {
 		return awserr.SerializationException.Err("Request body too large")
+	}
+	if m.Authorize != nil {
+		if err := m.Authorize(r.Context(), op, body); err != nil {
+			return err
+		}
 	}
 	out, err := h(r.Context(), body)
 	if err != nil {

@@ -83,6 +83,9 @@ func (s *Service) creations(ctx context.Context, fss []*fsxd.FileSystem, vms []*
 // finish makes a resource's directory and moves it out of CREATING. A
 // directory that cannot be made fails a volume; other kinds retry.
 func (s *Service) finish(ctx context.Context, kind, id, dir string, mode os.FileMode, next string) error {
+	if ok, err := s.still(ctx, kind, id, fsxd.Creating); err != nil || !ok {
+		return err
+	}
 	if dir != "" {
 		if err := makeDir(dir, mode); err != nil {
 			s.cfg.Logger.Error("fsxapi: make directory", "kind", kind, "id", id, "dir", dir, "err", err)

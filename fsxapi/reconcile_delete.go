@@ -32,6 +32,11 @@ func (s *Service) deletions(ctx context.Context, fss []*fsxd.FileSystem, vms []*
 }
 
 func (s *Service) dropVolume(ctx context.Context, v *fsxd.Volume) error {
+	// Another node may have dropped it already, and a new volume of the
+	// same name taken its directory since.
+	if ok, err := s.still(ctx, fsxd.KindVolume, v.ID, fsxd.Deleting); err != nil || !ok {
+		return err
+	}
 	if !v.Imported {
 		if err := s.removeDir(v.Dir); err != nil {
 			return err

@@ -44,6 +44,39 @@ func (s *Service) setLifecycle(ctx context.Context, kind, id, from, to string) e
 	})
 }
 
+// still reports whether a record is, read afresh, in lifecycle. A pass
+// acts on a list read at its start, which another node may have moved on
+// since (finished and even deleted the resource): a directory must not be
+// made or removed on the strength of that stale read.
+func (s *Service) still(ctx context.Context, kind, id, lifecycle string) (bool, error) {
+	var cur string
+	err := s.view(ctx, func(tx *store.Tx) error {
+		var err error
+		switch kind {
+		case fsxd.KindFileSystem:
+			cur, err = lifecycleOf(fileSystems(tx), id, func(r *fsxd.FileSystem) string { return r.Lifecycle })
+		case fsxd.KindSVM:
+			cur, err = lifecycleOf(svms(tx), id, func(r *fsxd.SVM) string { return r.Lifecycle })
+		default:
+			cur, err = lifecycleOf(volumes(tx), id, func(r *fsxd.Volume) string { return r.Lifecycle })
+		}
+		return err
+	})
+	return cur == lifecycle, err
+}
+
+// lifecycleOf is id's lifecycle, "" when there is no such record.
+func lifecycleOf[T any](t store.Table[T], id string, lc func(*T) string) (string, error) {
+	r, err := t.Get(id)
+	if errors.Is(err, store.ErrNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	return lc(r), nil
+}
+
 func swap[T any](t store.Table[T], id string, lc func(*T) *string, from, to string) error {
 	r, err := t.Get(id)
 	if errors.Is(err, store.ErrNotFound) {

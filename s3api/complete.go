@@ -42,6 +42,9 @@ func (rq *request) completeUpload() error {
 	if err != nil {
 		return err
 	}
+	if err := rq.reserve(final.Size); err != nil {
+		return err
+	}
 	ka := startKeepAlive(rq.w)
 	info, err := rq.assemble(u, parts, files, final, cond)
 	if err == nil {

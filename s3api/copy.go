@@ -102,6 +102,9 @@ func (rq *request) copyObject() error {
 	if src.f.Size > rq.h.cfg.MaxObjectSize {
 		return awserr.InvalidRequestS3.Err("The specified copy source is larger than the maximum allowable size for a copy source: %d", rq.h.cfg.MaxObjectSize)
 	}
+	if err := rq.reserve(src.f.Size); err != nil {
+		return err
+	}
 	info, err := rq.copyData(p, src.f, meta)
 	if err != nil {
 		return err

@@ -32,6 +32,9 @@ type AccessPoint struct {
 	Uploads                     *multipart.Store // staging for this access point's volume
 	// VpcID restricts the access point to one declared VPC ("" = Internet).
 	VpcID string
+	// QuotaBytes is the volume's OpenZFS StorageCapacityQuotaGiB in bytes
+	// (0 = none): writes that would exceed it are refused.
+	QuotaBytes int64
 	// Policy is the access point's resource policy, parsed once (nil = none).
 	Policy *policy.Document
 	// Unusable, when set, refuses every request (an *awserr.Error to

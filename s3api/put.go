@@ -23,6 +23,9 @@ func (rq *request) putObject() error {
 	if p.IsDir() {
 		return rq.putDir(p, meta)
 	}
+	if err := rq.reserve(up.declared); err != nil {
+		return err
+	}
 	w, err := rq.fs().Create(rq.ctx(), p)
 	if err != nil {
 		return volumeErr(err, rq.key, writing)

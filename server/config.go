@@ -2,6 +2,7 @@ package server
 
 import (
 	"log/slog"
+	"os"
 	"time"
 )
 
@@ -16,6 +17,10 @@ type Config struct {
 	Domains   []string // base domains for virtual-hosted S3 requests
 	TLSCert   string
 	TLSKey    string
+	// NodeID names this node in every log line and on /_fsxd/health, so
+	// the logs of several nodes behind one load balancer can be told
+	// apart. Default: <hostname>-<6 random hex digits>, new each start.
+	NodeID string
 
 	// MasterKeyFile seals IAM access key secrets in the store; default
 	// <DataDir>/master.key. Every node of a cluster needs the same key.
@@ -79,6 +84,10 @@ func (c *Config) setDefaults() {
 	}
 	if c.MaxConcurrent == 0 {
 		c.MaxConcurrent = 1024
+	}
+	if c.NodeID == "" {
+		host, _ := os.Hostname()
+		c.NodeID = host + "-" + randomFrom("0123456789abcdef", 6)
 	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()

@@ -29,26 +29,44 @@ func loadRootCreds(cfg *Config) (c rootCreds, created bool, err error) {
 		return rootCreds{cfg.RootAccessKeyID, cfg.RootSecretAccessKey}, false, nil
 	}
 	path := filepath.Join(cfg.DataDir, credsFile)
-	b, err := os.ReadFile(path)
-	if err == nil {
-		if err := json.Unmarshal(b, &c); err != nil || c.AccessKeyID == "" {
-			return c, false, fmt.Errorf("%s: unreadable root credentials", path)
-		}
-		return c, false, nil
-	}
+	c, err = readRootCreds(path)
 	if !errors.Is(err, fs.ErrNotExist) {
 		return c, false, err
 	}
 	c = rootCreds{AccessKeyID: "AKIA" + randomUpper(16), SecretAccessKey: randomSecret(40)}
-	b, _ = json.MarshalIndent(c, "", "  ")
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, append(b, '\n'), 0o600); err != nil {
+	b, _ := json.MarshalIndent(c, "", "  ")
+	tmp, err := os.CreateTemp(cfg.DataDir, ".root-credentials-*") // 0600
+	if err != nil {
 		return c, false, err
 	}
-	if err := os.Rename(tmp, path); err != nil {
+	defer os.Remove(tmp.Name())
+	_, err = tmp.Write(append(b, '\n'))
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return c, false, err
+	}
+	// Link, unlike Rename, fails if the file appeared meanwhile: nodes
+	// starting at once on a shared data dir then all use the first one's.
+	if err := os.Link(tmp.Name(), path); errors.Is(err, fs.ErrExist) {
+		c, err = readRootCreds(path)
+		return c, false, err
+	} else if err != nil {
 		return c, false, err
 	}
 	return c, true, nil
+}
+
+func readRootCreds(path string) (c rootCreds, err error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return c, err
+	}
+	if err := json.Unmarshal(b, &c); err != nil || c.AccessKeyID == "" {
+		return c, fmt.Errorf("%s: unreadable root credentials", path)
+	}
+	return c, nil
 }
 
 func randomFrom(alphabet string, n int) string {

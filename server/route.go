@@ -68,15 +68,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("x-amzn-RequestId", id)
 	h.Set("x-amz-id-2", id)
 	h.Set("Server", "fsxd")
-	ctx := awserr.WithRequestID(r.Context(), id)
-	r = r.WithContext(authz.WithSource(ctx, auth.Info(r, s.cfg.TrustProxy)))
 	a := s.pick(r)
+	ctx := withAPI(awserr.WithRequestID(r.Context(), id), a.name)
+	r = r.WithContext(authz.WithSource(ctx, auth.Info(r, s.cfg.TrustProxy)))
 	sw := &statusWriter{ResponseWriter: w}
 	var err error
 	select {
 	case s.slots <- struct{}{}:
 		s.metrics.inflight.Inc()
-		err = a.serve(sw, r)
+		if err = s.refuseWhileDown(sw, r, a); err == nil {
+			err = a.serve(sw, r)
+		}
 		s.metrics.inflight.Dec()
 		<-s.slots
 	default:
@@ -120,10 +122,6 @@ func notServed(w http.ResponseWriter, r *http.Request) error {
 
 // serveFSx authenticates, then hands the request to the JSON mux.
 func (s *Server) serveFSx(w http.ResponseWriter, r *http.Request) error {
-	if err := s.storeHealthy(); err != nil {
-		awsjson.WriteError(w, err)
-		return err
-	}
 	p, _, err := s.auth.Authenticate(r, auth.JSON)
 	if err != nil {
 		awsjson.WriteError(w, err)
@@ -168,23 +166,15 @@ func (s *Server) serveInternal(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) serveHealth(w http.ResponseWriter, r *http.Request) {
-	body := map[string]any{"status": "ok", "store": "ok", "enforcement": enforcementName()}
+	body := map[string]any{"status": "ok", "store": "ok", "enforcement": enforcementName(), "node": s.cfg.NodeID}
 	code := http.StatusOK
 	if !s.ready.Load() {
 		body["status"], code = "starting", http.StatusServiceUnavailable
 	}
-	if err := s.store.Ping(r.Context()); err != nil {
+	if err := s.probeStore(r.Context()); err != nil {
 		body["status"], body["store"], code = "unhealthy", err.Error(), http.StatusServiceUnavailable
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(code)
 	json.NewEncoder(w).Encode(body)
-}
-
-// storeHealthy answers 503 while the database is unreachable.
-func (s *Server) storeHealthy() error {
-	if p := s.storeErr.Load(); p != nil && *p != nil {
-		return awserr.ServiceUnavailableJSON.Err("The metadata store is unavailable.").Wrap(*p)
-	}
-	return nil
 }

@@ -75,7 +75,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{
 		cfg:     cfg,
-		log:     cfg.Logger,
+		log:     cfg.Logger.With("node", cfg.NodeID),
 		store:   st,
 		account: fsxd.Account{Partition: "aws", Region: cfg.Region, ID: cfg.AccountID},
 		metrics: newMetrics(),
@@ -160,7 +160,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	s.ready.Store(true)
-	s.log.Info("fsxd serving", "addr", s.addr, "tls", s.cfg.TLSCert != "", "data_dir", s.cfg.DataDir, "region", s.cfg.Region, "account", s.cfg.AccountID)
+	s.log.Info("fsxd serving", "addr", s.addr, "tls", s.cfg.TLSCert != "", "data_dir", s.cfg.DataDir, "region", s.cfg.Region, "account", s.cfg.AccountID, "enforcement", enforcementName())
 	if s.cfg.Ready != nil {
 		s.cfg.Ready(s.addr)
 	}
@@ -192,8 +192,12 @@ func (s *Server) startLoops(ctx context.Context, wg *sync.WaitGroup) {
 			t := time.NewTicker(l.interval)
 			defer t.Stop()
 			for {
-				if err := l.run(ctx); err != nil && ctx.Err() == nil {
-					s.log.Warn("background job failed", "job", l.name, "err", err)
+				// While the store is down the jobs could only fail; the
+				// store-health job itself must run to notice the recovery.
+				if l.name == "store-health" || s.storeDown("") == nil {
+					if err := l.run(ctx); err != nil && ctx.Err() == nil {
+						s.log.Warn("background job failed", "job", l.name, "err", err)
+					}
 				}
 				select {
 				case <-ctx.Done():

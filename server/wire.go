@@ -18,41 +18,34 @@ import (
 	"github.com/fsxd/fsxd/volume"
 )
 
-// openStore picks the backend by the URL's scheme, as documented for --store.
+// openStore picks the backend by the URL's scheme, as documented for --store,
+// and guards it (storeguard.go).
 func openStore(cfg Config) (*store.Store, error) {
+	b, err := openBackend(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return store.New(guardedBackend{b}), nil
+}
+
+func openBackend(cfg Config) (store.Backend, error) {
 	u := cfg.StoreURL
 	switch {
 	case u == "":
-		return openSQLite(filepath.Join(cfg.DataDir, "fsxd.db"))
+		return sqlite.Open(filepath.Join(cfg.DataDir, "fsxd.db"))
 	case strings.HasPrefix(u, "sqlite://"):
-		return openSQLite(strings.TrimPrefix(u, "sqlite://"))
+		return sqlite.Open(strings.TrimPrefix(u, "sqlite://"))
 	case strings.HasPrefix(u, "postgres://"), strings.HasPrefix(u, "postgresql://"):
-		return openPostgres(u)
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		return postgres.Open(ctx, u, postgres.Options{})
 	}
 	return nil, fmt.Errorf("--store %q: want sqlite:///path or postgres://...", u)
 }
 
-func openSQLite(path string) (*store.Store, error) {
-	b, err := sqlite.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	return store.New(b), nil
-}
-
-func openPostgres(dsn string) (*store.Store, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	b, err := postgres.Open(ctx, dsn, postgres.Options{})
-	if err != nil {
-		return nil, err
-	}
-	return store.New(b), nil
-}
-
 // wire builds the services and registers them with the router.
 func (s *Server) wire() error {
-	s.loops = append(s.loops, loop{name: "store-health", interval: time.Second, run: s.checkStore})
+	s.loops = append(s.loops, loop{name: "store-health", interval: storeCheckEvery, run: s.checkStore})
 	if err := s.wireIdentity(); err != nil {
 		return err
 	}
@@ -90,22 +83,15 @@ func (s *Server) authenticateS3(r *http.Request) (*auth.Principal, error) {
 }
 
 // volumeOptions are the options every access point's volume is opened with.
+// In user-space enforcement what an identity creates belongs to the server,
+// so the identity has only the "other" bits on it: without NoUmask it could
+// not write into a directory it made or replace its own object.
 func (s *Server) volumeOptions() volume.Options {
 	o := volume.Options{Umask: s.cfg.Umask, NoFsync: s.cfg.NoFsync}
-	if s.cfg.Umask == 0 {
+	if s.cfg.Umask == 0 || volume.DetectEnforcement() != volume.Kernel {
 		o.Umask = volume.NoUmask
 	}
 	return o
-}
-
-// checkStore records whether the database answers, so requests can fail
-// fast with 503 and health can say why.
-func (s *Server) checkStore(ctx context.Context) error {
-	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-	defer cancel()
-	err := s.store.Ping(ctx)
-	s.storeErr.Store(&err)
-	return err
 }
 
 func enforcementName() string {

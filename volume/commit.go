@@ -111,8 +111,10 @@ func (w *Writer) install() error {
 		if err != nil {
 			return err
 		}
+		w.release()
 		unix.Close(w.dirfd)
 		w.dirfd, w.made = dirfd, append(w.made, made...)
+		w.release = w.fs.r.busy.hold(dirfd)
 	}
 }
 

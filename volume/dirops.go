@@ -147,16 +147,16 @@ func (f *FS) unlink(dirfd int, p Path, st *unix.Stat_t) error {
 // prune removes p's empty Implicit ancestors by the rule above. It is
 // best effort: whatever stops it leaves the directory in place.
 func (f *FS) prune(ctx context.Context, p Path) {
-	for q, ok := p.Parent(); ok; q, ok = q.Parent() {
-		var removed bool
-		f.do(ctx, func() error {
-			removed = f.pruneOne(q)
-			return nil
-		})
-		if !removed {
-			return
-		}
+	q, ok := p.Parent()
+	if !ok {
+		return // the root is never pruned
 	}
+	f.do(ctx, func() error {
+		for ok && f.pruneOne(q) {
+			q, ok = q.Parent()
+		}
+		return nil
+	})
 }
 
 func (f *FS) pruneOne(q Path) bool {
@@ -169,6 +169,9 @@ func (f *FS) pruneOne(q Path) bool {
 	name := q.Base()
 	if unix.Fstatat(dirfd, name, &st, unix.AT_SYMLINK_NOFOLLOW) != nil || st.Mode&unix.S_IFMT != unix.S_IFDIR {
 		return false
+	}
+	if f.r.busy.busy(&st) {
+		return false // an upload will link a file into it
 	}
 	in := f.info("", dirfd, name, &st)
 	if in.Meta == nil || !in.Meta.Implicit || in.Meta.DirMarker || f.mayRemove(dirfd, &st) != nil {

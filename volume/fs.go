@@ -105,9 +105,12 @@ func (f *FS) resolve(p Path, flags int) (int, unix.Stat_t, error) {
 	return fd, st, nil
 }
 
-// Open opens the regular file at p for reading. It opens with O_NONBLOCK
-// so a FIFO or device never blocks, checks the type on the open fd, then
-// makes the fd blocking again.
+// Open opens the regular file at p for reading. It resolves p to an
+// O_PATH fd, checks the type on that fd, and only then opens the file
+// itself, through the fd's /proc link (the same inode, whatever happens
+// to the name meanwhile): a FIFO, socket or device is never opened, so it
+// can neither block nor set off a driver's open (a tape rewinding, a
+// watchdog arming).
 func (f *FS) Open(ctx context.Context, p Path) (*File, error) {
 	if p.dir {
 		return nil, wrap("open", p.String(), unix.EISDIR)
@@ -115,24 +118,21 @@ func (f *FS) Open(ctx context.Context, p Path) (*File, error) {
 	var fd int
 	var in Info
 	err := f.do(ctx, func() error {
-		var st unix.Stat_t
-		var err error
-		fd, st, err = f.resolve(p, unix.O_RDONLY|unix.O_NONBLOCK|unix.O_NOCTTY)
+		pfd, st, err := f.resolve(p, unix.O_PATH)
 		if err != nil {
 			return err
 		}
-		if err := f.userCheck(fd, "", unix.R_OK); err != nil {
-			unix.Close(fd)
+		defer unix.Close(pfd)
+		if err := f.userCheck(pfd, "", unix.R_OK); err != nil {
+			return err
+		}
+		if fd, err = unix.Open(procPath(pfd, ""), unix.O_RDONLY|unix.O_NOCTTY|unix.O_CLOEXEC, 0); err != nil {
 			return err
 		}
 		in = f.info(p.String(), fd, "", &st)
 		return nil
 	})
 	if err != nil {
-		return nil, wrap("open", p.String(), err)
-	}
-	if _, err := unix.FcntlInt(uintptr(fd), unix.F_SETFL, unix.O_RDONLY); err != nil {
-		unix.Close(fd)
 		return nil, wrap("open", p.String(), err)
 	}
 	return &File{File: os.NewFile(uintptr(fd), p.String()), Info: in}, nil

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strconv"
 
 	"github.com/fsxd/fsxd"
 	"golang.org/x/sys/unix"
@@ -27,7 +28,15 @@ const (
 )
 
 func (e Enforcement) String() string {
-	return [...]string{"auto", "kernel", "userspace"}[e]
+	switch e {
+	case Auto:
+		return "auto"
+	case Kernel:
+		return "kernel"
+	case UserSpace:
+		return "userspace"
+	}
+	return "Enforcement(" + strconv.Itoa(int(e)) + ")"
 }
 
 // NoUmask, as Options.Umask, creates files 0666 and directories 0777
@@ -77,6 +86,8 @@ type Root struct {
 	tmpfile  bool      // O_TMPFILE works here
 	md       *metaDir  // nil when Meta lives in xattrs
 	locks    pathLocks // serialises Commit, Remove and SetMeta per key
+	busy     busyDirs  // directories Writers will link into: not pruned
+	use      usage     // cached Usage, for quotas (usage.go)
 }
 
 // OpenRoot opens an existing directory as a volume root.

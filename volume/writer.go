@@ -28,6 +28,7 @@ type Writer struct {
 	made    []int  // parents of directories Create made, to fsync
 	tmpName string // hidden name in dirfd, "" for O_TMPFILE
 	noClone bool   // FICLONERANGE failed once: do not retry
+	release func() // ends the busyDirs hold on dirfd
 	done    bool
 	cleanup runtime.Cleanup // closes the fds of a Writer dropped unfinished
 
@@ -59,8 +60,8 @@ func (f *FS) Create(ctx context.Context, p Path) (*Writer, error) {
 		w.Abort()
 		return nil, wrap("create", p.String(), err)
 	}
-	fds := append([]int{w.dirfd}, w.made...)
-	w.cleanup = runtime.AddCleanup(w, closeAll, fds)
+	fds, release := append([]int{w.dirfd}, w.made...), w.release
+	w.cleanup = runtime.AddCleanup(w, func(fds []int) { closeAll(fds); release() }, fds)
 	w.hasCleanup = true
 	return w, nil
 }
@@ -73,8 +74,12 @@ func (w *Writer) start() error {
 		var err error
 		w.dirfd, w.made, err = w.fs.makeParents(w.p.parentComps())
 		if err == nil {
+			w.release = w.fs.r.busy.hold(w.dirfd)
 			if err = w.fs.mayReplace(w.dirfd, w.p.Base()); err == nil {
 				err = w.openTemp()
+			}
+			if err != nil && dirGone(w.dirfd) {
+				err = unix.ENOENT // O_TMPFILE in a removed directory says EPERM
 			}
 		}
 		if err != unix.ENOENT || attempt == 3 {
@@ -82,6 +87,12 @@ func (w *Writer) start() error {
 		}
 		w.closeFds()
 	}
+}
+
+// dirGone reports whether the directory fd has been removed.
+func dirGone(fd int) bool {
+	var st unix.Stat_t
+	return unix.Fstat(fd, &st) == nil && st.Nlink == 0
 }
 
 // openTemp makes the file that receives the data, as the identity.
@@ -205,6 +216,10 @@ func (w *Writer) closeFds() {
 	if w.hasCleanup {
 		w.cleanup.Stop()
 		w.hasCleanup = false
+	}
+	if w.release != nil {
+		w.release()
+		w.release = nil
 	}
 	if w.dirfd >= 0 {
 		unix.Close(w.dirfd)

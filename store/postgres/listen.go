@@ -35,7 +35,9 @@ func (b *Backend) watch(ctx context.Context, conn *pgx.Conn) {
 			if sleep(ctx, delay/2+rand.N(delay/2)) != nil {
 				return
 			}
-			delay = min(2*delay, 10*time.Second)
+			// Capped low: until it listens again this node's caches miss
+			// other nodes' changes, and that bounds how stale they get.
+			delay = min(2*delay, time.Second)
 			conn, _ = b.listen(ctx)
 		}
 		delay = 100 * time.Millisecond

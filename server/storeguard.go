@@ -1,0 +1,113 @@
+package server
+
+// While the metadata store is unreachable a node answers 503 and says so on
+// /_fsxd/health; when the database is back it serves again by itself. Two
+// mechanisms: the store-health loop (checkStore) records the outage so
+// requests are refused before they touch the store, and guardedBackend
+// turns a store error met by a request before the loop noticed into the
+// same 503, in the request's protocol.
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/fsxd/fsxd/awserr"
+	"github.com/fsxd/fsxd/awsjson"
+	"github.com/fsxd/fsxd/store"
+)
+
+const storeDownMsg = "The metadata store is unavailable; try again."
+
+// guardedBackend maps store.ErrUnavailable to a 503 for the API named in
+// ctx. Background jobs (no API in ctx) get the error as it is.
+type guardedBackend struct{ store.Backend }
+
+func (g guardedBackend) View(ctx context.Context, fn func(store.Raw) error) error {
+	return unavailableAs(ctx, g.Backend.View(ctx, fn))
+}
+
+func (g guardedBackend) Update(ctx context.Context, fn func(store.Raw) error) error {
+	return unavailableAs(ctx, g.Backend.Update(ctx, fn))
+}
+
+type apiKey struct{}
+
+func withAPI(ctx context.Context, name string) context.Context {
+	return context.WithValue(ctx, apiKey{}, name)
+}
+
+func unavailableAs(ctx context.Context, err error) error {
+	name, _ := ctx.Value(apiKey{}).(string)
+	if name == "" || !errors.Is(err, store.ErrUnavailable) || errors.As(err, new(*awserr.Error)) {
+		return err
+	}
+	return unavailable(name, err)
+}
+
+// unavailable is the 503 each protocol answers while the store is down.
+func unavailable(api string, cause error) *awserr.Error {
+	if api == "fsx" {
+		return awserr.ServiceUnavailableJSON.Err(storeDownMsg).Wrap(cause)
+	}
+	return awserr.ServiceUnavailable.Err(storeDownMsg).Wrap(cause)
+}
+
+// storeDown is the recorded outage as api's error, or nil.
+func (s *Server) storeDown(api string) *awserr.Error {
+	if p := s.storeErr.Load(); p != nil && *p != nil {
+		return unavailable(api, *p)
+	}
+	return nil
+}
+
+// refuseWhileDown answers 503 while the store is down and returns the
+// error it wrote, or nil. A node that cannot reach the store cannot hear
+// other nodes' changes either, so it must not serve from its caches. IAM
+// renders its own error shape and is left to guardedBackend.
+func (s *Server) refuseWhileDown(w http.ResponseWriter, r *http.Request, a api) error {
+	e := s.storeDown(a.name)
+	if e == nil || a.name == "iam" {
+		return nil
+	}
+	if a.name == "fsx" {
+		awsjson.WriteError(w, e)
+	} else {
+		awserr.WriteXML(w, r, e, r.URL.Path, awserr.RequestID(r.Context()))
+	}
+	return e
+}
+
+// storeCheckEvery is how often checkStore runs: the bound on noticing an
+// outage (plus the ping's timeout) and on noticing the recovery.
+const storeCheckEvery = time.Second
+
+// checkStore is the store-health job: probeStore, its outcome logged there.
+func (s *Server) checkStore(ctx context.Context) error {
+	s.probeStore(ctx)
+	return nil
+}
+
+// probeStore pings the database (bounded, so a partitioned database does
+// not hang the caller), records the outcome for refuseWhileDown and the
+// background jobs, logs a change, and returns the ping's error. Health
+// probes call it too, so what /_fsxd/health says and what requests get
+// agree.
+func (s *Server) probeStore(ctx context.Context) error {
+	pctx, cancel := context.WithTimeout(ctx, 2*storeCheckEvery)
+	defer cancel()
+	err := s.store.Ping(pctx)
+	if ctx.Err() != nil {
+		return err // the caller went away: no verdict on the store
+	}
+	prev := s.storeErr.Swap(&err)
+	wasDown := prev != nil && *prev != nil
+	switch {
+	case err != nil && !wasDown:
+		s.log.Error("metadata store unreachable: answering 503 until it is back", "err", err)
+	case err == nil && wasDown:
+		s.log.Info("metadata store reachable again")
+	}
+	return err
+}
