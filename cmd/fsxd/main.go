@@ -95,6 +95,7 @@ func serve(args []string, stderr io.Writer) int {
 	fs.Var(&domains, "domain", "base `NAME` for virtual-hosted S3 requests (<alias>.NAME); repeatable")
 	fs.StringVar(&cfg.TLSCert, "tls-cert", "", "serve HTTPS with this certificate `file` (with --tls-key)")
 	fs.StringVar(&cfg.TLSKey, "tls-key", "", "private key `file` for --tls-cert")
+	fs.StringVar(&cfg.MasterKeyFile, "master-key-file", "", "`file` with the key that seals IAM secrets in the store (default <data-dir>/master.key; created if missing; every node needs the same)")
 	fs.DurationVar(&cfg.LifecycleDelay, "lifecycle-delay", 2*time.Second, "how long resources stay CREATING/DELETING")
 	fs.DurationVar(&cfg.HealthInterval, "health-interval", 30*time.Second, "how often access point attachments are health-checked")
 	fs.DurationVar(&cfg.UploadMaxAge, "upload-max-age", 7*24*time.Hour, "abandoned multipart uploads older than this are removed")
