@@ -47,11 +47,13 @@ func (c *Checker) Check(ctx context.Context, req Request) error {
 		Action:    req.Action,
 		Resource:  req.Resource,
 		Principal: policyPrincipal(p),
-		Context:   c.conditionKeys(&req),
 	}
 	var resource *policy.Document
 	if ap != nil {
 		resource, preq.ResourceAccount = ap.Policy, ap.AccountID
+	}
+	if readsContext(resource, docs) {
+		preq.Context = c.conditionKeys(&req)
 	}
 	switch d := policy.Evaluate(preq, docs, resource); d {
 	case policy.Allow:
@@ -60,6 +62,21 @@ func (c *Checker) Check(ctx context.Context, req Request) error {
 		return deny("explicit deny of %s on %s for %s", req.Action, req.Resource, p.ARN)
 	}
 	return deny("no policy allows %s on %s for %s", req.Action, req.Resource, p.ARN)
+}
+
+// readsContext reports whether any of the documents can read condition
+// keys; most requests meet none that do, and building the keys is a
+// dozen allocations.
+func readsContext(resource *policy.Document, docs []*policy.Document) bool {
+	if resource != nil && resource.ReadsContext() {
+		return true
+	}
+	for _, d := range docs {
+		if d != nil && d.ReadsContext() {
+			return true
+		}
+	}
+	return false
 }
 
 func policyPrincipal(p *auth.Principal) policy.Principal {

@@ -19,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/fsx/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3control"
 )
 
 // propagationBound is what the test asserts for a change made on one node
@@ -45,6 +46,9 @@ func TestMultiNode(t *testing.T) {
 	}
 	t.Run("MultipartAcrossNodes", func(t *testing.T) {
 		mnMultipart(t, aliasA, n1, n2, n3)
+	})
+	t.Run("PolicyPropagates", func(t *testing.T) {
+		mnPolicy(t, n1, n3, "mn-b", aliasB)
 	})
 	t.Run("DeletionPropagates", func(t *testing.T) {
 		mnDeletion(t, n1, n2, "mn-b", aliasB)
@@ -198,6 +202,36 @@ func mnMultipart(t *testing.T, alias string, n1, n2, n3 *Process) {
 	if got := mnGet(t, n2, alias, "big/blob"); got != string(bytes.Join(parts, nil)) {
 		t.Fatalf("completed object: %d bytes, want %d", len(got), len(parts[0])+len(parts[1]))
 	}
+}
+
+// mnPolicy: an access point policy put on one node is enforced on another
+// (which had the access point cached) within the bound; so is its removal.
+func mnPolicy(t *testing.T, on, other *Process, name, alias string) {
+	ctx := context.Background()
+	get := func() error {
+		_, err := other.S3.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(alias), Key: aws.String("policy/x")})
+		return err
+	}
+	if _, err := other.S3.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(alias), Key: aws.String("policy/x"), Body: strings.NewReader("x")}); err != nil {
+		t.Fatalf("warming %s's cache: %v", other.Opts.Name, err)
+	}
+	s3c := apS3Control(on.Env)
+	deny := `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"` +
+		apARNPrefix + name + `/object/policy/*"}]}`
+	if _, err := s3c.PutAccessPointPolicy(ctx, &s3control.PutAccessPointPolicyInput{
+		AccountId: aws.String(Account), Name: aws.String(name), Policy: aws.String(deny)}); err != nil {
+		t.Fatal(err)
+	}
+	within(t, propagationBound, "policy put on "+on.Opts.Name+" enforced on "+other.Opts.Name, func() bool {
+		return apCode(get()) == "AccessDenied"
+	})
+	if _, err := s3c.DeleteAccessPointPolicy(ctx, &s3control.DeleteAccessPointPolicyInput{
+		AccountId: aws.String(Account), Name: aws.String(name)}); err != nil {
+		t.Fatal(err)
+	}
+	within(t, propagationBound, "policy deleted on "+on.Opts.Name+" lifted on "+other.Opts.Name, func() bool {
+		return get() == nil
+	})
 }
 
 // mnDeletion: an access point detached on one node stops serving on

@@ -69,6 +69,7 @@ func parse(text []byte, k Kind) (*Document, error) {
 			}
 		}
 		d.stmts = append(d.stmts, s)
+		d.context = d.context || s.readsContext()
 	}
 	for _, s := range list {
 		for _, f := range s.fields {

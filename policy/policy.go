@@ -88,6 +88,28 @@ type Document struct {
 	stmts   []statement
 	actions []string
 	size    int
+	context bool // some statement has a Condition or a policy variable
+}
+
+// ReadsContext reports whether evaluating d can read Request.Context: it
+// has a Condition or a policy variable. Without one the caller may leave
+// Context nil and save building the condition keys on every request.
+func (d *Document) ReadsContext() bool { return d.context }
+
+func (s *statement) readsContext() bool {
+	if len(s.conds) > 0 || len(s.needs) > 0 {
+		return true
+	}
+	for _, ps := range [][]pattern{s.actions, s.resources} {
+		for _, p := range ps {
+			for _, t := range p.toks {
+				if t.kind == tokVar {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // Actions returns every string named in Action and NotAction elements, as

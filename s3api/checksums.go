@@ -38,14 +38,14 @@ func requestChecksum(h http.Header) (wantChecksum, error) {
 			w.alg, w.value = a, v
 		}
 	}
-	if t := h.Get("x-amz-trailer"); t != "" {
+	if t := h.Get("X-Amz-Trailer"); t != "" {
 		a, ok := trailerAlgorithm(t)
 		if !ok || w.alg != "" {
 			return w, awserr.InvalidRequestS3.Err("The value specified in the x-amz-trailer header is not supported")
 		}
 		w.alg, w.trailer = a, true
 	}
-	if v := h.Get("x-amz-sdk-checksum-algorithm"); v != "" {
+	if v := h.Get("X-Amz-Sdk-Checksum-Algorithm"); v != "" {
 		a, err := checksum.ParseAlgorithm(v)
 		if err != nil {
 			return w, invalidArgument("x-amz-sdk-checksum-algorithm", v, "Value for x-amz-sdk-checksum-algorithm header is invalid.")
@@ -144,7 +144,7 @@ func setChecksumHeaders(h http.Header, alg checksum.Algorithm, value, typ string
 		return
 	}
 	h.Set(alg.Header(), value)
-	h.Set("x-amz-checksum-type", typ)
+	h.Set("X-Amz-Checksum-Type", typ)
 }
 
 // xmlChecksums puts one checksum into its XML member.

@@ -134,6 +134,7 @@ func (h *Handler) Serve(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handler) serve(w http.ResponseWriter, r *http.Request) error {
 	rt := h.route(r)
+	recordOperation(w, rt.name)
 	if rt.name == opListBuckets {
 		return awserr.NotImplemented.Err("ListBuckets is not served here: address an access point by its alias or ARN.")
 	}
@@ -165,6 +166,25 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) error {
 	return rt.serve(rq)
 }
 
+// operationRecorder is a ResponseWriter that wants the name of the
+// operation served (the server's access log), which saves it routing the
+// request again through Operation.
+type operationRecorder interface{ SetOperation(op string) }
+
+func recordOperation(w http.ResponseWriter, op string) {
+	for {
+		if rec, ok := w.(operationRecorder); ok {
+			rec.SetOperation(op)
+			return
+		}
+		u, ok := w.(interface{ Unwrap() http.ResponseWriter })
+		if !ok {
+			return
+		}
+		w = u.Unwrap()
+	}
+}
+
 func (h *Handler) resolve(ctx context.Context, a addr) (*AccessPoint, error) {
 	if a.account != "" {
 		return h.cfg.Resolver.ByName(ctx, a.bucket, a.account)
@@ -190,7 +210,7 @@ func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) 
 // twin): a request that expects another account's access point is refused
 // as S3 refuses it.
 func checkOwner(r *http.Request, ap *AccessPoint) error {
-	for _, h := range []string{"x-amz-expected-bucket-owner", "x-amz-source-expected-bucket-owner"} {
+	for _, h := range [...]string{"X-Amz-Expected-Bucket-Owner", "X-Amz-Source-Expected-Bucket-Owner"} { // canonical: Get need not allocate
 		if v := r.Header.Get(h); v != "" && v != ap.AccountID {
 			return awserr.AccessDenied.Err("")
 		}

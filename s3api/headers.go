@@ -48,7 +48,7 @@ func metaFromHeaders(h http.Header) (*volume.Meta, error) {
 		return nil, err
 	}
 	m.User = user
-	if t := h.Get("x-amz-tagging"); t != "" {
+	if t := h.Get("X-Amz-Tagging"); t != "" {
 		if m.Tags, err = parseTaggingHeader(t); err != nil {
 			return nil, err
 		}
@@ -75,11 +75,10 @@ func userMeta(h http.Header) (map[string]string, error) {
 	var m map[string]string
 	size := 0
 	for name, vs := range h {
-		lower := strings.ToLower(name)
-		k, ok := strings.CutPrefix(lower, userMetaPrefix)
-		if !ok {
+		if !hasPrefixFold(name, userMetaPrefix) {
 			continue
 		}
+		k := strings.ToLower(name[len(userMetaPrefix):])
 		if m == nil {
 			m = map[string]string{}
 		}
@@ -100,16 +99,15 @@ func (ap *AccessPoint) checkWriteHeaders(h http.Header) error {
 	if err := checkSSE(h); err != nil {
 		return err
 	}
-	if sc := h.Get("x-amz-storage-class"); sc != "" && sc != ap.storageClass() {
+	if sc := h.Get("X-Amz-Storage-Class"); sc != "" && sc != ap.storageClass() {
 		return invalidStorageClass.Err("").With("StorageClassRequested", sc)
 	}
-	if acl := h.Get("x-amz-acl"); acl != "" && acl != "private" && acl != "bucket-owner-full-control" {
+	if acl := h.Get("X-Amz-Acl"); acl != "" && acl != "private" && acl != "bucket-owner-full-control" {
 		return awserr.NotImplemented.Err("")
 	}
 	for name := range h {
-		lower := strings.ToLower(name)
-		if strings.HasPrefix(lower, "x-amz-grant-") || strings.HasPrefix(lower, "x-amz-object-lock-") ||
-			lower == "x-amz-website-redirect-location" {
+		if hasPrefixFold(name, "x-amz-grant-") || hasPrefixFold(name, "x-amz-object-lock-") ||
+			strings.EqualFold(name, "x-amz-website-redirect-location") {
 			return awserr.NotImplemented.Err("")
 		}
 	}
@@ -118,17 +116,22 @@ func (ap *AccessPoint) checkWriteHeaders(h http.Header) error {
 
 // checkSSE accepts only SSE-FSX (or nothing) and no customer keys.
 func checkSSE(h http.Header) error {
-	if v := h.Get("x-amz-server-side-encryption"); v != "" && v != sseFSx {
+	if v := h.Get("X-Amz-Server-Side-Encryption"); v != "" && v != sseFSx {
 		return invalidArgument("x-amz-server-side-encryption", v, "The encryption method specified is not supported")
 	}
 	for name := range h {
-		lower := strings.ToLower(name)
-		if strings.HasPrefix(lower, "x-amz-server-side-encryption-") ||
-			strings.HasPrefix(lower, "x-amz-copy-source-server-side-encryption-") {
-			return invalidArgument(lower, "", "Server Side Encryption with a customer or KMS key is not supported: FSx volumes are encrypted with SSE-FSX.")
+		if hasPrefixFold(name, "x-amz-server-side-encryption-") ||
+			hasPrefixFold(name, "x-amz-copy-source-server-side-encryption-") {
+			return invalidArgument(strings.ToLower(name), "", "Server Side Encryption with a customer or KMS key is not supported: FSx volumes are encrypted with SSE-FSX.")
 		}
 	}
 	return nil
+}
+
+// hasPrefixFold is strings.HasPrefix ignoring ASCII case, without the
+// allocation of lower-casing every header name of every request.
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }
 
 // etagOf is the object's ETag, unquoted. Without valid Meta (the file was
@@ -146,20 +149,42 @@ func etagOf(info volume.Info) string {
 
 func quote(etag string) string { return `"` + etag + `"` }
 
-// setObjectHeaders writes what GET and HEAD report about an object.
+// Header values every object response carries. They are shared and
+// never modified: Header.Set replaces a slice, Add appends to a full one,
+// and net/http copies them when the header is written.
+var (
+	hvBytes          = []string{"bytes"}
+	hvSSE            = []string{sseFSx}
+	hvDefaultType    = []string{defaultContentType}
+	hvStorageOpenZFS = []string{"FSX_OPENZFS"}
+	hvStorageONTAP   = []string{"FSX_ONTAP"}
+)
+
+func (ap *AccessPoint) storageClassValue() []string {
+	switch ap.Type {
+	case "OPENZFS":
+		return hvStorageOpenZFS
+	case "ONTAP":
+		return hvStorageONTAP
+	}
+	return []string{ap.storageClass()}
+}
+
+// setObjectHeaders writes what GET and HEAD report about an object. Keys
+// are assigned in canonical form, which Set would only recompute.
 func (ap *AccessPoint) setObjectHeaders(h http.Header, info volume.Info) {
 	m := info.Meta
 	if m == nil {
 		m = &volume.Meta{}
 	}
-	h.Set("Last-Modified", info.ModTime.UTC().Format(http.TimeFormat))
-	h.Set("ETag", quote(etagOf(info)))
-	h.Set("Accept-Ranges", "bytes")
-	ct := m.ContentType
-	if ct == "" {
-		ct = defaultContentType
+	h["Last-Modified"] = []string{info.ModTime.UTC().Format(http.TimeFormat)}
+	h["Etag"] = []string{quote(etagOf(info))}
+	h["Accept-Ranges"] = hvBytes
+	if m.ContentType == "" {
+		h["Content-Type"] = hvDefaultType
+	} else {
+		h["Content-Type"] = []string{m.ContentType}
 	}
-	h.Set("Content-Type", ct)
 	setIf(h, "Content-Encoding", m.ContentEncoding)
 	setIf(h, "Content-Disposition", m.ContentDisposition)
 	setIf(h, "Content-Language", m.ContentLanguage)
@@ -169,10 +194,10 @@ func (ap *AccessPoint) setObjectHeaders(h http.Header, info volume.Info) {
 		h[userMetaPrefix+k] = []string{v}
 	}
 	if len(m.Tags) > 0 {
-		h.Set("x-amz-tagging-count", strconv.Itoa(len(m.Tags)))
+		h["X-Amz-Tagging-Count"] = []string{strconv.Itoa(len(m.Tags))}
 	}
-	h.Set("x-amz-storage-class", ap.storageClass())
-	h.Set("x-amz-server-side-encryption", sseFSx)
+	h["X-Amz-Storage-Class"] = ap.storageClassValue()
+	h["X-Amz-Server-Side-Encryption"] = hvSSE
 }
 
 func setIf(h http.Header, k, v string) {
@@ -183,16 +208,19 @@ func setIf(h http.Header, k, v string) {
 
 // responseOverrides applies GetObject's response-* query parameters.
 func responseOverrides(h http.Header, q map[string][]string) {
-	for param, header := range map[string]string{
-		"response-content-type":        "Content-Type",
-		"response-content-language":    "Content-Language",
-		"response-expires":             "Expires",
-		"response-cache-control":       "Cache-Control",
-		"response-content-disposition": "Content-Disposition",
-		"response-content-encoding":    "Content-Encoding",
+	if len(q) == 0 {
+		return
+	}
+	for _, o := range [...]struct{ param, header string }{
+		{"response-content-type", "Content-Type"},
+		{"response-content-language", "Content-Language"},
+		{"response-expires", "Expires"},
+		{"response-cache-control", "Cache-Control"},
+		{"response-content-disposition", "Content-Disposition"},
+		{"response-content-encoding", "Content-Encoding"},
 	} {
-		if v, ok := q[param]; ok && len(v) > 0 {
-			h.Set(header, v[0])
+		if v, ok := q[o.param]; ok && len(v) > 0 {
+			h.Set(o.header, v[0])
 		}
 	}
 }

@@ -45,7 +45,7 @@ func (rq *request) putObject() error {
 	h := rq.w.Header()
 	h.Set("ETag", quote(sums.ETag))
 	setChecksumHeaders(h, alg, sums.Checksums[alg], fullObject)
-	h.Set("x-amz-server-side-encryption", sseFSx)
+	h.Set("X-Amz-Server-Side-Encryption", sseFSx)
 	rq.w.WriteHeader(http.StatusOK)
 	return nil
 }
@@ -88,7 +88,7 @@ func (rq *request) putDir(p volume.Path, meta *volume.Meta) error {
 	}
 	h := rq.w.Header()
 	h.Set("ETag", quote(emptyETag))
-	h.Set("x-amz-server-side-encryption", sseFSx)
+	h.Set("X-Amz-Server-Side-Encryption", sseFSx)
 	rq.w.WriteHeader(http.StatusOK)
 	return nil
 }

@@ -42,23 +42,26 @@ func (rq *request) authorize(action, key string, extra map[string][]string) erro
 	if rq.h.cfg.Authorize == nil {
 		return nil
 	}
-	c := map[string][]string{}
+	var c map[string][]string // made only when there is a key to put in
 	if action == "s3:ListBucket" {
-		for _, k := range []string{"prefix", "delimiter", "max-keys"} {
+		for _, k := range [...]string{"prefix", "delimiter", "max-keys"} {
 			if rq.q.Has(k) {
-				c["s3:"+k] = []string{rq.q.Get(k)}
+				c = setKey(c, "s3:"+k, []string{rq.q.Get(k)})
 			}
 		}
 	}
 	if action == "s3:PutObject" {
-		if h := rq.r.Header.Get("x-amz-tagging"); h != "" {
+		if h := rq.r.Header.Get("X-Amz-Tagging"); h != "" {
 			if tags, err := parseTaggingHeader(h); err == nil {
+				if c == nil {
+					c = map[string][]string{}
+				}
 				addRequestTags(c, tags)
 			}
 		}
 	}
 	for k, v := range extra {
-		c[k] = v
+		c = setKey(c, k, v)
 	}
 	return rq.h.cfg.Authorize(rq.ctx(), Request{
 		Principal: rq.principal, AP: rq.ap, Action: action, Key: key, HTTP: rq.r, Context: c,
@@ -72,16 +75,26 @@ func (rq *request) authorize(action, key string, extra map[string][]string) erro
 // error only once this allowed the request, so a denied caller learns
 // nothing about the object.
 func (rq *request) authorizeObject(action, key string, info *volume.Info, extra map[string][]string) error {
-	c := map[string][]string{}
-	if info != nil && info.Meta != nil {
-		for k, v := range info.Meta.Tags {
-			c["s3:ExistingObjectTag/"+k] = []string{v}
-		}
+	if info == nil || info.Meta == nil || len(info.Meta.Tags) == 0 {
+		return rq.authorize(action, key, extra)
+	}
+	c := make(map[string][]string, len(info.Meta.Tags)+len(extra))
+	for k, v := range info.Meta.Tags {
+		c["s3:ExistingObjectTag/"+k] = []string{v}
 	}
 	for k, v := range extra {
 		c[k] = v
 	}
 	return rq.authorize(action, key, c)
+}
+
+// setKey sets a condition key in c, making c first if it is nil.
+func setKey(c map[string][]string, k string, v []string) map[string][]string {
+	if c == nil {
+		c = make(map[string][]string, 4)
+	}
+	c[k] = v
+	return c
 }
 
 // addRequestTags sets s3:RequestObjectTag/<k> and s3:RequestObjectTagKeys.

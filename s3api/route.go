@@ -112,7 +112,7 @@ func objectRoute(method string, q url.Values, hdr http.Header) route {
 	case http.MethodHead:
 		return route{name: opHeadObject, action: "", serve: (*request).headObject}
 	case http.MethodPut:
-		copying := hdr.Get("x-amz-copy-source") != ""
+		copying := hdr.Get("X-Amz-Copy-Source") != ""
 		switch {
 		case q.Has("tagging"):
 			return route{name: opPutObjectTagging, action: "", serve: (*request).putObjectTagging}

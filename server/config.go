@@ -50,6 +50,13 @@ type Config struct {
 	UploadMaxAge time.Duration
 	// MaxConcurrent caps in-flight requests; beyond it: 503 SlowDown.
 	MaxConcurrent int
+	// ReadHeaderTimeout bounds how long a client may take to send its
+	// request headers (slowloris); default 10 s.
+	ReadHeaderTimeout time.Duration
+	// BodyIdleTimeout bounds a pause while sending a request body: S3's
+	// 400 RequestTimeout, so a stalled upload does not hold a request
+	// slot forever; default 20 s.
+	BodyIdleTimeout time.Duration
 
 	Logger *slog.Logger
 	Now    func() time.Time
@@ -84,6 +91,12 @@ func (c *Config) setDefaults() {
 	}
 	if c.MaxConcurrent == 0 {
 		c.MaxConcurrent = 1024
+	}
+	if c.ReadHeaderTimeout == 0 {
+		c.ReadHeaderTimeout = 10 * time.Second
+	}
+	if c.BodyIdleTimeout == 0 {
+		c.BodyIdleTimeout = 20 * time.Second
 	}
 	if c.NodeID == "" {
 		host, _ := os.Hostname()

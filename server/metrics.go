@@ -1,6 +1,10 @@
 package server
 
 import (
+	"strconv"
+	"sync"
+	"time"
+
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 )
@@ -11,6 +15,7 @@ type metrics struct {
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
 	inflight prometheus.Gauge
+	ops      sync.Map // opKey -> *opSeries
 }
 
 func newMetrics() *metrics {
@@ -30,4 +35,31 @@ func newMetrics() *metrics {
 	m.reg.MustRegister(m.requests, m.latency, m.inflight,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
+}
+
+// opKey names one operation's series.
+type opKey struct{ api, op string }
+
+// opSeries caches one operation's label children: WithLabelValues hashes
+// the labels and takes a lock on every call, and the status needs
+// formatting first.
+type opSeries struct {
+	latency  prometheus.Observer
+	byStatus sync.Map // int -> prometheus.Counter
+}
+
+// observe counts one request and records its latency.
+func (m *metrics) observe(api, op string, status int, d time.Duration) {
+	k := opKey{api, op}
+	v, ok := m.ops.Load(k)
+	if !ok {
+		v, _ = m.ops.LoadOrStore(k, &opSeries{latency: m.latency.WithLabelValues(api, op)})
+	}
+	s := v.(*opSeries)
+	c, ok := s.byStatus.Load(status)
+	if !ok {
+		c, _ = s.byStatus.LoadOrStore(status, m.requests.WithLabelValues(api, op, strconv.Itoa(status)))
+	}
+	c.(prometheus.Counter).Inc()
+	s.latency.Observe(d.Seconds())
 }

@@ -3,8 +3,8 @@ package server
 import (
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -16,12 +16,18 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
-// statusWriter remembers the status for the access log and metrics.
+// statusWriter remembers the status for the access log and metrics, and
+// the operation when the API names it while serving (SetOperation), so
+// the log need not route the request a second time.
 type statusWriter struct {
 	http.ResponseWriter
 	status int
 	bytes  int64
+	op     string
 }
+
+// SetOperation records the operation's name for the access log.
+func (w *statusWriter) SetOperation(op string) { w.op = op }
 
 func (w *statusWriter) WriteHeader(code int) {
 	if w.status == 0 {
@@ -63,11 +69,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	start := time.Now()
 	id := awserr.NewRequestID()
-	h := w.Header()
-	h.Set("x-amz-request-id", id)
-	h.Set("x-amzn-RequestId", id)
-	h.Set("x-amz-id-2", id)
-	h.Set("Server", "fsxd")
+	// Canonical keys assigned directly: Set would canonicalise (and
+	// allocate) each; the three ids share one never-modified slice.
+	h, ids := w.Header(), []string{id}
+	h["X-Amz-Request-Id"] = ids
+	h["X-Amzn-Requestid"] = ids
+	h["X-Amz-Id-2"] = ids
+	h["Server"] = serverHeader
 	a := s.pick(r)
 	ctx := withAPI(awserr.WithRequestID(r.Context(), id), a.name)
 	r = r.WithContext(authz.WithSource(ctx, auth.Info(r, s.cfg.TrustProxy)))
@@ -76,6 +84,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	select {
 	case s.slots <- struct{}{}:
 		s.metrics.inflight.Inc()
+		withIdleBody(w, r, s.cfg.BodyIdleTimeout)
 		if err = s.refuseWhileDown(sw, r, a); err == nil {
 			err = a.serve(sw, r)
 		}
@@ -131,27 +140,39 @@ func (s *Server) serveFSx(w http.ResponseWriter, r *http.Request) error {
 	return s.fsx.Serve(w, r)
 }
 
+var serverHeader = []string{"fsxd"}
+
 func (s *Server) logRequest(r *http.Request, a api, w *statusWriter, err error, id string, d time.Duration) {
-	op := a.operation(r)
+	op := w.op
+	if op == "" {
+		op = a.operation(r)
+	}
 	status := w.status
 	if status == 0 {
 		status = http.StatusOK
 	}
-	s.metrics.requests.WithLabelValues(a.name, op, strconv.Itoa(status)).Inc()
-	s.metrics.latency.WithLabelValues(a.name, op).Observe(d.Seconds())
-	attrs := []any{"request_id", id, "api", a.name, "op", op, "method", r.Method, "status", status,
-		"latency_ms", float64(d.Microseconds()) / 1000, "bytes", w.bytes, "remote", r.RemoteAddr}
-	if p := auth.FromContext(r.Context()); p != nil {
-		attrs = append(attrs, "caller", p.ARN)
-	}
-	if err != nil {
-		attrs = append(attrs, "err", err.Error())
-	}
+	s.metrics.observe(a.name, op, status, d)
+	level := slog.LevelInfo
 	if status >= 500 {
-		s.log.Warn("request", attrs...)
+		level = slog.LevelWarn
+	}
+	ctx := r.Context()
+	if !s.log.Enabled(ctx, level) {
 		return
 	}
-	s.log.Info("request", attrs...)
+	// Attrs, not key-value pairs: no boxing of the numbers per request.
+	var buf [10]slog.Attr
+	attrs := append(buf[:0], slog.String("request_id", id), slog.String("api", a.name), slog.String("op", op),
+		slog.String("method", r.Method), slog.Int("status", status),
+		slog.Float64("latency_ms", float64(d.Microseconds())/1000), slog.Int64("bytes", w.bytes),
+		slog.String("remote", r.RemoteAddr))
+	if p := auth.FromContext(ctx); p != nil {
+		attrs = append(attrs, slog.String("caller", p.ARN))
+	}
+	if err != nil {
+		attrs = append(attrs, slog.String("err", err.Error()))
+	}
+	s.log.LogAttrs(ctx, level, "request", attrs...)
 }
 
 func (s *Server) serveInternal(w http.ResponseWriter, r *http.Request) {

@@ -69,6 +69,7 @@ func (s *Server) wire() error {
 		Now: s.cfg.Now, Logger: s.log})
 	s.s3 = api{name: "s3", serve: data.Serve, operation: data.Operation}
 	s.loops = append(s.loops, loop{name: "upload-expiry", interval: time.Hour, run: data.Expire})
+	s.loops = append(s.loops, loop{name: "temp-clean", interval: time.Hour, run: s.cleanTemp})
 	return nil
 }
 

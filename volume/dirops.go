@@ -93,25 +93,33 @@ func (f *FS) mkdir(p Path, meta Meta) (Info, []int, error) {
 // removes the directory only if it is empty (ErrNotEmpty otherwise).
 // Removal needs write and search on the parent, and in a sticky
 // directory ownership of the file or the directory. A missing key is
-// ErrNotExist. Empty implicit parents are then pruned (see above).
+// ErrNotExist. Unless Options.NoFsync, the parent directory is fsynced
+// before Remove returns, so an acknowledged delete survives power loss.
+// Empty implicit parents are then pruned (see above).
 func (f *FS) Remove(ctx context.Context, p Path) error {
 	if err := p.check(); err != nil {
 		return err
 	}
 	unlock := f.r.locks.lock(p.rel)
 	var st unix.Stat_t
+	dirfd := -1
 	err := f.do(ctx, func() error {
 		if err := f.userSearch(p); err != nil {
 			return err
 		}
-		dirfd, err := f.r.openPath(p.dirRel(), unix.O_DIRECTORY)
-		if err != nil {
+		var err error
+		if dirfd, err = f.r.openPath(p.dirRel(), unix.O_DIRECTORY); err != nil {
 			return err
 		}
-		defer unix.Close(dirfd)
 		return f.unlink(dirfd, p, &st)
 	})
 	unlock()
+	if dirfd >= 0 {
+		if err == nil && !f.r.opts.NoFsync {
+			err = syncDir(dirfd)
+		}
+		unix.Close(dirfd)
+	}
 	if err != nil {
 		return wrap("remove", p.String(), err)
 	}

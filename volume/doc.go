@@ -16,9 +16,9 @@
 // skips symlinks to directories (see Walk).
 //
 // Identity: in Kernel mode (the server may set credentials) each path
-// operation runs on a pooled OS thread holding the identity's fsuid,
-// fsgid and groups, so the kernel decides exactly as for an NFS client
-// and new files belong to the identity (worker.go). In UserSpace mode
+// operation runs on the caller's OS thread, locked while it holds the
+// identity's fsuid, fsgid and groups, so the kernel decides exactly as
+// for an NFS client and new files belong to the identity (runas.go). In UserSpace mode
 // mode bits are checked in Go and the server's credentials do the work;
 // new files then belong to the server and ACLs are ignored (access.go).
 //

@@ -18,9 +18,11 @@ type FS struct {
 // Identity returns the identity operations run as.
 func (f *FS) Identity() fsxd.PosixIdentity { return f.id }
 
-// do runs fn as the identity: on a worker thread holding its credentials
-// in Kernel mode, inline in UserSpace mode (fn then checks in Go). fn must
-// only do path operations; I/O on open fds belongs to the caller.
+// do runs fn as the identity: on the caller's thread, locked and holding
+// the identity's credentials in Kernel mode (runas.go), as is in
+// UserSpace mode (fn then checks in Go). fn must only do path operations,
+// never call do again, and never block on other goroutines; I/O on open
+// fds belongs to the caller.
 func (f *FS) do(ctx context.Context, fn func() error) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -28,7 +30,7 @@ func (f *FS) do(ctx context.Context, fn func() error) error {
 	if !f.r.kernel {
 		return fn()
 	}
-	return f.r.pool.run(ctx, f.id, fn)
+	return runAs(f.id, fn)
 }
 
 // File is an open regular file. The embedded *os.File keeps WriteTo, so

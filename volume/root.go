@@ -174,22 +174,25 @@ func (r *Root) Enforcement() Enforcement {
 }
 
 // Check reports whether the volume root is still a directory reachable
-// by its name (not deleted, replaced or unmounted), for health checks.
+// by its name (not deleted, replaced or unmounted), for health checks and
+// on every request. One stat by name suffices while all is well: a name
+// that leads to the root's own inode proves it linked and a directory.
 func (r *Root) Check() error {
 	var st, byName unix.Stat_t
+	errName := unix.Stat(r.dir, &byName)
+	if errName == nil && byName.Dev == r.dev && byName.Ino == r.ino {
+		return nil
+	}
 	if err := unix.Fstat(r.fd, &st); err != nil {
 		return err
 	}
 	if st.Mode&unix.S_IFMT != unix.S_IFDIR || st.Nlink == 0 {
 		return fmt.Errorf("volume: root %s was removed", r.dir)
 	}
-	if err := unix.Stat(r.dir, &byName); err != nil {
-		return &os.PathError{Op: "stat volume root", Path: r.dir, Err: err}
+	if errName != nil {
+		return &os.PathError{Op: "stat volume root", Path: r.dir, Err: errName}
 	}
-	if byName.Dev != r.dev || byName.Ino != r.ino {
-		return fmt.Errorf("volume: root %s was replaced or unmounted", r.dir)
-	}
-	return nil
+	return fmt.Errorf("volume: root %s was replaced or unmounted", r.dir)
 }
 
 // As returns the file operations of one identity on this root; no file

@@ -43,8 +43,28 @@ func (f *FS) SetMeta(ctx context.Context, p Path, update func(m *Meta) error) (I
 	if err := f.do(ctx, func() error { return f.putMeta(procPath(fd, ""), in.Dev, in.Ino, m) }); err != nil {
 		return Info{}, wrap("setmeta", p.String(), err)
 	}
+	if err := f.syncMeta(fd); err != nil {
+		return Info{}, wrap("setmeta", p.String(), err)
+	}
 	in.Meta = m
 	return in, nil
+}
+
+// syncMeta makes an xattr just set on the file or directory behind the
+// O_PATH fd durable (an acknowledged tagging survives power loss), unless
+// Options.NoFsync. Like syncDir it opens the inode with the server's
+// credentials, through the fd's /proc link: only regular files and
+// directories get here, so nothing else is ever opened.
+func (f *FS) syncMeta(fd int) error {
+	if f.r.opts.NoFsync || f.r.md != nil {
+		return nil // MetaDir entries are not fsynced: a lost one reads as no Meta
+	}
+	rfd, err := unix.Open(procPath(fd, ""), unix.O_RDONLY|unix.O_NOCTTY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil // e.g. an unprivileged server without read there
+	}
+	defer unix.Close(rfd)
+	return unix.Fsync(rfd)
 }
 
 // nextMeta applies update to a copy of in's Meta and restamps it.

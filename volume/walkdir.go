@@ -166,11 +166,32 @@ func (w *walker) statEntry(fr *frame, e dent) Info {
 	}
 	switch st.Mode & unix.S_IFMT {
 	case unix.S_IFREG:
-		return w.f.info(key, fr.fd, e.name, &st)
+		return w.statFile(fr, e.name, key, &st)
 	case unix.S_IFLNK:
 		return w.statLink(key)
 	}
 	return Info{}
+}
+
+// statFile reads the Meta of the regular file name whose stat is st. The
+// stat and the xattr are read by name, so a PUT renaming a new file over
+// the name in between pairs one file's stat with the other's Meta, whose
+// Stamp then does not match: Meta would read as none and the listing show
+// a synthetic ETag that no version ever had. When Meta is missing and the
+// name now holds another file (another inode, or a reused one of another
+// size or mtime), both are read again.
+func (w *walker) statFile(fr *frame, name, key string, st *unix.Stat_t) Info {
+	in := w.f.info(key, fr.fd, name, st)
+	for range 3 {
+		var now unix.Stat_t
+		if in.Meta != nil || unix.Fstatat(fr.fd, name, &now, unix.AT_SYMLINK_NOFOLLOW) != nil ||
+			stampOf(&now) == stampOf(st) || now.Mode&unix.S_IFMT != unix.S_IFREG {
+			break
+		}
+		*st = now
+		in = w.f.info(key, fr.fd, name, st)
+	}
+	return in
 }
 
 func (w *walker) statLink(key string) Info {

@@ -11,6 +11,10 @@ package volume
 // remembers the identity its thread holds and re-issues the three calls
 // only when a request needs another one.
 
+// The pool is no longer on the request path (runas.go switches the
+// caller's own thread, without a hand-off); setThreadCreds and
+// checkGroups are shared, and the pool stays for its tests.
+
 import (
 	"context"
 	"fmt"
@@ -158,10 +162,14 @@ func setThreadCreds(id fsxd.PosixIdentity) error {
 
 // checkGroups reads the thread's groups back (getgroups is per-thread).
 func checkGroups(want []uint32) error {
-	got := make([]uint32, len(want)+1)
+	var buf [33]uint32 // OpenZFS allows 16 groups: no allocation per switch
+	got := buf[:]
+	if len(want) >= len(buf) {
+		got = make([]uint32, len(want)+1)
+	}
 	n, _, e := unix.RawSyscall(sysGetgroups, uintptr(len(got)), uintptr(unsafe.Pointer(&got[0])), 0)
 	if e != 0 || !slices.Equal(got[:n], want) {
-		return fmt.Errorf("volume: thread groups %v, want %v (%v)", got[:n], want, e)
+		return fmt.Errorf("volume: thread groups %v, want %v (%v)", slices.Clone(got[:n]), want, e)
 	}
 	return nil
 }

@@ -95,26 +95,47 @@ func dirGone(fd int) bool {
 	return unix.Fstat(fd, &st) == nil && st.Nlink == 0
 }
 
-// openTemp makes the file that receives the data, as the identity.
+// openTemp makes the file that receives the data, as the identity. The
+// Writer holds an exclusive flock on it until Commit or Abort closes it,
+// so CleanTemp (of this or another node) never removes a live file under
+// a hidden name (clean.go); a crash releases the lock.
 func (w *Writer) openTemp() error {
 	r := w.fs.r
 	if r.tmpfile {
 		fd, err := unix.Openat(w.dirfd, ".", unix.O_TMPFILE|unix.O_RDWR|unix.O_CLOEXEC, r.fileMode())
 		if err == nil {
+			unix.Flock(fd, unix.LOCK_EX|unix.LOCK_NB) // a new inode: nobody else can hold it
 			return w.setFile(fd)
 		}
 		if err != unix.EOPNOTSUPP && err != unix.EISDIR {
 			return err
 		}
 	}
-	w.tmpName = tempPrefix + randHex()
 	flags := unix.O_CREAT | unix.O_EXCL | unix.O_RDWR | unix.O_NOFOLLOW | unix.O_CLOEXEC
-	fd, err := unix.Openat(w.dirfd, w.tmpName, flags, r.fileMode())
-	if err != nil {
-		w.tmpName = ""
-		return err
+	for {
+		w.tmpName = tempPrefix + randHex()
+		fd, err := unix.Openat(w.dirfd, w.tmpName, flags, r.fileMode())
+		if err != nil {
+			w.tmpName = ""
+			return err
+		}
+		if claimTemp(fd) {
+			return w.setFile(fd)
+		}
+		unix.Close(fd) // a CleanTemp took it between create and lock, and unlinks it
 	}
-	return w.setFile(fd)
+}
+
+// claimTemp locks a just-created hidden temp file, and reports false if a
+// CleanTemp got to it first. Where flock is unsupported the file is used
+// unlocked; CleanTemp then leaves it alone too.
+func claimTemp(fd int) bool {
+	err := unix.Flock(fd, unix.LOCK_EX|unix.LOCK_NB)
+	if err == unix.EWOULDBLOCK {
+		return false
+	}
+	var st unix.Stat_t
+	return unix.Fstat(fd, &st) != nil || st.Nlink > 0
 }
 
 // setFile fixes the mode (the process umask may differ from ours).

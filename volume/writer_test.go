@@ -139,7 +139,8 @@ func TestAbortAndCrashLeaveNothing(t *testing.T) {
 		mkdir(t, dir, "d", 0o777, 0, 0)
 		w, _ = f.Create(ctx, key(t, "d/crashed"))
 		io.WriteString(w, "data")
-		w = nil // a crash: never committed or aborted
+		w.f.Close() // a crash: never committed or aborted, its lock gone with its fd
+		w = nil
 		if err := r.CleanTemp(); err != nil {
 			t.Fatal(err)
 		}

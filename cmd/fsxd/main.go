@@ -83,7 +83,7 @@ func serve(args []string, stderr io.Writer) int {
 	var cfg server.Config
 	var domains listFlag
 	vpcs := vpcFlag{}
-	var logFormat string
+	var logFormat, pprofAddr string
 	var umask uint
 	fs := flag.NewFlagSet("fsxd serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -106,6 +106,7 @@ func serve(args []string, stderr io.Writer) int {
 	fs.Var(vpcs, "vpc", "declare a VPC: `vpc-ID=CIDR[,CIDR]`; repeatable")
 	fs.IntVar(&cfg.MaxConcurrent, "max-concurrent", 1024, "in-flight requests before 503 SlowDown")
 	fs.StringVar(&logFormat, "log-format", "text", "log format: text or json")
+	fs.StringVar(&pprofAddr, "pprof", "", "debug: serve Go's /debug/pprof/ profiles on `HOST:PORT` (off by default; keep it on loopback)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -121,10 +122,18 @@ func serve(args []string, stderr io.Writer) int {
 	cfg.Umask = uint32(umask)
 	cfg.RootAccessKeyID = os.Getenv("FSXD_ROOT_ACCESS_KEY_ID")
 	cfg.RootSecretAccessKey = os.Getenv("FSXD_ROOT_SECRET_ACCESS_KEY")
-	cfg.Logger = newLogger(logFormat, stderr)
+	logs := newLogWriter(stderr)
+	defer logs.Close()
+	cfg.Logger = newLogger(logFormat, logs)
 	if err := validAccount(cfg.AccountID); err != nil {
 		fmt.Fprintln(stderr, "fsxd serve:", err)
 		return 2
+	}
+	if pprofAddr != "" {
+		if err := servePprof(pprofAddr); err != nil {
+			fmt.Fprintln(stderr, "fsxd serve: --pprof:", err)
+			return 2
+		}
 	}
 	srv, err := server.New(cfg)
 	if err != nil {

@@ -1,0 +1,76 @@
+package volume
+
+// Kernel enforcement without a hand-off: the calling goroutine locks its
+// own thread, takes the identity's fsuid, fsgid and groups, runs the path
+// operation and gives the thread the server's credentials back before
+// unlocking it. Handing the operation to a pooled worker thread instead
+// costs two cross-thread wake-ups (the runtime must pass its P to the
+// locked thread and back): ~20 µs per Stat under load, against ~4 µs for
+// the six credential calls and their read-backs done here.
+//
+// The runtime never clones a locked thread (newm uses its template thread
+// then), so the identity's credentials cannot leak into a new thread; and
+// a thread whose credentials cannot be restored is never unlocked, so the
+// runtime destroys it when its goroutine ends.
+
+import (
+	"runtime"
+	"slices"
+	"sync"
+
+	"github.com/fsxd/fsxd"
+	"golang.org/x/sys/unix"
+)
+
+// serverCreds are the credentials every unlocked thread holds.
+var serverCreds = sync.OnceValue(func() fsxd.PosixIdentity {
+	id := fsxd.PosixIdentity{UID: uint32(unix.Geteuid()), GID: uint32(unix.Getegid())}
+	gs, _ := unix.Getgroups()
+	for _, g := range gs {
+		id.Groups = append(id.Groups, uint32(g))
+	}
+	slices.Sort(id.Groups) // the kernel's order, which checkGroups reads back
+	return id
+})
+
+// runAs runs fn on the calling goroutine's thread holding id's
+// credentials. An identity the server's threads already hold runs as is.
+func runAs(id fsxd.PosixIdentity, fn func() error) error {
+	srv := serverCreds()
+	if equivalent(id, srv) {
+		return fn()
+	}
+	runtime.LockOSThread()
+	defer restoreCreds(srv)
+	if err := setThreadCreds(id); err != nil {
+		return err
+	}
+	return fn()
+}
+
+// restoreCreds gives the thread the server's credentials back and unlocks
+// it. If that fails the thread stays locked and the goroutine panics: the
+// runtime then destroys the thread instead of reusing its credentials
+// (net/http recovers a handler's panic and ends the connection).
+func restoreCreds(srv fsxd.PosixIdentity) {
+	if err := setThreadCreds(srv); err != nil {
+		panic("volume: cannot restore the server's credentials: " + err.Error())
+	}
+	runtime.UnlockOSThread()
+}
+
+// equivalent reports whether a thread holding a acts exactly as one
+// holding b: the same fsuid and fsgid, and the same group membership
+// (the primary group counts as a member whether listed or not).
+func equivalent(a, b fsxd.PosixIdentity) bool {
+	return a.UID == b.UID && a.GID == b.GID && subset(a.Groups, b) && subset(b.Groups, a)
+}
+
+func subset(gs []uint32, of fsxd.PosixIdentity) bool {
+	for _, g := range gs {
+		if !of.InGroup(g) {
+			return false
+		}
+	}
+	return true
+}
