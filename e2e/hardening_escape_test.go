@@ -239,6 +239,13 @@ func TestHardeningEscapeSymlinksAndSpecialFiles(t *testing.T) {
 		}
 	}
 
+	// A write through a directory symlink inside the volume lands inside.
+	if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: b, Key: aws.String("in-dir/through.txt"), Body: strings.NewReader("t")}); err != nil {
+		t.Errorf("PUT through in-dir: %v", err)
+	} else if got, err := os.ReadFile(filepath.Join(hv.dir, "a", "through.txt")); err != nil || string(got) != "t" {
+		t.Errorf("PUT through in-dir landed elsewhere: %q %v", got, err)
+	}
+
 	// Writes onto a planted name replace the name, never the target.
 	for _, key := range []string{"abs-out", "a/b/c/deep-file", "loop1", "fifo", "sock", "null", "fifo-link", "hard-out"} {
 		if skipped[key] {

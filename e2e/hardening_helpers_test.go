@@ -130,6 +130,11 @@ func hardRaw(t *testing.T, e *Env, method, rawPath, rawQuery string, hdr http.He
 }
 
 func hardSigned(e *Env, method, rawPath, rawQuery string, hdr http.Header, body []byte) (*http.Request, error) {
+	return hardSignedAs(e, "s3", method, rawPath, rawQuery, hdr, body)
+}
+
+// hardSignedAs signs for service (s3, fsx, ...).
+func hardSignedAs(e *Env, service, method, rawPath, rawQuery string, hdr http.Header, body []byte) (*http.Request, error) {
 	req, err := http.NewRequest(method, e.URL+"/", bytes.NewReader(body))
 	if err != nil {
 		return nil, err
@@ -146,7 +151,7 @@ func hardSigned(e *Env, method, rawPath, rawQuery string, hdr http.Header, body 
 		return nil, err
 	}
 	signer := v4.NewSigner(func(o *v4.SignerOptions) { o.DisableURIPathEscaping = true })
-	return req, signer.SignHTTP(context.Background(), creds, req, payload, "s3", Region, time.Now())
+	return req, signer.SignHTTP(context.Background(), creds, req, payload, service, Region, time.Now())
 }
 
 // xmlCode pulls <Code> out of an S3 error document.

@@ -73,6 +73,24 @@ func TestHardeningRequestSizeLimits(t *testing.T) {
 	}
 	t.Logf("10 MiB DeleteObjects refused in %v", time.Since(start))
 
+	// A 10 MiB FSx JSON body: refused after 1 MiB is read.
+	start = time.Now()
+	jreq, err := hardSignedAs(e, "fsx", http.MethodPost, "/", "", http.Header{
+		"X-Amz-Target": {"AWSSimbaAPIService_v20180301.DescribeVolumes"}, "Content-Type": {"application/x-amz-json-1.1"},
+	}, append([]byte(`{"VolumeIds":["`), bytes.Repeat([]byte("v"), 10<<20)...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp, err := (&http.Client{Timeout: hardDeadline}).Do(jreq); err != nil {
+		t.Errorf("10 MiB JSON body: %v", err)
+	} else {
+		resp.Body.Close()
+		if resp.StatusCode != 400 {
+			t.Errorf("10 MiB JSON body: %d, want 400", resp.StatusCode)
+		}
+	}
+	t.Logf("10 MiB FSx JSON body refused in %v", time.Since(start))
+
 	// 1001 keys: MalformedXML; 1000 are fine.
 	objs := make([]s3types.ObjectIdentifier, 1001)
 	for i := range objs {
