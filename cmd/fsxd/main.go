@@ -106,6 +106,7 @@ func serve(args []string, stderr io.Writer) int {
 	fs.Var(vpcs, "vpc", "declare a VPC: `vpc-ID=CIDR[,CIDR]`; repeatable")
 	fs.IntVar(&cfg.MaxConcurrent, "max-concurrent", 1024, "in-flight requests before 503 SlowDown")
 	fs.StringVar(&logFormat, "log-format", "text", "log format: text or json")
+	fs.StringVar(&cfg.NodeID, "node-id", "", "this node's `name` in logs and health (default <hostname>-<random>)")
 	fs.StringVar(&pprofAddr, "pprof", "", "debug: serve Go's /debug/pprof/ profiles on `HOST:PORT` (off by default; keep it on loopback)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
