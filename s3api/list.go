@@ -51,15 +51,12 @@ func (rq *request) listObjectsV2() error {
 	if err != nil {
 		return volumeErr(err, lp.prefix, reading)
 	}
-	n := pg.count()
-	res := rq.listResult(lp, pg, rq.q.Get("fetch-owner") == "true")
-	res.KeyCount = &n
-	res.ContinuationToken = token
-	res.StartAfter = lp.encode(startAfter)
+	d := rq.listDoc(lp, &pg, rq.q.Get("fetch-owner") == "true")
+	d.v2, d.token, d.startAfter = true, token, startAfter
 	if pg.truncated {
-		res.NextContinuationToken = encodeToken(pg.last)
+		d.nextToken = encodeToken(pg.last)
 	}
-	return writeXML(rq.w, res)
+	return d.send(rq.w)
 }
 
 func (rq *request) listObjects() error {
@@ -72,45 +69,23 @@ func (rq *request) listObjects() error {
 	if err != nil {
 		return volumeErr(err, lp.prefix, reading)
 	}
-	res := rq.listResult(lp, pg, true)
-	m := lp.encode(marker)
-	res.Marker = &m
+	d := rq.listDoc(lp, &pg, true)
+	d.marker = marker
 	// S3 sends NextMarker only with a delimiter; without one a client
 	// continues from the last key it got.
 	if pg.truncated && lp.delimiter != "" {
-		res.NextMarker = lp.encode(pg.last)
+		d.nextMarker = pg.last
 	}
-	return writeXML(rq.w, res)
+	return d.send(rq.w)
 }
 
-// listResult fills what both versions report.
-func (rq *request) listResult(lp listParams, pg listPage, withOwner bool) *listBucketResult {
-	res := &listBucketResult{
-		NS: s3NS, Name: rq.bucketName(), Prefix: lp.encode(lp.prefix), MaxKeys: lp.max,
-		Delimiter: lp.encode(lp.delimiter), IsTruncated: pg.truncated,
-	}
-	if lp.urlEncode {
-		res.EncodingType = "url"
-	}
-	var own *owner
+// listDoc fills what both versions report.
+func (rq *request) listDoc(lp listParams, pg *listPage, withOwner bool) *listDoc {
+	d := &listDoc{lp: lp, pg: pg, bucket: rq.bucketName(), storageClass: rq.ap.storageClass()}
 	if withOwner {
-		own = rq.ap.owner()
+		d.owner = rq.ap.owner()
 	}
-	sc := rq.ap.storageClass()
-	for _, in := range pg.objects {
-		e := listEntry{Key: lp.encode(in.Key), LastModified: xmlTime(in.ModTime), ETag: quote(etagOf(in)),
-			Size: in.Size, Owner: own, StorageClass: sc}
-		if in.Meta != nil {
-			if alg, _, typ := storedChecksum(in.Meta.Checksums); alg != "" {
-				e.ChecksumAlgorithm, e.ChecksumType = string(alg), typ
-			}
-		}
-		res.Contents = append(res.Contents, e)
-	}
-	for _, p := range pg.prefixes {
-		res.CommonPrefixes = append(res.CommonPrefixes, commonPrefix{Prefix: lp.encode(p)})
-	}
-	return res
+	return d
 }
 
 // bucketName is what S3 reports as the bucket: the alias, or the access
@@ -137,24 +112,23 @@ func (lp listParams) encode(s string) string {
 
 // urlEncode is S3's encoding-type=url: like a query value (space as "+"),
 // but keeping "/" and "*" as they are, as S3 and its clients expect.
-func urlEncode(s string) string {
-	var b strings.Builder
+func urlEncode(s string) string { return string(appendURLEncoded(nil, s)) }
+
+func appendURLEncoded(b []byte, s string) []byte {
 	const hex = "0123456789ABCDEF"
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
 		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9',
 			c == '-', c == '_', c == '.', c == '/', c == '*':
-			b.WriteByte(c)
+			b = append(b, c)
 		case c == ' ':
-			b.WriteByte('+')
+			b = append(b, '+')
 		default:
-			b.WriteByte('%')
-			b.WriteByte(hex[c>>4])
-			b.WriteByte(hex[c&15])
+			b = append(b, '%', hex[c>>4], hex[c&15])
 		}
 	}
-	return b.String()
+	return b
 }
 
 // region is the access point's region, from its ARN.

@@ -47,38 +47,6 @@ type commonPrefix struct {
 	Prefix string `xml:"Prefix"`
 }
 
-type listEntry struct {
-	Key               string  `xml:"Key"`
-	LastModified      xmlTime `xml:"LastModified"`
-	ETag              string  `xml:"ETag"`
-	ChecksumAlgorithm string  `xml:"ChecksumAlgorithm,omitempty"`
-	ChecksumType      string  `xml:"ChecksumType,omitempty"`
-	Size              int64   `xml:"Size"`
-	Owner             *owner  `xml:"Owner,omitempty"`
-	StorageClass      string  `xml:"StorageClass"`
-}
-
-// listBucketResult serves ListObjects (V1 fields) and ListObjectsV2 (V2
-// fields); the unused ones are omitted.
-type listBucketResult struct {
-	XMLName               xml.Name       `xml:"ListBucketResult"`
-	NS                    string         `xml:"xmlns,attr"`
-	Name                  string         `xml:"Name"`
-	Prefix                string         `xml:"Prefix"`
-	Marker                *string        `xml:"Marker"`
-	NextMarker            string         `xml:"NextMarker,omitempty"`
-	ContinuationToken     string         `xml:"ContinuationToken,omitempty"`
-	NextContinuationToken string         `xml:"NextContinuationToken,omitempty"`
-	StartAfter            string         `xml:"StartAfter,omitempty"`
-	KeyCount              *int           `xml:"KeyCount"`
-	MaxKeys               int            `xml:"MaxKeys"`
-	Delimiter             string         `xml:"Delimiter,omitempty"`
-	EncodingType          string         `xml:"EncodingType,omitempty"`
-	IsTruncated           bool           `xml:"IsTruncated"`
-	Contents              []listEntry    `xml:"Contents"`
-	CommonPrefixes        []commonPrefix `xml:"CommonPrefixes"`
-}
-
 type locationConstraint struct {
 	XMLName xml.Name `xml:"LocationConstraint"`
 	NS      string   `xml:"xmlns,attr"`

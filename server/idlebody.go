@@ -14,12 +14,23 @@ import (
 // cannot time out and cancel the request. After an error it stays: the
 // rest of a stalled body, which net/http reads before replying, must not
 // be waited for again.
+//
+// Setting a deadline costs a lock and a timer update in the runtime's
+// poller, per Read (a 1 MiB body is hundreds of Reads), so the deadline
+// is set with slack, to now+idle+slack, and moved only once slack has
+// passed since it was last set: every pause is still allowed at least
+// idle, and cut off within idle+slack.
 type idleBody struct {
 	io.ReadCloser
-	rc   *http.ResponseController
-	idle time.Duration
-	done bool
+	rc    *http.ResponseController
+	idle  time.Duration
+	slack time.Duration
+	set   time.Time // when the deadline was last moved; zero: never
+	done  bool
 }
+
+// maxIdleSlack bounds how late a stalled body is cut off.
+const maxIdleSlack = time.Second
 
 // withIdleBody wraps r's body when it has one; the wrapper is inert where
 // the connection cannot take deadlines.
@@ -27,12 +38,16 @@ func withIdleBody(w http.ResponseWriter, r *http.Request, idle time.Duration) {
 	if r.Body == nil || r.Body == http.NoBody || r.ContentLength == 0 || idle <= 0 {
 		return
 	}
-	r.Body = &idleBody{ReadCloser: r.Body, rc: http.NewResponseController(w), idle: idle}
+	r.Body = &idleBody{ReadCloser: r.Body, rc: http.NewResponseController(w), idle: idle,
+		slack: min(idle/8, maxIdleSlack)}
 }
 
 func (b *idleBody) Read(p []byte) (int, error) {
 	if !b.done {
-		b.rc.SetReadDeadline(time.Now().Add(b.idle))
+		if now := time.Now(); b.set.IsZero() || now.Sub(b.set) >= b.slack {
+			b.set = now
+			b.rc.SetReadDeadline(now.Add(b.idle + b.slack))
+		}
 	}
 	n, err := b.ReadCloser.Read(p)
 	if err == io.EOF && !b.done {

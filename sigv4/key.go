@@ -3,6 +3,7 @@ package sigv4
 import (
 	"crypto/hmac"
 	"crypto/sha256"
+	"hash"
 	"sync"
 )
 
@@ -20,12 +21,29 @@ type keyID struct {
 // keyCache saves the four HMACs of key derivation on every request.
 var keyCache = struct {
 	sync.Mutex
-	m map[keyID][]byte
-}{m: make(map[keyID][]byte)}
+	m map[keyID]*derivedKey
+}{m: make(map[keyID]*derivedKey)}
+
+// derivedKey is a signing key and HMACs keyed with it: a keyed HMAC
+// costs five allocations and two SHA-256 blocks to set up, Reset neither.
+type derivedKey struct {
+	key  []byte // shared: never modified
+	macs sync.Pool
+}
+
+// mac returns an HMAC-SHA256 keyed with k, reset; give it back with done.
+func (k *derivedKey) mac() hash.Hash {
+	if m, ok := k.macs.Get().(hash.Hash); ok {
+		m.Reset()
+		return m
+	}
+	return hmac.New(sha256.New, k.key)
+}
+
+func (k *derivedKey) done(m hash.Hash) { k.macs.Put(m) }
 
 // signingKey returns the SigV4 signing key for one day, region and service.
-// The returned slice is shared: callers must not modify it.
-func signingKey(secret string, c credential) []byte {
+func signingKey(secret string, c credential) *derivedKey {
 	id := keyID{secret, c.Date, c.Region, c.Service}
 	keyCache.Lock()
 	k, ok := keyCache.m[id]
@@ -33,7 +51,7 @@ func signingKey(secret string, c credential) []byte {
 	if ok {
 		return k
 	}
-	k = deriveKey(secret, c)
+	k = &derivedKey{key: deriveKey(secret, c)}
 	keyCache.Lock()
 	if len(keyCache.m) >= maxCachedKeys {
 		// Evict an arbitrary entry: yesterday's keys go eventually, and a

@@ -26,6 +26,13 @@ func (c credential) scope() string {
 	return c.Date + "/" + c.Region + "/" + c.Service + "/" + terminator
 }
 
+func (c *credential) appendScope(b []byte) []byte {
+	b = append(append(b, c.Date...), '/')
+	b = append(append(b, c.Region...), '/')
+	b = append(append(b, c.Service...), '/')
+	return append(b, terminator...)
+}
+
 // parseCredential parses AKID/yyyymmdd/region/service/aws4_request.
 func parseCredential(s string) (credential, error) {
 	var c credential

@@ -82,7 +82,7 @@ func Verify(r *http.Request, keys Keys, now time.Time) (*Caller, error) {
 	if err := checkSignature(r, ps, s, payload, key); err != nil {
 		return nil, err
 	}
-	decoded, err := wrapBody(r, s, payload, key, hashed)
+	decoded, err := wrapBody(r, s, payload, key.key, hashed)
 	if err != nil {
 		return nil, err
 	}
@@ -117,9 +117,8 @@ func ParseScope(r *http.Request) (accessKeyID, region, service string, ok bool) 
 
 // checkSignature recomputes the request signature and compares it in
 // constant time. On a mismatch the error carries what was signed.
-func checkSignature(r *http.Request, ps []param, s *signed, payload string, key []byte) error {
+func checkSignature(r *http.Request, ps []param, s *signed, payload string, key *derivedKey) error {
 	uri, alt := canonicalURIs(requestPath(r), isS3(s.Credential.Service))
-	scope := s.Credential.scope()
 	want, _ := decodeHex32(s.Signature) // parse checked the form
 	bufp := canonPool.Get().(*[]byte)
 	defer func() {
@@ -135,10 +134,11 @@ func checkSignature(r *http.Request, ps []param, s *signed, payload string, key 
 		// Canonical request, string to sign and signature share one
 		// pooled buffer, one after the other.
 		canon := appendCanonicalRequest((*bufp)[:0], r, u, ps, s, payload)
-		sts := appendStringToSign(canon[len(canon):], s.AmzDate, scope, sha256.Sum256(canon))
-		m := hmac.New(sha256.New, key)
+		sts := appendStringToSign(canon[len(canon):], s.AmzDate, &s.Credential, sha256.Sum256(canon))
+		m := key.mac()
 		m.Write(sts)
 		got := m.Sum(sts[len(sts):])
+		key.done(m)
 		*bufp = canon[:0] // keep the grown buffer for next time
 		if hmac.Equal(got, want[:]) {
 			return nil
@@ -172,11 +172,11 @@ func appendCanonicalRequest(dst []byte, r *http.Request, uri string, ps []param,
 	return append(dst, payload...)
 }
 
-func appendStringToSign(b []byte, amzDate, scope string, canonHash [32]byte) []byte {
+func appendStringToSign(b []byte, amzDate string, c *credential, canonHash [32]byte) []byte {
 	b = append(b, algorithm+"\n"...)
 	b = append(b, amzDate...)
 	b = append(b, '\n')
-	b = append(b, scope...)
+	b = c.appendScope(b) // as scope(), without allocating it
 	b = append(b, '\n')
 	return hex.AppendEncode(b, canonHash[:])
 }

@@ -166,10 +166,43 @@ func decodePair(m map[string]string, p []byte) (map[string]string, error) {
 		return m, errBadMeta
 	}
 	if m == nil {
-		m = map[string]string{}
+		m = make(map[string]string, 2)
 	}
-	m[string(p[k:k+int(n)])] = string(p[k+int(n):])
+	m[intern(p[k:k+int(n)])] = intern(p[k+int(n):])
 	return m, nil
+}
+
+// intern returns the shared string for the checksum names and types that
+// every object's Meta repeats (listings decode one Meta per key), and a
+// copy of anything else.
+func intern(b []byte) string {
+	switch string(b) { // no allocation: the compiler compares in place
+	case "CRC32":
+		return "CRC32"
+	case "CRC32C":
+		return "CRC32C"
+	case "CRC64NVME":
+		return "CRC64NVME"
+	case "SHA1":
+		return "SHA1"
+	case "SHA256":
+		return "SHA256"
+	case "CRC32-TYPE":
+		return "CRC32-TYPE"
+	case "CRC32C-TYPE":
+		return "CRC32C-TYPE"
+	case "CRC64NVME-TYPE":
+		return "CRC64NVME-TYPE"
+	case "SHA1-TYPE":
+		return "SHA1-TYPE"
+	case "SHA256-TYPE":
+		return "SHA256-TYPE"
+	case "FULL_OBJECT":
+		return "FULL_OBJECT"
+	case "COMPOSITE":
+		return "COMPOSITE"
+	}
+	return string(b)
 }
 
 func (m *Meta) decodeRun(p []byte) error {
