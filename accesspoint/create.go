@@ -2,13 +2,13 @@ package accesspoint
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"time"
 
 	"github.com/fsxd/fsxd"
 	"github.com/fsxd/fsxd/awserr"
 	"github.com/fsxd/fsxd/fsxapi"
+	"github.com/fsxd/fsxd/idempotency"
 	"github.com/fsxd/fsxd/store"
 )
 
@@ -24,30 +24,21 @@ func (s *Service) create(ctx context.Context, in *fsxapi.CreateAndAttachS3Access
 	if err := s.checkS3Side(a); err != nil {
 		return nil, err
 	}
-	tok, err := newTokenUse(opCreate, in.ClientRequestToken, in)
-	if err != nil {
-		return nil, err
-	}
 	var out *fsxapi.CreateAndAttachS3AccessPointResponse
 	err = s.st.Update(ctx, func(tx *store.Tx) error {
 		now := s.now()
-		prev, err := tok.replay(tx)
-		if err != nil {
-			return err
-		}
-		if prev != nil {
-			out = new(fsxapi.CreateAndAttachS3AccessPointResponse)
-			return json.Unmarshal(prev, out)
-		}
-		if err := s.insert(tx, a, now); err != nil {
-			return err
-		}
-		w := s.toWire(a)
-		out = &fsxapi.CreateAndAttachS3AccessPointResponse{S3AccessPointAttachment: &w}
-		return tok.remember(tx, a.Name, out, now)
+		var err error
+		out, err = idempotency.Once(tx, opCreate, in.ClientRequestToken, in, now, func() (*fsxapi.CreateAndAttachS3AccessPointResponse, string, error) {
+			if err := s.insert(tx, a, now); err != nil {
+				return nil, "", err
+			}
+			w := s.toWire(a)
+			return &fsxapi.CreateAndAttachS3AccessPointResponse{S3AccessPointAttachment: &w}, a.Name, nil
+		})
+		return err
 	})
 	if err != nil {
-		return nil, err
+		return nil, err // a commit can fail after fn succeeded
 	}
 	return out, nil
 }

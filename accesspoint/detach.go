@@ -2,13 +2,13 @@ package accesspoint
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"time"
 
 	"github.com/fsxd/fsxd"
 	"github.com/fsxd/fsxd/awserr"
 	"github.com/fsxd/fsxd/fsxapi"
+	"github.com/fsxd/fsxd/idempotency"
 	"github.com/fsxd/fsxd/store"
 )
 
@@ -18,29 +18,20 @@ import (
 // Detaching a DELETING attachment again answers the same.
 func (s *Service) detach(ctx context.Context, in *fsxapi.DetachAndDeleteS3AccessPointRequest) (*fsxapi.DetachAndDeleteS3AccessPointResponse, error) {
 	name := deref(in.Name)
-	tok, err := newTokenUse(opDetach, in.ClientRequestToken, in)
-	if err != nil {
-		return nil, err
-	}
 	var out *fsxapi.DetachAndDeleteS3AccessPointResponse
-	err = s.st.Update(ctx, func(tx *store.Tx) error {
+	err := s.st.Update(ctx, func(tx *store.Tx) error {
 		now := s.now()
-		prev, err := tok.replay(tx)
-		if err != nil {
-			return err
-		}
-		if prev != nil {
-			out = new(fsxapi.DetachAndDeleteS3AccessPointResponse)
-			return json.Unmarshal(prev, out)
-		}
-		if err := markDeleting(tx, name, now); err != nil {
-			return err
-		}
-		out = &fsxapi.DetachAndDeleteS3AccessPointResponse{Lifecycle: ptr(fsxd.Deleting), Name: ptr(name)}
-		return tok.remember(tx, name, out, now)
+		var err error
+		out, err = idempotency.Once(tx, opDetach, in.ClientRequestToken, in, now, func() (*fsxapi.DetachAndDeleteS3AccessPointResponse, string, error) {
+			if err := markDeleting(tx, name, now); err != nil {
+				return nil, "", err
+			}
+			return &fsxapi.DetachAndDeleteS3AccessPointResponse{Lifecycle: ptr(fsxd.Deleting), Name: ptr(name)}, name, nil
+		})
+		return err
 	})
 	if err != nil {
-		return nil, err
+		return nil, err // a commit can fail after fn succeeded
 	}
 	return out, nil
 }

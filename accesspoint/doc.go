@@ -24,7 +24,7 @@
 //     (policy.go); a VpcId not in Config.VPCs: InvalidRequest, ErrorCode
 //     "InvalidVpcConfiguration";
 //   - token reuse with other parameters: IncompatibleParameterError whose
-//     Parameter names the first differing member (token.go);
+//     Parameter names the first differing member (package idempotency);
 //   - a DOMAIN\user Windows name is accepted; it resolves only through an
 //     explicit name mapping, else the attachment ends FAILED (package
 //     nameservice).

@@ -137,7 +137,3 @@ func fileSystems(tx *store.Tx) store.Table[fsxd.FileSystem] {
 func svms(tx *store.Tx) store.Table[fsxd.SVM] {
 	return store.TableOf[fsxd.SVM](tx, fsxd.KindSVM)
 }
-
-func tokens(tx *store.Tx) store.Table[fsxd.Token] {
-	return store.TableOf[fsxd.Token](tx, fsxd.KindToken)
-}

@@ -4,11 +4,13 @@
 package awsjson
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -18,17 +20,22 @@ import (
 // MaxBody bounds a request body; larger bodies are refused unread.
 const MaxBody = 1 << 20
 
-// Handler is one decoded operation.
-type Handler func(ctx context.Context, body []byte) (any, error)
+// Handler is one operation: the shape its body decodes into, and what
+// runs it. Op makes them. The Mux prunes a body to the shape before anyone
+// (Authorize included) reads it.
+type Handler struct {
+	in  reflect.Type
+	run func(ctx context.Context, body []byte) (any, error) // body already pruned
+}
 
 // Validator is implemented by request shapes (generated from the model).
 type Validator interface{ Validate() error }
 
 // Op adapts a typed operation: decode In, validate it, call fn.
 func Op[In, Out any](fn func(context.Context, *In) (*Out, error)) Handler {
-	return func(ctx context.Context, body []byte) (any, error) {
+	return Handler{in: reflect.TypeFor[In](), run: func(ctx context.Context, body []byte) (any, error) {
 		in := new(In)
-		if err := Decode(body, in); err != nil {
+		if err := unmarshal(body, in); err != nil {
 			return nil, err
 		}
 		if v, ok := any(in).(Validator); ok {
@@ -37,14 +44,20 @@ func Op[In, Out any](fn func(context.Context, *In) (*Out, error)) Handler {
 			}
 		}
 		return fn(ctx, in)
-	}
+	}}
 }
 
 // Decode reads a JSON body the way AWS's front end does: an empty body is
-// an empty object, unknown members are ignored, wrong types are a
+// an empty object, unknown members are ignored (a member whose name
+// differs from the model's only in case is unknown), wrong types are a
 // SerializationException.
 func Decode(body []byte, v any) error {
-	if len(strings.TrimSpace(string(body))) == 0 {
+	return unmarshal(prune(body, reflect.TypeOf(v)), v)
+}
+
+// unmarshal decodes a body already pruned to v's members.
+func unmarshal(body []byte, v any) error {
+	if len(bytes.TrimSpace(body)) == 0 {
 		return nil
 	}
 	if err := json.Unmarshal(body, v); err != nil {
@@ -64,7 +77,10 @@ func Decode(body []byte, v any) error {
 type Mux struct {
 	Prefix string // e.g. "AWSSimbaAPIService_v20180301"
 	// Authorize, when set, is asked before every known operation runs,
-	// with the raw body (to see what the request names); an error refuses.
+	// with the body (to see what the request names); an error refuses. The
+	// body is already pruned to the operation's members, so Authorize and
+	// the operation cannot disagree about what it names, however the
+	// members are spelt.
 	Authorize func(ctx context.Context, op string, body []byte) error
 	ops       map[string]Handler
 }
@@ -120,12 +136,13 @@ func (m *Mux) serve(w http.ResponseWriter, r *http.Request) error {
 	if len(body) > MaxBody {
 		return awserr.SerializationException.Err("Request body too large")
 	}
+	body = prune(body, h.in)
 	if m.Authorize != nil {
 		if err := m.Authorize(r.Context(), op, body); err != nil {
 			return err
 		}
 	}
-	out, err := h(r.Context(), body)
+	out, err := h.run(r.Context(), body)
 	if err != nil {
 		return err
 	}

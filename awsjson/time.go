@@ -3,6 +3,7 @@ package awsjson
 import (
 	"encoding/json"
 	"math"
+	"reflect"
 	"strconv"
 	"time"
 )
@@ -40,4 +41,4 @@ func (t *Time) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-var timeType = reflectTypeOfTime()
+var timeType = reflect.TypeFor[time.Time]()

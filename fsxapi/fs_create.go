@@ -24,15 +24,9 @@ func (s *Service) CreateFileSystem(ctx context.Context, in *CreateFileSystemRequ
 	if err != nil {
 		return nil, err
 	}
-	var out *CreateFileSystemResponse
-	err = s.update(ctx, func(tx *store.Tx) error {
-		var err error
-		out, err = idempotent(s, tx, "CreateFileSystem", in.ClientRequestToken, in, func() (*CreateFileSystemResponse, string, error) {
-			return plan.out, plan.fs.ID, plan.insert(tx)
-		})
-		return err
+	return once(ctx, s, "CreateFileSystem", in.ClientRequestToken, in, func(tx *store.Tx) (*CreateFileSystemResponse, string, error) {
+		return plan.out, plan.fs.ID, plan.insert(tx)
 	})
-	return out, err
 }
 
 func (p *fsPlan) insert(tx *store.Tx) error {

@@ -14,12 +14,7 @@ import (
 // (any unknown id fails the whole request, as on AWS), a page at a time.
 func (s *Service) DescribeFileSystems(ctx context.Context, in *DescribeFileSystemsRequest) (*DescribeFileSystemsResponse, error) {
 	ids := sortedUnique(in.FileSystemIds)
-	var recs []*fsxd.FileSystem
-	err := s.view(ctx, func(tx *store.Tx) error {
-		var err error
-		recs, err = getOrList(fileSystems(tx), ids, fsNotFound)
-		return err
-	})
+	recs, err := getOrList(ctx, s, fileSystems, ids, fsNotFound)
 	if err != nil {
 		return nil, err
 	}
@@ -27,43 +22,15 @@ func (s *Service) DescribeFileSystems(ctx context.Context, in *DescribeFileSyste
 	if err != nil {
 		return nil, err
 	}
-	out := &DescribeFileSystemsResponse{FileSystems: []FileSystem{}, NextToken: pg.Next}
-	for _, r := range pg.Items {
-		fs, err := renderFS(r)
-		if err != nil {
-			return nil, err
-		}
-		out.FileSystems = append(out.FileSystems, *fs)
+	fss, err := renderAll(pg.Items, renderFS)
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	return &DescribeFileSystemsResponse{FileSystems: fss, NextToken: pg.Next}, nil
 }
 
 func fsNotFound(id string) error {
 	return awserr.FileSystemNotFound.Err("File system '%s' does not exist.", id)
-}
-
-// getOrList returns the records with the given keys (each must exist), or
-// every record when keys is empty, in key order.
-func getOrList[T any](t store.Table[T], keys []string, notFound func(string) error) ([]*T, error) {
-	if len(keys) == 0 {
-		recs, _, err := t.List("", 0, nil)
-		return recs, err
-	}
-	out := make([]*T, 0, len(keys))
-	for _, k := range keys {
-		r, err := t.Get(k)
-		if err != nil {
-			return nil, notFoundAs(err, notFound(k))
-		}
-		out = append(out, r)
-	}
-	return out, nil
-}
-
-func sortedUnique(ids []string) []string {
-	out := slices.Clone(ids)
-	slices.Sort(out)
-	return slices.Compact(out)
 }
 
 // DeleteFileSystem starts deleting a file system: DELETING now, gone (with
@@ -71,15 +38,9 @@ func sortedUnique(ids []string) []string {
 // child volumes need DELETE_CHILD_VOLUMES_AND_SNAPSHOTS; ONTAP file systems
 // must have no SVMs left; no volume may have an S3 access point attached.
 func (s *Service) DeleteFileSystem(ctx context.Context, in *DeleteFileSystemRequest) (*DeleteFileSystemResponse, error) {
-	var out *DeleteFileSystemResponse
-	err := s.update(ctx, func(tx *store.Tx) error {
-		var err error
-		out, err = idempotent(s, tx, "DeleteFileSystem", in.ClientRequestToken, in, func() (*DeleteFileSystemResponse, string, error) {
-			return s.deleteFileSystem(tx, in)
-		})
-		return err
+	return once(ctx, s, "DeleteFileSystem", in.ClientRequestToken, in, func(tx *store.Tx) (*DeleteFileSystemResponse, string, error) {
+		return s.deleteFileSystem(tx, in)
 	})
-	return out, err
 }
 
 func (s *Service) deleteFileSystem(tx *store.Tx, in *DeleteFileSystemRequest) (*DeleteFileSystemResponse, string, error) {
@@ -106,11 +67,8 @@ func (s *Service) deleteFileSystem(tx *store.Tx, in *DeleteFileSystemRequest) (*
 	if err := s.checkFSEmpty(tx, rec, vols, in.OpenZFSConfiguration); err != nil {
 		return nil, "", err
 	}
-	for _, v := range vols {
-		v.Lifecycle = fsxd.Deleting
-		if err := volumes(tx).Put(v.ID, v); err != nil {
-			return nil, "", err
-		}
+	if err := startDeleting(tx, vols); err != nil {
+		return nil, "", err
 	}
 	rec.Lifecycle = fsxd.Deleting
 	return out, id, fileSystems(tx).Put(id, rec)

@@ -14,15 +14,9 @@ import (
 // windows, disk IOPS, route tables. Nothing is provisioned, so the file
 // system stays AVAILABLE.
 func (s *Service) UpdateFileSystem(ctx context.Context, in *UpdateFileSystemRequest) (*UpdateFileSystemResponse, error) {
-	var out *UpdateFileSystemResponse
-	err := s.update(ctx, func(tx *store.Tx) error {
-		var err error
-		out, err = idempotent(s, tx, "UpdateFileSystem", in.ClientRequestToken, in, func() (*UpdateFileSystemResponse, string, error) {
-			return s.updateFileSystem(tx, in)
-		})
-		return err
+	return once(ctx, s, "UpdateFileSystem", in.ClientRequestToken, in, func(tx *store.Tx) (*UpdateFileSystemResponse, string, error) {
+		return s.updateFileSystem(tx, in)
 	})
-	return out, err
 }
 
 func (s *Service) updateFileSystem(tx *store.Tx, in *UpdateFileSystemRequest) (*UpdateFileSystemResponse, string, error) {

@@ -115,10 +115,6 @@ func attachments(tx *store.Tx) store.Table[fsxd.Attachment] {
 	return store.TableOf[fsxd.Attachment](tx, fsxd.KindAttachment)
 }
 
-func tokens(tx *store.Tx) store.Table[fsxd.Token] {
-	return store.TableOf[fsxd.Token](tx, fsxd.KindToken)
-}
-
 // update and view run fn in a transaction. Errors that are not an
 // *awserr.Error reach the client as InternalServerError (awsjson does
 // that), with the cause logged.

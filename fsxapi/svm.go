@@ -27,15 +27,9 @@ func (s *Service) CreateStorageVirtualMachine(ctx context.Context, in *CreateSto
 	if _, ok := tagValue(in.Tags, ImportTag); ok {
 		return nil, badRequest("Tag %s is not valid on storage virtual machines; put it on CreateVolume.", ImportTag)
 	}
-	var out *CreateStorageVirtualMachineResponse
-	err := s.update(ctx, func(tx *store.Tx) error {
-		var err error
-		out, err = idempotent(s, tx, "CreateStorageVirtualMachine", in.ClientRequestToken, in, func() (*CreateStorageVirtualMachineResponse, string, error) {
-			return s.createSVM(tx, in)
-		})
-		return err
+	return once(ctx, s, "CreateStorageVirtualMachine", in.ClientRequestToken, in, func(tx *store.Tx) (*CreateStorageVirtualMachineResponse, string, error) {
+		return s.createSVM(tx, in)
 	})
-	return out, err
 }
 
 func (s *Service) createSVM(tx *store.Tx, in *CreateStorageVirtualMachineRequest) (*CreateStorageVirtualMachineResponse, string, error) {

@@ -12,12 +12,7 @@ import (
 // (file-system-id), a page at a time.
 func (s *Service) DescribeStorageVirtualMachines(ctx context.Context, in *DescribeStorageVirtualMachinesRequest) (*DescribeStorageVirtualMachinesResponse, error) {
 	ids, filters := sortedUnique(in.StorageVirtualMachineIds), svmFilters(in.Filters)
-	var recs []*fsxd.SVM
-	err := s.view(ctx, func(tx *store.Tx) error {
-		var err error
-		recs, err = getOrList(svms(tx), ids, svmNotFound)
-		return err
-	})
+	recs, err := getOrList(ctx, s, svms, ids, svmNotFound)
 	if err != nil {
 		return nil, err
 	}
@@ -28,39 +23,19 @@ func (s *Service) DescribeStorageVirtualMachines(ctx context.Context, in *Descri
 	if err != nil {
 		return nil, err
 	}
-	out := &DescribeStorageVirtualMachinesResponse{StorageVirtualMachines: []StorageVirtualMachine{}, NextToken: pg.Next}
-	for _, r := range pg.Items {
-		svm, err := renderSVM(r)
-		if err != nil {
-			return nil, err
-		}
-		out.StorageVirtualMachines = append(out.StorageVirtualMachines, *svm)
+	vms, err := renderAll(pg.Items, renderSVM)
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
-}
-
-func keep[T any](items []T, ok func(T) bool) []T {
-	out := items[:0:0]
-	for _, it := range items {
-		if ok(it) {
-			out = append(out, it)
-		}
-	}
-	return out
+	return &DescribeStorageVirtualMachinesResponse{StorageVirtualMachines: vms, NextToken: pg.Next}, nil
 }
 
 // DeleteStorageVirtualMachine starts deleting an SVM and its root volume;
 // its other volumes must be deleted first.
 func (s *Service) DeleteStorageVirtualMachine(ctx context.Context, in *DeleteStorageVirtualMachineRequest) (*DeleteStorageVirtualMachineResponse, error) {
-	var out *DeleteStorageVirtualMachineResponse
-	err := s.update(ctx, func(tx *store.Tx) error {
-		var err error
-		out, err = idempotent(s, tx, "DeleteStorageVirtualMachine", in.ClientRequestToken, in, func() (*DeleteStorageVirtualMachineResponse, string, error) {
-			return s.deleteSVM(tx, val(in.StorageVirtualMachineId))
-		})
-		return err
+	return once(ctx, s, "DeleteStorageVirtualMachine", in.ClientRequestToken, in, func(tx *store.Tx) (*DeleteStorageVirtualMachineResponse, string, error) {
+		return s.deleteSVM(tx, val(in.StorageVirtualMachineId))
 	})
-	return out, err
 }
 
 func (s *Service) deleteSVM(tx *store.Tx, id string) (*DeleteStorageVirtualMachineResponse, string, error) {
@@ -88,11 +63,8 @@ func (s *Service) deleteSVM(tx *store.Tx, id string) (*DeleteStorageVirtualMachi
 	if err := noAttachments(tx, "storage virtual machine "+id, vols); err != nil {
 		return nil, "", err
 	}
-	for _, v := range vols {
-		v.Lifecycle = fsxd.Deleting
-		if err := volumes(tx).Put(v.ID, v); err != nil {
-			return nil, "", err
-		}
+	if err := startDeleting(tx, vols); err != nil {
+		return nil, "", err
 	}
 	rec.Lifecycle = fsxd.Deleting
 	return out, id, svms(tx).Put(id, rec)
@@ -101,15 +73,9 @@ func (s *Service) deleteSVM(tx *store.Tx, id string) (*DeleteStorageVirtualMachi
 // UpdateStorageVirtualMachine records Active Directory changes; the admin
 // password is accepted and not kept.
 func (s *Service) UpdateStorageVirtualMachine(ctx context.Context, in *UpdateStorageVirtualMachineRequest) (*UpdateStorageVirtualMachineResponse, error) {
-	var out *UpdateStorageVirtualMachineResponse
-	err := s.update(ctx, func(tx *store.Tx) error {
-		var err error
-		out, err = idempotent(s, tx, "UpdateStorageVirtualMachine", in.ClientRequestToken, in, func() (*UpdateStorageVirtualMachineResponse, string, error) {
-			return s.updateSVM(tx, in)
-		})
-		return err
+	return once(ctx, s, "UpdateStorageVirtualMachine", in.ClientRequestToken, in, func(tx *store.Tx) (*UpdateStorageVirtualMachineResponse, string, error) {
+		return s.updateSVM(tx, in)
 	})
-	return out, err
 }
 
 func (s *Service) updateSVM(tx *store.Tx, in *UpdateStorageVirtualMachineRequest) (*UpdateStorageVirtualMachineResponse, string, error) {

@@ -47,3 +47,34 @@ func TestValidate(t *testing.T) {
 	check("CreateAndAttachS3AccessPoint", `{"Name":"-bad","Type":"OPENZFS"}`, "at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern")
 	check("CreateAndAttachS3AccessPoint", `{"Name":"good-name","Type":"OPENZFS"}`, "")
 }
+
+// TestWrongCaseIsAbsent: member names are case-sensitive, so a request
+// that spells a member in another case gets exactly the answer it would
+// get without that member.
+func TestWrongCaseIsAbsent(t *testing.T) {
+	answer := func(op, body string) string {
+		in := operationInputs[op]()
+		if err := awsjson.Decode([]byte(body), in); err != nil {
+			return err.Error()
+		}
+		if err := in.Validate(); err != nil {
+			return err.Error()
+		}
+		return "valid"
+	}
+	check := func(op, wrongCase, absent string) {
+		t.Helper()
+		got, want := answer(op, wrongCase), answer(op, absent)
+		if got != want {
+			t.Errorf("%s %s:\ngot  %s\nwant %s (as for %s)", op, wrongCase, got, want, absent)
+		}
+	}
+	subnets := `"SubnetIds":["subnet-01234567"]`
+	check("CreateFileSystem", `{"FileSYstemTYpe":"OPENZFS",`+subnets+`}`, `{`+subnets+`}`)
+	check("CreateFileSystem", `{"filesystemtype":"OPENZFS","subnetids":["subnet-01234567"]}`, `{}`)
+	check("CreateFileSystem", `{"FileSystemType":"OPENZFS",`+subnets+`,"Tags":[{"key":"a","Value":"b"}]}`, `{"FileSystemType":"OPENZFS",`+subnets+`,"Tags":[{"Value":"b"}]}`)
+	check("CreateFileSystem", `{"FileSystemType":"OPENZFS",`+subnets+`,"OpenZFSConfiguration":{"deploymentType":"SINGLE_AZ_1","ThroughputCapacity":64}}`,
+		`{"FileSystemType":"OPENZFS",`+subnets+`,"OpenZFSConfiguration":{"ThroughputCapacity":64}}`)
+	check("CreateFileSystem", `{"FileSystemType":"OPENZFS",`+subnets+`,"STORAGECAPACITY":"not a number"}`, `{"FileSystemType":"OPENZFS",`+subnets+`}`)
+	check("DeleteFileSystem", `{"FileSystemID":"fs-0123456789abcdef0"}`, `{}`)
+}

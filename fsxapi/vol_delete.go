@@ -16,15 +16,9 @@ import (
 // mounted below their junction must wait for those; attached S3 access
 // points block the delete.
 func (s *Service) DeleteVolume(ctx context.Context, in *DeleteVolumeRequest) (*DeleteVolumeResponse, error) {
-	var out *DeleteVolumeResponse
-	err := s.update(ctx, func(tx *store.Tx) error {
-		var err error
-		out, err = idempotent(s, tx, "DeleteVolume", in.ClientRequestToken, in, func() (*DeleteVolumeResponse, string, error) {
-			return s.deleteVolume(tx, in)
-		})
-		return err
+	return once(ctx, s, "DeleteVolume", in.ClientRequestToken, in, func(tx *store.Tx) (*DeleteVolumeResponse, string, error) {
+		return s.deleteVolume(tx, in)
 	})
-	return out, err
 }
 
 func (s *Service) deleteVolume(tx *store.Tx, in *DeleteVolumeRequest) (*DeleteVolumeResponse, string, error) {
@@ -50,13 +44,18 @@ func (s *Service) deleteVolume(tx *store.Tx, in *DeleteVolumeRequest) (*DeleteVo
 	if err := noAttachments(tx, "volume "+id, doomed); err != nil {
 		return nil, "", err
 	}
-	for _, d := range doomed {
-		d.Lifecycle = fsxd.Deleting
-		if err := volumes(tx).Put(d.ID, d); err != nil {
-			return nil, "", err
+	return out, id, startDeleting(tx, doomed)
+}
+
+// startDeleting turns vols DELETING; the reconciler removes them.
+func startDeleting(tx *store.Tx, vols []*fsxd.Volume) error {
+	for _, v := range vols {
+		v.Lifecycle = fsxd.Deleting
+		if err := volumes(tx).Put(v.ID, v); err != nil {
+			return err
 		}
 	}
-	return out, id, nil
+	return nil
 }
 
 // volumesToDelete returns v and what goes with it, or why it cannot go.

@@ -5,6 +5,7 @@ import (
 
 	"github.com/fsxd/fsxd"
 	"github.com/fsxd/fsxd/awserr"
+	"github.com/fsxd/fsxd/idempotency"
 	"github.com/fsxd/fsxd/store"
 )
 
@@ -16,9 +17,11 @@ func (s *Service) UpdateVolume(ctx context.Context, in *UpdateVolumeRequest) (*U
 	var out *UpdateVolumeResponse
 	var moved moves
 	err := s.update(ctx, func(tx *store.Tx) error {
-		moved.undo(s) // a retried transaction starts from the old layout
+		// A retried transaction starts from the old layout, even one
+		// that replays a token instead of moving again: hence not once.
+		moved.undo(s)
 		var err error
-		out, err = idempotent(s, tx, "UpdateVolume", in.ClientRequestToken, in, func() (*UpdateVolumeResponse, string, error) {
+		out, err = idempotency.Once(tx, "UpdateVolume", in.ClientRequestToken, in, s.now(), func() (*UpdateVolumeResponse, string, error) {
 			return s.updateVolume(tx, in, &moved)
 		})
 		return err

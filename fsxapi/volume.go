@@ -16,15 +16,9 @@ func volNotFound(id string) error {
 // CREATING; the reconciler creates its directory and makes it AVAILABLE
 // (OpenZFS) or CREATED (ONTAP), as FSx reports them.
 func (s *Service) CreateVolume(ctx context.Context, in *CreateVolumeRequest) (*CreateVolumeResponse, error) {
-	var out *CreateVolumeResponse
-	err := s.update(ctx, func(tx *store.Tx) error {
-		var err error
-		out, err = idempotent(s, tx, "CreateVolume", in.ClientRequestToken, in, func() (*CreateVolumeResponse, string, error) {
-			return s.createVolume(tx, in)
-		})
-		return err
+	return once(ctx, s, "CreateVolume", in.ClientRequestToken, in, func(tx *store.Tx) (*CreateVolumeResponse, string, error) {
+		return s.createVolume(tx, in)
 	})
-	return out, err
 }
 
 func (s *Service) createVolume(tx *store.Tx, in *CreateVolumeRequest) (*CreateVolumeResponse, string, error) {
@@ -87,12 +81,7 @@ func (s *Service) newVolume(in *CreateVolumeRequest, fsID, dir string) (*fsxd.Vo
 // storage-virtual-machine-id), a page at a time.
 func (s *Service) DescribeVolumes(ctx context.Context, in *DescribeVolumesRequest) (*DescribeVolumesResponse, error) {
 	ids, filters := sortedUnique(in.VolumeIds), volumeFilters(in.Filters)
-	var recs []*fsxd.Volume
-	err := s.view(ctx, func(tx *store.Tx) error {
-		var err error
-		recs, err = getOrList(volumes(tx), ids, volNotFound)
-		return err
-	})
+	recs, err := getOrList(ctx, s, volumes, ids, volNotFound)
 	if err != nil {
 		return nil, err
 	}
@@ -101,15 +90,11 @@ func (s *Service) DescribeVolumes(ctx context.Context, in *DescribeVolumesReques
 	if err != nil {
 		return nil, err
 	}
-	out := &DescribeVolumesResponse{Volumes: []Volume{}, NextToken: pg.Next}
-	for _, r := range pg.Items {
-		v, err := renderVolume(r)
-		if err != nil {
-			return nil, err
-		}
-		out.Volumes = append(out.Volumes, *v)
+	vols, err := renderAll(pg.Items, renderVolume)
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	return &DescribeVolumesResponse{Volumes: vols, NextToken: pg.Next}, nil
 }
 
 func volumeField(v *fsxd.Volume) func(string) string {

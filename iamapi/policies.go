@@ -62,6 +62,16 @@ func parsePolicy(text string) (*policy.Document, error) {
 	return d, nil
 }
 
+// authorizeOwner resolves the owner the request names and authorizes
+// action on it; it returns the owner's name.
+func (c *call) authorizeOwner(o *policyOwner, action string) (string, error) {
+	name, arn, err := o.target(c)
+	if err != nil {
+		return "", err
+	}
+	return name, c.authorize(action, arn)
+}
+
 func (o *policyOwner) noPolicy(name string) error {
 	return awserr.NoSuchEntity.Err("The %s policy with name %s cannot be found.", o.what, name)
 }
@@ -84,11 +94,8 @@ func (c *call) putPolicy(o *policyOwner, action string) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	name, arn, err := o.target(c)
+	name, err := c.authorizeOwner(o, action)
 	if err != nil {
-		return nil, err
-	}
-	if err := c.authorize(action, arn); err != nil {
 		return nil, err
 	}
 	return nil, c.s.cfg.Store.Update(c.ctx, func(tx *store.Tx) error {
@@ -136,11 +143,8 @@ func (c *call) getPolicy(o *policyOwner, action string) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	name, arn, err := o.target(c)
+	name, err := c.authorizeOwner(o, action)
 	if err != nil {
-		return nil, err
-	}
-	if err := c.authorize(action, arn); err != nil {
 		return nil, err
 	}
 	var res policyXML
@@ -181,11 +185,8 @@ func (c *call) listPolicies(o *policyOwner, action string) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	name, arn, err := o.target(c)
+	name, err := c.authorizeOwner(o, action)
 	if err != nil {
-		return nil, err
-	}
-	if err := c.authorize(action, arn); err != nil {
 		return nil, err
 	}
 	var names []string
@@ -212,11 +213,8 @@ func (c *call) deletePolicy(o *policyOwner, action string) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	name, arn, err := o.target(c)
+	name, err := c.authorizeOwner(o, action)
 	if err != nil {
-		return nil, err
-	}
-	if err := c.authorize(action, arn); err != nil {
 		return nil, err
 	}
 	return nil, c.s.cfg.Store.Update(c.ctx, func(tx *store.Tx) error {

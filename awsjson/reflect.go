@@ -1,8 +1,0 @@
-package awsjson
-
-import (
-	"reflect"
-	"time"
-)
-
-func reflectTypeOfTime() reflect.Type { return reflect.TypeOf(time.Time{}) }
