@@ -3,18 +3,21 @@ package volume
 import (
 	"fmt"
 	"io"
+	"path/filepath"
+	"runtime"
 	"testing"
 
 	"github.com/fsxd/fsxd"
+	"golang.org/x/sys/unix"
 )
 
-// The identity switch costs a hand-off to a worker thread (channel send,
-// wake of a locked thread) plus, when that thread held another identity,
-// setgroups+setfsgid+setfsuid and their read-back. Compare:
-//   StatAsServer   inline syscalls, no worker (UserSpace mode, uid 0)
-//   StatAsIdentity one worker trip, identity already held
-//   StatAlternating two identities in turn (affinity keeps both cached)
-//   CredSwitch     the raw credential change on one thread
+// The identity switch (runas.go) locks the caller's thread and costs
+// setgroups+setfsgid+setfsuid and their read-back, then the same again to
+// restore the server's credentials. Compare:
+//   StatAsServer    inline syscalls, no switch (UserSpace mode, uid 0)
+//   StatAsIdentity  one switch and restore per call
+//   StatAlternating two identities in turn: the same cost, nothing cached
+//   CredSwitch      the raw credential change on one locked thread
 
 func benchRoot(b *testing.B, e Enforcement) *Root {
 	if e == Kernel {
@@ -46,14 +49,6 @@ func BenchmarkStatAlternating(b *testing.B) {
 	benchStat(b, benchRoot(b, Kernel), alice, bob)
 }
 
-// BenchmarkStatAlternatingOneThread switches credentials on every call
-// but always on the same (hot) thread.
-func BenchmarkStatAlternatingOneThread(b *testing.B) {
-	r := benchRoot(b, Kernel)
-	r.pool = newPool(1)
-	benchStat(b, r, alice, bob)
-}
-
 func BenchmarkStatAsIdentityParallel(b *testing.B) {
 	r := benchRoot(b, Kernel)
 	p := key(b, "dir/sub/object")
@@ -67,20 +62,18 @@ func BenchmarkStatAsIdentityParallel(b *testing.B) {
 	})
 }
 
+// BenchmarkCredSwitch is setThreadCreds alone, alternating two
+// identities on the benchmark's locked thread (runAs pays it twice).
 func BenchmarkCredSwitch(b *testing.B) {
 	needRoot(b)
-	w := &worker{jobs: make(chan func()), done: make(chan struct{})}
-	go w.loop()
-	defer close(w.jobs)
-	w.jobs <- func() {
-		for i := 0; b.Loop(); i++ {
-			if err := w.become([]fsxd.PosixIdentity{alice, carol}[i%2]); err != nil {
-				b.Error(err)
-				return
-			}
+	runtime.LockOSThread()
+	defer restoreCreds(serverCreds()) // and unlock; panics if it cannot
+	ids := []fsxd.PosixIdentity{alice, carol}
+	for i := 0; b.Loop(); i++ {
+		if err := setThreadCreds(ids[i%2]); err != nil {
+			b.Fatal(err)
 		}
 	}
-	<-w.done
 }
 
 func BenchmarkOpenReadSmall(b *testing.B) {
@@ -152,5 +145,50 @@ func BenchmarkWalkPage1000(b *testing.B) {
 		if n != 1000 {
 			b.Fatal(n)
 		}
+	}
+}
+
+// BenchmarkRemove deletes keys from an Implicit directory that keeps
+// other entries (the common delete: its parent is not pruned). The files
+// are made beforehand with one mknodat each, so `strace -f -c` of a run
+// gives the syscalls per Remove after subtracting one mknodat per key.
+func BenchmarkRemove(b *testing.B) {
+	for _, c := range []struct {
+		name string
+		id   fsxd.PosixIdentity
+		opts Options
+	}{
+		{"root/durable", rootID, Options{}},
+		{"root/nofsync", rootID, Options{NoFsync: true}},
+		{"user/durable", alice, Options{}},
+		{"user/nofsync", alice, Options{NoFsync: true}},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			needRoot(b)
+			c.opts.Enforce = Kernel
+			r, dir := newRoot(b, c.opts)
+			f := r.As(c.id)
+			mustPut(b, f, "d/sub/keep", "x")
+			sub := filepath.Join(dir, "d", "sub")
+			dfd, err := unix.Open(sub, unix.O_PATH|unix.O_DIRECTORY, 0)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer unix.Close(dfd)
+			keys := make([]Path, b.N)
+			for i := range keys {
+				name := fmt.Sprintf("k%07d", i)
+				if err := unix.Mknodat(dfd, name, unix.S_IFREG|0o644, 0); err != nil {
+					b.Fatal(err)
+				}
+				keys[i] = key(b, "d/sub/"+name)
+			}
+			b.ResetTimer()
+			for _, k := range keys {
+				if err := f.Remove(ctx, k); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -39,7 +39,7 @@ func (w *Writer) commit(meta Meta, cond func(existing *Info) error) (Info, error
 	in := infoOf(w.p.String(), &st, nil)
 	in.Meta = &m
 	// The temp file is the identity's own and nameless: writing its Meta
-	// needs no identity check, so it is done here, saving a worker trip.
+	// needs no identity check, so it is done here, saving a credential switch.
 	if err := f.putMeta(procPath(int(w.f.Fd()), ""), st.Dev, st.Ino, &m); err != nil {
 		return Info{}, err
 	}

@@ -100,22 +100,43 @@ func (f *FS) Remove(ctx context.Context, p Path) error {
 	if err := p.check(); err != nil {
 		return err
 	}
-	unlock := f.r.locks.lock(p.rel)
+	unlockKey := f.r.locks.lock(p.rel)
+	locked := true
+	unlock := func() { // before the fsync: other writers of p need not wait
+		if locked {
+			locked = false
+			unlockKey()
+		}
+	}
 	var st unix.Stat_t
 	dirfd := -1
+	readable, settled := false, false
 	err := f.do(ctx, func() error {
 		if err := f.userSearch(p); err != nil {
 			return err
 		}
 		var err error
-		if dirfd, err = f.r.openPath(p.dirRel(), unix.O_DIRECTORY); err != nil {
+		if dirfd, readable, err = f.openParent(p); err != nil {
 			return err
 		}
-		return f.unlink(dirfd, p, &st)
+		if err = f.unlink(dirfd, p, &st); err != nil || !readable {
+			return err
+		}
+		// Settle under the same credential switch: fsync needs no
+		// permission, and pruning runs as the identity anyway.
+		settled = true
+		unlock()
+		if !f.r.opts.NoFsync {
+			if err := unix.Fsync(dirfd); err != nil {
+				return err
+			}
+		}
+		f.pruneFrom(p)
+		return nil
 	})
 	unlock()
 	if dirfd >= 0 {
-		if err == nil && !f.r.opts.NoFsync {
+		if err == nil && !settled && !f.r.opts.NoFsync {
 			err = syncDir(dirfd)
 		}
 		unix.Close(dirfd)
@@ -126,8 +147,23 @@ func (f *FS) Remove(ctx context.Context, p Path) error {
 	if f.r.md != nil && (st.Nlink <= 1 || p.dir) {
 		f.r.md.drop(st.Dev, st.Ino)
 	}
-	f.prune(context.WithoutCancel(ctx), p)
+	if !settled {
+		f.prune(context.WithoutCancel(ctx), p)
+	}
 	return nil
+}
+
+// openParent opens the directory p is removed from, beneath the root:
+// for reading when that is allowed, so it can be fsynced as is (an O_PATH
+// fd cannot be), else (write and search only, as in a drop box) as
+// O_PATH, for syncDir to reopen with the server's credentials.
+func (f *FS) openParent(p Path) (fd int, readable bool, err error) {
+	fd, err = openBeneath(f.r.fd, p.dirRel(), unix.O_RDONLY|unix.O_DIRECTORY, 0, beneath)
+	if err == unix.EACCES {
+		fd, err = f.r.openPath(p.dirRel(), unix.O_DIRECTORY)
+		return fd, false, err
+	}
+	return fd, err == nil, err
 }
 
 func (f *FS) unlink(dirfd int, p Path, st *unix.Stat_t) error {
@@ -155,16 +191,21 @@ func (f *FS) unlink(dirfd int, p Path, st *unix.Stat_t) error {
 // prune removes p's empty Implicit ancestors by the rule above. It is
 // best effort: whatever stops it leaves the directory in place.
 func (f *FS) prune(ctx context.Context, p Path) {
-	q, ok := p.Parent()
-	if !ok {
+	if _, ok := p.Parent(); !ok {
 		return // the root is never pruned
 	}
 	f.do(ctx, func() error {
-		for ok && f.pruneOne(q) {
-			q, ok = q.Parent()
-		}
+		f.pruneFrom(p)
 		return nil
 	})
+}
+
+// pruneFrom is prune's climb; it runs as the identity (inside do).
+func (f *FS) pruneFrom(p Path) {
+	q, ok := p.Parent()
+	for ok && f.pruneOne(q) {
+		q, ok = q.Parent()
+	}
 }
 
 func (f *FS) pruneOne(q Path) bool {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -109,4 +110,66 @@ func TestContextCancelled(t *testing.T) {
 	if _, err := r.As(alice).Stat(c, key(t, "x")); !errors.Is(err, context.Canceled) {
 		t.Fatalf("stat with cancelled ctx: %v", err)
 	}
+}
+
+// TestPruneAfterRemove: Remove prunes under its own credential switch
+// when it can read its directory, and with a second one (after syncDir)
+// when it cannot; the pruning rule's outcome is the same either way.
+// Each case removes "a/b/k" (a/ and a/b/ made Implicit by the put) and
+// lists what is left.
+func TestPruneAfterRemove(t *testing.T) {
+	long := strings.Repeat("n", 255)
+	cases := []struct {
+		name  string
+		setup func(t *testing.T, f *FS, dir string)
+		left  []string
+	}{
+		{"last key", func(*testing.T, *FS, string) {}, nil},
+		{"another key", func(t *testing.T, f *FS, _ string) { mustPut(t, f, "a/b/other", "x") },
+			[]string{"a", "a/b", "a/b/other"}},
+		{"a key of the longest name", func(t *testing.T, f *FS, _ string) { mustPut(t, f, "a/b/"+long, "x") },
+			[]string{"a", "a/b", "a/b/" + long}},
+		{"only a subdirectory", func(t *testing.T, f *FS, _ string) { mustPut(t, f, "a/b/c/d", "x") },
+			[]string{"a", "a/b", "a/b/c", "a/b/c/d"}},
+		{"a key beside", func(t *testing.T, f *FS, _ string) { mustPut(t, f, "a/sib", "x") },
+			[]string{"a", "a/sib"}},
+		// alice cannot read a/b: Remove falls back to O_PATH. With
+		// xattrs she cannot read a/b's Meta either, so a/b stays (it is
+		// not known to be Implicit); with MetaDir the server reads it.
+		{"unreadable (write and search only)", func(t *testing.T, _ *FS, dir string) {
+			if err := os.Chmod(filepath.Join(dir, "a/b"), 0o333); err != nil {
+				t.Fatal(err)
+			}
+		}, []string{"a", "a/b"}},
+		{"a marker", func(t *testing.T, f *FS, _ string) {
+			if _, err := f.Mkdir(ctx, key(t, "a/b/"), Meta{}); err != nil {
+				t.Fatal(err)
+			}
+		}, []string{"a", "a/b"}},
+	}
+	modes(t, func(t *testing.T, e Enforcement) {
+		for _, v := range []struct{ nofsync, metadir bool }{{false, false}, {true, false}, {false, true}} {
+			for _, c := range cases {
+				opts := optsFor(e)
+				opts.NoFsync = v.nofsync
+				if v.metadir {
+					opts.MetaDir, opts.forceMetaDir = t.TempDir(), true
+				}
+				r, dir := newRoot(t, opts)
+				f := r.As(alice)
+				mustPut(t, f, "a/b/k", "x")
+				c.setup(t, f, dir)
+				if err := f.Remove(ctx, key(t, "a/b/k")); err != nil {
+					t.Fatalf("%s %+v: %v", c.name, v, err)
+				}
+				want := c.left
+				if strings.HasPrefix(c.name, "unreadable") && v.metadir && e == Kernel {
+					want = nil
+				}
+				if got := listDir(t, dir); !slices.Equal(got, want) {
+					t.Errorf("%s %+v: left %q, want %q", c.name, v, got, want)
+				}
+			}
+		}
+	})
 }

@@ -11,13 +11,13 @@ import (
 // for Stat and for Open + read 4 KiB + Close of "dir/sub/small":
 //
 //	server         UserSpace mode as uid 0: inline syscalls, no checks,
-//	               no worker (what the operation costs by itself)
-//	uid0           Kernel mode as uid 0: one trip to a pooled worker
-//	               thread holding root's credentials
-//	user           Kernel mode as 1001:2001: the same trip; the thread
-//	               already holds the identity, so nothing is switched
-//	user-switching Kernel mode, one worker thread, alternating 1001 and
-//	               1002: setgroups+setfsgid+setfsuid on every call
+//	               no switch (what the operation costs by itself)
+//	uid0           Kernel mode as uid 0: equivalent to the server's
+//	               credentials, so runAs runs inline with no switch
+//	user           Kernel mode as 1001:2001: the caller's thread is
+//	               locked, switched to the identity and restored
+//	user-switching Kernel mode, alternating 1001 and 1002: the same
+//	               switch and restore (runAs caches no identity)
 //	userspace-user UserSpace mode as 1001:2001: inline, with the mode-bit
 //	               checks on every path component done in Go
 func BenchmarkIdentity(b *testing.B) {
@@ -25,13 +25,12 @@ func BenchmarkIdentity(b *testing.B) {
 		name string
 		mode Enforcement
 		ids  []fsxd.PosixIdentity
-		one  bool // a pool of one thread
 	}{
-		{"server", UserSpace, []fsxd.PosixIdentity{rootID}, false},
-		{"uid0", Kernel, []fsxd.PosixIdentity{rootID}, false},
-		{"user", Kernel, []fsxd.PosixIdentity{alice}, false},
-		{"user-switching", Kernel, []fsxd.PosixIdentity{alice, bob}, true},
-		{"userspace-user", UserSpace, []fsxd.PosixIdentity{alice}, false},
+		{"server", UserSpace, []fsxd.PosixIdentity{rootID}},
+		{"uid0", Kernel, []fsxd.PosixIdentity{rootID}},
+		{"user", Kernel, []fsxd.PosixIdentity{alice}},
+		{"user-switching", Kernel, []fsxd.PosixIdentity{alice, bob}},
+		{"userspace-user", UserSpace, []fsxd.PosixIdentity{alice}},
 	}
 	for _, op := range []struct {
 		name string
@@ -43,9 +42,6 @@ func BenchmarkIdentity(b *testing.B) {
 		for _, c := range cases {
 			b.Run(op.name+"/"+c.name, func(b *testing.B) {
 				r := benchRoot(b, c.mode)
-				if c.one {
-					r.pool = newPool(1)
-				}
 				mustPut(b, r.As(rootID), "dir/sub/small", string(make([]byte, 4096)))
 				p := key(b, "dir/sub/small")
 				fss := make([]*FS, len(c.ids))

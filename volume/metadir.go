@@ -37,9 +37,9 @@ func metaName(dev, ino uint64) string {
 	return strconv.FormatUint(dev, 16) + "-" + strconv.FormatUint(ino, 16)
 }
 
-// asServer runs fn on a fresh goroutine and waits. Worker threads are
-// locked to their goroutines, so the new goroutine runs on a thread with
-// the server's own credentials: MetaDir files must never be touched as
+// asServer runs fn on a fresh goroutine and waits. A thread holding an
+// identity's credentials is locked to the goroutine in runAs, so the new
+// goroutine runs on a thread with the server's own credentials: MetaDir files must never be touched as
 // the identity (it may not write there, and they must stay the server's).
 func asServer(fn func()) {
 	done := make(chan struct{})

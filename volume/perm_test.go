@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/fsxd/fsxd"
+	"golang.org/x/sys/unix"
 )
 
 // permLayout is made beside S3, as root, with explicit owners and modes.
@@ -135,38 +137,50 @@ func credString(id fsxd.PosixIdentity) string {
 	return fmt.Sprintf("%d:%d/%s", id.UID, id.GID, strings.Join(g, ","))
 }
 
-// TestWorkerRootAfterUser reuses one thread: credentials, and with them
-// root's CAP_DAC_OVERRIDE, must come back when fsuid returns to 0.
-func TestWorkerRootAfterUser(t *testing.T) {
+// TestRunAsRootAfterUser reuses one thread (the test's, locked around
+// every step): credentials, and with them root's CAP_DAC_OVERRIDE, must
+// come back when fsuid returns to 0, whether runAs switches to uid 0
+// (rootGroups) or runs inline with the restored server credentials
+// (rootID).
+func TestRunAsRootAfterUser(t *testing.T) {
 	needRoot(t)
 	_, dir := newRoot(t, Options{})
 	mkfile(t, dir, "zero", 0o000, 0, 0, "z")
-	w := &worker{jobs: make(chan func()), done: make(chan struct{})}
-	go w.loop()
-	defer close(w.jobs)
-	run := func(id fsxd.PosixIdentity) (string, error) {
-		var creds string
-		var err error
-		w.jobs <- func() {
-			if err = w.become(id); err == nil {
-				creds = threadCreds(t)
-				_, err = os.ReadFile(filepath.Join(dir, "zero"))
+	rootGroups := fsxd.PosixIdentity{UID: 0, GID: 0, Groups: []uint32{5}}
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	tid := unix.Gettid()
+	run := func(id fsxd.PosixIdentity) (creds string, err error) {
+		rerr := runAs(id, func() error {
+			if got := unix.Gettid(); got != tid {
+				return fmt.Errorf("runAs on thread %d, want the caller's %d", got, tid)
 			}
+			creds = threadCreds(t)
+			_, err = os.ReadFile(filepath.Join(dir, "zero"))
+			return nil
+		})
+		return creds, errors.Join(rerr, err)
+	}
+	want := func(id fsxd.PosixIdentity) string {
+		if equivalent(id, serverCreds()) {
+			return credString(serverCreds()) // runs inline, nothing switched
 		}
-		<-w.done
-		return creds, err
+		return credString(id)
 	}
 	for _, step := range []struct {
 		id   fsxd.PosixIdentity
 		want error
-	}{{rootID, nil}, {carol, os.ErrPermission}, {rootID, nil}, {alice, os.ErrPermission}, {rootID, nil}} {
+	}{
+		{rootID, nil}, {carol, os.ErrPermission}, {rootID, nil}, {alice, os.ErrPermission},
+		{rootGroups, nil}, {carol, os.ErrPermission}, {rootGroups, nil}, {rootID, nil},
+	} {
 		creds, err := run(step.id)
-		if !isErr(err, step.want) || creds != credString(step.id) {
+		if !isErr(err, step.want) || creds != want(step.id) {
 			t.Fatalf("as %v: creds %s, read err %v, want %v", credString(step.id), creds, err, step.want)
 		}
 	}
-	if creds := threadCreds(t); strings.HasPrefix(creds, "1001:") || strings.HasPrefix(creds, "1003:") {
-		t.Fatalf("test goroutine's thread has %s", creds)
+	if creds := threadCreds(t); creds != credString(serverCreds()) {
+		t.Fatalf("test goroutine's thread has %s after runAs, want the server's %s", creds, credString(serverCreds()))
 	}
 }
 

@@ -82,7 +82,6 @@ type Root struct {
 	umask    uint32
 	opts     Options
 	kernel   bool
-	pool     *pool     // worker threads, shared by all roots (Kernel mode)
 	tmpfile  bool      // O_TMPFILE works here
 	md       *metaDir  // nil when Meta lives in xattrs
 	locks    pathLocks // serialises Commit, Remove and SetMeta per key
@@ -122,7 +121,6 @@ func (r *Root) init() error {
 		}
 		r.kernel = true
 	}
-	r.pool = workers()
 	// The magic links of our own fds let us reach an O_TMPFILE or an
 	// O_PATH fd by path (linkat, getxattr) without any name an attacker
 	// could swap.

@@ -35,7 +35,8 @@ func (f *FS) SetMeta(ctx context.Context, p Path, update func(m *Meta) error) (I
 		return Info{}, wrap("setmeta", p.String(), err)
 	}
 	defer unix.Close(fd)
-	// update is the caller's code: it runs here, never on a worker thread.
+	// update is the caller's code: it runs here, outside runAs, never on a
+	// thread holding the identity's credentials.
 	m, err := nextMeta(in, &st, update)
 	if err != nil {
 		return Info{}, err

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"syscall"
 	"testing"
@@ -12,8 +13,10 @@ import (
 	"github.com/fsxd/fsxd"
 )
 
-// TestConcurrentIdentities: goroutines with different identities share
-// the worker pool and must never see each other's credentials.
+// TestConcurrentIdentities: goroutines with different identities, more
+// of them than Ps, switch their own threads in runAs (the scheduler moves
+// goroutines between Ps while some hold an identity) and must never see
+// each other's credentials, inside or after an operation.
 func TestConcurrentIdentities(t *testing.T) {
 	needRoot(t)
 	r, dir := newRoot(t, Options{NoFsync: true, Umask: NoUmask})
@@ -53,12 +56,25 @@ func stressOp(t *testing.T, r *Root, dir string, id fsxd.PosixIdentity, k string
 	if (err == nil) != (id.UID == alice.UID) {
 		return fmt.Errorf("%d reading alice-only: %v", id.UID, err)
 	}
-	return f.do(ctx, func() error {
+	err = f.do(ctx, func() error {
 		if got := threadCreds(t); got != credString(id) {
 			return fmt.Errorf("thread has %s, want %s", got, credString(id))
 		}
+		runtime.Gosched() // let the other goroutines run while this one holds id
+		if got := threadCreds(t); got != credString(id) {
+			return fmt.Errorf("thread has %s after yielding, want %s", got, credString(id))
+		}
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	runtime.LockOSThread() // threadCreds reads this thread's status
+	defer runtime.UnlockOSThread()
+	if got, srv := threadCreds(t), credString(serverCreds()); got != srv {
+		return fmt.Errorf("thread has %s after %d's operation, want the server's %s", got, id.UID, srv)
+	}
+	return nil
 }
 
 // TestFIFONeverBlocks: opening a FIFO with no writer would block a

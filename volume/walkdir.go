@@ -10,8 +10,8 @@ import (
 // testHookStat, if set, counts the entries a walk stats.
 var testHookStat func()
 
-// Stat batches grow from minWindow to maxWindow entries per worker trip,
-// so a one-key page stats few files and a long listing few trips.
+// Stat batches grow from minWindow to maxWindow entries per credential
+// switch, so a one-key page stats few files and a long listing few switches.
 const (
 	minWindow = 64
 	maxWindow = 1024
@@ -124,7 +124,7 @@ func (w *walker) stat(fr *frame, i int) (Info, error) {
 	return fr.win[i-fr.winAt], nil
 }
 
-// fill stats a window of entries from i in one trip to a worker.
+// fill stats a window of entries from i under one credential switch.
 func (w *walker) fill(fr *frame, i int) error {
 	size := min(maxWindow, max(minWindow, 2*len(fr.win)))
 	end := i
