@@ -34,7 +34,7 @@ check:
 
 ## bench: fsxd against the physical ceilings of this machine (see README).
 bench:
-	$(GO) run ./bench/cmd/fsxdbench
+	$(GO) run ./bench/cmd/fsxdbench -duration 3s -json bench-results.jsonl
 
 bench-short:
 	$(GO) run ./bench/cmd/fsxdbench -short
