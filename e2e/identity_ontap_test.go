@@ -28,9 +28,7 @@ const idNameService = `{
 }`
 
 func TestIdentityONTAP(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("kernel enforcement needs root (CI runs as root)")
-	}
+	skipUnlessRoot(t, "kernel enforcement needs root")
 	e := Start(t)
 	fsID, svmID := idSVM(t, e)
 	nsFile := filepath.Join(e.DataDir, "nameservice", svmID+".json")

@@ -24,9 +24,7 @@ var idUsers = map[string]idUser{
 }
 
 func TestIdentityKernel(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("kernel enforcement needs root (CI runs as root)")
-	}
+	skipUnlessRoot(t, "kernel enforcement needs root")
 	e := Start(t)
 	if got := idEnforcement(t, e.URL); got != "kernel" {
 		t.Fatalf("enforcement %q, want kernel", got)
