@@ -6,7 +6,6 @@ package iamapi
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/fsxd/fsxd/awserr"
 	"github.com/fsxd/fsxd/store"
@@ -126,27 +125,12 @@ type listGroupsResult struct {
 }
 
 func (c *call) listGroups() (any, error) {
-	prefix, err := c.f.optional(pPathPrefix, "/")
+	list, truncated, marker, err := listByPath(c, "iam:ListGroups", groups,
+		func(g *groupRec) (string, string) { return g.Path, g.Name })
 	if err != nil {
 		return nil, err
 	}
-	pg, err := c.page()
-	if err != nil {
-		return nil, err
-	}
-	if err := c.authorize("iam:ListGroups", "*"); err != nil {
-		return nil, err
-	}
-	var list []*groupRec
-	err = c.s.cfg.Store.View(c.ctx, func(tx *store.Tx) (err error) {
-		list, _, err = groups(tx).List(pg.after, pg.max+1, func(g *groupRec) bool { return strings.HasPrefix(g.Path, prefix) })
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	var res listGroupsResult
-	list, res.IsTruncated, res.Marker = cut(list, pg.max, func(g *groupRec) string { return nameKey(g.Name) })
+	res := listGroupsResult{IsTruncated: truncated, Marker: marker}
 	for _, g := range list {
 		res.Groups.Member = append(res.Groups.Member, c.s.groupXML(g))
 	}

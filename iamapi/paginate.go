@@ -6,8 +6,10 @@ package iamapi
 import (
 	"encoding/base64"
 	"sort"
+	"strings"
 
 	"github.com/fsxd/fsxd/awserr"
+	"github.com/fsxd/fsxd/store"
 )
 
 type page struct {
@@ -50,4 +52,34 @@ func pageOf[T any](all []T, pg page, key func(T) string) ([]T, bool, string) {
 		all = all[:pg.max+1]
 	}
 	return cut(all, pg.max, key)
+}
+
+// listByPath reads one page of ListUsers or ListGroups: the records whose
+// path starts with PathPrefix, in name order, authorized against "*".
+func listByPath[T any](c *call, action string, table func(*store.Tx) store.Table[T],
+	pathName func(*T) (path, name string)) ([]*T, bool, string, error) {
+	prefix, err := c.f.optional(pPathPrefix, "/")
+	if err != nil {
+		return nil, false, "", err
+	}
+	pg, err := c.page()
+	if err != nil {
+		return nil, false, "", err
+	}
+	if err := c.authorize(action, "*"); err != nil {
+		return nil, false, "", err
+	}
+	var list []*T
+	err = c.s.cfg.Store.View(c.ctx, func(tx *store.Tx) (err error) {
+		list, _, err = table(tx).List(pg.after, pg.max+1, func(v *T) bool {
+			path, _ := pathName(v)
+			return strings.HasPrefix(path, prefix)
+		})
+		return err
+	})
+	if err != nil {
+		return nil, false, "", err
+	}
+	list, truncated, marker := cut(list, pg.max, func(v *T) string { _, name := pathName(v); return nameKey(name) })
+	return list, truncated, marker, nil
 }

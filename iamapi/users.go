@@ -163,27 +163,12 @@ type listUsersResult struct {
 }
 
 func (c *call) listUsers() (any, error) {
-	prefix, err := c.f.optional(pPathPrefix, "/")
+	list, truncated, marker, err := listByPath(c, "iam:ListUsers", users,
+		func(u *userRec) (string, string) { return u.Path, u.Name })
 	if err != nil {
 		return nil, err
 	}
-	pg, err := c.page()
-	if err != nil {
-		return nil, err
-	}
-	if err := c.authorize("iam:ListUsers", "*"); err != nil {
-		return nil, err
-	}
-	var list []*userRec
-	err = c.s.cfg.Store.View(c.ctx, func(tx *store.Tx) (err error) {
-		list, _, err = users(tx).List(pg.after, pg.max+1, func(u *userRec) bool { return strings.HasPrefix(u.Path, prefix) })
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	var res listUsersResult
-	list, res.IsTruncated, res.Marker = cut(list, pg.max, func(u *userRec) string { return nameKey(u.Name) })
+	res := listUsersResult{IsTruncated: truncated, Marker: marker}
 	for _, u := range list {
 		res.Users.Member = append(res.Users.Member, c.s.userXML(u, false))
 	}
