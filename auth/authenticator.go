@@ -81,15 +81,15 @@ func codeFor(k sigv4.Kind, proto Protocol) awserr.Code {
 	case Query:
 		switch k {
 		case sigv4.ErrUnknownKey:
-			return awserr.Code{Name: "InvalidClientTokenId", Status: 403, Default: "The security token included in the request is invalid."}
+			return awserr.InvalidClientTokenID
 		case sigv4.ErrMissingAuth:
-			return awserr.Code{Name: "MissingAuthenticationToken", Status: 403, Default: "Request is missing Authentication Token"}
+			return awserr.QueryMissingAuthenticationToken
 		case sigv4.ErrMalformed:
-			return awserr.Code{Name: "IncompleteSignature", Status: 400, Default: "The request signature does not conform to AWS standards."}
+			return awserr.QueryIncompleteSignature
 		case sigv4.ErrSkew, sigv4.ErrExpired:
-			return awserr.Code{Name: "RequestExpired", Status: 400, Default: "Request has expired."}
+			return awserr.RequestExpired
 		default:
-			return awserr.Code{Name: "SignatureDoesNotMatch", Status: 403, Default: "The request signature we calculated does not match the signature you provided."}
+			return awserr.QuerySignatureDoesNotMatch
 		}
 	case JSON:
 		switch k {
@@ -100,9 +100,9 @@ func codeFor(k sigv4.Kind, proto Protocol) awserr.Code {
 		case sigv4.ErrMalformed:
 			return awserr.IncompleteSignature
 		case sigv4.ErrSkew:
-			return awserr.Code{Name: "InvalidSignatureException", Status: 400, Default: "Signature expired: the request time is too far from the server time."}
+			return awserr.SignatureSkewedJSON
 		case sigv4.ErrExpired:
-			return awserr.Code{Name: "InvalidSignatureException", Status: 400, Default: "Signature expired."}
+			return awserr.SignatureExpiredJSON
 		default:
 			return awserr.InvalidSignatureException
 		}
@@ -117,7 +117,7 @@ func codeFor(k sigv4.Kind, proto Protocol) awserr.Code {
 		case sigv4.ErrSkew:
 			return awserr.RequestTimeTooSkewed
 		case sigv4.ErrExpired:
-			return awserr.Code{Name: "AccessDenied", Status: 403, Default: "Request has expired"}
+			return awserr.PresignExpired
 		case sigv4.ErrContentSHA256Mismatch:
 			return awserr.XAmzContentSHA256Mismatch
 		case sigv4.ErrIncompleteBody:

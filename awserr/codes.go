@@ -36,6 +36,8 @@ var (
 	JSONAccessDenied            = Code{"AccessDeniedException", 400, "User is not authorized to perform this action."}
 	ThrottlingException         = Code{"ThrottlingException", 400, "Rate exceeded."}
 	ServiceUnavailableJSON      = Code{"ServiceUnavailableException", 503, "The service is unavailable. Try again later."}
+	SignatureSkewedJSON         = Code{"InvalidSignatureException", 400, "Signature expired: the request time is too far from the server time."}
+	SignatureExpiredJSON        = Code{"InvalidSignatureException", 400, "Signature expired."}
 )
 
 // S3 and S3 Control (REST-XML) errors, with the statuses S3 uses.
@@ -74,6 +76,7 @@ var (
 	InvalidTag                 = Code{"InvalidTag", http.StatusBadRequest, "The TagValue you have provided is invalid"}
 	MethodNotAllowed           = Code{"MethodNotAllowed", http.StatusMethodNotAllowed, "The specified method is not allowed against this resource."}
 	NotImplemented             = Code{"NotImplemented", http.StatusNotImplemented, "An access point you provided implies functionality that is not implemented"}
+	PresignExpired             = Code{"AccessDenied", http.StatusForbidden, "Request has expired"}
 	InternalError              = Code{"InternalError", http.StatusInternalServerError, "We encountered an internal error. Please try again."}
 	ServiceUnavailable         = Code{"ServiceUnavailable", http.StatusServiceUnavailable, "Please reduce your request rate."}
 	SlowDown                   = Code{"SlowDown", http.StatusServiceUnavailable, "Please reduce your request rate."}
@@ -99,4 +102,13 @@ var (
 	MalformedQueryString    = Code{"MalformedQueryString", http.StatusBadRequest, "The query string is malformed."}
 	IAMAccessDenied         = Code{"AccessDenied", http.StatusForbidden, "User is not authorized to perform this action."}
 	ServiceFailure          = Code{"ServiceFailure", http.StatusInternalServerError, "The request processing has failed because of an unknown error, exception or failure."}
+)
+
+// IAM and STS (Query) authentication errors.
+var (
+	InvalidClientTokenID            = Code{"InvalidClientTokenId", http.StatusForbidden, "The security token included in the request is invalid."}
+	QueryMissingAuthenticationToken = Code{"MissingAuthenticationToken", http.StatusForbidden, "Request is missing Authentication Token"}
+	QueryIncompleteSignature        = Code{"IncompleteSignature", http.StatusBadRequest, "The request signature does not conform to AWS standards."}
+	RequestExpired                  = Code{"RequestExpired", http.StatusBadRequest, "Request has expired."}
+	QuerySignatureDoesNotMatch      = Code{"SignatureDoesNotMatch", http.StatusForbidden, "The request signature we calculated does not match the signature you provided."}
 )

@@ -100,8 +100,10 @@ func (s *Server) authorizeFSx(ctx context.Context, op string, body []byte) error
 		}
 	}
 	err := s.checker.CheckAll(ctx, authz.Request{Principal: p}, needs)
-	return denyAs(err, awserr.Code{Name: "AccessDeniedException", Status: 400,
-		Default: fmt.Sprintf("User: %s is not authorized to perform: %s", p.ARN, firstAction(needs))})
+	if errors.Is(err, authz.ErrDenied) {
+		return awserr.JSONAccessDenied.Err("User: %s is not authorized to perform: %s", p.ARN, firstAction(needs)).Wrap(err)
+	}
+	return err
 }
 
 func firstAction(needs []authz.Need) string {
