@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/fsxd/fsxd"
+	"github.com/fsxd/fsxd/importpath"
 	"github.com/fsxd/fsxd/nameservice"
 	"github.com/fsxd/fsxd/store"
 )
@@ -50,6 +51,10 @@ func (s *Service) evaluate(ctx context.Context, a *fsxd.Attachment) (verdict, er
 	case a.Type == fsxd.TypeONTAP && vol.JunctionPath == "":
 		return verdict{problem: fmt.Sprintf("Volume %s is not mounted: it has no junction path.", vol.ID)}, nil
 	}
+	if err := s.cfg.Imports.Serves(vol.Dir); err != nil {
+		s.cfg.Logger.Warn("volume directory no longer allowed", "attachment", a.Name, "volume", vol.ID, "dir", vol.Dir, "err", err)
+		return verdict{problem: notAllowed(vol.ID)}, nil
+	}
 	if err := s.cache.checkDir(vol.Dir); err != nil {
 		// The reason reaches API callers: it names the volume, not the
 		// server's paths; the log has the details.
@@ -65,6 +70,13 @@ func (s *Service) evaluate(ctx context.Context, a *fsxd.Attachment) (verdict, er
 		return verdict{}, err
 	}
 	return verdict{id: id}, nil
+}
+
+// notAllowed is the reason an imported volume stops serving when the
+// operator withdrew its import root. It names the flag, not the server's
+// paths.
+func notAllowed(volID string) string {
+	return fmt.Sprintf("Volume %s is an imported directory that this server no longer allows (%s).", volID, importpath.Flag)
 }
 
 // HealthCheck moves AVAILABLE attachments that can no longer serve to

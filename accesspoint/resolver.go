@@ -129,6 +129,13 @@ func (s *Service) build(a *fsxd.Attachment, vol *fsxd.Volume, fs *fsxd.FileSyste
 	if a.Resolved != nil {
 		ap.Identity = *a.Resolved
 	}
+	if err := s.cfg.Imports.Serves(vol.Dir); err != nil {
+		// Refused before the root is opened: a withdrawn import root
+		// serves nothing, even before the health check records it.
+		s.checkOnUse(a.Name)
+		ap.Unusable = awserr.ServiceUnavailable.Err("Access point %s cannot serve: %s", a.Name, notAllowed(vol.ID))
+		return ap
+	}
 	root, err := s.cache.root(vol.Dir, s.openOptions(vol, fs))
 	if err != nil {
 		s.cfg.Logger.Warn("cannot open volume root", "access_point", a.Name, "dir", vol.Dir, "err", err)

@@ -10,6 +10,7 @@ import (
 	"github.com/fsxd/fsxd"
 	"github.com/fsxd/fsxd/auth"
 	"github.com/fsxd/fsxd/awsjson"
+	"github.com/fsxd/fsxd/importpath"
 	"github.com/fsxd/fsxd/nameservice"
 	"github.com/fsxd/fsxd/store"
 	"github.com/fsxd/fsxd/volume"
@@ -54,6 +55,9 @@ type Config struct {
 	// Volumes are the options every volume root is opened with. An empty
 	// MetaDir becomes <file system Dir>/.fsxd-staging/meta/<volume id>.
 	Volumes volume.Options
+	// Imports are the operator's import roots: a volume directory outside
+	// DataDir is served only while one still allows it. Nil = none.
+	Imports *importpath.Roots
 }
 
 // Service serves the three FSx operations on S3 access point attachments,
@@ -86,6 +90,9 @@ func New(cfg Config) *Service {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
+	}
+	if cfg.Imports == nil {
+		cfg.Imports = importpath.None(cfg.DataDir)
 	}
 	if cfg.Account.Partition == "" {
 		cfg.Account.Partition = "aws"

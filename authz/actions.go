@@ -86,8 +86,13 @@ func FSxResource(a fsxd.Account, t FSxTarget) string {
 	return "*"
 }
 
-// Need is one permission: an action on a resource.
-type Need struct{ Action, Resource string }
+// Need is one permission: an action on a resource. Context adds condition
+// keys that belong to this resource only (aws:ResourceTag/<key> of the
+// resource the request names), on top of the request's own.
+type Need struct {
+	Action, Resource string
+	Context          map[string][]string
+}
 
 // AttachmentNeeds lists every permission an access point attachment
 // operation needs: the fsx: action on the volume (or "*"), and the s3:
@@ -101,10 +106,10 @@ func AttachmentNeeds(a fsxd.Account, op, name string, vol FSxTarget, hasPolicy b
 		if i == 0 {
 			res = FSxResource(a, vol)
 		}
-		out = append(out, Need{act, res})
+		out = append(out, Need{Action: act, Resource: res})
 	}
 	if pa := FSxPolicyAction(op); pa != "" && hasPolicy {
-		out = append(out, Need{pa, apARN})
+		out = append(out, Need{Action: pa, Resource: apARN})
 	}
 	return out
 }
@@ -115,9 +120,24 @@ func (c *Checker) CheckAll(ctx context.Context, base Request, needs []Need) erro
 	for _, n := range needs {
 		req := base
 		req.Action, req.Resource = n.Action, n.Resource
+		if len(n.Context) > 0 {
+			req.Context = merged(base.Context, n.Context)
+		}
 		if err := c.Check(ctx, req); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// merged is a copy of a with b's keys added (b wins).
+func merged(a, b map[string][]string) map[string][]string {
+	m := make(map[string][]string, len(a)+len(b))
+	for k, v := range a {
+		m[k] = v
+	}
+	for k, v := range b {
+		m[k] = v
+	}
+	return m
 }

@@ -52,7 +52,7 @@ func TestFSxResource(t *testing.T) {
 func TestAttachmentNeeds(t *testing.T) {
 	ap := apArn + "x"
 	got := AttachmentNeeds(account, "CreateAndAttachS3AccessPoint", "x", FSxTarget{}, true)
-	want := []Need{{"fsx:CreateAndAttachS3AccessPoint", "*"}, {"s3:CreateAccessPoint", ap}, {"s3:PutAccessPointPolicy", ap}}
+	want := []Need{{Action: "fsx:CreateAndAttachS3AccessPoint", Resource: "*"}, {Action: "s3:CreateAccessPoint", Resource: ap}, {Action: "s3:PutAccessPointPolicy", Resource: ap}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("with policy: %v, want %v", got, want)
 	}
@@ -60,7 +60,7 @@ func TestAttachmentNeeds(t *testing.T) {
 		t.Errorf("without policy: %v", got)
 	}
 	if got := AttachmentNeeds(account, "DetachAndDeleteS3AccessPoint", "x", FSxTarget{}, false); !reflect.DeepEqual(got,
-		[]Need{{"fsx:DetachAndDeleteS3AccessPoint", "*"}, {"s3:DeleteAccessPoint", ap}}) {
+		[]Need{{Action: "fsx:DetachAndDeleteS3AccessPoint", Resource: "*"}, {Action: "s3:DeleteAccessPoint", Resource: ap}}) {
 		t.Errorf("detach: %v", got)
 	}
 }

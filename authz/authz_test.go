@@ -61,6 +61,9 @@ var identity = map[string][]string{
 		"Condition":{"StringEquals":{"s3:ExistingObjectTag/Class":"public"}}}}`},
 	"pete": {`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}`,
 		`{"Version":"2012-10-17","Statement":{"Effect":"Deny","Action":"s3:DeleteObject","Resource":"*"}}`},
+	"rita": {`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"fsx:*","Resource":"*"},
+		{"Effect":"Deny","Action":"fsx:*","Resource":"*","Condition":{"StringEquals":{"aws:ResourceTag/protected":"true"}}},
+		{"Effect":"Deny","Action":"fsx:*","Resource":"*","Condition":{"ForAnyValue:StringEquals":{"aws:TagKeys":"fsxd:import-path"}}}]}`},
 	"quinn": {`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*",
 		"Condition":{"IpAddress":{"aws:VpcSourceIp":"10.0.0.0/8"}}}}`},
 }

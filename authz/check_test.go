@@ -168,11 +168,11 @@ func TestCheckDoesNotMutateContext(t *testing.T) {
 func TestCheckAll(t *testing.T) {
 	c := newTestChecker(t)
 	base := Request{Principal: user("frank"), SourceIP: "127.0.0.1"}
-	ok := []Need{{"fsx:CreateAndAttachS3AccessPoint", "*"}, {"s3:CreateAccessPoint", apArn + "x"}}
+	ok := []Need{{Action: "fsx:CreateAndAttachS3AccessPoint", Resource: "*"}, {Action: "s3:CreateAccessPoint", Resource: apArn + "x"}}
 	if err := c.CheckAll(context.Background(), base, ok); err != nil {
 		t.Errorf("CheckAll = %v", err)
 	}
-	bad := append(ok, Need{"fsx:DeleteVolume", "*"})
+	bad := append(ok, Need{Action: "fsx:DeleteVolume", Resource: "*"})
 	if err := c.CheckAll(context.Background(), base, bad); !errors.Is(err, ErrDenied) {
 		t.Errorf("CheckAll with one denied need = %v", err)
 	}
@@ -192,4 +192,28 @@ func TestSourceFromContext(t *testing.T) {
 	if err := c.Check(ctx, req); err == nil {
 		t.Error("request's SourceIP ignored")
 	}
+}
+
+// TestCheckAllNeedContext: a need's own condition keys (the named
+// resource's tags) apply to that need only, on top of the request's.
+func TestCheckAllNeedContext(t *testing.T) {
+	c := newTestChecker(t)
+	ctx := context.Background()
+	tagged := map[string][]string{"aws:ResourceTag/protected": {"true"}}
+	check := func(what string, base map[string][]string, needs []Need, denied bool) {
+		t.Helper()
+		err := c.CheckAll(ctx, Request{Principal: user("rita"), SourceIP: "127.0.0.1", Context: base}, needs)
+		if errors.Is(err, ErrDenied) != denied {
+			t.Errorf("%s: CheckAll = %v, want denied %v", what, err, denied)
+		}
+	}
+	vol := Need{Action: "fsx:DeleteVolume", Resource: "*"}
+	protected := Need{Action: "fsx:DeleteVolume", Resource: "*", Context: tagged}
+	check("untagged resource", nil, []Need{vol}, false)
+	check("tagged resource", nil, []Need{vol, protected}, true)
+	importing := map[string][]string{"aws:TagKeys": {"team", "fsxd:import-path"}}
+	other := Need{Action: "fsx:DeleteVolume", Resource: "*", Context: map[string][]string{"aws:ResourceTag/protected": {"no"}}}
+	check("request tag keys", importing, []Need{vol}, true)
+	check("request keys kept beside a need's own", importing, []Need{other}, true)
+	check("other request tag, other resource tag", map[string][]string{"aws:TagKeys": {"team"}}, []Need{other}, false)
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/fsxd/fsxd"
 	"github.com/fsxd/fsxd/awserr"
+	"github.com/fsxd/fsxd/importpath"
 )
 
 // The directory layout (see the package documentation). Paths are built
@@ -71,36 +72,20 @@ func within(root, path string) bool {
 	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
-// importDir checks the fsxd:import-path tag, if any, and returns the
-// directory to use as the volume ("" when the tag is absent).
+// importDir checks the fsxd:import-path tag, if any, against the
+// operator's import roots and returns the directory to use as the volume
+// ("" when the tag is absent).
 func (s *Service) importDir(tags []Tag) (string, error) {
 	path, ok := tagValue(tags, ImportTag)
 	if !ok {
 		return "", nil
 	}
-	bad := func(why string) error {
-		return awserr.BadRequest.Err("Tag %s=%q: %s.", ImportTag, path, why)
+	dir, err := s.cfg.Imports.Check(path)
+	var ie *importpath.Error
+	if errors.As(err, &ie) {
+		return "", awserr.BadRequest.Err("Tag %s=%q: %s.", ImportTag, path, ie.Reason)
 	}
-	if !filepath.IsAbs(path) {
-		return "", bad("the path must be absolute")
-	}
-	real, err := filepath.EvalSymlinks(filepath.Clean(path))
-	if err != nil {
-		return "", bad("the directory does not exist")
-	}
-	if fi, err := os.Stat(real); err != nil || !fi.IsDir() {
-		return "", bad("not a directory")
-	}
-	data, err := filepath.Abs(s.cfg.DataDir)
-	if err == nil {
-		if d, err := filepath.EvalSymlinks(data); err == nil {
-			data = d
-		}
-	}
-	if within(data, real) || within(real, data) {
-		return "", bad("the directory must lie outside the fsxd data directory")
-	}
-	return real, nil
+	return dir, err
 }
 
 // pathTaken reports whether something already exists at path.

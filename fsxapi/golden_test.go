@@ -16,6 +16,7 @@ import (
 
 	"github.com/fsxd/fsxd"
 	"github.com/fsxd/fsxd/awsjson"
+	"github.com/fsxd/fsxd/importpath"
 )
 
 var update = flag.Bool("update", false, "rewrite the expected responses of testdata/golden")
@@ -29,7 +30,8 @@ var update = flag.Bool("update", false, "rewrite the expected responses of testd
 //	### @tree [$IMPORT]   "---", then the data (or import) directory listing
 //	### @touch <path>     create a file (path relative to the data dir)
 //
-// "$IMPORT" in a request stands for a directory outside the data dir.
+// "$IMPORT" in a request stands for a directory outside the data dir,
+// below the service's import root.
 func TestGolden(t *testing.T) {
 	files, _ := filepath.Glob("testdata/golden/*.txt")
 	if len(files) == 0 {
@@ -50,8 +52,19 @@ type goldenEnv struct {
 }
 
 func newGoldenEnv(t *testing.T) *goldenEnv {
-	e := &goldenEnv{t: t, clock: time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC), dataDir: t.TempDir(), importD: t.TempDir()}
+	e := &goldenEnv{t: t, clock: time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC), dataDir: t.TempDir()}
+	// Imports must lie strictly below a root the operator declared.
+	importRoot := t.TempDir()
+	e.importD = filepath.Join(importRoot, "import")
+	if err := os.Mkdir(e.importD, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	roots, err := importpath.New([]string{importRoot}, e.dataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
 	e.svc = New(Config{
+		Imports:        roots,
 		Store:          must(newMemStore()),
 		Account:        fsxd.Account{Partition: "aws", Region: "us-east-1", ID: "123456789012"},
 		DataDir:        e.dataDir,

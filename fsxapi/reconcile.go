@@ -71,13 +71,28 @@ func (s *Service) creations(ctx context.Context, fss []*fsxd.FileSystem, vms []*
 		if v.Type == fsxd.TypeONTAP {
 			next = fsxd.Created
 		}
-		if v.Imported && !isDir(v.Dir) {
-			s.cfg.Logger.Error("fsxapi: imported directory is gone", "volume", v.ID, "dir", v.Dir)
+		if !s.volumeDirUsable(v) {
 			next, v.Dir = fsxd.Failed, "" // make nothing outside the data dir
 		}
 		errs = append(errs, s.finish(ctx, fsxd.KindVolume, v.ID, v.Dir, volumeDirMode(v), next))
 	}
 	return errors.Join(errs...)
+}
+
+// volumeDirUsable reports whether a new volume's directory may be made or
+// used: an import must still exist, and anything outside the data
+// directory must still be below an import root (the operator may have
+// withdrawn it since the request, or since the parent's import).
+func (s *Service) volumeDirUsable(v *fsxd.Volume) bool {
+	if err := s.cfg.Imports.Serves(v.Dir); err != nil {
+		s.cfg.Logger.Error("fsxapi: volume directory no longer allowed", "volume", v.ID, "dir", v.Dir, "err", err)
+		return false
+	}
+	if v.Imported && !isDir(v.Dir) {
+		s.cfg.Logger.Error("fsxapi: imported directory is gone", "volume", v.ID, "dir", v.Dir)
+		return false
+	}
+	return true
 }
 
 // finish makes a resource's directory and moves it out of CREATING. A

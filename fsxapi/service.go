@@ -29,9 +29,14 @@
 //   - on CreateFileSystem (OPENZFS), the directory becomes the root volume;
 //   - on CreateVolume (OPENZFS or ONTAP), it becomes that volume.
 //
-// The directory must exist and lie outside DataDir. fsxd records it as
-// imported and never deletes it, not even when the volume or file system
-// is deleted; OpenZFS child volumes created later nest inside it.
+// Imports are the operator's decision: the directory must exist and lie
+// strictly below one of Config.Imports' roots (package importpath), checked
+// after symlinks and ".." are resolved; without roots the tag is refused.
+// Volumes whose directory is no longer allowed are not created (FAILED)
+// and their access points stop serving (package accesspoint). fsxd
+// records the directory as imported and never deletes it, not even when
+// the volume or file system is deleted; OpenZFS child volumes created
+// later nest inside it.
 package fsxapi
 
 import (
@@ -41,6 +46,7 @@ import (
 
 	"github.com/fsxd/fsxd"
 	"github.com/fsxd/fsxd/awsjson"
+	"github.com/fsxd/fsxd/importpath"
 	"github.com/fsxd/fsxd/store"
 )
 
@@ -55,6 +61,9 @@ type Config struct {
 	Now            func() time.Time // nil = time.Now
 	LifecycleDelay time.Duration    // CREATING lasts at least this long
 	Logger         *slog.Logger     // nil = slog.Default()
+	// Imports are the operator's import roots; nil = none (the
+	// fsxd:import-path tag is refused).
+	Imports *importpath.Roots
 }
 
 // Service serves the FSx operations.
@@ -73,6 +82,9 @@ func New(cfg Config) *Service {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
+	}
+	if cfg.Imports == nil {
+		cfg.Imports = importpath.None(cfg.DataDir)
 	}
 	return &Service{cfg: cfg, newID: fsxd.NewID, newUUID: randomUUID}
 }

@@ -2,6 +2,7 @@ package fsxapi
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 
@@ -150,4 +151,24 @@ func (s *Service) ListTagsForResource(ctx context.Context, in *ListTagsForResour
 		out = []Tag{}
 	}
 	return &ListTagsForResourceResponse{Tags: out, NextToken: pg.Next}, nil
+}
+
+// ResourceTags returns the tags of the resource arn names, for the
+// aws:ResourceTag/<key> condition keys of the authorization check. An
+// ARN that names nothing here gives no tags and no error: the operation
+// answers its own not-found once authorized.
+func (s *Service) ResourceTags(ctx context.Context, arn string) ([]fsxd.Tag, error) {
+	ref, err := s.parseARN(arn)
+	if err != nil {
+		return nil, nil
+	}
+	var tags []fsxd.Tag
+	err = s.view(ctx, func(tx *store.Tx) error {
+		tags, err = s.editTags(tx, ref, nil)
+		return err
+	})
+	if errors.As(err, new(*awserr.Error)) {
+		return nil, nil
+	}
+	return tags, err
 }

@@ -77,6 +77,9 @@ type fsxTarget struct {
 		StorageVirtualMachineID string `json:"StorageVirtualMachineId"`
 	}
 	S3AccessPoint *struct{ Policy *string }
+	// Tags and TagKeys become condition keys (fsxtags.go).
+	Tags    []struct{ Key, Value *string }
+	TagKeys []string
 }
 
 // authorizeFSx checks every permission an FSx operation needs, on the
@@ -99,7 +102,11 @@ func (s *Server) authorizeFSx(ctx context.Context, op string, body []byte) error
 			needs = append(needs, authz.Need{Action: a, Resource: authz.FSxResource(s.account, target)})
 		}
 	}
-	err := s.checker.CheckAll(ctx, authz.Request{Principal: p}, needs)
+	reqKeys, err := s.fsxTagKeys(ctx, p, &t, authz.FSxResource(s.account, target), needs)
+	if err != nil {
+		return err
+	}
+	err = s.checker.CheckAll(ctx, authz.Request{Principal: p, Context: reqKeys}, needs)
 	if errors.Is(err, authz.ErrDenied) {
 		return awserr.JSONAccessDenied.Err("User: %s is not authorized to perform: %s", p.ARN, firstAction(needs)).Wrap(err)
 	}

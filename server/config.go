@@ -44,6 +44,11 @@ type Config struct {
 	Umask uint32
 	// TrustProxy believes X-Forwarded-For for source addresses.
 	TrustProxy bool
+	// ImportRoots are the directories below which API callers may import
+	// existing trees (tag fsxd:import-path); none = imports refused. Each
+	// must be an existing directory that is not "/", a system tree or
+	// around/inside DataDir (package importpath); New refuses others.
+	ImportRoots []string
 	// VPCs the operator declares: vpc id -> CIDRs its clients come from.
 	VPCs map[string][]string
 	// UploadMaxAge: abandoned multipart uploads older than this are removed.

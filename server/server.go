@@ -20,7 +20,9 @@ import (
 	"github.com/fsxd/fsxd/auth"
 	"github.com/fsxd/fsxd/authz"
 	"github.com/fsxd/fsxd/awsjson"
+	"github.com/fsxd/fsxd/fsxapi"
 	"github.com/fsxd/fsxd/iamapi"
+	"github.com/fsxd/fsxd/importpath"
 	"github.com/fsxd/fsxd/store"
 )
 
@@ -50,6 +52,8 @@ type Server struct {
 	slots   chan struct{}
 
 	fsx       *awsjson.Mux
+	fsxSvc    *fsxapi.Service
+	imports   *importpath.Roots
 	iamSvc    *iamapi.Service
 	checker   *authz.Checker
 	s3        api
@@ -69,6 +73,10 @@ func New(cfg Config) (*Server, error) {
 	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
 		return nil, err
 	}
+	imports, err := importpath.New(cfg.ImportRoots, cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
 	st, err := openStore(cfg)
 	if err != nil {
 		return nil, err
@@ -81,6 +89,7 @@ func New(cfg Config) (*Server, error) {
 		metrics: newMetrics(),
 		slots:   make(chan struct{}, cfg.MaxConcurrent),
 		fsx:     awsjson.NewMux("AWSSimbaAPIService_v20180301"),
+		imports: imports,
 	}
 	s.closers = append(s.closers, st.Close)
 	root, created, err := loadRootCreds(&cfg)
@@ -160,7 +169,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	s.ready.Store(true)
-	s.log.Info("fsxd serving", "addr", s.addr, "tls", s.cfg.TLSCert != "", "data_dir", s.cfg.DataDir, "region", s.cfg.Region, "account", s.cfg.AccountID, "enforcement", enforcementName())
+	s.log.Info("fsxd serving", "addr", s.addr, "tls", s.cfg.TLSCert != "", "data_dir", s.cfg.DataDir, "region", s.cfg.Region, "account", s.cfg.AccountID, "enforcement", enforcementName(), "import_roots", s.cfg.ImportRoots)
 	if s.cfg.Ready != nil {
 		s.cfg.Ready(s.addr)
 	}

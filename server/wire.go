@@ -50,13 +50,15 @@ func (s *Server) wire() error {
 		return err
 	}
 	fsxSvc := fsxapi.New(fsxapi.Config{Store: s.store, Account: s.account, DataDir: s.cfg.DataDir,
-		Now: s.cfg.Now, LifecycleDelay: s.cfg.LifecycleDelay, Logger: s.log})
+		Now: s.cfg.Now, LifecycleDelay: s.cfg.LifecycleDelay, Logger: s.log, Imports: s.imports})
+	s.fsxSvc = fsxSvc
 	fsxSvc.Register(s.fsx)
 	s.loops = append(s.loops, loop{name: "fsx-reconcile", interval: s.cfg.ReconcileInterval, run: fsxSvc.Reconcile})
 
 	aps := accesspoint.New(accesspoint.Config{Store: s.store, Account: s.account, DataDir: s.cfg.DataDir,
 		Now: s.cfg.Now, LifecycleDelay: s.cfg.LifecycleDelay, VPCs: s.cfg.VPCs, Logger: s.log,
-		Authenticate: s.authenticateS3, Authorize: s.authorizeS3Control, Volumes: s.volumeOptions()})
+		Authenticate: s.authenticateS3, Authorize: s.authorizeS3Control, Volumes: s.volumeOptions(),
+		Imports: s.imports})
 	aps.Register(s.fsx)
 	s.s3control = api{name: "s3control", serve: aps.ServeS3Control, operation: aps.Operation}
 	s.loops = append(s.loops,

@@ -81,7 +81,7 @@ func (v vpcFlag) Set(s string) error {
 
 func serve(args []string, stderr io.Writer) int {
 	var cfg server.Config
-	var domains listFlag
+	var domains, imports listFlag
 	vpcs := vpcFlag{}
 	var logFormat, pprofAddr string
 	var umask uint
@@ -103,6 +103,7 @@ func serve(args []string, stderr io.Writer) int {
 	fs.BoolVar(&cfg.NoFsync, "no-fsync", false, "acknowledge writes before they reach stable storage (faster; loses data on power loss)")
 	fs.UintVar(&umask, "umask", 0o022, "umask for files and directories created through access points")
 	fs.BoolVar(&cfg.TrustProxy, "trust-proxy", false, "believe X-Forwarded-For for the source address")
+	fs.Var(&imports, "import-root", "allow API callers to import directories strictly below `DIR` as volumes (tag fsxd:import-path); repeatable; none by default")
 	fs.Var(vpcs, "vpc", "declare a VPC: `vpc-ID=CIDR[,CIDR]`; repeatable")
 	fs.IntVar(&cfg.MaxConcurrent, "max-concurrent", 1024, "in-flight requests before 503 SlowDown")
 	fs.StringVar(&logFormat, "log-format", "text", "log format: text or json")
@@ -119,6 +120,7 @@ func serve(args []string, stderr io.Writer) int {
 		return 2
 	}
 	cfg.Domains = domains
+	cfg.ImportRoots = imports
 	cfg.VPCs = vpcs
 	cfg.Umask = uint32(umask)
 	cfg.RootAccessKeyID = os.Getenv("FSXD_ROOT_ACCESS_KEY_ID")
