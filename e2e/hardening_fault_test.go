@@ -75,7 +75,7 @@ func hardFiles(t *testing.T, dir string) []string {
 
 func TestHardeningDiskFullAndReadOnly(t *testing.T) {
 	mnt := hardTmpfs(t, "8m")
-	e := Start(t)
+	e := Start(t, ImportRoots(filepath.Dir(mnt)))
 	ctx := context.Background()
 	hv := hardImportedVolume(t, e, "tmpfs-vol", mnt, 0)
 	c := hardClient(e)
@@ -202,9 +202,13 @@ func hardGetMD5(t *testing.T, c *s3.Client, alias, key string) [16]byte {
 // COPY and CompleteMultipartUpload, by apparent size (a sparse file
 // planted beside S3 stands for a nearly full volume).
 func TestHardeningVolumeQuota(t *testing.T) {
-	e := Start(t)
+	importRoot := t.TempDir()
+	e := Start(t, ImportRoots(importRoot))
 	ctx := context.Background()
-	dir := t.TempDir()
+	dir := filepath.Join(importRoot, "quota")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	// A sparse file planted beside S3: 64 KiB short of the 1 GiB quota.
 	filler := filepath.Join(dir, "filler.sparse")
 	if err := os.WriteFile(filler, nil, 0o644); err != nil || os.Truncate(filler, 1<<30-64<<10) != nil {

@@ -52,7 +52,7 @@ func hardAccessPoint(t *testing.T, e *Env, name string, uid int64) hardVolume {
 	return hardVolume{alias: aws.ToString(out.S3AccessPointAttachment.S3AccessPoint.Alias), dir: dir, volID: vol, fsID: fsID}
 }
 
-// hardImportedVolume imports dir (outside the data dir) as an OpenZFS
+// hardImportedVolume imports dir (below an import root of e) as an OpenZFS
 // child volume with the fsxd:import-path tag and attaches an access point
 // as root to it.
 func hardImportedVolume(t *testing.T, e *Env, name, dir string, quotaGiB int32) hardVolume {

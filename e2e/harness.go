@@ -54,6 +54,12 @@ type Env struct {
 // Option changes the server configuration before start.
 type Option func(*server.Config)
 
+// ImportRoots lets API callers import directories strictly below dirs
+// (fsxd serve --import-root).
+func ImportRoots(dirs ...string) Option {
+	return func(c *server.Config) { c.ImportRoots = append(c.ImportRoots, dirs...) }
+}
+
 // Start runs fsxd in-process on 127.0.0.1 with a fresh data dir and short
 // lifecycle delays; it is stopped when the test ends.
 func Start(t testing.TB, opts ...Option) *Env {
