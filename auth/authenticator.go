@@ -84,7 +84,7 @@ func codeFor(k sigv4.Kind, proto Protocol) awserr.Code {
 			return awserr.InvalidClientTokenID
 		case sigv4.ErrMissingAuth:
 			return awserr.QueryMissingAuthenticationToken
-		case sigv4.ErrMalformed:
+		case sigv4.ErrMalformed, sigv4.ErrSigV2:
 			return awserr.QueryIncompleteSignature
 		case sigv4.ErrSkew, sigv4.ErrExpired:
 			return awserr.RequestExpired
@@ -97,7 +97,7 @@ func codeFor(k sigv4.Kind, proto Protocol) awserr.Code {
 			return awserr.UnrecognizedClientException
 		case sigv4.ErrMissingAuth:
 			return awserr.MissingAuthenticationToken
-		case sigv4.ErrMalformed:
+		case sigv4.ErrMalformed, sigv4.ErrSigV2:
 			return awserr.IncompleteSignature
 		case sigv4.ErrSkew:
 			return awserr.SignatureSkewedJSON
@@ -114,6 +114,8 @@ func codeFor(k sigv4.Kind, proto Protocol) awserr.Code {
 			return awserr.AccessDenied
 		case sigv4.ErrMalformed:
 			return awserr.AuthorizationHeaderMalform
+		case sigv4.ErrSigV2:
+			return awserr.SigV2NotSupported
 		case sigv4.ErrSkew:
 			return awserr.RequestTimeTooSkewed
 		case sigv4.ErrExpired:

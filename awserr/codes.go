@@ -112,3 +112,20 @@ var (
 	RequestExpired                  = Code{"RequestExpired", http.StatusBadRequest, "Request has expired."}
 	QuerySignatureDoesNotMatch      = Code{"SignatureDoesNotMatch", http.StatusForbidden, "The request signature we calculated does not match the signature you provided."}
 )
+
+// SigV2NotSupported is S3's answer to Signature Version 2 in regions that
+// never had it; the second sentence is fsxd's hint.
+var SigV2NotSupported = Code{"InvalidRequest", http.StatusBadRequest, "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256. " +
+	"fsxd does not accept Signature Version 2: use s3v4 (boto3: Config(signature_version='s3v4'); AWS CLI v1: aws configure set default.s3.signature_version s3v4; s3cmd: signature_v2 = False)."}
+
+// Codes of S3 requests fsxd has no counterpart for.
+var (
+	// BucketAlreadyOwnedByYou answers CreateBucket on an access point the
+	// caller may use: every client reads it as "the bucket exists".
+	BucketAlreadyOwnedByYou = Code{"BucketAlreadyOwnedByYou", http.StatusConflict, "Your previous request to create the named bucket succeeded and you already own it."}
+	// NoBuckets answers CreateBucket on a name that is no access point.
+	NoBuckets = Code{"NotImplemented", http.StatusNotImplemented, "fsxd has no buckets; create an access point with CreateAndAttachS3AccessPoint and use its alias."}
+	// PostObjectNotSupported answers browser-based (HTML form) uploads,
+	// which FSx access points do not list among their operations.
+	PostObjectNotSupported = Code{"NotImplemented", http.StatusNotImplemented, "POST Object (browser-based upload with a policy document) is not supported by FSx access points; use a presigned PUT URL."}
+)

@@ -1,6 +1,9 @@
 package s3api
 
-// HeadBucket and GetBucketLocation: all an access point says about itself.
+import "github.com/fsxd/fsxd/awserr"
+
+// HeadBucket, GetBucketLocation and CreateBucket: all an access point says
+// about itself.
 
 func (rq *request) headBucket() error {
 	h := rq.w.Header()
@@ -18,4 +21,10 @@ func (rq *request) getBucketLocation() error {
 		region = ""
 	}
 	return writeXML(rq.w, &locationConstraint{NS: s3NS, Region: region})
+}
+
+// createBucket answers CreateBucket on an access point the caller may list
+// as S3 answers it for a bucket the caller already owns.
+func (rq *request) createBucket() error {
+	return awserr.BucketAlreadyOwnedByYou.Err("").With("BucketName", rq.ap.Alias)
 }

@@ -138,12 +138,18 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) error {
 	if rt.name == opListBuckets {
 		return awserr.NotImplemented.Err("ListBuckets is not served here: address an access point by its alias or ARN.")
 	}
+	if rt.early != nil {
+		return rt.early
+	}
 	p, err := h.cfg.Authenticate(r)
 	if err != nil {
 		return err
 	}
 	ctx := auth.WithPrincipal(r.Context(), p)
 	ap, err := h.resolve(ctx, rt.addr)
+	if rt.name == opCreateBucket && awserr.Is(err, awserr.NoSuchBucket) {
+		return awserr.NoBuckets.Err("").With("BucketName", rt.addr.bucket)
+	}
 	if err != nil {
 		return err
 	}

@@ -23,6 +23,10 @@ const (
 	// AWS's S3 model documents it as the ServerSideEncryption value
 	// "aws:fsx" and reports it on every object.
 	sseFSx = "aws:fsx"
+	// sseAES256 and classStandard are accepted as no-ops: common tools send
+	// them unasked (docs/decisions.md "Storage class and encryption headers").
+	sseAES256     = "AES256"
+	classStandard = "STANDARD"
 )
 
 var invalidStorageClass = awserr.Code{Name: "InvalidStorageClass", Status: http.StatusBadRequest,
@@ -99,7 +103,7 @@ func (ap *AccessPoint) checkWriteHeaders(h http.Header) error {
 	if err := checkSSE(h); err != nil {
 		return err
 	}
-	if sc := h.Get("X-Amz-Storage-Class"); sc != "" && sc != ap.storageClass() {
+	if sc := h.Get("X-Amz-Storage-Class"); sc != "" && sc != ap.storageClass() && sc != classStandard {
 		return invalidStorageClass.Err("").With("StorageClassRequested", sc)
 	}
 	if acl := h.Get("X-Amz-Acl"); acl != "" && acl != "private" && acl != "bucket-owner-full-control" {
@@ -114,9 +118,12 @@ func (ap *AccessPoint) checkWriteHeaders(h http.Header) error {
 	return nil
 }
 
-// checkSSE accepts only SSE-FSX (or nothing) and no customer keys.
+// checkSSE accepts SSE-FSX, AES256 (a no-op: the volume's own file system
+// decides what is encrypted at rest, and s3fs and `aws s3 cp --sse AES256`
+// send it; see docs/decisions.md "Storage class and encryption headers")
+// or nothing, and refuses KMS and customer keys.
 func checkSSE(h http.Header) error {
-	if v := h.Get("X-Amz-Server-Side-Encryption"); v != "" && v != sseFSx {
+	if v := h.Get("X-Amz-Server-Side-Encryption"); v != "" && v != sseFSx && v != sseAES256 {
 		return invalidArgument("x-amz-server-side-encryption", v, "The encryption method specified is not supported")
 	}
 	for name := range h {

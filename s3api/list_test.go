@@ -188,7 +188,8 @@ func TestBucketOps(t *testing.T) {
 		status        int
 		code          string
 	}{
-		{"PUT", "", 405, "MethodNotAllowed"},
+		{"PUT", "", 409, "BucketAlreadyOwnedByYou"},
+		{"PUT", "?x-unknown", 405, "MethodNotAllowed"},
 		{"DELETE", "", 405, "MethodNotAllowed"},
 		{"GET", "?acl", 501, "NotImplemented"},
 		{"PUT", "?policy", 501, "NotImplemented"},
@@ -199,7 +200,7 @@ func TestBucketOps(t *testing.T) {
 		{"GET", "?notification", 501, "NotImplemented"},
 		{"GET", "?object-lock", 501, "NotImplemented"},
 		{"GET", "?tagging", 501, "NotImplemented"},
-		{"POST", "", 405, "MethodNotAllowed"},
+		{"POST", "", 501, "NotImplemented"},
 	} {
 		e.do(c.method, "/"+testAlias+c.query, nil).expect(t, c.status, c.code)
 	}
@@ -209,6 +210,7 @@ func TestBucketOps(t *testing.T) {
 		e.do(c.method, "/"+testAlias+"/k"+c.query, nil).expect(t, 501, "NotImplemented")
 	}
 	e.do("GET", "/nope-x-ext-s3alias?list-type=2", nil).expect(t, 404, "NoSuchBucket")
+	e.do("PUT", "/nope-x-ext-s3alias", nil).expect(t, 501, "NotImplemented")
 	golden(t, "error-nosuchkey.xml", e.get("missing/key").body)
 	golden(t, "error-notimplemented.xml", e.do("GET", "/"+testAlias+"?acl", nil).body)
 }

@@ -31,6 +31,8 @@ const (
 	opCompleteMultipartUpload = "CompleteMultipartUpload"
 	opAbortMultipartUpload    = "AbortMultipartUpload"
 	opListParts               = "ListParts"
+	opCreateBucket            = "CreateBucket"
+	opPostObject              = "PostObject"
 )
 
 // route is the outcome of routing: an operation to serve, or an error to
@@ -40,8 +42,11 @@ type route struct {
 	action string // IAM action; "" when the operation authorizes itself
 	serve  func(*request) error
 	refuse error
-	addr   addr
-	query  url.Values
+	// early refuses before authentication: browser form uploads carry no
+	// Authorization header, and the answer names no access point.
+	early error
+	addr  addr
+	query url.Values
 }
 
 // route reads top to bottom like S3's own dispatch: the bucket or object
@@ -86,8 +91,13 @@ func bucketRoute(method string, q url.Values) route {
 		if q.Has("delete") {
 			return route{name: opDeleteObjects, action: "", serve: (*request).deleteObjects}
 		}
+		return route{name: opPostObject, early: awserr.PostObjectNotSupported.Err("")}
 	case http.MethodPut:
-		return refused("CreateBucket", awserr.MethodNotAllowed.Err("CreateBucket is not allowed against an access point.").With("Method", method).With("ResourceType", "ACCESSPOINT"))
+		if len(q) > 0 {
+			return methodNotAllowed(method, "ACCESSPOINT")
+		}
+		// Clients "make sure the bucket exists" before they write (rclone).
+		return route{name: opCreateBucket, action: "s3:ListBucket", serve: (*request).createBucket}
 	case http.MethodDelete:
 		return refused("DeleteBucket", awserr.MethodNotAllowed.Err("DeleteBucket is not allowed against an access point.").With("Method", method).With("ResourceType", "ACCESSPOINT"))
 	}

@@ -17,6 +17,10 @@ const (
 	// scope, date or x-amz-content-sha256 cannot be understood, or the body
 	// framing (aws-chunked) is broken.
 	ErrMalformed Kind = "malformed authorization"
+	// ErrSigV2: the request is signed with AWS Signature Version 2 (an
+	// "AWS key:sig" header or AWSAccessKeyId/Signature/Expires in the query),
+	// which fsxd, like S3 in every region opened since 2014, does not accept.
+	ErrSigV2 Kind = "signature version 2 is not supported"
 	// ErrUnknownKey: the access key id is not known to the Keys func.
 	ErrUnknownKey Kind = "unknown access key"
 	// ErrSignatureMismatch: the request signature does not verify.

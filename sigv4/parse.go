@@ -85,6 +85,9 @@ func (a authorization) String() string {
 func parseAuthorization(h string) (authorization, error) {
 	var a authorization
 	rest, ok := strings.CutPrefix(h, algorithm)
+	if !ok && strings.HasPrefix(h, "AWS ") {
+		return a, newErr(ErrSigV2, "an Authorization header of Signature Version 2")
+	}
 	if !ok || (rest != "" && rest[0] != ' ' && rest[0] != '\t') {
 		return a, newErr(ErrMalformed, "unsupported authorization type; only AWS4-HMAC-SHA256 is accepted")
 	}

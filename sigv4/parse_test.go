@@ -32,7 +32,6 @@ func TestParseAuthorization(t *testing.T) {
 		{"AWS4-HMAC-SHA256 Credential=" + goodCred + ", SignedHeaders=host, Signature=" + goodSig + ", Foo=bar", false},
 		{"AWS4-HMAC-SHA256Credential=" + goodCred + ", SignedHeaders=host, Signature=" + goodSig, false},
 		{"aws4-hmac-sha256 Credential=" + goodCred + ", SignedHeaders=host, Signature=" + goodSig, false},
-		{"AWS AKIAIOSFODNN7EXAMPLE:frJIUN8DYpKDtOLCwo//yllqDzg=", false},
 		{"AWS4-ECDSA-P256-SHA256 Credential=AKID/20260102/fsx/aws4_request, SignedHeaders=host, Signature=" + goodSig, false},
 		{"AWS4-HMAC-SHA256 Credential=AKID/20260102/us-east-1/aws4_request, SignedHeaders=host, Signature=" + goodSig, false},
 		{"AWS4-HMAC-SHA256 Credential=AKID/20261302/us-east-1/fsx/aws4_request, SignedHeaders=host, Signature=" + goodSig, false},
@@ -51,6 +50,26 @@ func TestParseAuthorization(t *testing.T) {
 			t.Errorf("%q: parsed to %+v", tc.h, a)
 		case !tc.ok && KindOf(err) != ErrMalformed:
 			t.Errorf("%q: err %v, want malformed", tc.h, err)
+		}
+	}
+}
+
+func TestSigV2IsNamed(t *testing.T) {
+	hdr, _ := http.NewRequest("GET", "http://s3.local/b/k", nil)
+	hdr.Header.Set("Authorization", "AWS AKIAIOSFODNN7EXAMPLE:frJIUN8DYpKDtOLCwo//yllqDzg=")
+	pre, _ := http.NewRequest("GET", "http://s3.local/b/k?AWSAccessKeyId=AKIAIOSFODNN7EXAMPLE&Expires=1767225600&Signature=abc%3D", nil)
+	unsigned, _ := http.NewRequest("GET", "http://s3.local/b/k?Expires=1", nil)
+	for _, c := range []struct {
+		r    *http.Request
+		want Kind
+	}{{hdr, ErrSigV2}, {pre, ErrSigV2}, {unsigned, ErrMissingAuth}} {
+		ps, err := parseQuery(c.r.URL.RawQuery)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = parseSigned(c.r, ps, signTime)
+		if KindOf(err) != c.want {
+			t.Errorf("%s %v: %v, want %v", c.r.URL, c.r.Header, err, c.want)
 		}
 	}
 }

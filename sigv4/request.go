@@ -30,7 +30,19 @@ func parseSigned(r *http.Request, ps []param, now time.Time) (*signed, error) {
 	case len(h) == 1:
 		return parseHeaderRequest(r, h[0], now)
 	}
+	if hasParam(ps, "AWSAccessKeyId") && hasParam(ps, "Signature") {
+		return nil, newErr(ErrSigV2, "a presigned URL of Signature Version 2")
+	}
 	return nil, newErr(ErrMissingAuth, "the request is not signed")
+}
+
+func hasParam(ps []param, key string) bool {
+	for _, p := range ps {
+		if p.key == key {
+			return true
+		}
+	}
+	return false
 }
 
 func parseHeaderRequest(r *http.Request, h string, now time.Time) (*signed, error) {
