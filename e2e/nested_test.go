@@ -130,10 +130,12 @@ func TestNestedVolumeRootReplacedIsMisconfigured(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(childDir, "own.txt"), []byte("forged"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	why := apWaitState(t, e, "child-ap", "MISCONFIGURED")
-	if !strings.Contains(why, "was replaced: it is not the directory the volume was created with") {
-		t.Errorf("reason %q does not say the root was replaced", why)
-	}
+	// A check that ran between the rename and the mkdir says "missing";
+	// the next one must say "replaced".
+	Eventually(t, apWait, "child-ap MISCONFIGURED because its root was replaced", func() bool {
+		got, why := apState(t, e, "child-ap")
+		return got == "MISCONFIGURED" && strings.Contains(why, "was replaced: it is not the directory the volume was created with")
+	})
 	_, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(child), Key: aws.String("own.txt")})
 	if apCode(err) != "ServiceUnavailable" || nestedStatus(err) != 503 {
 		t.Errorf("GET through a replaced root: %v, want 503 ServiceUnavailable", err)
