@@ -79,8 +79,12 @@ type Volume struct {
 	// Imported is set when Dir is an existing tree the operator exposed
 	// (tag fsxd:import-path): fsxd never removes it.
 	Imported bool `json:",omitempty"`
-	Tags     []Tag
-	Wire     json.RawMessage `json:",omitempty"`
+	// RootID identifies Dir as made or imported (volume.DirID): a root
+	// replaced since is not this volume's. "" on volumes recorded before
+	// fsxd kept it, until the reconciler adopts the current one.
+	RootID string `json:",omitempty"`
+	Tags   []Tag
+	Wire   json.RawMessage `json:",omitempty"`
 }
 
 // Tag is an FSx resource tag.

@@ -11,6 +11,7 @@ import (
 	"github.com/fsxd/fsxd/importpath"
 	"github.com/fsxd/fsxd/nameservice"
 	"github.com/fsxd/fsxd/store"
+	"github.com/fsxd/fsxd/volume"
 )
 
 // verdict is what checking an attachment against the world found.
@@ -60,6 +61,12 @@ func (s *Service) evaluate(ctx context.Context, a *fsxd.Attachment) (verdict, er
 		// server's paths; the log has the details.
 		s.cfg.Logger.Info("volume root unavailable", "attachment", a.Name, "volume", vol.ID, "err", err)
 		return verdict{problem: fmt.Sprintf("The root directory of volume %s is missing, replaced or unmounted.", vol.ID)}, nil
+	}
+	if vol.RootID != "" {
+		if cur, err := volume.DirID(vol.Dir); err != nil || cur != vol.RootID {
+			s.cfg.Logger.Info("volume root identity changed", "attachment", a.Name, "volume", vol.ID, "err", err)
+			return verdict{problem: replacedRoot(vol.ID)}, nil
+		}
 	}
 	id, err := s.cfg.Names.Resolve(vol.SVMID, a)
 	var ue *nameservice.ErrUnresolved

@@ -68,6 +68,7 @@ func (s *Service) lookup(ctx context.Context, key string, find func(*store.Tx) (
 	var a *fsxd.Attachment
 	var vol *fsxd.Volume
 	var fs *fsxd.FileSystem
+	var nested []string
 	err := s.st.View(ctx, func(tx *store.Tx) error {
 		var err error
 		if a, err = find(tx); err != nil {
@@ -76,7 +77,10 @@ func (s *Service) lookup(ctx context.Context, key string, find func(*store.Tx) (
 		if vol, err = volumes(tx).Get(a.VolumeID); err != nil {
 			return err
 		}
-		fs, err = fileSystems(tx).Get(vol.FileSystemID)
+		if fs, err = fileSystems(tx).Get(vol.FileSystemID); err != nil {
+			return err
+		}
+		nested, err = nestedRoots(tx, vol)
 		return err
 	})
 	if errors.Is(err, store.ErrNotFound) {
@@ -86,7 +90,7 @@ func (s *Service) lookup(ctx context.Context, key string, find func(*store.Tx) (
 	if err != nil {
 		return nil, awserr.From(err, awserr.InternalError) // keeps a 503 for an unreachable store
 	}
-	ap := s.build(a, vol, fs)
+	ap := s.build(a, vol, fs, nested)
 	s.cache.put(key, cacheEntry{gen: gen, ap: ap})
 	return s.live(key, ap)
 }
@@ -108,8 +112,9 @@ func (s *Service) live(key string, ap *s3api.AccessPoint) (*s3api.AccessPoint, e
 	return &cp, nil
 }
 
-// build makes the data plane's access point from the records.
-func (s *Service) build(a *fsxd.Attachment, vol *fsxd.Volume, fs *fsxd.FileSystem) *s3api.AccessPoint {
+// build makes the data plane's access point from the records; nested are
+// the roots of the volumes mounted beneath vol (nestedRoots).
+func (s *Service) build(a *fsxd.Attachment, vol *fsxd.Volume, fs *fsxd.FileSystem, nested []string) *s3api.AccessPoint {
 	ap := &s3api.AccessPoint{
 		Name: a.Name, Alias: a.Alias, ARN: s.acc.AccessPointARN(a.Name),
 		AccountID: s.acc.ID, Type: a.Type, VpcID: a.VpcID,
@@ -143,6 +148,15 @@ func (s *Service) build(a *fsxd.Attachment, vol *fsxd.Volume, fs *fsxd.FileSyste
 		ap.Unusable = awserr.ServiceUnavailable.Err("Access point %s cannot reach its volume's root directory.", a.Name)
 		return ap
 	}
+	if vol.RootID != "" && root.ID() != vol.RootID {
+		// Never serve a directory made in the volume's place; the check
+		// turns the attachment MISCONFIGURED.
+		s.cfg.Logger.Warn("volume root replaced", "access_point", a.Name, "volume", vol.ID, "dir", vol.Dir)
+		s.checkOnUse(a.Name)
+		ap.Unusable = awserr.ServiceUnavailable.Err("Access point %s is MISCONFIGURED: %s", a.Name, replacedRoot(vol.ID))
+		return ap
+	}
+	root.SetMounts(nested)
 	ap.Root = root
 	if vol.QuotaGiB > 0 {
 		ap.QuotaBytes = vol.QuotaGiB << 30

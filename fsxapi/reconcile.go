@@ -8,6 +8,7 @@ import (
 
 	"github.com/fsxd/fsxd"
 	"github.com/fsxd/fsxd/store"
+	"github.com/fsxd/fsxd/volume"
 )
 
 // Reconcile runs one pass of the lifecycle machine:
@@ -41,7 +42,7 @@ func (s *Service) Reconcile(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return errors.Join(s.creations(ctx, fss, vms, vols), s.deletions(ctx, fss, vms, vols))
+	return errors.Join(s.creations(ctx, fss, vms, vols), s.deletions(ctx, fss, vms, vols), s.adoptRootIDs(ctx, vols))
 }
 
 func (s *Service) due(r fsxdCreated) bool {
@@ -101,14 +102,22 @@ func (s *Service) finish(ctx context.Context, kind, id, dir string, mode os.File
 	if ok, err := s.still(ctx, kind, id, fsxd.Creating); err != nil || !ok {
 		return err
 	}
-	if dir != "" {
-		if err := makeDir(dir, mode); err != nil {
-			s.cfg.Logger.Error("fsxapi: make directory", "kind", kind, "id", id, "dir", dir, "err", err)
-			if kind != fsxd.KindVolume {
-				return err
-			}
-			next = fsxd.Failed
+	if dir == "" {
+		return s.setLifecycle(ctx, kind, id, fsxd.Creating, next)
+	}
+	err := makeDir(dir, mode)
+	if err == nil && kind == fsxd.KindVolume {
+		var rootID string
+		if rootID, err = volume.DirID(dir); err == nil {
+			return s.setVolumeLive(ctx, id, next, rootID)
 		}
+	}
+	if err != nil {
+		s.cfg.Logger.Error("fsxapi: make directory", "kind", kind, "id", id, "dir", dir, "err", err)
+		if kind != fsxd.KindVolume {
+			return err
+		}
+		next = fsxd.Failed
 	}
 	return s.setLifecycle(ctx, kind, id, fsxd.Creating, next)
 }

@@ -18,7 +18,9 @@
 //
 // Directories appear when a resource becomes AVAILABLE (or CREATED) and are
 // removed when its deletion completes. fsxd never removes anything outside
-// DataDir/fs.
+// DataDir/fs. A volume records its root's identity (Volume.RootID,
+// rootid.go) when it becomes AVAILABLE or CREATED, so a root replaced
+// later is told apart.
 //
 // # Importing an existing tree
 //

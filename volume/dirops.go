@@ -32,6 +32,9 @@ func (f *FS) Mkdir(ctx context.Context, p Path, meta Meta) (Info, error) {
 	if !p.dir {
 		return Info{}, wrap("mkdir", p.String(), unix.ENOTDIR)
 	}
+	if err := f.r.guard(p.rel); err != nil {
+		return Info{}, wrap("mkdir", p.String(), err)
+	}
 	unlock := f.r.locks.lock(p.rel)
 	defer unlock()
 	var in Info
@@ -99,6 +102,9 @@ func (f *FS) mkdir(p Path, meta Meta) (Info, []int, error) {
 func (f *FS) Remove(ctx context.Context, p Path) error {
 	if err := p.check(); err != nil {
 		return err
+	}
+	if err := f.r.guard(p.rel); err != nil {
+		return wrap("remove", p.String(), err)
 	}
 	unlockKey := f.r.locks.lock(p.rel)
 	locked := true
@@ -178,6 +184,11 @@ func (f *FS) unlink(dirfd int, p Path, st *unix.Stat_t) error {
 		}
 		return unix.EISDIR
 	}
+	if isDir {
+		if err := f.r.guardInode(st); err != nil {
+			return err
+		}
+	}
 	if err := f.mayRemove(dirfd, st); err != nil {
 		return err
 	}
@@ -221,6 +232,9 @@ func (f *FS) pruneOne(q Path) bool {
 	}
 	if f.r.busy.busy(&st) {
 		return false // an upload will link a file into it
+	}
+	if f.r.guard(q.rel) != nil || f.r.guardInode(&st) != nil {
+		return false // a nested volume's root, or on the path to one
 	}
 	in := f.info("", dirfd, name, &st)
 	if in.Meta == nil || !in.Meta.Implicit || in.Meta.DirMarker || f.mayRemove(dirfd, &st) != nil {

@@ -34,5 +34,10 @@
 // only to hold a key are Implicit and pruned when their last key goes
 // (dirops.go). Listing order and positioning: walk.go.
 //
+// Nested volumes: the roots of other volumes beneath this one, declared
+// with SetMounts, and the directories above them cannot be removed, made
+// or replaced through this root (ErrMountPoint, mounts.go). DirID
+// identifies a root directory across restarts and nodes (rootid.go).
+//
 // The package is Linux-only (openat2, O_TMPFILE, per-thread credentials).
 package volume

@@ -77,6 +77,9 @@ func wrap(op, key string, err error) error {
 
 // kindOf recognises our own sentinels returned bare by internal helpers.
 func kindOf(err error) error {
+	if err == ErrMountPoint {
+		return ErrPermission
+	}
 	for _, k := range []error{ErrNotExist, ErrPermission, ErrNotRegular, ErrIsDir,
 		ErrNotDir, ErrNotEmpty, ErrNoSpace, ErrReadOnly, ErrEscape, ErrMetaTooLarge} {
 		if err == k {

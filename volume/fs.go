@@ -160,6 +160,9 @@ func (f *FS) CheckAccess(ctx context.Context, p Path, write bool) error {
 }
 
 func (f *FS) mayWriteKey(p Path) error {
+	if err := f.r.guard(p.rel); err != nil {
+		return err
+	}
 	if err := f.userSearch(p); err != nil {
 		return err
 	}

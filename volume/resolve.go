@@ -104,6 +104,9 @@ func (f *FS) step(parent int, rel, name string) (fd int, made bool, err error) {
 	if err != unix.ENOENT {
 		return fd, false, err
 	}
+	if err := f.r.guard(rel); err != nil {
+		return -1, false, err // a nested volume's root is missing: never re-create it
+	}
 	if err := f.userCheck(parent, "", unix.W_OK|unix.X_OK); err != nil {
 		return -1, false, err
 	}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"sync/atomic"
 
 	"github.com/fsxd/fsxd"
 	"golang.org/x/sys/unix"
@@ -79,14 +80,16 @@ type Root struct {
 	dir      string
 	fd       int // O_PATH directory: the base of every openat2
 	dev, ino uint64
+	id       string // DirID of the directory (rootid.go)
 	umask    uint32
 	opts     Options
 	kernel   bool
-	tmpfile  bool      // O_TMPFILE works here
-	md       *metaDir  // nil when Meta lives in xattrs
-	locks    pathLocks // serialises Commit, Remove and SetMeta per key
-	busy     busyDirs  // directories Writers will link into: not pruned
-	use      usage     // cached Usage, for quotas (usage.go)
+	tmpfile  bool                   // O_TMPFILE works here
+	md       *metaDir               // nil when Meta lives in xattrs
+	locks    pathLocks              // serialises Commit, Remove and SetMeta per key
+	busy     busyDirs               // directories Writers will link into: not pruned
+	use      usage                  // cached Usage, for quotas (usage.go)
+	mounts   atomic.Pointer[mounts] // nested volume roots (mounts.go)
 }
 
 // OpenRoot opens an existing directory as a volume root.
@@ -112,6 +115,11 @@ func (r *Root) init() error {
 		return err
 	}
 	r.dev, r.ino = st.Dev, st.Ino
+	id, err := idOf(r.fd)
+	if err != nil {
+		return err
+	}
+	r.id = id
 	switch r.opts.Enforce {
 	case Auto:
 		r.kernel = DetectEnforcement() == Kernel

@@ -14,6 +14,9 @@ import (
 // Info.Meta.ETag is never empty for files. The data, hence the ETag of
 // valid Meta, is untouched.
 func (f *FS) SetMeta(ctx context.Context, p Path, update func(m *Meta) error) (Info, error) {
+	if err := f.r.guard(p.rel); err != nil {
+		return Info{}, wrap("setmeta", p.String(), err) // the nested volume's own root
+	}
 	unlock := f.r.locks.lock(p.rel)
 	defer unlock()
 	var fd int

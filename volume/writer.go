@@ -49,6 +49,9 @@ func (f *FS) Create(ctx context.Context, p Path) (*Writer, error) {
 	if p.dir {
 		return nil, wrap("create", p.String(), unix.EISDIR) // directory objects: Mkdir
 	}
+	if err := f.r.guard(p.rel); err != nil {
+		return nil, wrap("create", p.String(), err)
+	}
 	w := &Writer{fs: f, p: p, dirfd: -1}
 	err := f.do(ctx, func() error {
 		if err := f.userSearch(p); err != nil {
