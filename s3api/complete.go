@@ -1,7 +1,6 @@
 package s3api
 
 import (
-	"encoding/json"
 	"net/url"
 	"os"
 	"strconv"
@@ -129,11 +128,9 @@ func (rq *request) checkFinalChecksum(f multipart.Final, n int) error {
 
 // assemble writes the parts into a new file in the kernel and commits it.
 func (rq *request) assemble(u multipart.Upload, parts []multipart.Part, files []*os.File, f multipart.Final, cond func(*volume.Info) error) (volume.Info, error) {
-	var meta volume.Meta
-	if len(u.Meta) > 0 {
-		if err := json.Unmarshal(u.Meta, &meta); err != nil {
-			return volume.Info{}, awserr.InternalError.Err("").Wrap(err)
-		}
+	meta, err := decodeUploadMeta(u.Meta)
+	if err != nil {
+		return volume.Info{}, awserr.InternalError.Err("").Wrap(err)
 	}
 	meta.ETag, meta.Parts = f.ETag, len(parts)
 	meta.PartSizes = make([]int64, len(parts))
