@@ -1,6 +1,7 @@
 package s3api
 
 import (
+	"encoding/base64"
 	"net/url"
 	"os"
 	"strconv"
@@ -17,6 +18,9 @@ const minPartSize = 5 << 20
 
 func (rq *request) completeUpload() error {
 	u, err := rq.upload()
+	if awserr.Is(err, awserr.NoSuchUpload) {
+		return rq.repeatCompletion(err)
+	}
 	if err != nil {
 		return err
 	}
@@ -24,11 +28,7 @@ func (rq *request) completeUpload() error {
 	if err != nil {
 		return err
 	}
-	var req completeRequest
-	if err := rq.readVerifiedXML(&req, xmlChecksumOfObject); err != nil {
-		return err
-	}
-	nums, err := partOrder(req.Parts)
+	req, nums, err := rq.readPartList()
 	if err != nil {
 		return err
 	}
@@ -44,20 +44,72 @@ func (rq *request) completeUpload() error {
 	if err := rq.reserve(final.Size); err != nil {
 		return err
 	}
+	rq.w.Header().Set("x-amz-server-side-encryption", sseFSx)
 	ka := startKeepAlive(rq.w)
 	info, err := rq.assemble(u, parts, files, final, cond)
-	if err == nil {
-		if rerr := rq.ap.Uploads.Remove(u.ID); rerr != nil {
-			rq.h.cfg.Logger.Warn("s3: completed upload not removed", "upload", u.ID, "err", rerr)
-		}
-	}
 	if err != nil {
 		return ka.fail(rq, err)
 	}
-	alg := checksum.Algorithm(final.ChecksumAlgorithm)
-	res := &completeResult{NS: s3NS, Location: rq.location(), Bucket: rq.bucketName(), Key: rq.key,
-		ETag: quote(info.Meta.ETag), checksumSet: xmlChecksums(alg, final.Checksum), ChecksumType: final.ChecksumType}
-	return ka.finish(rq, res)
+	final.ETag = info.Meta.ETag
+	rq.finishUpload(u, req.Parts, final)
+	return ka.finish(rq, rq.completeResult(final))
+}
+
+// readPartList reads the request's part list and checks its order.
+func (rq *request) readPartList() (completeRequest, []int, error) {
+	var req completeRequest
+	if err := rq.readVerifiedXML(&req, xmlChecksumOfObject); err != nil {
+		return req, nil, err
+	}
+	nums, err := partOrder(req.Parts)
+	return req, nums, err
+}
+
+// finishUpload records the completion, so a retry gets the same answer,
+// then removes the upload. The object is committed: failures here are
+// only logged (the upload then expires, or the retry assembles again).
+func (rq *request) finishUpload(u multipart.Upload, parts []completePart, final multipart.Final) {
+	c := multipart.Completion{ID: u.ID, AccessPoint: u.AccessPoint, Key: u.Key,
+		Parts: completedParts(parts), Final: final}
+	if err := rq.ap.Uploads.RecordCompletion(c); err != nil {
+		rq.h.cfg.Logger.Warn("s3: completion not recorded", "upload", u.ID, "err", err)
+	}
+	if err := rq.ap.Uploads.Remove(u.ID); err != nil {
+		rq.h.cfg.Logger.Warn("s3: completed upload not removed", "upload", u.ID, "err", err)
+	}
+}
+
+// repeatCompletion answers a CompleteMultipartUpload of an upload that is
+// no longer in progress: with the first answer when it was completed
+// with the same part list (an SDK retry), else with noSuch.
+func (rq *request) repeatCompletion(noSuch error) error {
+	c, err := rq.ap.Uploads.Completed(rq.q.Get("uploadId"))
+	if err != nil || c.AccessPoint != rq.ap.uploadOwner() || c.Key != rq.key {
+		return noSuch
+	}
+	req, _, err := rq.readPartList()
+	if err != nil {
+		return err
+	}
+	if !c.SameParts(completedParts(req.Parts)) {
+		return noSuch
+	}
+	rq.w.Header().Set("x-amz-server-side-encryption", sseFSx)
+	return writeXML(rq.w, rq.completeResult(c.Final))
+}
+
+func completedParts(parts []completePart) []multipart.CompletedPart {
+	out := make([]multipart.CompletedPart, len(parts))
+	for i, p := range parts {
+		out[i] = multipart.CompletedPart{Number: p.PartNumber, ETag: strings.Trim(p.ETag, `"`)}
+	}
+	return out
+}
+
+func (rq *request) completeResult(f multipart.Final) *completeResult {
+	alg := checksum.Algorithm(f.ChecksumAlgorithm)
+	return &completeResult{NS: s3NS, Location: rq.location(), Bucket: rq.bucketName(), Key: rq.key,
+		ETag: quote(f.ETag), checksumSet: xmlChecksums(alg, f.Checksum), ChecksumType: f.ChecksumType}
 }
 
 // partOrder checks the request's part list: not empty, numbers in range
@@ -138,6 +190,7 @@ func (rq *request) assemble(u multipart.Upload, parts []multipart.Part, files []
 		meta.PartSizes[i] = p.Size
 	}
 	meta.Checksums = storeChecksum(nil, checksum.Algorithm(f.ChecksumAlgorithm), f.Checksum, f.ChecksumType)
+	meta.PartChecksums = partChecksums(checksum.Algorithm(f.ChecksumAlgorithm), parts)
 	p, err := parseKey(u.Key)
 	if err != nil {
 		return volume.Info{}, err
@@ -169,4 +222,27 @@ func closeFiles(files []*os.File) {
 	for _, f := range files {
 		f.Close()
 	}
+}
+
+// maxPartChecksumBytes bounds the part checksums an object's Meta keeps:
+// Meta lives in an xattr, and ext4 gives all of a file's xattrs one 4 KiB
+// block. 1 KiB holds 256 CRC32 or 32 SHA256 sums; objects with more parts
+// report no part checksums (docs/decisions.md, "Part checksums").
+const maxPartChecksumBytes = 1 << 10
+
+// partChecksums are the parts' raw sums in alg, for GetObjectAttributes
+// and partNumber reads, or nil when there are none or too many.
+func partChecksums(alg checksum.Algorithm, parts []multipart.Part) [][]byte {
+	if alg == "" || len(parts)*alg.Size() > maxPartChecksumBytes {
+		return nil
+	}
+	sums := make([][]byte, len(parts))
+	for i, p := range parts {
+		b, err := base64.StdEncoding.DecodeString(p.Checksums[string(alg)])
+		if err != nil || len(b) != alg.Size() {
+			return nil
+		}
+		sums[i] = b
+	}
+	return sums
 }
