@@ -58,7 +58,12 @@ func (rq *request) completeUpload() error {
 // readPartList reads the request's part list and checks its order.
 func (rq *request) readPartList() (completeRequest, []int, error) {
 	var req completeRequest
-	if err := rq.readVerifiedXML(&req, xmlChecksumOfObject); err != nil {
+	err := rq.readVerifiedXML(&req, xmlChecksumOfObject)
+	if awserr.Is(err, awserr.MissingRequestBodyError) {
+		// No body is an empty part list, which S3 calls malformed.
+		return req, nil, awserr.MalformedXML.Err("")
+	}
+	if err != nil {
 		return req, nil, err
 	}
 	nums, err := partOrder(req.Parts)
