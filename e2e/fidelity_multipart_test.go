@@ -143,7 +143,8 @@ func TestS3ChecksumTypes(t *testing.T) {
 		}
 		g.Body.Close()
 		if g.ChecksumType != tc.want || partSum(g.ChecksumCRC32, g.ChecksumCRC32C, g.ChecksumCRC64NVME, g.ChecksumSHA256) != completedSum(parts[1]) {
-			t.Errorf("%s: GET part 2 type %q sums %v, want %s", key, g.ChecksumType, g, completedSum(parts[1]))
+			t.Errorf("%s: GET part 2 type %q sum %q, want %q", key, g.ChecksumType,
+				partSum(g.ChecksumCRC32, g.ChecksumCRC32C, g.ChecksumCRC64NVME, g.ChecksumSHA256), completedSum(parts[1]))
 		}
 	}
 	// Single-part objects are FULL_OBJECT.

@@ -2,6 +2,7 @@ package s3api
 
 import (
 	"encoding/base64"
+	"errors"
 	"net/url"
 	"os"
 	"strconv"
@@ -19,7 +20,7 @@ const minPartSize = 5 << 20
 func (rq *request) completeUpload() error {
 	u, err := rq.upload()
 	if awserr.Is(err, awserr.NoSuchUpload) {
-		return rq.repeatCompletion(err)
+		return rq.repeatCompletion(err, nil)
 	}
 	if err != nil {
 		return err
@@ -33,6 +34,10 @@ func (rq *request) completeUpload() error {
 		return err
 	}
 	files, parts, err := rq.ap.Uploads.OpenParts(u.ID, nums)
+	if errors.Is(err, multipart.ErrNoSuchUpload) {
+		// A concurrent Complete finished first (it records, then removes).
+		return rq.repeatCompletion(uploadErr(err), &req)
+	}
 	if err != nil {
 		return uploadErr(err)
 	}
@@ -79,22 +84,27 @@ func (rq *request) finishUpload(u multipart.Upload, parts []completePart, final 
 	if err := rq.ap.Uploads.RecordCompletion(c); err != nil {
 		rq.h.cfg.Logger.Warn("s3: completion not recorded", "upload", u.ID, "err", err)
 	}
-	if err := rq.ap.Uploads.Remove(u.ID); err != nil {
+	// ErrNoSuchUpload: a concurrent Complete of the same upload removed it.
+	if err := rq.ap.Uploads.Remove(u.ID); err != nil && !errors.Is(err, multipart.ErrNoSuchUpload) {
 		rq.h.cfg.Logger.Warn("s3: completed upload not removed", "upload", u.ID, "err", err)
 	}
 }
 
 // repeatCompletion answers a CompleteMultipartUpload of an upload that is
 // no longer in progress: with the first answer when it was completed
-// with the same part list (an SDK retry), else with noSuch.
-func (rq *request) repeatCompletion(noSuch error) error {
+// with the same part list (an SDK retry), else with noSuch. req is the
+// request's part list if already read.
+func (rq *request) repeatCompletion(noSuch error, req *completeRequest) error {
 	c, err := rq.ap.Uploads.Completed(rq.q.Get("uploadId"))
 	if err != nil || c.AccessPoint != rq.ap.uploadOwner() || c.Key != rq.key {
 		return noSuch
 	}
-	req, _, err := rq.readPartList()
-	if err != nil {
-		return err
+	if req == nil {
+		r, _, err := rq.readPartList()
+		if err != nil {
+			return err
+		}
+		req = &r
 	}
 	if !c.SameParts(completedParts(req.Parts)) {
 		return noSuch

@@ -1,0 +1,55 @@
+package s3api
+
+import (
+	"crypto/sha256"
+	"encoding/base64"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// Racing Completes of one upload (an SDK retry overtaking a slow first
+// attempt) all succeed with one answer: whoever finds the upload gone
+// finds the winner's completion record.
+func TestConcurrentCompleteSameAnswer(t *testing.T) {
+	e := newEnv(t)
+	id := e.createUpload("k", "x-amz-checksum-algorithm: SHA256")
+	body := completeBody(e.uploadPart("k", id, 1, "only part", "x-amz-checksum-sha256: "+sha256B64("only part")))
+	const n = 8
+	type answer struct {
+		status int
+		body   string
+	}
+	answers := make([]answer, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res, err := e.srv.Client().Post(e.srv.URL+"/"+testAlias+"/k?uploadId="+id, "application/xml", strings.NewReader(body))
+			if err != nil {
+				answers[i] = answer{body: err.Error()}
+				return
+			}
+			b, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			answers[i] = answer{res.StatusCode, string(b)}
+		}()
+	}
+	wg.Wait()
+	for i, a := range answers {
+		if a.status != http.StatusOK || a.body != answers[0].body || !strings.Contains(a.body, "<ChecksumType>COMPOSITE</ChecksumType>") {
+			t.Fatalf("complete %d: %d %s\nfirst: %s", i, a.status, a.body, answers[0].body)
+		}
+	}
+	if g := e.get("k"); g.body != "only part" {
+		t.Fatalf("object %q", g.body)
+	}
+}
+
+func sha256B64(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return base64.StdEncoding.EncodeToString(sum[:])
+}
