@@ -81,10 +81,14 @@ func (rq *request) attributes(info volume.Info, want map[string]bool, maxParts, 
 }
 
 // objectPartsOf pages the part sizes and checksums recorded at
-// completion.
+// completion. Without an object checksum S3 lists no parts, only their
+// count (API_GetObjectAttributesParts: "doesn't return the Part element").
 func objectPartsOf(m *volume.Meta, maxParts, marker int) *objectParts {
 	sizes := m.PartSizes
-	op := &objectParts{TotalPartsCount: len(sizes), PartNumberMarker: marker, MaxParts: maxParts}
+	if alg, _, _ := storedChecksum(m.Checksums); alg == "" {
+		return &objectParts{TotalPartsCount: len(sizes)}
+	}
+	op := &partsPage{PartNumberMarker: marker, MaxParts: maxParts}
 	for n := marker + 1; n <= len(sizes); n++ {
 		if len(op.Parts) == maxParts {
 			op.IsTruncated = true
@@ -94,7 +98,7 @@ func objectPartsOf(m *volume.Meta, maxParts, marker int) *objectParts {
 		op.Parts = append(op.Parts, objectPart{PartNumber: n, Size: sizes[n-1], checksumSet: xmlChecksums(alg, sum)})
 		op.NextPartNumberMarker = n
 	}
-	return op
+	return &objectParts{TotalPartsCount: len(sizes), partsPage: op}
 }
 
 // partChecksum is part n's own checksum (base64) and its algorithm, or

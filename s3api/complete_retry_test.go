@@ -53,3 +53,16 @@ func sha256B64(s string) string {
 	sum := sha256.Sum256([]byte(s))
 	return base64.StdEncoding.EncodeToString(sum[:])
 }
+
+// Of a multipart object without a checksum S3 reports the part count
+// only, no Part elements.
+func TestAttributesPartsWithoutChecksum(t *testing.T) {
+	e := newEnv(t)
+	id := e.createUpload("k")
+	body := completeBody(e.uploadPart("k", id, 1, strings.Repeat("a", minPartSize)), e.uploadPart("k", id, 2, "b"))
+	e.complete("k", id, body).expect(t, 200, "")
+	r := e.do("GET", "/"+testAlias+"/k?attributes", nil, "x-amz-object-attributes: ObjectParts")
+	if !strings.Contains(r.body, "<ObjectParts><PartsCount>2</PartsCount></ObjectParts>") {
+		t.Fatalf("%d %s", r.status, r.body)
+	}
+}
