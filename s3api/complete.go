@@ -155,10 +155,8 @@ func (rq *request) checkParts(u multipart.Upload, want []completePart, have []mu
 		if strings.Trim(w.ETag, `"`) != p.ETag {
 			return multipart.Final{}, awserr.InvalidPart.Err("").With("PartNumber", itoa(p.Number)).With("ETag", w.ETag)
 		}
-		for _, a := range checksum.Algorithms {
-			if v := w.get(a); v != "" && v != p.Checksums[string(a)] {
-				return multipart.Final{}, awserr.InvalidPart.Err("The %s of part %d does not match the uploaded part.", a, p.Number).With("PartNumber", itoa(p.Number))
-			}
+		if err := checkPartChecksums(u, w, p); err != nil {
+			return multipart.Final{}, err
 		}
 		if i < len(have)-1 && p.Size < minPartSize {
 			return multipart.Final{}, awserr.EntityTooSmall.Err("").With("PartNumber", itoa(p.Number)).
@@ -175,6 +173,29 @@ func (rq *request) checkParts(u multipart.Upload, want []completePart, have []mu
 		return final, uploadErr(err)
 	}
 	return final, rq.checkFinalChecksum(final, len(have))
+}
+
+// checkPartChecksums matches the checksums the request lists for a part
+// with the stored part, with S3's errors: another algorithm than the
+// upload's is BadDigest, a wrong value InvalidPart, and a COMPOSITE
+// upload needs every part's checksum (it is what the object's is made of).
+func checkPartChecksums(u multipart.Upload, w completePart, p multipart.Part) error {
+	alg := checksum.Algorithm(u.ChecksumAlgorithm)
+	for _, a := range checksum.Algorithms {
+		v := w.get(a)
+		switch {
+		case v == "":
+		case alg != "" && a != alg:
+			return awserr.BadDigest.Err("The %s you specified for part %d did not match what we received.", strings.ToLower(string(a)), p.Number)
+		case v != p.Checksums[string(a)]:
+			return awserr.InvalidPart.Err("").With("PartNumber", itoa(p.Number)).With("ETag", w.ETag)
+		}
+	}
+	if alg != "" && uploadType(u) == composite && w.get(alg) == "" {
+		return awserr.InvalidRequestS3.Err("The upload was created using a %s checksum. The complete request must include the checksum for each part. It was missing for part %d in the request.",
+			strings.ToLower(string(alg)), p.Number)
+	}
+	return nil
 }
 
 // checkFinalChecksum verifies a full-object checksum header sent with

@@ -16,7 +16,8 @@ import (
 func TestConcurrentCompleteSameAnswer(t *testing.T) {
 	e := newEnv(t)
 	id := e.createUpload("k", "x-amz-checksum-algorithm: SHA256")
-	body := completeBody(e.uploadPart("k", id, 1, "only part", "x-amz-checksum-sha256: "+sha256B64("only part")))
+	etag := e.uploadPart("k", id, 1, "only part", "x-amz-checksum-sha256: "+sha256B64("only part"))
+	body := completeBodyWith("ChecksumSHA256", []string{etag}, []string{sha256B64("only part")})
 	const n = 8
 	type answer struct {
 		status int
@@ -65,4 +66,29 @@ func TestAttributesPartsWithoutChecksum(t *testing.T) {
 	if !strings.Contains(r.body, "<ObjectParts><PartsCount>2</PartsCount></ObjectParts>") {
 		t.Fatalf("%d %s", r.status, r.body)
 	}
+}
+
+// The part checksums of a Complete, checked as S3 does.
+func TestCompletePartChecksums(t *testing.T) {
+	e := newEnv(t)
+	id := e.createUpload("k", "x-amz-checksum-algorithm: CRC32")
+	etag := e.uploadPart("k", id, 1, "data")
+	for _, c := range []struct {
+		tag, sum, code, msg string
+	}{
+		{"ChecksumSHA256", sha256B64("data"), "BadDigest", "The sha256 you specified for part 1 did not match what we received."},
+		{"ChecksumCRC32", crc32B64("other"), "InvalidPart", "One or more of the specified parts could not be found."},
+	} {
+		r := e.complete("k", id, completeBodyWith(c.tag, []string{etag}, []string{c.sum}))
+		r.expect(t, 400, c.code)
+		if !strings.Contains(r.body, c.msg) {
+			t.Errorf("%s: %s", c.tag, r.body)
+		}
+	}
+	r := e.complete("k", id, completeBody(etag))
+	r.expect(t, 400, "InvalidRequest")
+	if !strings.Contains(r.body, "The upload was created using a crc32 checksum. The complete request must include the checksum for each part. It was missing for part 1 in the request.") {
+		t.Error(r.body)
+	}
+	e.complete("k", id, completeBodyWith("ChecksumCRC32", []string{etag}, []string{crc32B64("data")})).expect(t, 200, "")
 }
