@@ -205,6 +205,11 @@ func (rq *request) checkFinalChecksum(f multipart.Final, n int) error {
 	if f.ChecksumAlgorithm == "" {
 		return nil
 	}
+	// S3 documents BadDigest for a type other than the upload's; the
+	// message is fsxd's own.
+	if typ := rq.r.Header.Get("X-Amz-Checksum-Type"); typ != "" && typ != f.ChecksumType {
+		return awserr.BadDigest.Err("The checksum type %s you specified did not match the upload's checksum type %s.", typ, f.ChecksumType)
+	}
 	alg := checksum.Algorithm(f.ChecksumAlgorithm)
 	v := rq.r.Header.Get(alg.Header())
 	suffix := "-" + itoa(n)

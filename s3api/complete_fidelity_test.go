@@ -90,5 +90,8 @@ func TestCompletePartChecksums(t *testing.T) {
 	if !strings.Contains(r.body, "The upload was created using a crc32 checksum. The complete request must include the checksum for each part. It was missing for part 1 in the request.") {
 		t.Error(r.body)
 	}
-	e.complete("k", id, completeBodyWith("ChecksumCRC32", []string{etag}, []string{crc32B64("data")})).expect(t, 200, "")
+	good := completeBodyWith("ChecksumCRC32", []string{etag}, []string{crc32B64("data")})
+	// A checksum type other than the upload's is BadDigest (API_CompleteMultipartUpload).
+	e.complete("k", id, good, "x-amz-checksum-type: FULL_OBJECT").expect(t, 400, "BadDigest")
+	e.complete("k", id, good, "x-amz-checksum-type: COMPOSITE").expect(t, 200, "")
 }
