@@ -101,6 +101,9 @@ func decodeUploadMeta(raw []byte) (volume.Meta, error) {
 		return volume.Meta{}, err
 	}
 	for k, v := range um.UserBytes {
+		if um.User == nil {
+			um.User = map[string]string{}
+		}
 		um.User[k] = string(v)
 	}
 	return um.Meta, nil
