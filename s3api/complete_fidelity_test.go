@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/fsxd/fsxd/volume"
 )
 
 // Racing Completes of one upload (an SDK retry overtaking a slow first
@@ -94,4 +96,21 @@ func TestCompletePartChecksums(t *testing.T) {
 	// A checksum type other than the upload's is BadDigest (API_CompleteMultipartUpload).
 	e.complete("k", id, good, "x-amz-checksum-type: FULL_OBJECT").expect(t, 400, "BadDigest")
 	e.complete("k", id, good, "x-amz-checksum-type: COMPOSITE").expect(t, 200, "")
+}
+
+// Staged metadata keeps non-UTF-8 bytes, and upload.json written before
+// UserBytes (a bare volume.Meta) still reads.
+func TestUploadMetaBytes(t *testing.T) {
+	raw, err := encodeUploadMeta(&volume.Meta{ContentType: "t", User: map[string]string{"a": "\xe9", "b": "é"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := decodeUploadMeta(raw)
+	if err != nil || m.User["a"] != "\xe9" || m.User["b"] != "é" || m.ContentType != "t" {
+		t.Fatalf("%q %v", m.User, err)
+	}
+	m, err = decodeUploadMeta([]byte(`{"ContentType":"old","User":{"k":"v"}}`))
+	if err != nil || m.ContentType != "old" || m.User["k"] != "v" {
+		t.Fatalf("old format: %+v %v", m, err)
+	}
 }
