@@ -173,7 +173,7 @@ func mnGet(t *testing.T, n *Process, alias, key string) string {
 }
 
 // mnMultipart: started on node 1, parts on nodes 2 and 3, completed on
-// node 1, read back on node 2.
+// node 1 (and the completion repeated on node 3), read back on node 2.
 func mnMultipart(t *testing.T, alias string, n1, n2, n3 *Process) {
 	ctx := context.Background()
 	key := aws.String("big/blob")
@@ -195,9 +195,16 @@ func mnMultipart(t *testing.T, alias string, n1, n2, n3 *Process) {
 	if err != nil || len(ls.Parts) != 2 {
 		t.Fatalf("ListParts on node 1: %v", err)
 	}
-	if _, err := n1.S3.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: aws.String(alias), Key: key,
-		UploadId: mp.UploadId, MultipartUpload: &s3types.CompletedMultipartUpload{Parts: done}}); err != nil {
+	first, err := n1.S3.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: aws.String(alias), Key: key,
+		UploadId: mp.UploadId, MultipartUpload: &s3types.CompletedMultipartUpload{Parts: done}})
+	if err != nil {
 		t.Fatal(err)
+	}
+	// A retry landing on another node gets the first answer.
+	again, err := n3.S3.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: aws.String(alias), Key: key,
+		UploadId: mp.UploadId, MultipartUpload: &s3types.CompletedMultipartUpload{Parts: done}})
+	if err != nil || aws.ToString(again.ETag) != aws.ToString(first.ETag) {
+		t.Fatalf("repeated Complete on node 3: %v", err)
 	}
 	if got := mnGet(t, n2, alias, "big/blob"); got != string(bytes.Join(parts, nil)) {
 		t.Fatalf("completed object: %d bytes, want %d", len(got), len(parts[0])+len(parts[1]))

@@ -46,8 +46,9 @@ func (s *Store) Remove(id string) error {
 }
 
 // Expire removes uploads initiated before olderThan (S3's
-// AbortIncompleteMultipartUpload), and what crashed writers left: trash,
-// and temporary files untouched for TempGrace. It returns how many uploads
+// AbortIncompleteMultipartUpload), completion records written before
+// olderThan, and what crashed writers left: trash, and temporary files
+// untouched for TempGrace. It returns how many uploads
 // it removed. Several nodes may expire at once.
 func (s *Store) Expire(olderThan time.Time) (int, error) {
 	ents, err := os.ReadDir(s.dir)
@@ -67,7 +68,9 @@ func (s *Store) Expire(olderThan time.Time) (int, error) {
 			return n, err
 		}
 	}
-	return n, s.sweep(s.Now().Add(-TempGrace))
+	stale := s.Now().Add(-TempGrace)
+	s.expireCompleted(olderThan, stale)
+	return n, s.sweep(stale)
 }
 
 // sweep removes trash, and temporary uploads and parts last modified

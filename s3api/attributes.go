@@ -1,10 +1,12 @@
 package s3api
 
 import (
+	"encoding/base64"
 	"net/http"
 	"strconv"
 	"strings"
 
+	"github.com/fsxd/fsxd/checksum"
 	"github.com/fsxd/fsxd/volume"
 )
 
@@ -66,7 +68,7 @@ func (rq *request) attributes(info volume.Info, want map[string]bool, maxParts, 
 		}
 	}
 	if want["ObjectParts"] && m != nil && len(m.PartSizes) > 0 {
-		res.ObjectParts = objectPartsOf(m.PartSizes, maxParts, marker)
+		res.ObjectParts = objectPartsOf(m, maxParts, marker)
 	}
 	if want["StorageClass"] {
 		res.StorageClass = rq.ap.storageClass()
@@ -78,18 +80,39 @@ func (rq *request) attributes(info volume.Info, want map[string]bool, maxParts, 
 	return res
 }
 
-// objectPartsOf pages the part sizes recorded at completion.
-func objectPartsOf(sizes []int64, maxParts, marker int) *objectParts {
-	op := &objectParts{TotalPartsCount: len(sizes), PartNumberMarker: marker, MaxParts: maxParts}
+// objectPartsOf pages the part sizes and checksums recorded at
+// completion. Without an object checksum S3 lists no parts, only their
+// count (API_GetObjectAttributesParts: "doesn't return the Part element").
+func objectPartsOf(m *volume.Meta, maxParts, marker int) *objectParts {
+	sizes := m.PartSizes
+	if alg, _, _ := storedChecksum(m.Checksums); alg == "" {
+		return &objectParts{TotalPartsCount: len(sizes)}
+	}
+	op := &partsPage{PartNumberMarker: marker, MaxParts: maxParts}
 	for n := marker + 1; n <= len(sizes); n++ {
 		if len(op.Parts) == maxParts {
 			op.IsTruncated = true
 			break
 		}
-		op.Parts = append(op.Parts, objectPart{PartNumber: n, Size: sizes[n-1]})
+		alg, sum := partChecksum(m, n)
+		op.Parts = append(op.Parts, objectPart{PartNumber: n, Size: sizes[n-1], checksumSet: xmlChecksums(alg, sum)})
 		op.NextPartNumberMarker = n
 	}
-	return op
+	return &objectParts{TotalPartsCount: len(sizes), partsPage: op}
+}
+
+// partChecksum is part n's own checksum (base64) and its algorithm, or
+// nothing when the object's Meta does not keep it.
+func partChecksum(m *volume.Meta, n int) (checksum.Algorithm, string) {
+	alg, _, _ := storedChecksum(m.Checksums)
+	if alg == "" || n < 1 || n > len(m.PartChecksums) || len(m.PartChecksums) != len(m.PartSizes) {
+		return "", ""
+	}
+	sum := m.PartChecksums[n-1]
+	if len(sum) != alg.Size() {
+		return "", ""
+	}
+	return alg, base64.StdEncoding.EncodeToString(sum)
 }
 
 // partsPaging reads a max-parts and a part-number-marker, from headers

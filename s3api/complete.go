@@ -1,7 +1,8 @@
 package s3api
 
 import (
-	"encoding/json"
+	"encoding/base64"
+	"errors"
 	"net/url"
 	"os"
 	"strconv"
@@ -18,6 +19,9 @@ const minPartSize = 5 << 20
 
 func (rq *request) completeUpload() error {
 	u, err := rq.upload()
+	if awserr.Is(err, awserr.NoSuchUpload) {
+		return rq.repeatCompletion(err, nil)
+	}
 	if err != nil {
 		return err
 	}
@@ -25,15 +29,15 @@ func (rq *request) completeUpload() error {
 	if err != nil {
 		return err
 	}
-	var req completeRequest
-	if err := rq.readVerifiedXML(&req, xmlChecksumOfObject); err != nil {
-		return err
-	}
-	nums, err := partOrder(req.Parts)
+	req, nums, err := rq.readPartList()
 	if err != nil {
 		return err
 	}
 	files, parts, err := rq.ap.Uploads.OpenParts(u.ID, nums)
+	if errors.Is(err, multipart.ErrNoSuchUpload) {
+		// A concurrent Complete finished first (it records, then removes).
+		return rq.repeatCompletion(uploadErr(err), &req)
+	}
 	if err != nil {
 		return uploadErr(err)
 	}
@@ -45,20 +49,82 @@ func (rq *request) completeUpload() error {
 	if err := rq.reserve(final.Size); err != nil {
 		return err
 	}
+	rq.w.Header().Set("x-amz-server-side-encryption", sseFSx)
 	ka := startKeepAlive(rq.w)
 	info, err := rq.assemble(u, parts, files, final, cond)
-	if err == nil {
-		if rerr := rq.ap.Uploads.Remove(u.ID); rerr != nil {
-			rq.h.cfg.Logger.Warn("s3: completed upload not removed", "upload", u.ID, "err", rerr)
-		}
-	}
 	if err != nil {
 		return ka.fail(rq, err)
 	}
-	alg := checksum.Algorithm(final.ChecksumAlgorithm)
-	res := &completeResult{NS: s3NS, Location: rq.location(), Bucket: rq.bucketName(), Key: rq.key,
-		ETag: quote(info.Meta.ETag), checksumSet: xmlChecksums(alg, final.Checksum), ChecksumType: final.ChecksumType}
-	return ka.finish(rq, res)
+	final.ETag = info.Meta.ETag
+	rq.finishUpload(u, req.Parts, final)
+	return ka.finish(rq, rq.completeResult(final))
+}
+
+// readPartList reads the request's part list and checks its order.
+func (rq *request) readPartList() (completeRequest, []int, error) {
+	var req completeRequest
+	err := rq.readVerifiedXML(&req, xmlChecksumOfObject)
+	if awserr.Is(err, awserr.MissingRequestBodyError) {
+		// No body is an empty part list, which S3 calls malformed.
+		return req, nil, awserr.MalformedXML.Err("")
+	}
+	if err != nil {
+		return req, nil, err
+	}
+	nums, err := partOrder(req.Parts)
+	return req, nums, err
+}
+
+// finishUpload records the completion, so a retry gets the same answer,
+// then removes the upload. The object is committed: failures here are
+// only logged (the upload then expires, or the retry assembles again).
+func (rq *request) finishUpload(u multipart.Upload, parts []completePart, final multipart.Final) {
+	c := multipart.Completion{ID: u.ID, AccessPoint: u.AccessPoint, Key: u.Key,
+		Parts: completedParts(parts), Final: final}
+	if err := rq.ap.Uploads.RecordCompletion(c); err != nil {
+		rq.h.cfg.Logger.Warn("s3: completion not recorded", "upload", u.ID, "err", err)
+	}
+	// ErrNoSuchUpload: a concurrent Complete of the same upload removed it.
+	if err := rq.ap.Uploads.Remove(u.ID); err != nil && !errors.Is(err, multipart.ErrNoSuchUpload) {
+		rq.h.cfg.Logger.Warn("s3: completed upload not removed", "upload", u.ID, "err", err)
+	}
+}
+
+// repeatCompletion answers a CompleteMultipartUpload of an upload that is
+// no longer in progress: with the first answer when it was completed
+// with the same part list (an SDK retry), else with noSuch. req is the
+// request's part list if already read.
+func (rq *request) repeatCompletion(noSuch error, req *completeRequest) error {
+	c, err := rq.ap.Uploads.Completed(rq.q.Get("uploadId"))
+	if err != nil || c.AccessPoint != rq.ap.uploadOwner() || c.Key != rq.key {
+		return noSuch
+	}
+	if req == nil {
+		r, _, err := rq.readPartList()
+		if err != nil {
+			return err
+		}
+		req = &r
+	}
+	if !c.SameParts(completedParts(req.Parts)) {
+		return noSuch
+	}
+	rq.w.Header().Set("x-amz-server-side-encryption", sseFSx)
+	return writeXML(rq.w, rq.completeResult(c.Final))
+}
+
+func completedParts(parts []completePart) []multipart.CompletedPart {
+	out := make([]multipart.CompletedPart, len(parts))
+	for i, p := range parts {
+		out[i] = multipart.CompletedPart{Number: p.PartNumber, ETag: strings.Trim(p.ETag, `"`)}
+	}
+	return out
+}
+
+func (rq *request) completeResult(f multipart.Final) *completeResult {
+	alg := checksum.Algorithm(f.ChecksumAlgorithm)
+	return &completeResult{NS: s3NS, Location: rq.location(), Bucket: rq.bucketName(), Key: rq.key,
+		ETag: quote(f.ETag), checksumSet: xmlChecksums(alg, f.Checksum), ChecksumType: f.ChecksumType}
 }
 
 // partOrder checks the request's part list: not empty, numbers in range
@@ -89,10 +155,8 @@ func (rq *request) checkParts(u multipart.Upload, want []completePart, have []mu
 		if strings.Trim(w.ETag, `"`) != p.ETag {
 			return multipart.Final{}, awserr.InvalidPart.Err("").With("PartNumber", itoa(p.Number)).With("ETag", w.ETag)
 		}
-		for _, a := range checksum.Algorithms {
-			if v := w.get(a); v != "" && v != p.Checksums[string(a)] {
-				return multipart.Final{}, awserr.InvalidPart.Err("The %s of part %d does not match the uploaded part.", a, p.Number).With("PartNumber", itoa(p.Number))
-			}
+		if err := checkPartChecksums(u, w, p); err != nil {
+			return multipart.Final{}, err
 		}
 		if i < len(have)-1 && p.Size < minPartSize {
 			return multipart.Final{}, awserr.EntityTooSmall.Err("").With("PartNumber", itoa(p.Number)).
@@ -111,12 +175,40 @@ func (rq *request) checkParts(u multipart.Upload, want []completePart, have []mu
 	return final, rq.checkFinalChecksum(final, len(have))
 }
 
+// checkPartChecksums matches the checksums the request lists for a part
+// with the stored part, with S3's errors: another algorithm than the
+// upload's is BadDigest, a wrong value InvalidPart, and a COMPOSITE
+// upload needs every part's checksum (it is what the object's is made of).
+func checkPartChecksums(u multipart.Upload, w completePart, p multipart.Part) error {
+	alg := checksum.Algorithm(u.ChecksumAlgorithm)
+	for _, a := range checksum.Algorithms {
+		v := w.get(a)
+		switch {
+		case v == "":
+		case alg != "" && a != alg:
+			return awserr.BadDigest.Err("The %s you specified for part %d did not match what we received.", strings.ToLower(string(a)), p.Number)
+		case v != p.Checksums[string(a)]:
+			return awserr.InvalidPart.Err("").With("PartNumber", itoa(p.Number)).With("ETag", w.ETag)
+		}
+	}
+	if alg != "" && uploadType(u) == composite && w.get(alg) == "" {
+		return awserr.InvalidRequestS3.Err("The upload was created using a %s checksum. The complete request must include the checksum for each part. It was missing for part %d in the request.",
+			strings.ToLower(string(alg)), p.Number)
+	}
+	return nil
+}
+
 // checkFinalChecksum verifies a full-object checksum header sent with
 // CompleteMultipartUpload.
 // A COMPOSITE value may come with or without its "-N".
 func (rq *request) checkFinalChecksum(f multipart.Final, n int) error {
 	if f.ChecksumAlgorithm == "" {
 		return nil
+	}
+	// S3 documents BadDigest for a type other than the upload's; the
+	// message is fsxd's own.
+	if typ := rq.r.Header.Get("X-Amz-Checksum-Type"); typ != "" && typ != f.ChecksumType {
+		return awserr.BadDigest.Err("The checksum type %s you specified did not match the upload's checksum type %s.", typ, f.ChecksumType)
 	}
 	alg := checksum.Algorithm(f.ChecksumAlgorithm)
 	v := rq.r.Header.Get(alg.Header())
@@ -129,11 +221,9 @@ func (rq *request) checkFinalChecksum(f multipart.Final, n int) error {
 
 // assemble writes the parts into a new file in the kernel and commits it.
 func (rq *request) assemble(u multipart.Upload, parts []multipart.Part, files []*os.File, f multipart.Final, cond func(*volume.Info) error) (volume.Info, error) {
-	var meta volume.Meta
-	if len(u.Meta) > 0 {
-		if err := json.Unmarshal(u.Meta, &meta); err != nil {
-			return volume.Info{}, awserr.InternalError.Err("").Wrap(err)
-		}
+	meta, err := decodeUploadMeta(u.Meta)
+	if err != nil {
+		return volume.Info{}, awserr.InternalError.Err("").Wrap(err)
 	}
 	meta.ETag, meta.Parts = f.ETag, len(parts)
 	meta.PartSizes = make([]int64, len(parts))
@@ -141,6 +231,7 @@ func (rq *request) assemble(u multipart.Upload, parts []multipart.Part, files []
 		meta.PartSizes[i] = p.Size
 	}
 	meta.Checksums = storeChecksum(nil, checksum.Algorithm(f.ChecksumAlgorithm), f.Checksum, f.ChecksumType)
+	meta.PartChecksums = partChecksums(checksum.Algorithm(f.ChecksumAlgorithm), parts)
 	p, err := parseKey(u.Key)
 	if err != nil {
 		return volume.Info{}, err
@@ -172,4 +263,27 @@ func closeFiles(files []*os.File) {
 	for _, f := range files {
 		f.Close()
 	}
+}
+
+// maxPartChecksumBytes bounds the part checksums an object's Meta keeps:
+// Meta lives in an xattr, and ext4 gives all of a file's xattrs one 4 KiB
+// block. 1 KiB holds 256 CRC32 or 32 SHA256 sums; objects with more parts
+// report no part checksums (docs/decisions.md, "Part checksums").
+const maxPartChecksumBytes = 1 << 10
+
+// partChecksums are the parts' raw sums in alg, for GetObjectAttributes
+// and partNumber reads, or nil when there are none or too many.
+func partChecksums(alg checksum.Algorithm, parts []multipart.Part) [][]byte {
+	if alg == "" || len(parts)*alg.Size() > maxPartChecksumBytes {
+		return nil
+	}
+	sums := make([][]byte, len(parts))
+	for i, p := range parts {
+		b, err := base64.StdEncoding.DecodeString(p.Checksums[string(alg)])
+		if err != nil || len(b) != alg.Size() {
+			return nil
+		}
+		sums[i] = b
+	}
+	return sums
 }

@@ -71,9 +71,8 @@ func (rq *request) sendObject(f *volume.File, rg byteRange, status int, head boo
 	info, h := f.Info, rq.w.Header()
 	rq.ap.setObjectHeaders(h, info)
 	responseOverrides(h, rq.q)
-	if status == http.StatusOK && rq.r.Header.Get("X-Amz-Checksum-Mode") == "ENABLED" && info.Meta != nil {
-		alg, v, typ := storedChecksum(info.Meta.Checksums)
-		setChecksumHeaders(h, alg, v, typ)
+	if rq.r.Header.Get("X-Amz-Checksum-Mode") == "ENABLED" && info.Meta != nil {
+		rq.setObjectChecksum(h, info.Meta, status)
 	}
 	h.Set("Content-Length", strconv.FormatInt(rg.length(), 10))
 	if status == http.StatusPartialContent {
@@ -228,4 +227,18 @@ func (rq *request) readDirObject(p volume.Path, head bool) error {
 	h.Set("Content-Length", "0")
 	rq.w.WriteHeader(http.StatusOK)
 	return nil
+}
+
+// setObjectChecksum reports the checksum of what is sent: the object's,
+// or with ?partNumber of a multipart object that part's own, typed as
+// the object is. A Range has none.
+func (rq *request) setObjectChecksum(h http.Header, m *volume.Meta, status int) {
+	alg, v, typ := storedChecksum(m.Checksums)
+	if rq.q.Has("partNumber") && len(m.PartSizes) > 0 {
+		n, _ := parsePartNumber(rq.q.Get("partNumber"))
+		alg, v = partChecksum(m, n)
+	} else if status != http.StatusOK {
+		return
+	}
+	setChecksumHeaders(h, alg, v, typ)
 }

@@ -41,7 +41,8 @@ func (rq *request) listObjectsV2() error {
 	}
 	startAfter, token := rq.q.Get("start-after"), rq.q.Get("continuation-token")
 	after := startAfter
-	if rq.q.Has("continuation-token") {
+	// An empty continuation-token is as if absent (S3 echoes it empty).
+	if token != "" {
 		if after, err = decodeToken(token); err != nil {
 			return err
 		}
@@ -53,6 +54,7 @@ func (rq *request) listObjectsV2() error {
 	}
 	d := rq.listDoc(lp, &pg, rq.q.Get("fetch-owner") == "true")
 	d.v2, d.token, d.startAfter = true, token, startAfter
+	d.hasToken = rq.q.Has("continuation-token")
 	if pg.truncated {
 		d.nextToken = encodeToken(pg.last)
 	}

@@ -14,6 +14,7 @@ type listDoc struct {
 
 	v2               bool
 	token, nextToken string // V2; not URL-encoded, they are opaque
+	hasToken         bool   // V2: the request named a token, maybe empty
 	startAfter       string // V2
 	marker           string // V1: always reported, even empty
 	nextMarker       string // V1
@@ -28,12 +29,18 @@ func (d *listDoc) send(w http.ResponseWriter) error {
 func (d *listDoc) write(x *xmlBuf) {
 	x.raw(`<ListBucketResult xmlns="` + s3NS + `">`)
 	x.elem("Name", d.bucket)
-	d.key(x, "Prefix", d.lp.prefix)
-	if !d.v2 {
+	if d.v2 {
+		d.key(x, "Prefix", d.lp.prefix)
+	} else {
+		// V1 echoes Prefix as sent: botocore decodes only Delimiter,
+		// Marker, NextMarker, keys and common prefixes there.
+		x.elem("Prefix", d.lp.prefix)
 		d.key(x, "Marker", d.marker)
 		d.keyOmit(x, "NextMarker", d.nextMarker)
 	}
-	x.elemOmit("ContinuationToken", d.token)
+	if d.hasToken {
+		x.elem("ContinuationToken", d.token)
+	}
 	x.elemOmit("NextContinuationToken", d.nextToken)
 	d.keyOmit(x, "StartAfter", d.startAfter)
 	if d.v2 {

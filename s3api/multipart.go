@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"unicode/utf8"
 
 	"github.com/fsxd/fsxd/awserr"
 	"github.com/fsxd/fsxd/checksum"
@@ -48,7 +49,7 @@ func (rq *request) createUpload() error {
 	if err := rq.fs().CheckAccess(rq.ctx(), p, true); err != nil && !errors.Is(err, volume.ErrNotExist) {
 		return volumeErr(err, rq.key, writing)
 	}
-	raw, err := json.Marshal(meta)
+	raw, err := encodeUploadMeta(meta)
 	if err != nil {
 		return err
 	}
@@ -65,6 +66,47 @@ func (rq *request) createUpload() error {
 	}
 	h.Set("x-amz-server-side-encryption", sseFSx)
 	return writeXML(rq.w, &initiateResult{NS: s3NS, Bucket: rq.bucketName(), Key: rq.key, UploadID: u.ID})
+}
+
+// uploadMeta is the final object's Meta as upload.json keeps it. JSON
+// strings must be UTF-8 (encoding/json turns other bytes into U+FFFD), but
+// a header value is bytes: user metadata values that are not UTF-8 go to
+// UserBytes (base64) instead, so they come back exactly as sent.
+type uploadMeta struct {
+	volume.Meta
+	UserBytes map[string][]byte `json:",omitempty"`
+}
+
+func encodeUploadMeta(m *volume.Meta) ([]byte, error) {
+	um := uploadMeta{Meta: *m}
+	for k, v := range m.User {
+		if !utf8.ValidString(v) {
+			if um.UserBytes == nil {
+				um.UserBytes = map[string][]byte{}
+			}
+			um.UserBytes[k] = []byte(v)
+		}
+	}
+	return json.Marshal(um)
+}
+
+// decodeUploadMeta reads what encodeUploadMeta wrote (or, from before
+// UserBytes, a bare volume.Meta).
+func decodeUploadMeta(raw []byte) (volume.Meta, error) {
+	var um uploadMeta
+	if len(raw) == 0 {
+		return um.Meta, nil
+	}
+	if err := json.Unmarshal(raw, &um); err != nil {
+		return volume.Meta{}, err
+	}
+	for k, v := range um.UserBytes {
+		if um.User == nil {
+			um.User = map[string]string{}
+		}
+		um.User[k] = string(v)
+	}
+	return um.Meta, nil
 }
 
 // uploadChecksum reads x-amz-checksum-algorithm and x-amz-checksum-type

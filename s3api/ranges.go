@@ -81,7 +81,13 @@ func parseCopyRange(h string, size int64) (byteRange, error) {
 		return byteRange{}, invalidArgument("x-amz-copy-source-range", h,
 			"The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy")
 	}
+	if start >= size {
+		// Nothing of the range exists: unsatisfiable, as for GET.
+		return byteRange{}, invalidRange(size).With("RangeRequested", h)
+	}
 	if end >= size {
+		// Only the end overshoots: S3 answers InvalidArgument here
+		// (docs/decisions.md, "UploadPartCopy ranges").
 		return byteRange{}, invalidArgument("x-amz-copy-source-range", h,
 			"Range specified is not valid for source object of size: %d", size)
 	}

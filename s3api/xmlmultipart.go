@@ -94,8 +94,14 @@ type objectPart struct {
 	checksumSet
 }
 
+// objectParts is GetObjectAttributes' ObjectParts; of an object without
+// a checksum S3 reports the count only (partsPage nil).
 type objectParts struct {
-	TotalPartsCount      int          `xml:"PartsCount"`
+	TotalPartsCount int `xml:"PartsCount"`
+	*partsPage
+}
+
+type partsPage struct {
 	PartNumberMarker     int          `xml:"PartNumberMarker"`
 	NextPartNumberMarker int          `xml:"NextPartNumberMarker"`
 	MaxParts             int          `xml:"MaxParts"`

@@ -1,6 +1,7 @@
 package sigv4
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -272,4 +273,36 @@ func parseTime(amzDate string, c credential) (time.Time, error) {
 		return time.Time{}, newErr(ErrMalformed, "credential date "+c.Date+" differs from X-Amz-Date "+amzDate)
 	}
 	return t, nil
+}
+
+// httpDateFormats are the Date forms HTTP allows (RFC 9110 section 5.6.7:
+// IMF-fixdate, RFC 850, asctime) plus the RFC 1123 variants real signers
+// send: "UTC" for "GMT", and a numeric zone (botocore writes "-0000").
+var httpDateFormats = []string{
+	time.RFC1123, // IMF-fixdate; the zone name is checked by namedUTC
+	time.RFC850,
+	time.ANSIC,
+	"Mon Jan  2 15:04:05 2006 MST", // asctime with a trailing zone
+}
+
+// parseHTTPDate parses a Date header, the fallback when a signed request
+// has no X-Amz-Date.
+func parseHTTPDate(d string) (time.Time, error) {
+	d = strings.TrimSpace(d)
+	if t, err := time.Parse(time.RFC1123Z, d); err == nil {
+		return t, nil
+	}
+	for _, f := range httpDateFormats {
+		if t, err := time.Parse(f, d); err == nil && namedUTC(t, f) {
+			return t, nil
+		}
+	}
+	return time.Time{}, errors.New("sigv4: not an HTTP date")
+}
+
+// namedUTC refuses zone names other than GMT and UTC, which time.Parse
+// would otherwise read as offset 0 ("EST" is not).
+func namedUTC(t time.Time, format string) bool {
+	name, off := t.Zone()
+	return off == 0 && (format == time.ANSIC || name == "GMT" || name == "UTC")
 }

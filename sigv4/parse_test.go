@@ -146,3 +146,24 @@ func TestSigningKeyCache(t *testing.T) {
 		t.Fatalf("cache grew to %d entries", n)
 	}
 }
+
+// TestParseHTTPDate: every form HTTP allows, the RFC 1123 variants real
+// signers send, and no zone name that is not UTC.
+func TestParseHTTPDate(t *testing.T) {
+	want := time.Date(2026, 12, 5, 6, 10, 43, 0, time.UTC)
+	for _, d := range []string{
+		"Sat, 05 Dec 2026 06:10:43 GMT", "Sat, 05 Dec 2026 06:10:43 UTC",
+		"Sat, 05 Dec 2026 06:10:43 +0000", "Sat, 05 Dec 2026 06:10:43 -0000",
+		"Sat, 05 Dec 2026 07:10:43 +0100", "Saturday, 05-Dec-26 06:10:43 GMT",
+		"Sat Dec  5 06:10:43 2026", " Sat, 05 Dec 2026 06:10:43 GMT ",
+	} {
+		if got, err := parseHTTPDate(d); err != nil || !got.Equal(want) {
+			t.Errorf("%q: %v %v", d, got, err)
+		}
+	}
+	for _, d := range []string{"Sat, 05 Dec 2026 06:10:43 EST", "20261205T061043Z", "", "Sat, 05 Dec 2026"} {
+		if _, err := parseHTTPDate(d); err == nil {
+			t.Errorf("%q accepted", d)
+		}
+	}
+}

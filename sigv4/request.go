@@ -57,7 +57,7 @@ func parseHeaderRequest(r *http.Request, h string, now time.Time) (*signed, erro
 		if d == "" {
 			return nil, newErr(ErrMalformed, "the request needs an X-Amz-Date or Date header")
 		}
-		t, err := http.ParseTime(d)
+		t, err := parseHTTPDate(d)
 		if err != nil {
 			return nil, newErr(ErrMalformed, "the Date header is not an HTTP date")
 		}

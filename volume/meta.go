@@ -43,7 +43,10 @@ type Meta struct {
 	Checksums map[string]string // "CRC32" -> base64, "CRC32-TYPE" -> FULL_OBJECT|COMPOSITE
 	Parts     int               // >0 for multipart objects
 	PartSizes []int64           // size of each part, for partNumber reads
-	DirMarker bool              // directory object created by PUT "dir/"
+	// PartChecksums are the raw checksums of the parts, in the algorithm
+	// of Checksums, when the writer kept them (one width for all).
+	PartChecksums [][]byte
+	DirMarker     bool // directory object created by PUT "dir/"
 	// Implicit marks a directory fsxd created only as the parent of a key;
 	// Remove deletes it again once it is empty (see Remove).
 	Implicit bool

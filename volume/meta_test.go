@@ -46,6 +46,41 @@ func TestMetaGolden(t *testing.T) {
 	}
 }
 
+// TestMetaGoldenPartChecksums pins the PartChecksums record, added after
+// meta_v1.hex: that file must keep decoding (above) with none.
+func TestMetaGoldenPartChecksums(t *testing.T) {
+	const golden = "testdata/meta_v1_partsums.hex"
+	m := sampleMeta
+	m.PartChecksums = [][]byte{{1, 2, 3, 4}, {5, 6, 7, 8}, {9, 10, 11, 12}}
+	enc := hex.EncodeToString(encodeMeta(&m))
+	if *update {
+		os.WriteFile(golden, []byte(enc+"\n"), 0o644)
+	}
+	b, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := strings.TrimSpace(string(b))
+	if enc != want {
+		t.Fatalf("encoding changed:\n got %s\nwant %s", enc, want)
+	}
+	raw, _ := hex.DecodeString(want)
+	got, err := decodeMeta(raw)
+	if err != nil || !reflect.DeepEqual(*got, m) {
+		t.Fatalf("decode golden: %v\n got %+v\nwant %+v", err, got, m)
+	}
+	// Mixed widths are not recorded rather than recorded wrong.
+	m.PartChecksums = [][]byte{{1, 2, 3, 4}, {5}}
+	if got, err := decodeMeta(encodeMeta(&m)); err != nil || got.PartChecksums != nil {
+		t.Fatalf("mixed widths: %v %v", got.PartChecksums, err)
+	}
+	for _, bad := range [][]byte{{0}, {4, 1, 2, 3}} {
+		if _, err := decodeMeta(append([]byte{'f', 1, tagPartChecksums, byte(len(bad))}, bad...)); err == nil {
+			t.Errorf("malformed part checksums %v accepted", bad)
+		}
+	}
+}
+
 func TestMetaRoundTrip(t *testing.T) {
 	sizes := make([]int64, 10000)
 	for i := range sizes {

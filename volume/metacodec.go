@@ -8,9 +8,10 @@ package volume
 //
 // Strings are raw bytes; a map entry is one record per pair, its payload
 // uvarint key length, key, value; PartSizes are runs (uvarint count,
-// uvarint size), so 10,000 equal parts take a few bytes. Readers skip tags
-// they do not know, so later formats can add fields. testdata/meta_v1.hex
-// pins the format.
+// uvarint size), so 10,000 equal parts take a few bytes; PartChecksums
+// are one record of equal-width raw sums. Readers skip tags they do not
+// know, so later formats can add fields (tagPartChecksums came later:
+// older fsxd skips it). testdata/meta_v1*.hex pin the format.
 
 import (
 	"encoding/binary"
@@ -35,6 +36,7 @@ const (
 	tagDirMarker
 	tagImplicit
 	tagStamp
+	tagPartChecksums // uvarint width, then each part's sum: width bytes each
 )
 
 var metaMagic = []byte{'f', 1}
@@ -63,6 +65,7 @@ func encodeMeta(m *Meta) []byte {
 		b = record(b, tagPartRun, binary.AppendUvarint(run, uint64(m.PartSizes[i])))
 		i += n
 	}
+	b = appendPartChecksums(b, m.PartChecksums)
 	if m.DirMarker {
 		b = record(b, tagDirMarker, nil)
 	}
@@ -156,6 +159,8 @@ func (m *Meta) decodeRecord(tag byte, p []byte) error {
 		m.Implicit = true
 	case tagStamp:
 		return m.decodeStamp(p)
+	case tagPartChecksums:
+		return m.decodePartChecksums(p)
 	}
 	return err
 }
@@ -234,5 +239,35 @@ func (m *Meta) decodeStamp(p []byte) error {
 		return errBadMeta
 	}
 	m.Stamp = Stamp{Size: int64(size), MtimeNs: mt, Ino: ino}
+	return nil
+}
+
+// appendPartChecksums writes sums, which must all have one width (one
+// algorithm); anything else is not recorded.
+func appendPartChecksums(b []byte, sums [][]byte) []byte {
+	if len(sums) == 0 || len(sums[0]) == 0 {
+		return b
+	}
+	w := len(sums[0])
+	p := binary.AppendUvarint(make([]byte, 0, 1+w*len(sums)), uint64(w))
+	for _, s := range sums {
+		if len(s) != w {
+			return b
+		}
+		p = append(p, s...)
+	}
+	return record(b, tagPartChecksums, p)
+}
+
+func (m *Meta) decodePartChecksums(p []byte) error {
+	w, k := binary.Uvarint(p)
+	if k <= 0 || w == 0 || w > 64 || uint64(len(p)-k)%w != 0 {
+		return errBadMeta
+	}
+	raw := p[k:]
+	m.PartChecksums = make([][]byte, 0, uint64(len(raw))/w)
+	for i := 0; i < len(raw); i += int(w) {
+		m.PartChecksums = append(m.PartChecksums, slices.Clone(raw[i:i+int(w)]))
+	}
 	return nil
 }
