@@ -18,6 +18,8 @@ type memBackend struct {
 	mu         sync.Mutex
 	data       map[string]map[string][]byte
 	failCommit bool // the next update runs, then fails as a commit would
+	// committed, when set, runs after each committed update, unlocked.
+	committed func()
 }
 
 func newMemStore() (*store.Store, *memBackend) {
@@ -33,7 +35,15 @@ func (m *memBackend) View(_ context.Context, fn func(store.Raw) error) error {
 	return fn(memRaw{m.data})
 }
 
-func (m *memBackend) Update(_ context.Context, fn func(store.Raw) error) error {
+func (m *memBackend) Update(ctx context.Context, fn func(store.Raw) error) error {
+	err := m.update(fn)
+	if err == nil && m.committed != nil {
+		m.committed()
+	}
+	return err
+}
+
+func (m *memBackend) update(fn func(store.Raw) error) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	cp := make(map[string]map[string][]byte, len(m.data))

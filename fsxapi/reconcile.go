@@ -51,9 +51,17 @@ func (s *Service) due(r fsxdCreated) bool {
 
 func (s *Service) creations(ctx context.Context, fss []*fsxd.FileSystem, vms []*fsxd.SVM, vols []*fsxd.Volume) error {
 	var errs []error
+	// A file system's directory comes first, but it turns AVAILABLE only
+	// after its volumes: a caller that waited for the file system may use
+	// its root volume at once, as on AWS.
+	var fsDue []*fsxd.FileSystem
 	for _, fs := range fss {
 		if s.due(fsRec{fs}) {
-			errs = append(errs, s.finish(ctx, fsxd.KindFileSystem, fs.ID, fs.Dir, 0o755, fsxd.Available))
+			if err := makeDir(fs.Dir, 0o755); err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			fsDue = append(fsDue, fs)
 		}
 	}
 	for _, vm := range vms {
@@ -76,6 +84,9 @@ func (s *Service) creations(ctx context.Context, fss []*fsxd.FileSystem, vms []*
 			next, v.Dir = fsxd.Failed, "" // make nothing outside the data dir
 		}
 		errs = append(errs, s.finish(ctx, fsxd.KindVolume, v.ID, v.Dir, volumeDirMode(v), next))
+	}
+	for _, fs := range fsDue {
+		errs = append(errs, s.finish(ctx, fsxd.KindFileSystem, fs.ID, fs.Dir, 0o755, fsxd.Available))
 	}
 	return errors.Join(errs...)
 }

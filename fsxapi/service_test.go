@@ -161,6 +161,34 @@ func TestRestartAndConcurrentReconcilers(t *testing.T) {
 	}
 }
 
+// TestRootVolumeReadyWithFileSystem: at no committed state is an OpenZFS
+// file system AVAILABLE while its root volume is still CREATING, so a
+// caller that waited for the file system may attach to its root at once.
+func TestRootVolumeReadyWithFileSystem(t *testing.T) {
+	e := newTestEnv(t)
+	fsID, root := e.openZFS()
+	ctx := context.Background()
+	checks := 0
+	e.mem.committed = func() {
+		fs, err := e.svc.DescribeFileSystems(ctx, &DescribeFileSystemsRequest{FileSystemIds: []string{fsID}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		vol, err := e.svc.DescribeVolumes(ctx, &DescribeVolumesRequest{VolumeIds: []string{root}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		checks++
+		if *fs.FileSystems[0].Lifecycle == fsxd.Available && *vol.Volumes[0].Lifecycle != fsxd.Available {
+			t.Errorf("file system AVAILABLE, root volume %s", *vol.Volumes[0].Lifecycle)
+		}
+	}
+	e.settle()
+	if checks < 2 {
+		t.Fatalf("%d commits observed", checks)
+	}
+}
+
 // TestMoveUndoneWhenCommitFails: a rename moves the directory inside the
 // transaction; a failed commit must put it back.
 func TestMoveUndoneWhenCommitFails(t *testing.T) {
