@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"sync"
 
 	"github.com/fsxd/fsxd/awserr"
 	"github.com/fsxd/fsxd/sigv4"
@@ -30,6 +31,9 @@ type Authenticator struct {
 	// (IAM and STS also accept us-east-1, their global signing region).
 	// Empty accepts any region (unit tests of single services).
 	Region string
+
+	scopesOnce sync.Once
+	scopes     [3]sigv4.Scope // by Protocol
 }
 
 // Authenticate verifies r and returns its principal and the signature's

@@ -11,10 +11,21 @@ import (
 // sign: SDKs scope IAM and STS requests to it whatever their region.
 const globalRegion = "us-east-1"
 
-// scope is what each protocol's API accepts in a credential scope: S3 and
-// S3 Control sign as s3, FSx as fsx; the Query front end serves IAM and
-// STS, and iamapi checks that the action belongs to the scope's service.
+// scope is what each protocol's API accepts in a credential scope, built
+// once: it is consulted on every request.
 func (a *Authenticator) scope(proto Protocol) sigv4.Scope {
+	a.scopesOnce.Do(func() {
+		for _, p := range [...]Protocol{JSON, S3, Query} {
+			a.scopes[p] = a.buildScope(p)
+		}
+	})
+	return a.scopes[proto]
+}
+
+// buildScope: S3 and S3 Control sign as s3, FSx as fsx; the Query front
+// end serves IAM and STS, and iamapi checks that the action belongs to the
+// scope's service.
+func (a *Authenticator) buildScope(proto Protocol) sigv4.Scope {
 	var sc sigv4.Scope
 	if a.Region != "" {
 		sc.Regions = []string{a.Region}

@@ -25,6 +25,7 @@ import (
 	fsxtypes "github.com/aws/aws-sdk-go-v2/service/fsx/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3control"
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
@@ -271,6 +272,13 @@ func TestSignS3WrongScope(t *testing.T) {
 	}
 	req, _ := http.NewRequest("GET", get.URL, nil)
 	wantXMLError(t, "SDK presigned GET", do(t, req), 400, "AuthorizationQueryParametersError", preMsg+"the region 'eu-west-1' is wrong; expecting 'us-east-1'")
+	// S3 Control signs as s3 too, and is held to the same region.
+	_, err = e.S3Control.GetAccessPoint(context.Background(), &s3control.GetAccessPointInput{AccountId: aws.String(Account), Name: aws.String("sign-scope")},
+		func(o *s3control.Options) { o.Region = "eu-west-1" })
+	wantAPIError(t, "S3 Control in eu-west-1", err, 400, "AuthorizationHeaderMalformed", hdrMsg+"the region 'eu-west-1' is wrong; expecting 'us-east-1'")
+	if _, err := e.S3Control.GetAccessPoint(context.Background(), &s3control.GetAccessPointInput{AccountId: aws.String(Account), Name: aws.String("sign-scope")}); err != nil {
+		t.Fatalf("S3 Control in %s: %v", Region, err)
+	}
 }
 
 func TestSignFSxWrongScope(t *testing.T) {
