@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"sync"
 
 	"github.com/fsxd/fsxd/awserr"
 	"github.com/fsxd/fsxd/sigv4"
@@ -26,6 +27,13 @@ const (
 type Authenticator struct {
 	Lookup KeyLookup
 	Now    Clock
+	// Region is the region fsxd presents: credential scopes must name it
+	// (IAM and STS also accept us-east-1, their global signing region).
+	// Empty accepts any region (unit tests of single services).
+	Region string
+
+	scopesOnce sync.Once
+	scopes     [3]sigv4.Scope // by Protocol
 }
 
 // Authenticate verifies r and returns its principal and the signature's
@@ -43,7 +51,7 @@ func (a *Authenticator) Authenticate(r *http.Request, proto Protocol) (*Principa
 		key = k
 		return k.Secret, nil
 	}
-	caller, err := sigv4.Verify(r, keys, a.Now())
+	caller, err := sigv4.VerifyScoped(r, keys, a.Now(), a.scope(proto))
 	if err != nil {
 		return nil, nil, mapError(err, proto)
 	}
@@ -61,9 +69,14 @@ func mapError(err error, proto Protocol) *awserr.Error {
 		}
 		kind = sigv4.ErrUnknownKey
 	}
-	e := codeFor(kind, proto).Err("")
 	var se *sigv4.Error
-	if proto == S3 && kind == sigv4.ErrMalformed && errors.As(err, &se) && se.Msg != "" {
+	if errors.As(err, &se) {
+		if e := scopeError(se, proto); e != nil {
+			return e.Wrap(err)
+		}
+	}
+	e := codeFor(kind, proto).Err("")
+	if proto == S3 && kind == sigv4.ErrMalformed && se != nil && se.Msg != "" {
 		e.Message = se.Msg
 	}
 	return e.Wrap(err)

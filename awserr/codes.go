@@ -38,6 +38,7 @@ var (
 	ServiceUnavailableJSON      = Code{"ServiceUnavailableException", 503, "The service is unavailable. Try again later."}
 	SignatureSkewedJSON         = Code{"InvalidSignatureException", 400, "Signature expired: the request time is too far from the server time."}
 	SignatureExpiredJSON        = Code{"InvalidSignatureException", 400, "Signature expired."}
+	UnsignedHeadersJSON         = Code{"AccessDeniedException", 400, "There were headers present in the request which were not signed"}
 )
 
 // S3 and S3 Control (REST-XML) errors, with the statuses S3 uses.
@@ -77,6 +78,7 @@ var (
 	MethodNotAllowed           = Code{"MethodNotAllowed", http.StatusMethodNotAllowed, "The specified method is not allowed against this resource."}
 	NotImplemented             = Code{"NotImplemented", http.StatusNotImplemented, "An access point you provided implies functionality that is not implemented"}
 	PresignExpired             = Code{"AccessDenied", http.StatusForbidden, "Request has expired"}
+	UnsignedHeaders            = Code{"AccessDenied", http.StatusForbidden, "There were headers present in the request which were not signed"}
 	InternalError              = Code{"InternalError", http.StatusInternalServerError, "We encountered an internal error. Please try again."}
 	ServiceUnavailable         = Code{"ServiceUnavailable", http.StatusServiceUnavailable, "Please reduce your request rate."}
 	SlowDown                   = Code{"SlowDown", http.StatusServiceUnavailable, "Please reduce your request rate."}
@@ -111,6 +113,7 @@ var (
 	QueryIncompleteSignature        = Code{"IncompleteSignature", http.StatusBadRequest, "The request signature does not conform to AWS standards."}
 	RequestExpired                  = Code{"RequestExpired", http.StatusBadRequest, "Request has expired."}
 	QuerySignatureDoesNotMatch      = Code{"SignatureDoesNotMatch", http.StatusForbidden, "The request signature we calculated does not match the signature you provided."}
+	UnsignedHeadersQuery            = Code{"AccessDenied", http.StatusForbidden, "There were headers present in the request which were not signed"}
 )
 
 // SigV2NotSupported is S3's answer to Signature Version 2 in regions that

@@ -144,6 +144,11 @@ func (s *Service) serve(r *http.Request, a *api) (string, any, error) {
 		return "", nil, awserr.MissingAction.Err("")
 	}
 	h, ok := a.ops[op]
+	if !ok {
+		if err := wrongService(r, op); err != nil {
+			return "", nil, err
+		}
+	}
 	if !ok || f["Version"] != a.version {
 		return "", nil, awserr.InvalidAction.Err("Could not find operation %s for version %s", truncate(op, 64), truncate(f["Version"], 16))
 	}
@@ -165,6 +170,25 @@ func pickAPI(r *http.Request, op string) api {
 		return stsAPI
 	}
 	return iamAPI
+}
+
+// wrongService refuses an action of IAM signed for STS or the reverse, as
+// AWS's endpoints do: one service's signature is not the other's, even
+// though fsxd serves both behind one listener.
+func wrongService(r *http.Request, op string) error {
+	_, _, svc, ok := sigv4.ParseScope(r)
+	if !ok {
+		return nil
+	}
+	_, inIAM := iamAPI.ops[op]
+	_, inSTS := stsAPI.ops[op]
+	switch {
+	case svc == "sts" && inIAM:
+		return awserr.QuerySignatureDoesNotMatch.Err("Credential should be scoped to correct service: 'iam'. ")
+	case svc == "iam" && inSTS:
+		return awserr.QuerySignatureDoesNotMatch.Err("Credential should be scoped to correct service: 'sts'. ")
+	}
+	return nil
 }
 
 func readForm(r *http.Request) (form, error) {

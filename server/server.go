@@ -102,7 +102,7 @@ func New(cfg Config) (*Server, error) {
 		fmt.Fprintf(os.Stderr, "fsxd: generated root credentials (stored in %s, mode 0600):\n  AWS_ACCESS_KEY_ID=%s\n  AWS_SECRET_ACCESS_KEY=%s\n",
 			cfg.DataDir, root.AccessKeyID, root.SecretAccessKey)
 	}
-	s.auth = &auth.Authenticator{Lookup: s.lookupKey, Now: cfg.Now}
+	s.auth = &auth.Authenticator{Lookup: s.lookupKey, Now: cfg.Now, Region: cfg.Region}
 	if err := s.wire(); err != nil {
 		s.Close()
 		return nil, err

@@ -38,6 +38,16 @@ const (
 	// ErrIncompleteBody: the body ended early or its length disagrees with
 	// x-amz-decoded-content-length.
 	ErrIncompleteBody Kind = "incomplete body"
+	// ErrWrongRegion: the credential scope names a region this endpoint
+	// does not serve (Error.Got, Error.Want).
+	ErrWrongRegion Kind = "wrong region"
+	// ErrWrongService: the credential scope names another service than the
+	// API the request was routed to (Error.Got, Error.Want).
+	ErrWrongService Kind = "wrong service"
+	// ErrUnsignedHeaders: the request carries x-amz-* headers that
+	// SignedHeaders does not list (Error.Unsigned). The server would obey
+	// them, yet the signer never vouched for them.
+	ErrUnsignedHeaders Kind = "unsigned headers"
 )
 
 // Error is the one error type of the package: a Kind for the API layer to
@@ -50,6 +60,14 @@ type Error struct {
 	// signer disagrees with ours. They hold nothing secret.
 	CanonicalRequest string
 	StringToSign     string
+	// Got and Want are set on ErrWrongRegion and ErrWrongService: what the
+	// credential scope says and what the endpoint expects.
+	Got, Want string
+	// Presigned is set on ErrWrongRegion and ErrWrongService: S3 words the
+	// error differently for the query form.
+	Presigned bool
+	// Unsigned lists, lower case and sorted, the headers of ErrUnsignedHeaders.
+	Unsigned []string
 }
 
 func (e *Error) Error() string {

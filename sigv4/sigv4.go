@@ -59,13 +59,31 @@ type Caller struct {
 // chain. For streaming bodies r.ContentLength becomes the decoded length.
 // For services other than S3, which sign the body without sending its hash,
 // Verify reads the body (up to 16 MiB) and puts it back.
+//
+// Verify refuses a request that carries an x-amz-* header its signature
+// does not cover (ErrUnsignedHeaders). It does not check the credential
+// scope's region and service: VerifyScoped does.
 func Verify(r *http.Request, keys Keys, now time.Time) (*Caller, error) {
+	return verify(r, keys, now, nil)
+}
+
+// VerifyScoped is Verify for a request routed to an API that accepts only
+// the scope want: a credential scoped to another region or service fails
+// with ErrWrongRegion or ErrWrongService before the key is looked up.
+func VerifyScoped(r *http.Request, keys Keys, now time.Time, want Scope) (*Caller, error) {
+	return verify(r, keys, now, &want)
+}
+
+func verify(r *http.Request, keys Keys, now time.Time, want *Scope) (*Caller, error) {
 	ps, err := parseQuery(r.URL.RawQuery)
 	if err != nil {
 		return nil, err
 	}
 	s, err := parseSigned(r, ps, now)
 	if err != nil {
+		return nil, err
+	}
+	if err := want.check(s.Credential, s.Presigned); err != nil {
 		return nil, err
 	}
 	secret, err := keys(r.Context(), s.Credential.AccessKeyID)
@@ -80,6 +98,11 @@ func Verify(r *http.Request, keys Keys, now time.Time) (*Caller, error) {
 	}
 	key := signingKey(secret, s.Credential)
 	if err := checkSignature(r, ps, s, payload, key); err != nil {
+		return nil, err
+	}
+	// After the signature: only a caller who holds the key (or a URL made
+	// with it) learns which headers it failed to sign.
+	if err := checkUnsigned(r, s); err != nil {
 		return nil, err
 	}
 	decoded, err := wrapBody(r, s, payload, key.key, hashed)
