@@ -59,10 +59,13 @@ func (rq *request) uploadPart() error {
 }
 
 // putPart streams body through the verifier into the staging store; a
-// body that fails verification leaves no part behind.
+// body that fails verification leaves no part behind. The part's bytes
+// are written as the identity: the staging area shares the volume's file
+// system, and what a write may fill of it (reserved blocks) is theirs.
 func (rq *request) putPart(id string, n int, up *upload, body io.Reader) (multipart.Part, error) {
 	v := up.reader(body)
-	part, err := rq.ap.Uploads.PutPart(id, n, v, func() multipart.PartSums { return multipart.PartSumsOf(v.sums) })
+	sums := func() multipart.PartSums { return multipart.PartSumsOf(v.sums) }
+	part, err := rq.ap.Uploads.PutPartAs(id, n, v, sums, rq.fs().WriteAs)
 	if berr := v.bodyFailed(); berr != nil {
 		return part, berr
 	}

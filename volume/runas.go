@@ -20,6 +20,10 @@ package volume
 // fsuid, fsgid and the supplementary groups are per-thread in Linux. Go's
 // syscall.Setgroups and unix.Setgroups apply to every thread of the
 // process (the runtime's allThreadsSyscall), so setgroups is issued raw.
+//
+// A thread acting as an identity that is not root also gives up its
+// effective capabilities (caps.go), and gets them back with the
+// server's credentials.
 
 import (
 	"fmt"
@@ -50,20 +54,32 @@ func runAs(id fsxd.PosixIdentity, fn func() error) error {
 	if equivalent(id, srv) {
 		return fn()
 	}
+	caps := serverCaps() // read on an unlocked thread: the server's own
 	runtime.LockOSThread()
-	defer restoreCreds(srv)
+	defer restoreCreds(srv, caps)
 	if err := setThreadCreds(id); err != nil {
+		return err
+	}
+	if err := dropCaps(id, caps); err != nil {
 		return err
 	}
 	return fn()
 }
 
-// restoreCreds gives the thread the server's credentials back and unlocks
-// it. If that fails the thread stays locked and the goroutine panics: the
-// runtime then destroys the thread instead of reusing its credentials
-// (net/http recovers a handler's panic and ends the connection).
-func restoreCreds(srv fsxd.PosixIdentity) {
-	if err := setThreadCreds(srv); err != nil {
+// restoreCreds gives the thread the server's capabilities and credentials
+// back and unlocks it. If that fails the thread stays locked and the
+// goroutine panics: the runtime then destroys the thread instead of
+// reusing its credentials (net/http recovers a handler's panic and ends
+// the connection).
+func restoreCreds(srv fsxd.PosixIdentity, caps capSet) {
+	err := restoreCaps(caps)
+	if err == nil {
+		err = setThreadCreds(srv)
+	}
+	if err == nil {
+		err = checkCaps(caps)
+	}
+	if err != nil {
 		panic("volume: cannot restore the server's credentials: " + err.Error())
 	}
 	runtime.UnlockOSThread()
