@@ -199,7 +199,7 @@ func hardGetMD5(t *testing.T, c *s3.Client, alias, key string) [16]byte {
 }
 
 // TestHardeningVolumeQuota: StorageCapacityQuotaGiB is enforced on PUT,
-// COPY and CompleteMultipartUpload, by apparent size (a sparse file
+// COPY, UploadPart and UploadPartCopy, by apparent size (a sparse file
 // planted beside S3 stands for a nearly full volume).
 func TestHardeningVolumeQuota(t *testing.T) {
 	e := Start(t)
@@ -235,17 +235,31 @@ func TestHardeningVolumeQuota(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	part, err := c.UploadPart(ctx, &s3.UploadPartInput{Bucket: b, Key: aws.String("mp"), UploadId: mp.UploadId,
-		PartNumber: aws.Int32(1), Body: bytes.NewReader(make([]byte, 60<<10))})
-	if err != nil {
-		t.Fatal(err)
+	// Parts count as PUTs do, though they are staged outside the volume.
+	uploadPart := func(n int32, size int) (*s3.UploadPartOutput, error) {
+		return c.UploadPart(ctx, &s3.UploadPartInput{Bucket: b, Key: aws.String("mp"), UploadId: mp.UploadId,
+			PartNumber: aws.Int32(n), Body: bytes.NewReader(make([]byte, size))})
 	}
+	_, err = uploadPart(1, 60<<10)
+	wantInsufficient(t, "UploadPart over the quota", err)
+	_, err = c.UploadPartCopy(ctx, &s3.UploadPartCopyInput{Bucket: b, Key: aws.String("mp"), UploadId: mp.UploadId,
+		PartNumber: aws.Int32(1), CopySource: aws.String(hv.alias + "/fits")})
+	wantInsufficient(t, "UploadPartCopy over the quota", err)
+	part, err := uploadPart(1, 20<<10)
+	if err != nil {
+		t.Fatalf("UploadPart under the quota: %v", err)
+	}
+	// The admitted part leaves 4 KiB: not enough for another PUT...
+	if err := put("fits3", 8<<10); hardCode(err) != "InsufficientStorage" {
+		t.Errorf("PUT beside a staged part, over the quota: %v", err)
+	}
+	// ...but the upload completes: its object takes the parts' place.
 	_, err = c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: b, Key: aws.String("mp"), UploadId: mp.UploadId,
 		MultipartUpload: &s3types.CompletedMultipartUpload{Parts: []s3types.CompletedPart{{PartNumber: aws.Int32(1), ETag: part.ETag}}}})
-	if hardCode(err) != "InsufficientStorage" {
-		t.Errorf("CompleteMultipartUpload over the quota: %v", err)
+	if err != nil {
+		t.Errorf("CompleteMultipartUpload of admitted parts: %v", err)
 	}
-	if got := hardFiles(t, dir); strings.Join(got, ",") != "filler.sparse,fits" {
+	if got := hardFiles(t, dir); strings.Join(got, ",") != "filler.sparse,fits,mp" {
 		t.Errorf("refused writes left %v", got)
 	}
 	// Freeing space beside S3 shows at the next walk (two seconds).

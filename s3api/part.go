@@ -41,6 +41,9 @@ func (rq *request) uploadPart() error {
 			strings.ToLower(string(alg)), strings.ToLower(string(up.want.alg)))
 	}
 	up.also = alg
+	if err := rq.reservePart(u.ID, up.declared); err != nil {
+		return err
+	}
 	part, err := rq.putPart(u.ID, n, up, rq.r.Body)
 	if err != nil {
 		return err
@@ -93,6 +96,9 @@ func (rq *request) uploadPartCopy() error {
 	}
 	alg := checksum.Algorithm(u.ChecksumAlgorithm)
 	up := &upload{declared: rg.length(), limit: rq.h.cfg.MaxObjectSize, also: alg}
+	if err := rq.reservePart(u.ID, up.declared); err != nil {
+		return err
+	}
 	part, err := rq.putPart(u.ID, n, up, io.NewSectionReader(src.f.File, rg.start, rg.length()))
 	if err != nil {
 		return err

@@ -10,3 +10,22 @@ func (rq *request) reserve(n int64) error {
 	}
 	return volumeErr(rq.ap.Root.Reserve(rq.ap.QuotaBytes, n), rq.key, writing)
 }
+
+// reservePart admits n bytes (-1: unknown) of a part of upload id under
+// the volume quota: staged parts count as the volume's until the upload
+// completes or is aborted.
+func (rq *request) reservePart(id string, n int64) error {
+	if rq.ap.QuotaBytes <= 0 {
+		return nil
+	}
+	return volumeErr(rq.ap.Root.ReservePart(rq.ap.QuotaBytes, n, id), rq.key, writing)
+}
+
+// reserveComplete admits upload id's object of n bytes in place of its
+// parts.
+func (rq *request) reserveComplete(id string, n int64) error {
+	if rq.ap.QuotaBytes <= 0 {
+		return nil
+	}
+	return volumeErr(rq.ap.Root.ReserveComplete(rq.ap.QuotaBytes, n, id), rq.key, writing)
+}

@@ -10,6 +10,12 @@ package volume
 // cached total at once, and the total is walked again once it is older
 // than twenty walks (at least two seconds). Deletes show up at the next
 // walk: the estimate errs towards refusing.
+//
+// Parts of multipart uploads are staged outside the volume, so no walk
+// sees them; they count against the quota all the same, from their
+// admission (ReservePart) until the upload completes (ReserveComplete,
+// which counts the object in their place) or is aborted (ReleaseParts).
+// That count lives in this process only: a restart forgets it.
 
 import (
 	"sync"
@@ -20,10 +26,12 @@ import (
 
 // usage is a Root's cached apparent size.
 type usage struct {
-	mu    sync.Mutex
-	bytes int64
-	at    time.Time     // when bytes was walked; zero: never
-	cost  time.Duration // how long that walk took
+	mu     sync.Mutex
+	bytes  int64
+	at     time.Time        // when bytes was walked; zero: never
+	cost   time.Duration    // how long that walk took
+	parts  map[string]int64 // admitted part bytes by upload ID
+	staged int64            // their sum
 }
 
 const minUsageAge = 2 * time.Second
@@ -33,6 +41,33 @@ const minUsageAge = 2 * time.Second
 // when the volume's usage plus n would exceed it. An admitted n is added
 // to the cached usage.
 func (r *Root) Reserve(quota, n int64) error {
+	return r.reserve(quota, n, "", false)
+}
+
+// ReservePart admits n more bytes (n < 0: unknown, counted as 0) staged
+// for a part of multipart upload id, as Reserve admits a file's.
+func (r *Root) ReservePart(quota, n int64, id string) error {
+	return r.reserve(quota, n, id, false)
+}
+
+// ReserveComplete admits the n bytes of the object that upload id's
+// completion writes, in place of the upload's part bytes.
+func (r *Root) ReserveComplete(quota, n int64, id string) error {
+	return r.reserve(quota, n, id, true)
+}
+
+// ReleaseParts forgets the part bytes of upload id (aborted, expired).
+func (r *Root) ReleaseParts(id string) {
+	u := &r.use
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	u.staged -= u.parts[id]
+	delete(u.parts, id)
+}
+
+// reserve admits n bytes: of a file (id ""), of a part of upload id, or
+// of upload id's object in place of its parts (complete).
+func (r *Root) reserve(quota, n int64, id string, complete bool) error {
 	if quota <= 0 {
 		return nil
 	}
@@ -40,18 +75,44 @@ func (r *Root) Reserve(quota, n int64) error {
 	u := &r.use
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	if u.at.IsZero() || time.Since(u.at) > max(minUsageAge, 20*u.cost) {
-		start := time.Now()
-		b, err := r.Usage()
-		if err != nil {
-			return err
-		}
-		u.bytes, u.at, u.cost = b, time.Now(), time.Since(start)
+	if err := u.refresh(r); err != nil {
+		return err
 	}
-	if u.bytes+n > quota {
+	replaced := int64(0)
+	if complete {
+		replaced = u.parts[id]
+	}
+	if u.bytes+u.staged-replaced+n > quota {
 		return ErrNoSpace
 	}
-	u.bytes += n
+	switch {
+	case complete:
+		u.staged -= replaced
+		delete(u.parts, id)
+		u.bytes += n
+	case id != "":
+		if u.parts == nil {
+			u.parts = map[string]int64{}
+		}
+		u.parts[id] += n
+		u.staged += n
+	default:
+		u.bytes += n
+	}
+	return nil
+}
+
+// refresh walks the volume again once the cached total is old enough.
+func (u *usage) refresh(r *Root) error {
+	if !u.at.IsZero() && time.Since(u.at) <= max(minUsageAge, 20*u.cost) {
+		return nil
+	}
+	start := time.Now()
+	b, err := r.Usage()
+	if err != nil {
+		return err
+	}
+	u.bytes, u.at, u.cost = b, time.Now(), time.Since(start)
 	return nil
 }
 
