@@ -10,7 +10,8 @@ package volume
 // Handing the operation to a pool of locked worker threads instead (as
 // fsxd once did) costs two cross-thread wake-ups (the runtime must pass
 // its P to the locked thread and back): ~20 µs per Stat under load,
-// against ~4 µs for the six credential calls and their read-backs here.
+// against ~4 µs for the six credential calls and their read-backs here
+// (plus three capability calls, caps.go: BenchmarkCapSwitch).
 //
 // The runtime never clones a locked thread (newm uses its template thread
 // then), so the identity's credentials cannot leak into a new thread; and
