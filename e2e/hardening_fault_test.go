@@ -259,7 +259,25 @@ func TestHardeningVolumeQuota(t *testing.T) {
 	if err != nil {
 		t.Errorf("CompleteMultipartUpload of admitted parts: %v", err)
 	}
-	if got := hardFiles(t, dir); strings.Join(got, ",") != "filler.sparse,fits,mp" {
+	// An aborted upload's parts stop counting: 4 KiB are left.
+	mp2, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: b, Key: aws.String("mp2")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.UploadPart(ctx, &s3.UploadPartInput{Bucket: b, Key: aws.String("mp2"), UploadId: mp2.UploadId,
+		PartNumber: aws.Int32(1), Body: bytes.NewReader(make([]byte, 4<<10))}); err != nil {
+		t.Fatalf("UploadPart of the last 4 KiB: %v", err)
+	}
+	if err := put("fits4", 4<<10); hardCode(err) != "InsufficientStorage" {
+		t.Errorf("PUT of 4 KiB beside a 4 KiB part: %v", err)
+	}
+	if _, err := c.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{Bucket: b, Key: aws.String("mp2"), UploadId: mp2.UploadId}); err != nil {
+		t.Fatal(err)
+	}
+	if err := put("fits4", 4<<10); err != nil {
+		t.Errorf("PUT of 4 KiB once the upload is aborted: %v", err)
+	}
+	if got := hardFiles(t, dir); strings.Join(got, ",") != "filler.sparse,fits,fits4,mp" {
 		t.Errorf("refused writes left %v", got)
 	}
 	// Freeing space beside S3 shows at the next walk (two seconds).
