@@ -199,7 +199,7 @@ func hardGetMD5(t *testing.T, c *s3.Client, alias, key string) [16]byte {
 }
 
 // TestHardeningVolumeQuota: StorageCapacityQuotaGiB is enforced on PUT,
-// COPY and CompleteMultipartUpload, by apparent size (a sparse file
+// COPY, UploadPart and UploadPartCopy, by apparent size (a sparse file
 // planted beside S3 stands for a nearly full volume).
 func TestHardeningVolumeQuota(t *testing.T) {
 	importRoot := t.TempDir()
@@ -239,17 +239,49 @@ func TestHardeningVolumeQuota(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	part, err := c.UploadPart(ctx, &s3.UploadPartInput{Bucket: b, Key: aws.String("mp"), UploadId: mp.UploadId,
-		PartNumber: aws.Int32(1), Body: bytes.NewReader(make([]byte, 60<<10))})
+	// Parts count as PUTs do, though they are staged outside the volume.
+	uploadPart := func(n int32, size int) (*s3.UploadPartOutput, error) {
+		return c.UploadPart(ctx, &s3.UploadPartInput{Bucket: b, Key: aws.String("mp"), UploadId: mp.UploadId,
+			PartNumber: aws.Int32(n), Body: bytes.NewReader(make([]byte, size))})
+	}
+	_, err = uploadPart(1, 60<<10)
+	wantInsufficient(t, "UploadPart over the quota", err)
+	_, err = c.UploadPartCopy(ctx, &s3.UploadPartCopyInput{Bucket: b, Key: aws.String("mp"), UploadId: mp.UploadId,
+		PartNumber: aws.Int32(1), CopySource: aws.String(hv.alias + "/fits")})
+	wantInsufficient(t, "UploadPartCopy over the quota", err)
+	part, err := uploadPart(1, 20<<10)
+	if err != nil {
+		t.Fatalf("UploadPart under the quota: %v", err)
+	}
+	// The admitted part leaves 4 KiB: not enough for another PUT...
+	if err := put("fits3", 8<<10); hardCode(err) != "InsufficientStorage" {
+		t.Errorf("PUT beside a staged part, over the quota: %v", err)
+	}
+	// ...but the upload completes: its object takes the parts' place.
+	_, err = c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: b, Key: aws.String("mp"), UploadId: mp.UploadId,
+		MultipartUpload: &s3types.CompletedMultipartUpload{Parts: []s3types.CompletedPart{{PartNumber: aws.Int32(1), ETag: part.ETag}}}})
+	if err != nil {
+		t.Errorf("CompleteMultipartUpload of admitted parts: %v", err)
+	}
+	// An aborted upload's parts stop counting: 4 KiB are left.
+	mp2, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: b, Key: aws.String("mp2")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: b, Key: aws.String("mp"), UploadId: mp.UploadId,
-		MultipartUpload: &s3types.CompletedMultipartUpload{Parts: []s3types.CompletedPart{{PartNumber: aws.Int32(1), ETag: part.ETag}}}})
-	if hardCode(err) != "InsufficientStorage" {
-		t.Errorf("CompleteMultipartUpload over the quota: %v", err)
+	if _, err := c.UploadPart(ctx, &s3.UploadPartInput{Bucket: b, Key: aws.String("mp2"), UploadId: mp2.UploadId,
+		PartNumber: aws.Int32(1), Body: bytes.NewReader(make([]byte, 4<<10))}); err != nil {
+		t.Fatalf("UploadPart of the last 4 KiB: %v", err)
 	}
-	if got := hardFiles(t, dir); strings.Join(got, ",") != "filler.sparse,fits" {
+	if err := put("fits4", 4<<10); hardCode(err) != "InsufficientStorage" {
+		t.Errorf("PUT of 4 KiB beside a 4 KiB part: %v", err)
+	}
+	if _, err := c.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{Bucket: b, Key: aws.String("mp2"), UploadId: mp2.UploadId}); err != nil {
+		t.Fatal(err)
+	}
+	if err := put("fits4", 4<<10); err != nil {
+		t.Errorf("PUT of 4 KiB once the upload is aborted: %v", err)
+	}
+	if got := hardFiles(t, dir); strings.Join(got, ",") != "filler.sparse,fits,fits4,mp" {
 		t.Errorf("refused writes left %v", got)
 	}
 	// Freeing space beside S3 shows at the next walk (two seconds).

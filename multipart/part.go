@@ -61,6 +61,14 @@ func parsePartName(name string) (int, bool) {
 // reads. A part uploaded again under the same number replaces the earlier
 // one whole; concurrent uploads of one number end with one of them whole.
 func (s *Store) PutPart(id string, n int, src io.Reader, sums func() PartSums) (Part, error) {
+	return s.PutPartAs(id, n, src, sums, nil)
+}
+
+// PutPartAs is PutPart with each write of the part's data run by as (nil:
+// directly). The caller runs it with the uploading identity's credentials,
+// which decide how much of the file system a write may fill (ext4's
+// root-reserved blocks): the file itself stays the server's.
+func (s *Store) PutPartAs(id string, n int, src io.Reader, sums func() PartSums, as func(func() error) error) (Part, error) {
 	if !validID(id) {
 		return Part{}, ErrNoSuchUpload
 	}
@@ -76,7 +84,11 @@ func (s *Store) PutPart(id string, n int, src io.Reader, sums func() PartSums) (
 	if err != nil {
 		return Part{}, fmt.Errorf("multipart: %w", err)
 	}
-	p, err := s.writePart(f, n, src, sums)
+	var w io.Writer = f
+	if as != nil {
+		w = writeAs{f, as}
+	}
+	p, err := s.writePart(f, w, n, src, sums)
 	if err == nil {
 		err = commitPart(tmp, final)
 	}
@@ -88,20 +100,19 @@ func (s *Store) PutPart(id string, n int, src io.Reader, sums func() PartSums) (
 	return p, nil
 }
 
-// writePart fills and closes f: data, then metadata, then sync.
-func (s *Store) writePart(f *os.File, n int, src io.Reader, sums func() PartSums) (Part, error) {
-	p, err := s.fillPart(f, n, src, sums)
+// writePart fills and closes f: data (written through w), then
+// metadata, then sync.
+func (s *Store) writePart(f *os.File, w io.Writer, n int, src io.Reader, sums func() PartSums) (Part, error) {
+	p, err := s.fillPart(f, w, n, src, sums)
 	if cerr := f.Close(); err == nil && cerr != nil {
 		err = fmt.Errorf("multipart: part %d: %w", n, cerr)
 	}
 	return p, err
 }
 
-func (s *Store) fillPart(f *os.File, n int, src io.Reader, sums func() PartSums) (Part, error) {
+func (s *Store) fillPart(f *os.File, w io.Writer, n int, src io.Reader, sums func() PartSums) (Part, error) {
 	buf := copyBufs.Get().(*[]byte)
-	// writerOnly hides f's ReadFrom: src is normally a hashing reader, for
-	// which os.File falls back to io.Copy with a fresh 32 KiB buffer.
-	size, err := io.CopyBuffer(writerOnly{f}, src, *buf)
+	size, err := copyFull(w, src, *buf)
 	copyBufs.Put(buf)
 	if err != nil {
 		return Part{}, fmt.Errorf("multipart: part %d: %w", n, err)
@@ -118,7 +129,56 @@ func (s *Store) fillPart(f *os.File, n int, src io.Reader, sums func() PartSums)
 	return p, nil
 }
 
-type writerOnly struct{ io.Writer }
+// copyFull copies src to w, filling buf before each write: a write run
+// by PutPartAs's as costs a credential switch, and src (a network body)
+// may return a few KiB per read.
+func copyFull(w io.Writer, src io.Reader, buf []byte) (int64, error) {
+	var size int64
+	for {
+		n, err := fill(src, buf)
+		if n > 0 {
+			if _, werr := w.Write(buf[:n]); werr != nil {
+				return size, werr
+			}
+			size += int64(n)
+		}
+		if err == io.EOF {
+			return size, nil
+		}
+		if err != nil {
+			return size, err
+		}
+	}
+}
+
+// fill reads into buf until it is full or src fails; unlike io.ReadFull
+// it returns src's io.EOF (and any other error) as it is.
+func fill(src io.Reader, buf []byte) (int, error) {
+	n := 0
+	for n < len(buf) {
+		m, err := src.Read(buf[n:])
+		n += m
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// writeAs writes to f through as.
+type writeAs struct {
+	f  *os.File
+	as func(func() error) error
+}
+
+func (w writeAs) Write(b []byte) (int, error) {
+	var n int
+	err := w.as(func() (err error) {
+		n, err = w.f.Write(b)
+		return err
+	})
+	return n, err
+}
 
 // commitPart renames the finished temporary file over the part, which is
 // atomic, and makes the rename durable. Both fail with ErrNoSuchUpload if

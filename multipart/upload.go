@@ -105,6 +105,16 @@ func (s *Store) Get(id string) (Upload, error) {
 	return s.read(id)
 }
 
+// Exists reports whether upload id is staged (neither completed, aborted
+// nor expired), with one stat.
+func (s *Store) Exists(id string) bool {
+	if !validID(id) {
+		return false
+	}
+	_, err := os.Stat(filepath.Join(s.uploadDir(id), uploadJSON))
+	return err == nil
+}
+
 func (s *Store) read(id string) (Upload, error) {
 	b, err := os.ReadFile(filepath.Join(s.uploadDir(id), uploadJSON))
 	if errors.Is(err, fs.ErrNotExist) {

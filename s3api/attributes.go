@@ -25,9 +25,10 @@ func (rq *request) getObjectAttributes() error {
 	if err != nil {
 		return err
 	}
-	info, err := rq.fs().Stat(rq.ctx(), p)
+	// S3 wants s3:GetObject as well as s3:GetObjectAttributes (the route's).
+	info, err := rq.readAuthorized(p, "s3:GetObject", "s3:GetObjectAttributes")
 	if err != nil {
-		return volumeErr(err, rq.key, reading)
+		return err
 	}
 	if err := rq.preconditions(info); err != nil {
 		return err

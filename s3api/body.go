@@ -117,13 +117,30 @@ func (v *verifier) bodyFailed() error {
 }
 
 // copyTo streams the whole body into w with a pooled buffer. A failure of
-// w is returned as it is; the body's as an S3 error.
+// w is returned as it is; the body's as an S3 error. The buffer is filled
+// before each write: a volume Writer switches to the identity per write,
+// and a network read may return a few KiB.
 func (v *verifier) copyTo(w io.Writer) error {
 	buf := getBuf()
 	defer putBuf(buf)
-	_, err := io.CopyBuffer(writerOnly{w}, v, *buf)
+	var err error
+	for err == nil {
+		var n int
+		n, err = io.ReadFull(v, *buf)
+		if n > 0 {
+			if _, werr := w.Write((*buf)[:n]); werr != nil {
+				err = werr
+				break
+			}
+		}
+	}
+	// The verifier's own failures (a short body among them) are its
+	// sticky error: io.ReadFull's ErrUnexpectedEOF is only a short read.
 	if berr := v.bodyFailed(); berr != nil {
 		return berr
+	}
+	if err == io.EOF || err == io.ErrUnexpectedEOF {
+		return nil
 	}
 	return err
 }

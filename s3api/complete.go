@@ -46,7 +46,7 @@ func (rq *request) completeUpload() error {
 	if err != nil {
 		return err
 	}
-	if err := rq.reserve(final.Size); err != nil {
+	if err := rq.reserveComplete(u.ID, final.Size); err != nil {
 		return err
 	}
 	rq.w.Header().Set("x-amz-server-side-encryption", sseFSx)

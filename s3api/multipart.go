@@ -170,9 +170,11 @@ func (rq *request) abortUpload() error {
 	if _, err := rq.upload(); err != nil {
 		return err
 	}
-	if err := rq.ap.Uploads.Remove(rq.q.Get("uploadId")); err != nil {
+	id := rq.q.Get("uploadId")
+	if err := rq.ap.Uploads.Remove(id); err != nil {
 		return uploadErr(err)
 	}
+	rq.ap.Root.ReleaseParts(id) // its parts no longer count against the quota
 	rq.w.WriteHeader(http.StatusNoContent)
 	return nil
 }

@@ -41,6 +41,9 @@ func (rq *request) uploadPart() error {
 			strings.ToLower(string(alg)), strings.ToLower(string(up.want.alg)))
 	}
 	up.also = alg
+	if err := rq.reservePart(u.ID, up.declared); err != nil {
+		return err
+	}
 	part, err := rq.putPart(u.ID, n, up, rq.r.Body)
 	if err != nil {
 		return err
@@ -59,10 +62,13 @@ func (rq *request) uploadPart() error {
 }
 
 // putPart streams body through the verifier into the staging store; a
-// body that fails verification leaves no part behind.
+// body that fails verification leaves no part behind. The part's bytes
+// are written as the identity: the staging area shares the volume's file
+// system, and what a write may fill of it (reserved blocks) is theirs.
 func (rq *request) putPart(id string, n int, up *upload, body io.Reader) (multipart.Part, error) {
 	v := up.reader(body)
-	part, err := rq.ap.Uploads.PutPart(id, n, v, func() multipart.PartSums { return multipart.PartSumsOf(v.sums) })
+	sums := func() multipart.PartSums { return multipart.PartSumsOf(v.sums) }
+	part, err := rq.ap.Uploads.PutPartAs(id, n, v, sums, rq.fs().WriteAs)
 	if berr := v.bodyFailed(); berr != nil {
 		return part, berr
 	}
@@ -90,6 +96,9 @@ func (rq *request) uploadPartCopy() error {
 	}
 	alg := checksum.Algorithm(u.ChecksumAlgorithm)
 	up := &upload{declared: rg.length(), limit: rq.h.cfg.MaxObjectSize, also: alg}
+	if err := rq.reservePart(u.ID, up.declared); err != nil {
+		return err
+	}
 	part, err := rq.putPart(u.ID, n, up, io.NewSectionReader(src.f.File, rg.start, rg.length()))
 	if err != nil {
 		return err

@@ -119,3 +119,33 @@ func (rq *request) statAuthorized(action string, p volume.Path, extra map[string
 	}
 	return info, volumeErr(err, rq.key, reading)
 }
+
+// readAuthorized is p's Info for an operation that discloses what only a
+// reader of the object may know (checksums, parts, tags: its content, not
+// what a listing of its directory shows). An object must open for reading
+// as the identity, as for GET; a directory object is stated, as GET does.
+// Each action is authorized with the object's tags; a refusal comes
+// before the file system's error, so a denied caller learns nothing.
+func (rq *request) readAuthorized(p volume.Path, actions ...string) (volume.Info, error) {
+	var info volume.Info
+	var err error
+	if p.IsDir() {
+		info, err = rq.fs().Stat(rq.ctx(), p)
+	} else {
+		var f *volume.File
+		if f, err = rq.fs().Open(rq.ctx(), p); err == nil {
+			info = f.Info
+			f.Close()
+		}
+	}
+	in := &info
+	if err != nil {
+		in = nil
+	}
+	for _, action := range actions {
+		if aerr := rq.authorizeObject(action, rq.key, in, nil); aerr != nil {
+			return info, aerr
+		}
+	}
+	return info, volumeErr(err, rq.key, reading)
+}

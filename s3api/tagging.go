@@ -14,7 +14,7 @@ func (rq *request) getObjectTagging() error {
 	if err != nil {
 		return err
 	}
-	info, err := rq.statAuthorized("s3:GetObjectTagging", p, nil)
+	info, err := rq.readAuthorized(p, "s3:GetObjectTagging")
 	if err != nil {
 		return err
 	}

@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Installs what `make test` needs beyond Go on a fresh Debian machine:
 # rclone (a second, independent S3 client for the end-to-end round trip) and
-# setpriv (the userspace-enforcement test). PostgreSQL is scripts/pg.sh's
+# setpriv (the userspace-enforcement test), mkfs.ext4, losetup and mount (the
+# ext4 reserved-blocks test mounts a loop image). PostgreSQL is scripts/pg.sh's
 # job: it installs it so that Debian's own cluster does not start. Idempotent
 # and quiet when all is there.
 set -euo pipefail
 need=()
 command -v rclone >/dev/null 2>&1 || need+=(rclone)
 command -v setpriv >/dev/null 2>&1 || need+=(util-linux)
+command -v losetup >/dev/null 2>&1 || need+=(util-linux)
+command -v mkfs.ext4 >/dev/null 2>&1 || need+=(e2fsprogs)
+command -v mount >/dev/null 2>&1 || need+=(mount)
 if [ ${#need[@]} -gt 0 ]; then
 	echo "deps: installing ${need[*]}" >&2
 	SUDO=""

@@ -66,11 +66,32 @@ func BenchmarkStatAsIdentityParallel(b *testing.B) {
 // identities on the benchmark's locked thread (runAs pays it twice).
 func BenchmarkCredSwitch(b *testing.B) {
 	needRoot(b)
+	caps := serverCaps()
 	runtime.LockOSThread()
-	defer restoreCreds(serverCreds()) // and unlock; panics if it cannot
+	defer restoreCreds(serverCreds(), caps) // and unlock; panics if it cannot
 	ids := []fsxd.PosixIdentity{alice, carol}
 	for i := 0; b.Loop(); i++ {
 		if err := setThreadCreds(ids[i%2]); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkCapSwitch is what capabilities add to one runAs: the drop on
+// the way in, the restore and its read-back on the way out.
+func BenchmarkCapSwitch(b *testing.B) {
+	needRoot(b)
+	caps := serverCaps()
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	for b.Loop() {
+		if err := dropCaps(alice, caps); err != nil {
+			b.Fatal(err)
+		}
+		if err := restoreCaps(caps); err != nil {
+			b.Fatal(err)
+		}
+		if err := checkCaps(caps); err != nil {
 			b.Fatal(err)
 		}
 	}

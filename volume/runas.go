@@ -10,7 +10,8 @@ package volume
 // Handing the operation to a pool of locked worker threads instead (as
 // fsxd once did) costs two cross-thread wake-ups (the runtime must pass
 // its P to the locked thread and back): ~20 µs per Stat under load,
-// against ~4 µs for the six credential calls and their read-backs here.
+// against ~4 µs for the six credential calls and their read-backs here
+// (plus three capability calls, caps.go: BenchmarkCapSwitch).
 //
 // The runtime never clones a locked thread (newm uses its template thread
 // then), so the identity's credentials cannot leak into a new thread; and
@@ -20,6 +21,10 @@ package volume
 // fsuid, fsgid and the supplementary groups are per-thread in Linux. Go's
 // syscall.Setgroups and unix.Setgroups apply to every thread of the
 // process (the runtime's allThreadsSyscall), so setgroups is issued raw.
+//
+// A thread acting as an identity that is not root also gives up its
+// effective capabilities (caps.go), and gets them back with the
+// server's credentials.
 
 import (
 	"fmt"
@@ -50,20 +55,32 @@ func runAs(id fsxd.PosixIdentity, fn func() error) error {
 	if equivalent(id, srv) {
 		return fn()
 	}
+	caps := serverCaps() // read on an unlocked thread: the server's own
 	runtime.LockOSThread()
-	defer restoreCreds(srv)
+	defer restoreCreds(srv, caps)
 	if err := setThreadCreds(id); err != nil {
+		return err
+	}
+	if err := dropCaps(id, caps); err != nil {
 		return err
 	}
 	return fn()
 }
 
-// restoreCreds gives the thread the server's credentials back and unlocks
-// it. If that fails the thread stays locked and the goroutine panics: the
-// runtime then destroys the thread instead of reusing its credentials
-// (net/http recovers a handler's panic and ends the connection).
-func restoreCreds(srv fsxd.PosixIdentity) {
-	if err := setThreadCreds(srv); err != nil {
+// restoreCreds gives the thread the server's capabilities and credentials
+// back and unlocks it. If that fails the thread stays locked and the
+// goroutine panics: the runtime then destroys the thread instead of
+// reusing its credentials (net/http recovers a handler's panic and ends
+// the connection).
+func restoreCreds(srv fsxd.PosixIdentity, caps capSet) {
+	err := restoreCaps(caps)
+	if err == nil {
+		err = setThreadCreds(srv)
+	}
+	if err == nil {
+		err = checkCaps(caps)
+	}
+	if err != nil {
 		panic("volume: cannot restore the server's credentials: " + err.Error())
 	}
 	runtime.UnlockOSThread()

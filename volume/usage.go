@@ -10,6 +10,14 @@ package volume
 // cached total at once, and the total is walked again once it is older
 // than twenty walks (at least two seconds). Deletes show up at the next
 // walk: the estimate errs towards refusing.
+//
+// Parts of multipart uploads are staged outside the volume, so no walk
+// sees them; they count against the quota all the same, from their
+// admission (ReservePart) until the upload completes (ReserveComplete,
+// which counts the object in their place) or is aborted (ReleaseParts),
+// or, for an upload gone otherwise (expired, or ended by another node),
+// until the next walk asks Quota.Staged. That count lives in this process
+// only: a restart forgets it.
 
 import (
 	"sync"
@@ -18,40 +26,112 @@ import (
 	"golang.org/x/sys/unix"
 )
 
+// Quota is a volume's quota as Reserve applies it.
+type Quota struct {
+	Bytes int64 // <= 0: none
+	// Staged reports whether multipart upload id still exists (nil: keep
+	// counting its parts until ReserveComplete or ReleaseParts).
+	Staged func(id string) bool
+}
+
 // usage is a Root's cached apparent size.
 type usage struct {
-	mu    sync.Mutex
-	bytes int64
-	at    time.Time     // when bytes was walked; zero: never
-	cost  time.Duration // how long that walk took
+	mu     sync.Mutex
+	bytes  int64
+	at     time.Time        // when bytes was walked; zero: never
+	cost   time.Duration    // how long that walk took
+	parts  map[string]int64 // admitted part bytes by upload ID
+	staged int64            // their sum
 }
 
 const minUsageAge = 2 * time.Second
 
 // Reserve admits a write of n more bytes (n < 0: unknown, counted as 0)
-// under a quota of quota bytes (quota <= 0: none), returning ErrNoSpace
+// under quota q, returning ErrNoSpace
 // when the volume's usage plus n would exceed it. An admitted n is added
 // to the cached usage.
-func (r *Root) Reserve(quota, n int64) error {
-	if quota <= 0 {
+func (r *Root) Reserve(q Quota, n int64) error {
+	return r.reserve(q, n, "", false)
+}
+
+// ReservePart admits n more bytes (n < 0: unknown, counted as 0) staged
+// for a part of multipart upload id, as Reserve admits a file's.
+func (r *Root) ReservePart(q Quota, n int64, id string) error {
+	return r.reserve(q, n, id, false)
+}
+
+// ReserveComplete admits the n bytes of the object that upload id's
+// completion writes, in place of the upload's part bytes.
+func (r *Root) ReserveComplete(q Quota, n int64, id string) error {
+	return r.reserve(q, n, id, true)
+}
+
+// ReleaseParts forgets the part bytes of upload id (aborted, expired).
+func (r *Root) ReleaseParts(id string) {
+	u := &r.use
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	u.release(id)
+}
+
+func (u *usage) release(id string) {
+	u.staged -= u.parts[id]
+	delete(u.parts, id)
+}
+
+// reserve admits n bytes: of a file (id ""), of a part of upload id, or
+// of upload id's object in place of its parts (complete).
+func (r *Root) reserve(q Quota, n int64, id string, complete bool) error {
+	if q.Bytes <= 0 {
 		return nil
 	}
 	n = max(n, 0)
 	u := &r.use
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	if u.at.IsZero() || time.Since(u.at) > max(minUsageAge, 20*u.cost) {
-		start := time.Now()
-		b, err := r.Usage()
-		if err != nil {
-			return err
-		}
-		u.bytes, u.at, u.cost = b, time.Now(), time.Since(start)
+	if err := u.refresh(r, q.Staged); err != nil {
+		return err
 	}
-	if u.bytes+n > quota {
+	replaced := int64(0)
+	if complete {
+		replaced = u.parts[id]
+	}
+	if u.bytes+u.staged-replaced+n > q.Bytes {
 		return ErrNoSpace
 	}
-	u.bytes += n
+	switch {
+	case complete:
+		u.release(id)
+		u.bytes += n
+	case id != "":
+		if u.parts == nil {
+			u.parts = map[string]int64{}
+		}
+		u.parts[id] += n
+		u.staged += n
+	default:
+		u.bytes += n
+	}
+	return nil
+}
+
+// refresh walks the volume again once the cached total is old enough,
+// and forgets the parts of uploads no longer staged.
+func (u *usage) refresh(r *Root, staged func(string) bool) error {
+	if !u.at.IsZero() && time.Since(u.at) <= max(minUsageAge, 20*u.cost) {
+		return nil
+	}
+	start := time.Now()
+	b, err := r.Usage()
+	if err != nil {
+		return err
+	}
+	for id := range u.parts {
+		if staged != nil && !staged(id) {
+			u.release(id)
+		}
+	}
+	u.bytes, u.at, u.cost = b, time.Now(), time.Since(start)
 	return nil
 }
 

@@ -154,12 +154,41 @@ func (w *Writer) setFile(fd int) error {
 	return nil
 }
 
-// Write appends b.
-func (w *Writer) Write(b []byte) (int, error) { return w.f.Write(b) }
+// Write appends b, as the identity: the kernel charges the blocks a
+// write allocates against the writing thread's credentials (ext4's
+// root-reserved blocks, the hard limits of disk quotas), so a write on a
+// thread with the server's would reach space the identity may not use.
+// Callers should write in large pieces: each is one credential switch.
+func (w *Writer) Write(b []byte) (int, error) {
+	var n int
+	err := w.fs.WriteAs(func() (err error) {
+		n, err = w.f.Write(b)
+		return err
+	})
+	return n, err
+}
 
-// ReadFrom appends all of r; from a file or socket the kernel copies
-// (copy_file_range, splice) without passing through user space.
-func (w *Writer) ReadFrom(r io.Reader) (int64, error) { return w.f.ReadFrom(r) }
+// ReadFrom appends all of r, read into a buffer with the server's
+// credentials and written as the identity (Write): a thread must not
+// hold the identity while it waits on the network.
+func (w *Writer) ReadFrom(r io.Reader) (int64, error) {
+	return io.CopyBuffer(writerOnly{w}, r, make([]byte, 256<<10))
+}
+
+// writerOnly hides ReadFrom so io.CopyBuffer does not call it back.
+type writerOnly struct{ io.Writer }
+
+// WriteAs runs fn, which must only write to files already open (no path
+// operation, no waiting on other goroutines), as the identity in Kernel
+// mode, so the space it may fill is the identity's (see Writer.Write);
+// as is in UserSpace mode, where the server is not root and holds no
+// capability that changes where a write may go.
+func (f *FS) WriteAs(fn func() error) error {
+	if !f.r.kernel {
+		return fn()
+	}
+	return runAs(f.id, fn)
+}
 
 // Append appends n bytes of src starting at off, in the kernel: a reflink
 // (FICLONERANGE) when the file system shares blocks and the range is
@@ -170,6 +199,11 @@ func (w *Writer) Append(src *os.File, off, n int64) error {
 		return errDone
 	}
 	defer runtime.KeepAlive(src)
+	// As the identity, as Write: only file I/O, no waiting on the network.
+	return w.fs.WriteAs(func() error { return w.appendRange(src, off, n) })
+}
+
+func (w *Writer) appendRange(src *os.File, off, n int64) error {
 	sfd, dfd := int(src.Fd()), int(w.f.Fd())
 	if n > 0 && w.clone(sfd, dfd, off, n) == nil {
 		return nil
@@ -210,6 +244,7 @@ func (w *Writer) clone(sfd, dfd int, off, n int64) error {
 }
 
 // copyRange is the last resort, for file systems copy_file_range refuses.
+// It runs inside Append's switch: it writes to w.f, not through Write.
 func (w *Writer) copyRange(src *os.File, off, n int64) error {
 	got, err := io.Copy(w.f, io.NewSectionReader(src, off, n))
 	if err == nil && got != n {

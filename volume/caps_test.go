@@ -1,0 +1,79 @@
+package volume
+
+import (
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/fsxd/fsxd"
+)
+
+// threadCapEff is the calling thread's effective capability set, as the
+// kernel reports it in /proc/thread-self/status.
+func threadCapEff(t testing.TB) uint64 {
+	t.Helper()
+	b, err := os.ReadFile("/proc/thread-self/status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for line := range strings.SplitSeq(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "CapEff:"); ok {
+			n, err := strconv.ParseUint(strings.TrimSpace(v), 16, 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+	}
+	t.Fatal("no CapEff in /proc/thread-self/status")
+	return 0
+}
+
+// Capability bits (linux/capability.h).
+const (
+	capSetuid   = 7
+	capSysAdmin = 21
+)
+
+// TestRunAsDropsCaps: a thread acting as a user holds no effective
+// capability (CAP_SYS_RESOURCE, CAP_SYS_ADMIN, CAP_FOWNER and CAP_DAC_*
+// among them), one acting as root keeps the server's, and every thread has
+// the server's set again afterwards, also when many switch at once.
+func TestRunAsDropsCaps(t *testing.T) {
+	needRoot(t)
+	runtime.LockOSThread()
+	srv := threadCapEff(t)
+	runtime.UnlockOSThread()
+	// A container may withhold some (CAP_SYS_RESOURCE, say); the server
+	// must hold at least those it needs to switch, which setfsuid keeps.
+	if srv&(1<<capSetuid) == 0 || srv&(1<<capSysAdmin) == 0 {
+		t.Fatalf("the server lacks CAP_SETUID or CAP_SYS_ADMIN (CapEff %#x): nothing to drop", srv)
+	}
+	rootGroups := fsxd.PosixIdentity{UID: 0, GID: 0, Groups: []uint32{5}}
+	var wg sync.WaitGroup
+	for i := range 64 {
+		wg.Go(func() {
+			id := []fsxd.PosixIdentity{alice, carol, rootGroups}[i%3]
+			want := uint64(0)
+			if id.UID == 0 {
+				want = srv
+			}
+			runAs(id, func() error {
+				if got := threadCapEff(t); got != want {
+					t.Errorf("as %v: CapEff %#x, want %#x", id, got, want)
+				}
+				runtime.Gosched()
+				return nil
+			})
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
+			if got := threadCapEff(t); got != srv {
+				t.Errorf("after runAs(%v): CapEff %#x, want %#x", id, got, srv)
+			}
+		})
+	}
+	wg.Wait()
+}
