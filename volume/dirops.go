@@ -58,24 +58,21 @@ func (f *FS) mkdir(p Path, meta Meta) (Info, []int, error) {
 	if err := f.userSearch(p); err != nil {
 		return Info{}, nil, err
 	}
-	dirfd, made, err := f.makeParents(p.parentComps())
+	dirfd, made, release, err := f.makeParents(p.parentComps())
 	if err != nil {
 		return Info{}, nil, err
 	}
+	defer release()
 	syncs := append(made, dirfd)
 	if err := f.mayReplaceDir(dirfd, p.Base()); err != nil {
 		return Info{}, syncs, err
 	}
-	err = unix.Mkdirat(dirfd, p.Base(), f.r.dirMode())
-	if err != nil && err != unix.EEXIST {
-		return Info{}, syncs, err
-	}
-	created := err == nil
-	fd, err := f.r.openPath(p.rel, unix.O_DIRECTORY)
+	fd, created, held, err := f.makeHeld(dirfd, p)
 	if err != nil {
 		return Info{}, syncs, err
 	}
 	defer unix.Close(fd)
+	defer held()
 	m := meta
 	m.DirMarker, m.Implicit = true, false
 	if err := f.initDir(fd, &m, created); err != nil {
@@ -86,6 +83,28 @@ func (f *FS) mkdir(p Path, meta Meta) (Info, []int, error) {
 	in := infoOf(p.String(), &st, nil)
 	in.Meta = &m
 	return in, syncs, err
+}
+
+// makeHeld makes (or finds) the directory p in its parent dirfd and
+// holds it busy until release: an Implicit directory found here may be
+// pruned by a concurrent Remove until its Meta says DirMarker.
+func (f *FS) makeHeld(dirfd int, p Path) (fd int, created bool, release func(), err error) {
+	for range 4 {
+		err = unix.Mkdirat(dirfd, p.Base(), f.r.dirMode())
+		if err != nil && err != unix.EEXIST {
+			return -1, false, nil, err
+		}
+		created = err == nil
+		if fd, err = f.r.openPath(p.rel, unix.O_DIRECTORY); err == nil {
+			if release, err = f.hold(fd); err == nil {
+				return fd, created, release, nil
+			}
+		}
+		if err != unix.ENOENT {
+			return -1, false, nil, err
+		}
+	}
+	return -1, false, nil, err
 }
 
 // Remove deletes the key p. An object key unlinks the file (or the
@@ -219,14 +238,20 @@ func (f *FS) pruneOne(q Path) bool {
 	if unix.Fstatat(dirfd, name, &st, unix.AT_SYMLINK_NOFOLLOW) != nil || st.Mode&unix.S_IFMT != unix.S_IFDIR {
 		return false
 	}
-	if f.r.busy.busy(&st) {
-		return false // an upload will link a file into it
-	}
 	in := f.info("", dirfd, name, &st)
 	if in.Meta == nil || !in.Meta.Implicit || in.Meta.DirMarker || f.mayRemove(dirfd, &st) != nil {
 		return false
 	}
-	if unix.Unlinkat(dirfd, name, unix.AT_REMOVEDIR) != nil {
+	removed := f.r.busy.removeIdle(&st, func() bool {
+		// The name may have been pruned and made again since the Fstatat:
+		// remove only the directory that was checked.
+		var now unix.Stat_t
+		if unix.Fstatat(dirfd, name, &now, unix.AT_SYMLINK_NOFOLLOW) != nil || now.Dev != st.Dev || now.Ino != st.Ino {
+			return false
+		}
+		return unix.Unlinkat(dirfd, name, unix.AT_REMOVEDIR) == nil
+	})
+	if !removed {
 		return false
 	}
 	if f.r.md != nil {
