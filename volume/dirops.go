@@ -128,7 +128,7 @@ func (f *FS) Remove(ctx context.Context, p Path) error {
 		}
 	}
 	var st unix.Stat_t
-	dirfd := -1
+	dirfd, pin := -1, -1
 	readable, settled := false, false
 	err := f.do(ctx, func() error {
 		if err := f.userSearch(p); err != nil {
@@ -138,6 +138,7 @@ func (f *FS) Remove(ctx context.Context, p Path) error {
 		if dirfd, readable, err = f.openParent(p); err != nil {
 			return err
 		}
+		pin = f.pin(dirfd, p.Base())
 		if err = f.unlink(dirfd, p, &st); err != nil || !readable {
 			return err
 		}
@@ -161,10 +162,16 @@ func (f *FS) Remove(ctx context.Context, p Path) error {
 		unix.Close(dirfd)
 	}
 	if err != nil {
+		if pin >= 0 {
+			unix.Close(pin)
+		}
 		return wrap("remove", p.String(), err)
 	}
 	if f.r.md != nil && (st.Nlink <= 1 || p.dir) {
 		f.r.md.drop(st.Dev, st.Ino)
+	}
+	if pin >= 0 {
+		unix.Close(pin)
 	}
 	if !settled {
 		f.prune(context.WithoutCancel(ctx), p)
@@ -242,20 +249,37 @@ func (f *FS) pruneOne(q Path) bool {
 	if in.Meta == nil || !in.Meta.Implicit || in.Meta.DirMarker || f.mayRemove(dirfd, &st) != nil {
 		return false
 	}
+	pin := -1
 	removed := f.r.busy.removeIdle(&st, func() bool {
 		// The name may have been pruned and made again since the Fstatat:
 		// remove only the directory that was checked.
 		var now unix.Stat_t
+		pin = f.pin(dirfd, name)
 		if unix.Fstatat(dirfd, name, &now, unix.AT_SYMLINK_NOFOLLOW) != nil || now.Dev != st.Dev || now.Ino != st.Ino {
 			return false
 		}
 		return unix.Unlinkat(dirfd, name, unix.AT_REMOVEDIR) == nil
 	})
-	if !removed {
-		return false
-	}
-	if f.r.md != nil {
+	if removed && f.r.md != nil {
 		f.r.md.drop(st.Dev, st.Ino)
 	}
-	return true
+	if pin >= 0 {
+		unix.Close(pin)
+	}
+	return removed
+}
+
+// pin opens entry name of dirfd when Meta lives in MetaDir, and returns
+// the fd (else -1): the caller unlinks the entry, drops its MetaDir entry,
+// then closes the fd. An inode held open keeps its number, so the drop
+// cannot delete the Meta of a new file that reused the number meanwhile.
+func (f *FS) pin(dirfd int, name string) int {
+	if f.r.md == nil {
+		return -1
+	}
+	fd, err := openChild(dirfd, name, unix.O_PATH)
+	if err != nil {
+		return -1
+	}
+	return fd
 }
