@@ -7,8 +7,9 @@ LDFLAGS   := -X main.version=$(VERSION)
 LISTEN    ?= 127.0.0.1:9000
 DATA_DIR  ?= fsxd-data
 FUZZTIME  ?= 20s
+STRESS_COUNT ?= 2000
 
-.PHONY: all build run test check unit e2e bench bench-short fuzz generate clean deps
+.PHONY: all build run test stress check unit e2e bench bench-short fuzz generate clean deps
 
 all: build
 
@@ -24,6 +25,18 @@ run: build
 test: deps check
 	FSXD_TEST_POSTGRES="$$(scripts/pg.sh)" FSXD_REQUIRE_POSTGRES=1 \
 		$(GO) test -race -timeout 20m -count=1 ./...
+
+## stress: the concurrency tests run thousands of times, where `make test`
+## runs each once: races that show 1 in 100 runs must show here. The
+## volume race tests run STRESS_COUNT times, then a tenth of that under
+## the race detector; the end-to-end stress tests (about 20 s each) a
+## hundredth, under the race detector.
+VOLUME_RACES := ^(TestPruneRacesCreate|TestWalkPairsOneVersion)$$
+E2E_RACES    := ^(TestHardeningConcurrencyStress|TestHardeningListPairsVersion|TestHardeningEmptyPutExpectContinue)$$
+stress:
+	$(GO) test -timeout 0 -count=$(STRESS_COUNT) -run '$(VOLUME_RACES)' ./volume
+	$(GO) test -race -timeout 0 -count=$$(( $(STRESS_COUNT) / 10 )) -run '$(VOLUME_RACES)' ./volume
+	$(GO) test -race -timeout 0 -count=$$(( $(STRESS_COUNT) / 100 )) -run '$(E2E_RACES)' ./e2e
 
 deps:
 	@scripts/deps.sh

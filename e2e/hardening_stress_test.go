@@ -24,6 +24,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 )
 
 const (
@@ -43,7 +44,7 @@ type stressOp struct {
 
 type stressLog struct {
 	mu       sync.Mutex
-	versions map[string]bool // ETags of every body a PUT sent
+	versions map[string]int64 // ETag -> size of every body a PUT sent
 	ops      map[string][]stressOp
 }
 
@@ -56,7 +57,34 @@ func (l *stressLog) wrote(key string, op stressOp) {
 func (l *stressLog) known(etag string) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.versions[etag]
+	_, ok := l.versions[etag]
+	return ok
+}
+
+func (l *stressLog) sent(body []byte) string {
+	sum := md5.Sum(body)
+	etag := hex.EncodeToString(sum[:])
+	l.mu.Lock()
+	l.versions[etag] = int64(len(body))
+	l.mu.Unlock()
+	return etag
+}
+
+// checkListed fails unless every listed object pairs its key with the
+// ETag and the size of one body a PUT sent.
+func (l *stressLog) checkListed(t *testing.T, objs []types.Object) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, o := range objs {
+		etag := strings.Trim(aws.ToString(o.ETag), `"`)
+		size, ok := l.versions[etag]
+		switch {
+		case !ok:
+			t.Errorf("LIST: %s has unknown ETag %s (size %d)", aws.ToString(o.Key), etag, aws.ToInt64(o.Size))
+		case size != aws.ToInt64(o.Size):
+			t.Errorf("LIST: %s has ETag %s of a %d-byte body, but size %d", aws.ToString(o.Key), etag, size, aws.ToInt64(o.Size))
+		}
+	}
 }
 
 // stressBody is n random bytes, a header naming it, and the hex SHA-256
@@ -85,7 +113,7 @@ func stressWhole(b []byte) bool {
 func TestHardeningConcurrencyStress(t *testing.T) {
 	e := Start(t)
 	hv := hardAccessPoint(t, e, "stress-ap", 0)
-	log := &stressLog{versions: map[string]bool{}, ops: map[string][]stressOp{}}
+	log := &stressLog{versions: map[string]int64{}, ops: map[string][]stressOp{}}
 	deadline := time.Now().Add(stressBudget)
 	counts := make([]map[string]int, stressWorkers)
 	var wg sync.WaitGroup
@@ -124,11 +152,7 @@ func stressWorker(t *testing.T, e *Env, alias string, w int, log *stressLog, dea
 				n = 256 << 10
 			}
 			body := stressBody(rng, key, w, seq, n)
-			sum := md5.Sum(body)
-			etag := hex.EncodeToString(sum[:])
-			log.mu.Lock()
-			log.versions[etag] = true
-			log.mu.Unlock()
+			etag := log.sent(body)
 			_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: b, Key: aws.String(key), Body: bytes.NewReader(body)})
 			if err != nil {
 				fail("PUT", key, err)
@@ -169,11 +193,7 @@ func stressWorker(t *testing.T, e *Env, alias string, w int, log *stressLog, dea
 				fail("LIST", "", err)
 				continue
 			}
-			for _, o := range out.Contents {
-				if etag := strings.Trim(aws.ToString(o.ETag), `"`); !log.known(etag) {
-					t.Errorf("LIST: %s has unknown ETag %s", aws.ToString(o.Key), etag)
-				}
-			}
+			log.checkListed(t, out.Contents)
 			count["LIST"]++
 		default:
 			src := stressKeys[rng.IntN(len(stressKeys))]
@@ -231,4 +251,61 @@ func stressFinal(t *testing.T, c *s3.Client, alias string, log *stressLog) {
 			t.Errorf("%s holds %q; an acknowledged write was lost: the last could be %q", key, got, could)
 		}
 	}
+}
+
+// TestHardeningListPairsVersion hammers the window between a listing's
+// stat of a file and its read of the file's Meta: two clients replace
+// (with bodies of changing sizes) and delete the same keys while two
+// others list them. Every listed object must carry the ETag and size of
+// one body that was PUT; a synthetic ETag, or one version's ETag with
+// another's size, is a torn entry.
+func TestHardeningListPairsVersion(t *testing.T) {
+	e := Start(t)
+	hv := hardAccessPoint(t, e, "pairs-ap", 0)
+	log := &stressLog{versions: map[string]int64{}, ops: map[string][]stressOp{}}
+	b := aws.String(hv.alias)
+	var writers, listers sync.WaitGroup
+	done := make(chan struct{})
+	for w := range 2 {
+		writers.Go(func() {
+			c := hardClient(e)
+			rng := rand.New(rand.NewPCG(uint64(w), 7))
+			for seq := range stressOps {
+				key := aws.String([]string{"p", "q/r"}[seq%2])
+				var err error
+				if seq%4 == 3 {
+					_, err = c.DeleteObject(context.Background(), &s3.DeleteObjectInput{Bucket: b, Key: key})
+				} else {
+					body := stressBody(rng, *key, w, seq, 1+rng.IntN(4<<10))
+					log.sent(body)
+					_, err = c.PutObject(context.Background(), &s3.PutObjectInput{Bucket: b, Key: key, Body: bytes.NewReader(body)})
+				}
+				if err != nil {
+					t.Errorf("write %s: %v", *key, err)
+					return
+				}
+			}
+		})
+	}
+	for range 2 {
+		listers.Go(func() {
+			c := hardClient(e)
+			for {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				out, err := c.ListObjectsV2(context.Background(), &s3.ListObjectsV2Input{Bucket: b})
+				if err != nil {
+					t.Errorf("LIST: %v", err)
+					return
+				}
+				log.checkListed(t, out.Contents)
+			}
+		})
+	}
+	writers.Wait()
+	close(done)
+	listers.Wait()
 }

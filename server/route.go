@@ -63,6 +63,7 @@ func (w *statusWriter) ReadFrom(src io.Reader) (int64, error) {
 // ServeHTTP routes by request shape: internal paths, X-Amz-Target (FSx),
 // S3 Control paths, the SigV4 scope's service (IAM, STS), else S3.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	continueEmpty(w, r) // before any header is set: a 100 carries them
 	if strings.HasPrefix(r.URL.Path, "/_fsxd/") {
 		s.serveInternal(w, r)
 		return

@@ -99,22 +99,22 @@ func (w *Writer) existing(ctx context.Context) (*Info, error) {
 	return ex, err
 }
 
-// install names the file, as the identity. If a concurrent Remove pruned
-// our (empty, Implicit) directory, the directories are made again.
+// install names the file, as the identity. The directory is held, so no
+// prune of this process removes it; if another node did, the
+// directories are made again.
 func (w *Writer) install() error {
 	for attempt := 0; ; attempt++ {
 		err := w.link(w.p.Base())
 		if err != unix.ENOENT || w.tmpName != "" || attempt == 3 {
 			return err
 		}
-		dirfd, made, err := w.fs.makeParents(w.p.parentComps())
+		dirfd, made, release, err := w.fs.makeParents(w.p.parentComps())
 		if err != nil {
 			return err
 		}
 		w.release()
 		unix.Close(w.dirfd)
-		w.dirfd, w.made = dirfd, append(w.made, made...)
-		w.release = w.fs.r.busy.hold(dirfd)
+		w.dirfd, w.made, w.release = dirfd, append(w.made, made...), release
 	}
 }
 

@@ -61,24 +61,21 @@ func (f *FS) mkdir(p Path, meta Meta) (Info, []int, error) {
 	if err := f.userSearch(p); err != nil {
 		return Info{}, nil, err
 	}
-	dirfd, made, err := f.makeParents(p.parentComps())
+	dirfd, made, release, err := f.makeParents(p.parentComps())
 	if err != nil {
 		return Info{}, nil, err
 	}
+	defer release()
 	syncs := append(made, dirfd)
 	if err := f.mayReplaceDir(dirfd, p.Base()); err != nil {
 		return Info{}, syncs, err
 	}
-	err = unix.Mkdirat(dirfd, p.Base(), f.r.dirMode())
-	if err != nil && err != unix.EEXIST {
-		return Info{}, syncs, err
-	}
-	created := err == nil
-	fd, err := f.r.openPath(p.rel, unix.O_DIRECTORY)
+	fd, created, held, err := f.makeHeld(dirfd, p)
 	if err != nil {
 		return Info{}, syncs, err
 	}
 	defer unix.Close(fd)
+	defer held()
 	m := meta
 	m.DirMarker, m.Implicit = true, false
 	if err := f.initDir(fd, &m, created); err != nil {
@@ -89,6 +86,28 @@ func (f *FS) mkdir(p Path, meta Meta) (Info, []int, error) {
 	in := infoOf(p.String(), &st, nil)
 	in.Meta = &m
 	return in, syncs, err
+}
+
+// makeHeld makes (or finds) the directory p in its parent dirfd and
+// holds it busy until release: an Implicit directory found here may be
+// pruned by a concurrent Remove until its Meta says DirMarker.
+func (f *FS) makeHeld(dirfd int, p Path) (fd int, created bool, release func(), err error) {
+	for range 4 {
+		err = unix.Mkdirat(dirfd, p.Base(), f.r.dirMode())
+		if err != nil && err != unix.EEXIST {
+			return -1, false, nil, err
+		}
+		created = err == nil
+		if fd, err = f.r.openPath(p.rel, unix.O_DIRECTORY); err == nil {
+			if release, err = f.hold(fd); err == nil {
+				return fd, created, release, nil
+			}
+		}
+		if err != unix.ENOENT {
+			return -1, false, nil, err
+		}
+	}
+	return -1, false, nil, err
 }
 
 // Remove deletes the key p. An object key unlinks the file (or the
@@ -115,7 +134,7 @@ func (f *FS) Remove(ctx context.Context, p Path) error {
 		}
 	}
 	var st unix.Stat_t
-	dirfd := -1
+	dirfd, pin := -1, -1
 	readable, settled := false, false
 	err := f.do(ctx, func() error {
 		if err := f.userSearch(p); err != nil {
@@ -125,6 +144,7 @@ func (f *FS) Remove(ctx context.Context, p Path) error {
 		if dirfd, readable, err = f.openParent(p); err != nil {
 			return err
 		}
+		pin = f.pin(dirfd, p.Base())
 		if err = f.unlink(dirfd, p, &st); err != nil || !readable {
 			return err
 		}
@@ -148,10 +168,16 @@ func (f *FS) Remove(ctx context.Context, p Path) error {
 		unix.Close(dirfd)
 	}
 	if err != nil {
+		if pin >= 0 {
+			unix.Close(pin)
+		}
 		return wrap("remove", p.String(), err)
 	}
 	if f.r.md != nil && (st.Nlink <= 1 || p.dir) {
 		f.r.md.drop(st.Dev, st.Ino)
+	}
+	if pin >= 0 {
+		unix.Close(pin)
 	}
 	if !settled {
 		f.prune(context.WithoutCancel(ctx), p)
@@ -230,9 +256,6 @@ func (f *FS) pruneOne(q Path) bool {
 	if unix.Fstatat(dirfd, name, &st, unix.AT_SYMLINK_NOFOLLOW) != nil || st.Mode&unix.S_IFMT != unix.S_IFDIR {
 		return false
 	}
-	if f.r.busy.busy(&st) {
-		return false // an upload will link a file into it
-	}
 	if f.r.guard(q.rel) != nil || f.r.guardInode(&st) != nil {
 		return false // a nested volume's root, or on the path to one
 	}
@@ -240,11 +263,37 @@ func (f *FS) pruneOne(q Path) bool {
 	if in.Meta == nil || !in.Meta.Implicit || in.Meta.DirMarker || f.mayRemove(dirfd, &st) != nil {
 		return false
 	}
-	if unix.Unlinkat(dirfd, name, unix.AT_REMOVEDIR) != nil {
-		return false
-	}
-	if f.r.md != nil {
+	pin := -1
+	removed := f.r.busy.removeIdle(&st, func() bool {
+		// The name may have been pruned and made again since the Fstatat:
+		// remove only the directory that was checked.
+		var now unix.Stat_t
+		pin = f.pin(dirfd, name)
+		if unix.Fstatat(dirfd, name, &now, unix.AT_SYMLINK_NOFOLLOW) != nil || now.Dev != st.Dev || now.Ino != st.Ino {
+			return false
+		}
+		return unix.Unlinkat(dirfd, name, unix.AT_REMOVEDIR) == nil
+	})
+	if removed && f.r.md != nil {
 		f.r.md.drop(st.Dev, st.Ino)
 	}
-	return true
+	if pin >= 0 {
+		unix.Close(pin)
+	}
+	return removed
+}
+
+// pin opens entry name of dirfd when Meta lives in MetaDir, and returns
+// the fd (else -1): the caller unlinks the entry, drops its MetaDir entry,
+// then closes the fd. An inode held open keeps its number, so the drop
+// cannot delete the Meta of a new file that reused the number meanwhile.
+func (f *FS) pin(dirfd int, name string) int {
+	if f.r.md == nil {
+		return -1
+	}
+	fd, err := openChild(dirfd, name, unix.O_PATH)
+	if err != nil {
+		return -1
+	}
+	return fd
 }

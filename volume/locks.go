@@ -41,11 +41,14 @@ func (l *pathLocks) lock(key string) func() {
 	}
 }
 
-// busyDirs counts the Writers that will link a file into each directory,
-// so that pruning (which removes empty Implicit directories) leaves a
-// directory alone while an upload into it is in flight. A prune that
-// slips in before a Writer registers is caught by the retries in
-// Writer.start and Writer.install.
+// busyDirs counts the Writers (and directory walks of makeParents) that
+// will link an entry into each directory, so that pruning (which removes
+// empty Implicit directories) leaves such a directory alone. Check and
+// removal are one step under mu (removeIdle), and hold marks a directory
+// only while it still exists, under the same mu: within this process a
+// held directory is never pruned, and a directory pruned first cannot be
+// held. Another node (or a user beside S3) may still remove it; the
+// retries in makeParents, Writer.start and Writer.install cover that.
 type busyDirs struct {
 	mu sync.Mutex
 	m  map[dirID]int
@@ -53,30 +56,36 @@ type busyDirs struct {
 
 type dirID struct{ dev, ino uint64 }
 
-// hold marks the directory fd busy until release is called.
-func (b *busyDirs) hold(fd int) (release func()) {
+// hold marks the directory fd busy until release is called. ok is false,
+// and nothing is held, when the directory has been removed.
+func (b *busyDirs) hold(fd int) (release func(), ok bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
 	var st unix.Stat_t
-	if unix.Fstat(fd, &st) != nil {
-		return func() {}
+	if err := unix.Fstat(fd, &st); err != nil || st.Nlink == 0 {
+		return nil, false
 	}
 	id := dirID{st.Dev, st.Ino}
-	b.mu.Lock()
 	if b.m == nil {
 		b.m = map[dirID]int{}
 	}
 	b.m[id]++
-	b.mu.Unlock()
 	return func() {
 		b.mu.Lock()
 		if b.m[id]--; b.m[id] == 0 {
 			delete(b.m, id)
 		}
 		b.mu.Unlock()
-	}
+	}, true
 }
 
-func (b *busyDirs) busy(st *unix.Stat_t) bool {
+// removeIdle calls rmdir, which removes the directory st describes, unless
+// that directory is held, and reports whether it was removed.
+func (b *busyDirs) removeIdle(st *unix.Stat_t, rmdir func() bool) bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return b.m[dirID{st.Dev, st.Ino}] > 0
+	if b.m[dirID{st.Dev, st.Ino}] > 0 {
+		return false // an upload will link a file into it
+	}
+	return rmdir()
 }

@@ -56,45 +56,70 @@ func procPath(fd int, name string) string {
 
 // makeParents is mkdir -p for the directories above a key, as the
 // current credentials, marking each one it makes Implicit. It returns an
-// O_PATH fd of the deepest directory and, for each directory it made, an
-// fd of that directory's parent, whose new entry must reach the disk.
-// A concurrent Remove may prune a directory just made (it is empty and
-// Implicit); the kernel then says ENOENT and the walk starts over.
-func (f *FS) makeParents(comps []string) (dirfd int, made []int, err error) {
+// O_PATH fd of the deepest directory, held busy until release is called
+// (so no prune of this process removes it: see busyDirs), and, for each
+// directory it made, an fd of that directory's parent, whose new entry
+// must reach the disk. Each directory of the walk is held before the
+// next one is made in it. A directory pruned before it could be held
+// (or removed by another node) makes the walk start over.
+func (f *FS) makeParents(comps []string) (dirfd int, made []int, release func(), err error) {
 	rel := strings.Join(comps, "/")
 	if rel == "" {
 		rel = "."
 	}
-	for range 4 {
-		if dirfd, err = f.r.openPath(rel, unix.O_DIRECTORY); err != unix.ENOENT {
-			return dirfd, nil, err
+	for range 8 {
+		if dirfd, err = f.r.openPath(rel, unix.O_DIRECTORY); err == nil {
+			if release, err = f.hold(dirfd); err == nil {
+				return dirfd, nil, release, nil
+			}
 		}
-		if dirfd, made, err = f.mkdirAll(comps); err != unix.ENOENT {
+		if err != unix.ENOENT {
+			return -1, nil, nil, err
+		}
+		if dirfd, made, release, err = f.mkdirAll(comps); err != unix.ENOENT {
 			break
 		}
 	}
-	return dirfd, made, err
+	return dirfd, made, release, err
 }
 
-func (f *FS) mkdirAll(comps []string) (int, []int, error) {
-	var made []int
+// hold marks the directory fd busy, or closes it and says ENOENT when it
+// is already gone.
+func (f *FS) hold(fd int) (release func(), err error) {
+	release, ok := f.r.busy.hold(fd)
+	if !ok {
+		unix.Close(fd)
+		return nil, unix.ENOENT
+	}
+	return release, nil
+}
+
+func (f *FS) mkdirAll(comps []string) (int, []int, func(), error) {
 	cur, err := f.r.openPath(".", unix.O_DIRECTORY)
-	for i := 0; err == nil && i < len(comps); i++ {
-		var next int
-		var mk bool
-		next, mk, err = f.step(cur, strings.Join(comps[:i+1], "/"), comps[i])
+	if err != nil {
+		return -1, nil, nil, err
+	}
+	var made []int
+	release := func() {} // the root is never pruned
+	for i := range comps {
+		next, mk, err := f.step(cur, strings.Join(comps[:i+1], "/"), comps[i])
+		var held func()
+		if err == nil {
+			held, err = f.hold(next)
+		}
+		release() // cur may go once next, in it, is held
 		if mk {
 			made = append(made, cur)
 		} else {
 			unix.Close(cur)
 		}
-		cur = next
+		if err != nil {
+			closeAll(made)
+			return -1, nil, nil, err
+		}
+		cur, release = next, held
 	}
-	if err != nil {
-		closeAll(made)
-		return -1, nil, err
-	}
-	return cur, made, nil
+	return cur, made, release, nil
 }
 
 // step resolves one more component beneath the root, making it in parent

@@ -173,25 +173,48 @@ func (w *walker) statEntry(fr *frame, e dent) Info {
 	return Info{}
 }
 
-// statFile reads the Meta of the regular file name whose stat is st. The
-// stat and the xattr are read by name, so a PUT renaming a new file over
-// the name in between pairs one file's stat with the other's Meta, whose
-// Stamp then does not match: Meta would read as none and the listing show
-// a synthetic ETag that no version ever had. When Meta is missing and the
-// name now holds another file (another inode, or a reused one of another
-// size or mtime), both are read again.
+// statFile reads the Meta of the regular file name whose stat is st.
+// Read by name, the stat and the Meta may belong to two files: a PUT may
+// rename a new file over the name, or a DELETE unlink it, in between. A
+// Meta whose Stamp (which holds the inode) matches the stat is of the
+// same file, so that fast path is exact. Without such a Meta the name is
+// opened and both are read from the one inode (pinned), where missing
+// Meta is true only while the file still has a name: an S3 writer names
+// a file after its Meta is written. The key is left out if its file keeps
+// going away, rather than listed with a synthetic ETag no version had.
 func (w *walker) statFile(fr *frame, name, key string, st *unix.Stat_t) Info {
-	in := w.f.info(key, fr.fd, name, st)
-	for range 3 {
-		var now unix.Stat_t
-		if in.Meta != nil || unix.Fstatat(fr.fd, name, &now, unix.AT_SYMLINK_NOFOLLOW) != nil ||
-			stampOf(&now) == stampOf(st) || now.Mode&unix.S_IFMT != unix.S_IFREG {
-			break
-		}
-		*st = now
-		in = w.f.info(key, fr.fd, name, st)
+	if in := w.f.info(key, fr.fd, name, st); in.Meta != nil {
+		return in
 	}
-	return in
+	for range 8 {
+		in, gone := w.statPinned(fr.fd, name, key)
+		if !gone {
+			return in
+		}
+	}
+	return Info{}
+}
+
+// statPinned reads stat and Meta of entry name through one O_PATH fd.
+// gone reports that the file was unlinked meanwhile: read the name again.
+func (w *walker) statPinned(dirfd int, name, key string) (in Info, gone bool) {
+	fd, err := openChild(dirfd, name, unix.O_PATH)
+	if err != nil {
+		return Info{}, false // deleted, or now a symlink: not this entry
+	}
+	defer unix.Close(fd)
+	var st unix.Stat_t
+	if unix.Fstat(fd, &st) != nil || st.Mode&unix.S_IFMT != unix.S_IFREG {
+		return Info{}, false
+	}
+	in = w.f.info(key, fd, "", &st)
+	if in.Meta != nil {
+		return in, false
+	}
+	if unix.Fstat(fd, &st) == nil && st.Nlink == 0 {
+		return Info{}, true // replaced or deleted: its Meta may be gone with it
+	}
+	return in, false
 }
 
 func (w *walker) statLink(key string) Info {

@@ -69,15 +69,15 @@ func (f *FS) Create(ctx context.Context, p Path) (*Writer, error) {
 	return w, nil
 }
 
-// start makes the parents and the temp file, as the identity. A
-// concurrent Remove may prune a directory just made before the temp file
-// is in it (ENOENT): then everything is made again.
+// start makes the parents and the temp file, as the identity. The
+// directory stays held (busyDirs) until Commit or Abort; another node may
+// still remove it before the temp file is in it (ENOENT): then
+// everything is made again.
 func (w *Writer) start() error {
 	for attempt := 0; ; attempt++ {
 		var err error
-		w.dirfd, w.made, err = w.fs.makeParents(w.p.parentComps())
+		w.dirfd, w.made, w.release, err = w.fs.makeParents(w.p.parentComps())
 		if err == nil {
-			w.release = w.fs.r.busy.hold(w.dirfd)
 			if err = w.fs.mayReplace(w.dirfd, w.p.Base()); err == nil {
 				err = w.openTemp()
 			}
