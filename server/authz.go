@@ -42,7 +42,11 @@ func (s *Server) wireIdentity() error {
 	if err != nil {
 		return err
 	}
-	s.iam = api{name: "iam", serve: s.iamSvc.Serve, operation: s.iamSvc.Operation}
+	s.iam = api{name: "iam", serve: s.iamSvc.Serve, operation: s.iamSvc.Operation, body: &bodyRules{max: iamapi.MaxBody,
+		tooLarge:   func() error { return iamapi.ErrBodyTooLarge() },
+		unreadable: func(err error) error { return iamapi.ErrBodyUnreadable(err) },
+		write:      s.iamSvc.WriteError,
+	}}
 	s.fsx.Authorize = s.authorizeFSx
 	return nil
 }

@@ -80,20 +80,47 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ctx := withAPI(awserr.WithRequestID(r.Context(), id), a.name)
 	r = r.WithContext(authz.WithSource(ctx, auth.Info(r, s.cfg.TrustProxy)))
 	sw := &statusWriter{ResponseWriter: w}
-	var err error
-	select {
-	case s.slots <- struct{}{}:
-		s.metrics.inflight.Inc()
-		withIdleBody(w, r, s.cfg.BodyIdleTimeout)
-		if err = s.refuseWhileDown(sw, r, a); err == nil {
-			err = a.serve(sw, r)
-		}
-		s.metrics.inflight.Dec()
-		<-s.slots
+	done, err := s.preread(sw, r, a.rules())
+	switch {
+	case err != nil:
+		err = s.answerPreread(sw, r, a, err)
+		s.cutUnreadBody(sw, r, nil)
 	default:
-		err = s.overloaded(sw, r, a)
+		err = s.serveInSlot(sw, r, a, done != nil)
+	}
+	if done != nil {
+		done()
 	}
 	s.logRequest(r, a, sw, err, id, time.Since(start))
+}
+
+// serveInSlot serves r if a --max-concurrent slot is free, else answers
+// 503. buffered says preread has read the body already.
+func (s *Server) serveInSlot(w http.ResponseWriter, r *http.Request, a api, buffered bool) error {
+	var ib *idleBody
+	select {
+	case s.slots <- struct{}{}:
+	default:
+		err := s.overloaded(w, r, a)
+		if !buffered {
+			s.cutUnreadBody(w, r, nil)
+		}
+		return err
+	}
+	defer func() { <-s.slots }()
+	s.metrics.inflight.Inc()
+	defer s.metrics.inflight.Dec()
+	if !buffered {
+		ib = withIdleBody(w, r, s.cfg.BodyIdleTimeout)
+	}
+	err := s.refuseWhileDown(w, r, a)
+	if err == nil {
+		err = a.serve(w, r)
+	}
+	if !buffered {
+		s.cutUnreadBody(w, r, ib)
+	}
+	return err
 }
 
 func (s *Server) overloaded(w http.ResponseWriter, r *http.Request, a api) error {
@@ -109,7 +136,7 @@ func (s *Server) overloaded(w http.ResponseWriter, r *http.Request, a api) error
 
 func (s *Server) pick(r *http.Request) api {
 	if r.Header.Get("X-Amz-Target") != "" {
-		return api{name: "fsx", serve: s.serveFSx, operation: s.fsx.Operation}
+		return api{name: "fsx", serve: s.serveFSx, operation: s.fsx.Operation, body: fsxRules}
 	}
 	if strings.HasPrefix(r.URL.Path, "/v20180820/") && s.s3control.serve != nil {
 		return s.s3control
@@ -141,6 +168,13 @@ func (s *Server) serveFSx(w http.ResponseWriter, r *http.Request) error {
 }
 
 var serverHeader = []string{"fsxd"}
+
+// fsxRules: FSx answers an unreadable body as its JSON front end does.
+var fsxRules = &bodyRules{max: awsjson.MaxBody,
+	tooLarge:   func() error { return awsjson.ErrBodyTooLarge() },
+	unreadable: func(err error) error { return awsjson.ErrBodyUnreadable(err) },
+	write:      func(w http.ResponseWriter, _ *http.Request, err error) { awsjson.WriteError(w, err) },
+}
 
 func (s *Server) logRequest(r *http.Request, a api, w *statusWriter, err error, id string, d time.Duration) {
 	op := w.op

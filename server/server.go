@@ -29,6 +29,16 @@ type api struct {
 	name      string
 	serve     func(w http.ResponseWriter, r *http.Request) error
 	operation func(r *http.Request) string
+	// body says how to answer a body unreadable before authentication;
+	// nil: as S3 does.
+	body *bodyRules
+}
+
+func (a api) rules() *bodyRules {
+	if a.body == nil {
+		return s3Rules
+	}
+	return a.body
 }
 
 // loop is a background job run every interval until shutdown.
@@ -48,6 +58,8 @@ type Server struct {
 	root    rootCreds
 	metrics *metrics
 	slots   chan struct{}
+	// bodyPool is shared by unauthenticated bodies (preauth.go).
+	bodyPool *bodyPool
 
 	fsx       *awsjson.Mux
 	iamSvc    *iamapi.Service
@@ -74,13 +86,14 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{
-		cfg:     cfg,
-		log:     cfg.Logger.With("node", cfg.NodeID),
-		store:   st,
-		account: fsxd.Account{Partition: "aws", Region: cfg.Region, ID: cfg.AccountID},
-		metrics: newMetrics(),
-		slots:   make(chan struct{}, cfg.MaxConcurrent),
-		fsx:     awsjson.NewMux("AWSSimbaAPIService_v20180301"),
+		cfg:      cfg,
+		log:      cfg.Logger.With("node", cfg.NodeID),
+		store:    st,
+		account:  fsxd.Account{Partition: "aws", Region: cfg.Region, ID: cfg.AccountID},
+		metrics:  newMetrics(),
+		slots:    make(chan struct{}, cfg.MaxConcurrent),
+		bodyPool: newBodyPool(preAuthPool),
+		fsx:      awsjson.NewMux("AWSSimbaAPIService_v20180301"),
 	}
 	s.closers = append(s.closers, st.Close)
 	root, created, err := loadRootCreds(&cfg)
