@@ -28,10 +28,10 @@ import (
 const (
 	// preAuthFree is what every unauthenticated body may hold on its own:
 	// ordinary FSx and IAM requests are a few KiB and never need more.
-	preAuthFree = 16 << 10
+	preAuthFree = 8 << 10
 	// preAuthPool is shared by the unauthenticated bodies larger than
 	// preAuthFree (large IAM policies).
-	preAuthPool = 32 << 20
+	preAuthPool = 16 << 20
 )
 
 // errPoolSpent refuses a body the shared pool cannot hold.
