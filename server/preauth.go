@@ -31,7 +31,7 @@ const (
 	preAuthFree = 8 << 10
 	// preAuthPool is shared by the unauthenticated bodies larger than
 	// preAuthFree (large IAM policies).
-	preAuthPool = 16 << 20
+	preAuthPool = 8 << 20
 )
 
 // errPoolSpent refuses a body the shared pool cannot hold.
