@@ -10,6 +10,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -22,10 +23,13 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/fsx"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/fsxd/fsxd/server"
 )
 
 // unsignedHead is the request line and headers of a request signed with
@@ -237,5 +241,42 @@ func TestHardeningPreAuthOversized(t *testing.T) {
 	// An authenticated SDK call still works on the same server.
 	if _, err := e.FSx.DescribeFileSystems(context.Background(), &fsx.DescribeFileSystemsInput{}); err != nil {
 		t.Errorf("DescribeFileSystems: %v", err)
+	}
+}
+
+// TestHardeningBusyQuery: IAM and STS clients refused for want of a slot
+// get the Query protocol's 503 ServiceUnavailable, which their SDKs
+// understand, not S3's XML.
+func TestHardeningBusyQuery(t *testing.T) {
+	e := Start(t, func(c *server.Config) { c.MaxConcurrent, c.BodyIdleTimeout = 1, time.Minute })
+	// An authenticated FSx request whose body stalls holds the only slot.
+	req, err := hardSignedAs(e, "fsx", http.MethodPost, "/", "", http.Header{
+		"X-Amz-Target": {"AWSSimbaAPIService_v20180301.DescribeVolumes"}, "Content-Type": {"application/x-amz-json-1.1"},
+	}, []byte("{}"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stall := make(chan struct{})
+	defer close(stall)
+	req.Body = io.NopCloser(io.MultiReader(strings.NewReader("{"), blockReader(stall)))
+	conn, err := net.Dial("tcp", e.Addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	go req.Write(conn)
+
+	ctx := context.Background()
+	var iamErr error
+	Eventually(t, 30*time.Second, "the stalled request to hold the only slot", func() bool {
+		_, iamErr = e.IAM.ListUsers(ctx, &iam.ListUsersInput{})
+		return iamErr != nil
+	})
+	_, stsErr := e.STS.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	for what, err := range map[string]error{"IAM ListUsers": iamErr, "STS GetCallerIdentity": stsErr} {
+		var re *awshttp.ResponseError
+		if !errors.As(err, &re) || re.HTTPStatusCode() != http.StatusServiceUnavailable || hardCode(err) != "ServiceUnavailable" {
+			t.Errorf("%s with no free slot: %v, want 503 ServiceUnavailable", what, err)
+		}
 	}
 }

@@ -56,24 +56,26 @@ func (p *bodyPool) take(n int64) bool {
 
 func (p *bodyPool) give(n int64) { p.free.Add(n) }
 
-// bodyRules say how an API answers a body it cannot read before
-// authentication.
-type bodyRules struct {
+// refusals say how an API refuses a request before its handler runs: a
+// body it cannot read before authentication, or no free slot.
+type refusals struct {
 	max        int64                 // the API's body limit
 	tooLarge   func() error          // a body over max
 	unreadable func(err error) error // a stalled or truncated body
+	busy       awserr.Code           // no slot, or no room in the body pool
 	write      func(w http.ResponseWriter, r *http.Request, err error)
 }
 
-// s3Rules: requests routed to S3 or S3 Control but signed for another
+// s3Refusals: requests routed to S3 or S3 Control but signed for another
 // service (whose bodies sigv4 hashes) fail authentication anyway; these
 // only say why the body was not read.
-var s3Rules = &bodyRules{
+var s3Refusals = &refusals{
 	max: sigv4.MaxHashedBody,
 	tooLarge: func() error {
 		return awserr.AuthorizationHeaderMalform.Err("The request body is too large to verify its signature.")
 	},
 	unreadable: func(err error) error { return awserr.IncompleteBody.Err("").Wrap(err) },
+	busy:       awserr.SlowDown,
 	write: func(w http.ResponseWriter, r *http.Request, err error) {
 		awserr.WriteXML(w, r, awserr.From(err, awserr.InternalError), r.URL.Path, awserr.RequestID(r.Context()))
 	},
@@ -83,7 +85,7 @@ var s3Rules = &bodyRules{
 // request takes a slot. It returns what to call once the request is done
 // (giving back what the body drew from the pool; nil when no body was
 // read) and, when the body could not be read, the error to answer with.
-func (s *Server) preread(w http.ResponseWriter, r *http.Request, b *bodyRules) (done func(), err error) {
+func (s *Server) preread(w http.ResponseWriter, r *http.Request, b *refusals) (done func(), err error) {
 	if !sigv4.HashesBody(r) {
 		return nil, nil
 	}

@@ -124,19 +124,15 @@ func (s *Server) serveInSlot(w http.ResponseWriter, r *http.Request, a api, buff
 }
 
 func (s *Server) overloaded(w http.ResponseWriter, r *http.Request, a api) error {
-	if a.name == "fsx" {
-		e := awserr.ServiceUnavailableJSON.Err("")
-		awsjson.WriteError(w, e)
-		return e
-	}
-	e := awserr.SlowDown.Err("")
-	awserr.WriteXML(w, r, e, r.URL.Path, awserr.RequestID(r.Context()))
+	rf := a.rules()
+	e := rf.busy.Err("")
+	rf.write(w, r, e)
 	return e
 }
 
 func (s *Server) pick(r *http.Request) api {
 	if r.Header.Get("X-Amz-Target") != "" {
-		return api{name: "fsx", serve: s.serveFSx, operation: s.fsx.Operation, body: fsxRules}
+		return api{name: "fsx", serve: s.serveFSx, operation: s.fsx.Operation, body: fsxRefusals}
 	}
 	if strings.HasPrefix(r.URL.Path, "/v20180820/") && s.s3control.serve != nil {
 		return s.s3control
@@ -169,10 +165,11 @@ func (s *Server) serveFSx(w http.ResponseWriter, r *http.Request) error {
 
 var serverHeader = []string{"fsxd"}
 
-// fsxRules: FSx answers an unreadable body as its JSON front end does.
-var fsxRules = &bodyRules{max: awsjson.MaxBody,
+// fsxRefusals: FSx answers an unreadable body as its JSON front end does.
+var fsxRefusals = &refusals{max: awsjson.MaxBody,
 	tooLarge:   func() error { return awsjson.ErrBodyTooLarge() },
 	unreadable: func(err error) error { return awsjson.ErrBodyUnreadable(err) },
+	busy:       awserr.ServiceUnavailableJSON,
 	write:      func(w http.ResponseWriter, _ *http.Request, err error) { awsjson.WriteError(w, err) },
 }
 

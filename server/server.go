@@ -31,12 +31,12 @@ type api struct {
 	operation func(r *http.Request) string
 	// body says how to answer a body unreadable before authentication;
 	// nil: as S3 does.
-	body *bodyRules
+	body *refusals
 }
 
-func (a api) rules() *bodyRules {
+func (a api) rules() *refusals {
 	if a.body == nil {
-		return s3Rules
+		return s3Refusals
 	}
 	return a.body
 }
