@@ -280,3 +280,29 @@ func TestHardeningBusyQuery(t *testing.T) {
 		}
 	}
 }
+
+// TestHardeningRefusedBodyNotAwaited: an S3 PUT refused for its signature
+// before its body is read is answered even though its client never sends
+// the body: the server waits for the rest for PreAuthBodyTimeout at most
+// (net/http drains up to 256 KiB of an unread body before replying).
+func TestHardeningRefusedBodyNotAwaited(t *testing.T) {
+	e := Start(t, func(c *server.Config) { c.PreAuthBodyTimeout = 200 * time.Millisecond })
+	conn, err := net.Dial("tcp", e.Addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := io.WriteString(conn, unsignedHead(e.Addr, e.Key, "s3", "/some-alias/key", 100<<10)); err != nil {
+		t.Fatal(err)
+	}
+	conn.SetReadDeadline(time.Now().Add(time.Minute)) // a bound on the test, not a timing assertion
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("no answer while the body is withheld: %v", err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden || xmlCode(string(b)) != "SignatureDoesNotMatch" {
+		t.Errorf("bad signature, body withheld: %d %s", resp.StatusCode, b)
+	}
+}
