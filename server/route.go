@@ -81,11 +81,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r = r.WithContext(authz.WithSource(ctx, auth.Info(r, s.cfg.TrustProxy)))
 	sw := &statusWriter{ResponseWriter: w}
 	done, err := s.preread(sw, r, a.rules())
-	switch {
-	case err != nil:
+	if err != nil {
 		err = s.answerPreread(sw, r, a, err)
 		s.cutUnreadBody(sw, r, nil)
-	default:
+	} else {
 		err = s.serveInSlot(sw, r, a, done != nil)
 	}
 	if done != nil {
@@ -132,7 +131,7 @@ func (s *Server) overloaded(w http.ResponseWriter, r *http.Request, a api) error
 
 func (s *Server) pick(r *http.Request) api {
 	if r.Header.Get("X-Amz-Target") != "" {
-		return api{name: "fsx", serve: s.serveFSx, operation: s.fsx.Operation, body: fsxRefusals}
+		return api{name: "fsx", serve: s.serveFSx, operation: s.fsx.Operation, refuse: fsxRefusals}
 	}
 	if strings.HasPrefix(r.URL.Path, "/v20180820/") && s.s3control.serve != nil {
 		return s.s3control

@@ -29,16 +29,16 @@ type api struct {
 	name      string
 	serve     func(w http.ResponseWriter, r *http.Request) error
 	operation func(r *http.Request) string
-	// body says how to answer a body unreadable before authentication;
-	// nil: as S3 does.
-	body *refusals
+	// refuse says how the API refuses a request before serve runs (a
+	// body unreadable before authentication, no free slot); nil: as S3.
+	refuse *refusals
 }
 
 func (a api) rules() *refusals {
-	if a.body == nil {
+	if a.refuse == nil {
 		return s3Refusals
 	}
-	return a.body
+	return a.refuse
 }
 
 // loop is a background job run every interval until shutdown.
