@@ -147,6 +147,12 @@ func TestHardeningPreAuthFlood(t *testing.T) {
 	}
 	landed.Wait()
 	time.Sleep(time.Second) // let the server take in what was sent (no assertion on time)
+	// The S3 PUTs take a slot for as long as it takes to refuse their
+	// signature: wait until they are all refused, so that what the normal
+	// client meets is the stalled FSx and IAM bodies alone.
+	Eventually(t, time.Minute, "the refused S3 requests to leave their slots", func() bool {
+		return metricValue(t, p.URL, "fsxd_requests_in_flight") == 0
+	})
 	heap := heapInuse(t, p.URL)
 
 	ctx := context.Background()
@@ -191,6 +197,12 @@ func TestHardeningPreAuthFlood(t *testing.T) {
 // heapInuse is the server's go_memstats_heap_inuse_bytes.
 func heapInuse(t *testing.T, url string) int64 {
 	t.Helper()
+	return int64(metricValue(t, url, "go_memstats_heap_inuse_bytes"))
+}
+
+// metricValue reads an unlabelled metric from /_fsxd/metrics.
+func metricValue(t *testing.T, url, name string) float64 {
+	t.Helper()
 	resp, err := http.Get(url + "/_fsxd/metrics")
 	if err != nil {
 		t.Fatal(err)
@@ -198,15 +210,15 @@ func heapInuse(t *testing.T, url string) int64 {
 	defer resp.Body.Close()
 	sc := bufio.NewScanner(resp.Body)
 	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "go_memstats_heap_inuse_bytes "); ok {
+		if v, ok := strings.CutPrefix(sc.Text(), name+" "); ok {
 			f, err := strconv.ParseFloat(v, 64)
 			if err != nil {
 				t.Fatal(err)
 			}
-			return int64(f)
+			return f
 		}
 	}
-	t.Fatal("no go_memstats_heap_inuse_bytes in /_fsxd/metrics")
+	t.Fatalf("no %s in /_fsxd/metrics", name)
 	return 0
 }
 
@@ -266,12 +278,13 @@ func TestHardeningBusyQuery(t *testing.T) {
 	defer conn.Close()
 	go req.Write(conn)
 
-	ctx := context.Background()
-	var iamErr error
+	// Watched through the metrics, which take no slot: a probe that did
+	// could make the stalled request itself find the slot taken.
 	Eventually(t, 30*time.Second, "the stalled request to hold the only slot", func() bool {
-		_, iamErr = e.IAM.ListUsers(ctx, &iam.ListUsersInput{})
-		return iamErr != nil
+		return metricValue(t, e.URL, "fsxd_requests_in_flight") == 1
 	})
+	ctx := context.Background()
+	_, iamErr := e.IAM.ListUsers(ctx, &iam.ListUsersInput{})
 	_, stsErr := e.STS.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	for what, err := range map[string]error{"IAM ListUsers": iamErr, "STS GetCallerIdentity": stsErr} {
 		var re *awshttp.ResponseError
