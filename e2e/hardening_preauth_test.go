@@ -148,9 +148,9 @@ func TestHardeningPreAuthFlood(t *testing.T) {
 	landed.Wait()
 	time.Sleep(time.Second) // let the server take in what was sent (no assertion on time)
 	// The S3 PUTs take a slot for as long as it takes to refuse their
-	// signature: wait until they are all refused, so that what the normal
-	// client meets is the stalled FSx and IAM bodies alone.
-	Eventually(t, time.Minute, "the refused S3 requests to leave their slots", func() bool {
+	// signature; the stalled FSx and IAM bodies must take none. Once the
+	// S3 ones are refused, no slot is held while the flood stays open.
+	Eventually(t, time.Minute, "no request of the flood to hold a slot", func() bool {
 		return metricValue(t, p.URL, "fsxd_requests_in_flight") == 0
 	})
 	heap := heapInuse(t, p.URL)
