@@ -104,6 +104,7 @@ var (
 	MalformedQueryString    = Code{"MalformedQueryString", http.StatusBadRequest, "The query string is malformed."}
 	IAMAccessDenied         = Code{"AccessDenied", http.StatusForbidden, "User is not authorized to perform this action."}
 	ServiceFailure          = Code{"ServiceFailure", http.StatusInternalServerError, "The request processing has failed because of an unknown error, exception or failure."}
+	QueryServiceUnavailable = Code{"ServiceUnavailable", http.StatusServiceUnavailable, "The request has failed due to a temporary failure of the server."}
 )
 
 // IAM and STS (Query) authentication errors.

@@ -20,6 +20,16 @@ import (
 // MaxBody bounds a request body; larger bodies are refused unread.
 const MaxBody = 1 << 20
 
+// ErrBodyTooLarge is the answer to a body over MaxBody.
+func ErrBodyTooLarge() *awserr.Error {
+	return awserr.SerializationException.Err("Request body too large")
+}
+
+// ErrBodyUnreadable is the answer to a body that stalled or ended early.
+func ErrBodyUnreadable(err error) *awserr.Error {
+	return awserr.SerializationException.Err("Could not read the request body").Wrap(err)
+}
+
 // Handler is one operation: the shape its body decodes into, and what
 // runs it. Op makes them. The Mux prunes a body to the shape before anyone
 // (Authorize included) reads it.
@@ -129,12 +139,15 @@ func (m *Mux) serve(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return awserr.UnknownOperationException.Err("Operation %s is not supported by this service", strings.TrimPrefix(target, m.Prefix+"."))
 	}
+	if r.ContentLength > MaxBody {
+		return ErrBodyTooLarge()
+	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, MaxBody+1))
 	if err != nil {
-		return awserr.SerializationException.Err("Could not read the request body").Wrap(err)
+		return ErrBodyUnreadable(err)
 	}
 	if len(body) > MaxBody {
-		return awserr.SerializationException.Err("Request body too large")
+		return ErrBodyTooLarge()
 	}
 	body = prune(body, h.in)
 	if m.Authorize != nil {

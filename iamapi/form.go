@@ -11,9 +11,19 @@ import (
 	"github.com/fsxd/fsxd/awserr"
 )
 
-// maxBody bounds a request body. The largest IAM input is a policy of
+// MaxBody bounds a request body. The largest IAM input is a policy of
 // 131,072 characters; percent-encoded it can triple.
-const maxBody = 1 << 20
+const MaxBody = 1 << 20
+
+// ErrBodyTooLarge is the answer to a body over MaxBody.
+func ErrBodyTooLarge() *awserr.Error {
+	return awserr.ValidationError.Err("The request body exceeds %d bytes.", MaxBody)
+}
+
+// ErrBodyUnreadable is the answer to a body that stalled or ended early.
+func ErrBodyUnreadable(err error) *awserr.Error {
+	return awserr.ValidationError.Err("The request body could not be read.").Wrap(err)
+}
 
 // form is a request's parameters. Each name appears once: a repeated
 // parameter is refused rather than resolved, since which copy wins is

@@ -113,12 +113,22 @@ func (s *Service) Serve(w http.ResponseWriter, r *http.Request) error {
 	}
 	op, result, err := s.serve(r, &a)
 	if err != nil {
-		e := awserr.From(err, awserr.ServiceFailure)
-		writeXML(w, e.Status, marshalError(a.ns, e, reqID))
-		return e
+		return writeError(w, a, err, reqID)
 	}
 	writeXML(w, http.StatusOK, marshalResponse(a.ns, op, result, reqID))
 	return nil
+}
+
+// WriteError answers r with err, as Serve would (the server's own
+// refusals before Serve runs).
+func (s *Service) WriteError(w http.ResponseWriter, r *http.Request, err error) {
+	writeError(w, pickAPI(r, ""), err, awserr.RequestID(r.Context()))
+}
+
+func writeError(w http.ResponseWriter, a api, err error, reqID string) *awserr.Error {
+	e := awserr.From(err, awserr.ServiceFailure)
+	writeXML(w, e.Status, marshalError(a.ns, e, reqID))
+	return e
 }
 
 // serve authenticates, decodes and dispatches; a is updated once the
@@ -195,12 +205,15 @@ func readForm(r *http.Request) (form, error) {
 	var body []byte
 	if r.Body != nil && r.Method == http.MethodPost {
 		var err error
-		body, err = io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+		if r.ContentLength > MaxBody {
+			return nil, ErrBodyTooLarge()
+		}
+		body, err = io.ReadAll(io.LimitReader(r.Body, MaxBody+1))
 		if err != nil {
 			return nil, err // the signature layer's error, if the body failed verification
 		}
-		if len(body) > maxBody {
-			return nil, awserr.ValidationError.Err("The request body exceeds %d bytes.", maxBody)
+		if len(body) > MaxBody {
+			return nil, ErrBodyTooLarge()
 		}
 	}
 	return parseForm(r.URL.RawQuery, string(body))

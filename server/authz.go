@@ -42,7 +42,12 @@ func (s *Server) wireIdentity() error {
 	if err != nil {
 		return err
 	}
-	s.iam = api{name: "iam", serve: s.iamSvc.Serve, operation: s.iamSvc.Operation}
+	s.iam = api{name: "iam", serve: s.iamSvc.Serve, operation: s.iamSvc.Operation, refuse: &refusals{max: iamapi.MaxBody,
+		tooLarge:   func() error { return iamapi.ErrBodyTooLarge() },
+		unreadable: func(err error) error { return iamapi.ErrBodyUnreadable(err) },
+		busy:       awserr.QueryServiceUnavailable,
+		write:      s.iamSvc.WriteError,
+	}}
 	s.fsx.Authorize = s.authorizeFSx
 	return nil
 }

@@ -62,6 +62,11 @@ type Config struct {
 	// 400 RequestTimeout, so a stalled upload does not hold a request
 	// slot forever; default 20 s.
 	BodyIdleTimeout time.Duration
+	// PreAuthBodyTimeout bounds how long a body that must be read before
+	// its signature can be checked (FSx, IAM, STS) may take to arrive,
+	// and how long a refused request's unread body is waited for;
+	// default 10 s.
+	PreAuthBodyTimeout time.Duration
 
 	Logger *slog.Logger
 	Now    func() time.Time
@@ -102,6 +107,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.BodyIdleTimeout == 0 {
 		c.BodyIdleTimeout = 20 * time.Second
+	}
+	if c.PreAuthBodyTimeout == 0 {
+		c.PreAuthBodyTimeout = 10 * time.Second
 	}
 	if c.NodeID == "" {
 		host, _ := os.Hostname()

@@ -33,13 +33,16 @@ type idleBody struct {
 const maxIdleSlack = time.Second
 
 // withIdleBody wraps r's body when it has one; the wrapper is inert where
-// the connection cannot take deadlines.
-func withIdleBody(w http.ResponseWriter, r *http.Request, idle time.Duration) {
+// the connection cannot take deadlines. It returns the wrapper, nil if
+// there is no body.
+func withIdleBody(w http.ResponseWriter, r *http.Request, idle time.Duration) *idleBody {
 	if r.Body == nil || r.Body == http.NoBody || r.ContentLength == 0 || idle <= 0 {
-		return
+		return nil
 	}
-	r.Body = &idleBody{ReadCloser: r.Body, rc: http.NewResponseController(w), idle: idle,
+	b := &idleBody{ReadCloser: r.Body, rc: http.NewResponseController(w), idle: idle,
 		slack: min(idle/8, maxIdleSlack)}
+	r.Body = b
+	return b
 }
 
 func (b *idleBody) Read(p []byte) (int, error) {

@@ -81,36 +81,58 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ctx := withAPI(awserr.WithRequestID(r.Context(), id), a.name)
 	r = r.WithContext(authz.WithSource(ctx, auth.Info(r, s.cfg.TrustProxy)))
 	sw := &statusWriter{ResponseWriter: w}
-	var err error
-	select {
-	case s.slots <- struct{}{}:
-		s.metrics.inflight.Inc()
-		withIdleBody(w, r, s.cfg.BodyIdleTimeout)
-		if err = s.refuseWhileDown(sw, r, a); err == nil {
-			err = a.serve(sw, r)
-		}
-		s.metrics.inflight.Dec()
-		<-s.slots
-	default:
-		err = s.overloaded(sw, r, a)
+	done, err := s.preread(sw, r, a.rules())
+	if err != nil {
+		err = s.answerPreread(sw, r, a, err)
+		s.cutUnreadBody(sw, r, nil)
+	} else {
+		err = s.serveInSlot(sw, r, a, done != nil)
+	}
+	if done != nil {
+		done()
 	}
 	s.logRequest(r, a, sw, err, id, time.Since(start))
 }
 
-func (s *Server) overloaded(w http.ResponseWriter, r *http.Request, a api) error {
-	if a.name == "fsx" {
-		e := awserr.ServiceUnavailableJSON.Err("")
-		awsjson.WriteError(w, e)
-		return e
+// serveInSlot serves r if a --max-concurrent slot is free, else answers
+// 503. buffered says preread has read the body already.
+func (s *Server) serveInSlot(w http.ResponseWriter, r *http.Request, a api, buffered bool) error {
+	var ib *idleBody
+	select {
+	case s.slots <- struct{}{}:
+	default:
+		err := s.overloaded(w, r, a)
+		if !buffered {
+			s.cutUnreadBody(w, r, nil)
+		}
+		return err
 	}
-	e := awserr.SlowDown.Err("")
-	awserr.WriteXML(w, r, e, r.URL.Path, awserr.RequestID(r.Context()))
+	defer func() { <-s.slots }()
+	s.metrics.inflight.Inc()
+	defer s.metrics.inflight.Dec()
+	if !buffered {
+		ib = withIdleBody(w, r, s.cfg.BodyIdleTimeout)
+	}
+	err := s.refuseWhileDown(w, r, a)
+	if err == nil {
+		err = a.serve(w, r)
+	}
+	if !buffered {
+		s.cutUnreadBody(w, r, ib)
+	}
+	return err
+}
+
+func (s *Server) overloaded(w http.ResponseWriter, r *http.Request, a api) error {
+	rf := a.rules()
+	e := rf.busy.Err("")
+	rf.write(w, r, e)
 	return e
 }
 
 func (s *Server) pick(r *http.Request) api {
 	if r.Header.Get("X-Amz-Target") != "" {
-		return api{name: "fsx", serve: s.serveFSx, operation: s.fsx.Operation}
+		return api{name: "fsx", serve: s.serveFSx, operation: s.fsx.Operation, refuse: fsxRefusals}
 	}
 	if strings.HasPrefix(r.URL.Path, "/v20180820/") && s.s3control.serve != nil {
 		return s.s3control
@@ -142,6 +164,14 @@ func (s *Server) serveFSx(w http.ResponseWriter, r *http.Request) error {
 }
 
 var serverHeader = []string{"fsxd"}
+
+// fsxRefusals: FSx answers an unreadable body as its JSON front end does.
+var fsxRefusals = &refusals{max: awsjson.MaxBody,
+	tooLarge:   func() error { return awsjson.ErrBodyTooLarge() },
+	unreadable: func(err error) error { return awsjson.ErrBodyUnreadable(err) },
+	busy:       awserr.ServiceUnavailableJSON,
+	write:      func(w http.ResponseWriter, _ *http.Request, err error) { awsjson.WriteError(w, err) },
+}
 
 func (s *Server) logRequest(r *http.Request, a api, w *statusWriter, err error, id string, d time.Duration) {
 	op := w.op

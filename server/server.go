@@ -31,6 +31,16 @@ type api struct {
 	name      string
 	serve     func(w http.ResponseWriter, r *http.Request) error
 	operation func(r *http.Request) string
+	// refuse says how the API refuses a request before serve runs (a
+	// body unreadable before authentication, no free slot); nil: as S3.
+	refuse *refusals
+}
+
+func (a api) rules() *refusals {
+	if a.refuse == nil {
+		return s3Refusals
+	}
+	return a.refuse
 }
 
 // loop is a background job run every interval until shutdown.
@@ -50,6 +60,8 @@ type Server struct {
 	root    rootCreds
 	metrics *metrics
 	slots   chan struct{}
+	// bodyPool is shared by unauthenticated bodies (preauth.go).
+	bodyPool *bodyPool
 
 	fsx       *awsjson.Mux
 	fsxSvc    *fsxapi.Service
@@ -82,14 +94,15 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{
-		cfg:     cfg,
-		log:     cfg.Logger.With("node", cfg.NodeID),
-		store:   st,
-		account: fsxd.Account{Partition: "aws", Region: cfg.Region, ID: cfg.AccountID},
-		metrics: newMetrics(),
-		slots:   make(chan struct{}, cfg.MaxConcurrent),
-		fsx:     awsjson.NewMux("AWSSimbaAPIService_v20180301"),
-		imports: imports,
+		cfg:      cfg,
+		log:      cfg.Logger.With("node", cfg.NodeID),
+		store:    st,
+		account:  fsxd.Account{Partition: "aws", Region: cfg.Region, ID: cfg.AccountID},
+		metrics:  newMetrics(),
+		slots:    make(chan struct{}, cfg.MaxConcurrent),
+		bodyPool: newBodyPool(preAuthPool),
+		fsx:      awsjson.NewMux("AWSSimbaAPIService_v20180301"),
+		imports:  imports,
 	}
 	s.closers = append(s.closers, st.Close)
 	root, created, err := loadRootCreds(&cfg)

@@ -96,7 +96,7 @@ func (c *chunkedReader) nextChunk() error {
 		if !ok {
 			return newErr(ErrMalformed, "aws-chunked chunk without chunk-signature")
 		}
-		if size > MaxHashedBody {
+		if size > MaxChunk {
 			return newErr(ErrMalformed, "aws-chunked chunk larger than 16 MiB")
 		}
 		c.sig.begin(claim)

@@ -9,34 +9,100 @@ import (
 	"hash"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 )
 
 // MaxHashedBody bounds the body Verify reads to hash for services that do
 // not send x-amz-content-sha256 (FSx, IAM, STS: JSON and Query APIs, whose
-// requests are small). It is also the largest signed chunk accepted.
-const MaxHashedBody = 16 << 20
+// requests are a few KiB; the largest, an IAM policy, stays well below).
+// The body must be read before the signature can be checked, so this is
+// also what an unauthenticated client can make the server hold.
+const MaxHashedBody = 1 << 20
+
+// MaxChunk is the largest signed aws-chunked chunk accepted.
+const MaxChunk = 16 << 20
 
 const emptySHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
-// hashBody reads the whole body, bounded, hashes it and puts it back.
+// HashesBody reports whether Verify will have to read r's body to hash it
+// before it can check the signature: a request signed for a service other
+// than S3 that does not send x-amz-content-sha256. A server can then read
+// the body first (BufferBody), under limits of its own.
+func HashesBody(r *http.Request) bool {
+	if r.ContentLength == 0 || r.Header.Get("X-Amz-Content-Sha256") != "" {
+		return false
+	}
+	_, _, svc, ok := ParseScope(r)
+	if !ok || isS3(svc) {
+		return false
+	}
+	return r.Header.Get("Authorization") != "" || r.URL.Query().Get("X-Amz-Content-Sha256") == ""
+}
+
+// hashBody hashes the body that BufferBody read, reading it now if nobody
+// did.
 func hashBody(r *http.Request) (string, error) {
 	if r.Body == nil || r.Body == http.NoBody || r.ContentLength == 0 {
 		return emptySHA256, nil
 	}
-	if r.ContentLength > MaxHashedBody {
-		return "", newErr(ErrMalformed, "request body too large to verify")
+	if _, ok := r.Body.(*bufferedBody); !ok {
+		if err := BufferBody(r, MaxHashedBody, nil); err != nil {
+			return "", err
+		}
 	}
-	b, err := io.ReadAll(io.LimitReader(r.Body, MaxHashedBody+1))
-	if err != nil {
-		return "", bodyErr(err)
+	return hex.EncodeToString(r.Body.(*bufferedBody).sum[:]), nil
+}
+
+// BufferBody reads r's whole body, at most limit bytes, into memory,
+// hashing it as it arrives, and puts it back so that Verify hashes it
+// without reading again. The buffer grows with what arrives, never with
+// the declared length; grow, if not nil, is asked before it grows to n
+// bytes and may refuse with an error, which BufferBody returns. A body
+// over limit (declared or sent) is ErrMalformed.
+func BufferBody(r *http.Request, limit int64, grow func(n int) error) error {
+	if r.ContentLength > limit {
+		return newErr(ErrMalformed, "request body too large to verify")
 	}
-	if len(b) > MaxHashedBody {
-		return "", newErr(ErrMalformed, "request body too large to verify")
+	if r.Body == nil {
+		r.Body = http.NoBody
 	}
-	r.Body = readCloser{bytes.NewReader(b), r.Body}
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:]), nil
+	h := sha256.New()
+	buf := make([]byte, 0, 512)
+	for {
+		if len(buf) == cap(buf) {
+			n := int(min(2*int64(cap(buf)), limit+1)) // one byte over: room to see an overlong body
+			if grow != nil {
+				if err := grow(n); err != nil {
+					return err
+				}
+			}
+			buf = slices.Grow(buf, n-len(buf))
+		}
+		m, err := r.Body.Read(buf[len(buf):cap(buf)])
+		h.Write(buf[len(buf) : len(buf)+m])
+		buf = buf[:len(buf)+m]
+		if int64(len(buf)) > limit {
+			return newErr(ErrMalformed, "request body too large to verify")
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return bodyErr(err)
+		}
+	}
+	b := &bufferedBody{Reader: bytes.NewReader(buf), Closer: r.Body}
+	h.Sum(b.sum[:0])
+	r.Body, r.ContentLength = b, int64(len(buf))
+	return nil
+}
+
+// bufferedBody is a body BufferBody read, with its SHA-256.
+type bufferedBody struct {
+	*bytes.Reader
+	io.Closer
+	sum [32]byte
 }
 
 // bodyErr turns a truncated body into ErrIncompleteBody and passes any other

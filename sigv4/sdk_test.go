@@ -263,7 +263,7 @@ func TestSDKPutObjectLarge(t *testing.T) {
 	if testing.Short() {
 		t.Skip("17 MiB upload")
 	}
-	data := bytes.Repeat([]byte{0xa5}, MaxHashedBody+1<<20)
+	data := bytes.Repeat([]byte{0xa5}, MaxChunk+1<<20)
 	srv := newS3Server(t, true)
 	_, err := srv.client().PutObject(context.Background(), &s3.PutObjectInput{
 		Bucket: aws.String("bucket"), Key: aws.String("large"), Body: bytes.NewReader(data),

@@ -58,7 +58,8 @@ type Caller struct {
 // each chunk and the trailer signature checked against the seed signature's
 // chain. For streaming bodies r.ContentLength becomes the decoded length.
 // For services other than S3, which sign the body without sending its hash,
-// Verify reads the body (up to 16 MiB) and puts it back.
+// Verify reads the body (up to MaxHashedBody) and puts it back, unless
+// BufferBody already did.
 //
 // Verify refuses a request that carries an x-amz-* header its signature
 // does not cover (ErrUnsignedHeaders). It does not check the credential
