@@ -50,6 +50,8 @@ type Server struct {
 	root    rootCreds
 	metrics *metrics
 	slots   chan struct{}
+	// auditLog is nil without Config.AuditLog.
+	auditLog *auditLog
 
 	fsx       *awsjson.Mux
 	fsxSvc    *fsxapi.Service
@@ -77,7 +79,8 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, err := openStore(cfg)
+	m := newMetrics()
+	st, err := openStore(cfg, &m.store)
 	if err != nil {
 		return nil, err
 	}
@@ -86,12 +89,19 @@ func New(cfg Config) (*Server, error) {
 		log:     cfg.Logger.With("node", cfg.NodeID),
 		store:   st,
 		account: fsxd.Account{Partition: "aws", Region: cfg.Region, ID: cfg.AccountID},
-		metrics: newMetrics(),
+		metrics: m,
 		slots:   make(chan struct{}, cfg.MaxConcurrent),
 		fsx:     awsjson.NewMux("AWSSimbaAPIService_v20180301"),
 		imports: imports,
 	}
 	s.closers = append(s.closers, st.Close)
+	if cfg.AuditLog != "" {
+		if s.auditLog, err = openAuditLog(cfg.AuditLog, s.log, m.reg); err != nil {
+			st.Close()
+			return nil, err
+		}
+		s.closers = append(s.closers, s.auditLog.close)
+	}
 	root, created, err := loadRootCreds(&cfg)
 	if err != nil {
 		st.Close()
@@ -108,6 +118,16 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// ReopenAuditLog makes the audit log start a new file at its path, for
+// rotation: the operator renames the file, then asks (fsxd: SIGHUP). Without
+// an audit log it does nothing.
+func (s *Server) ReopenAuditLog() error {
+	if s.auditLog == nil {
+		return nil
+	}
+	return s.auditLog.reopen()
 }
 
 // RootCredentials returns the root user's access key id and secret.

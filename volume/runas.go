@@ -26,6 +26,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"time"
 	"unsafe"
 
 	"github.com/fsxd/fsxd"
@@ -50,9 +51,12 @@ func runAs(id fsxd.PosixIdentity, fn func() error) error {
 	if equivalent(id, srv) {
 		return fn()
 	}
+	start := time.Now()
 	runtime.LockOSThread()
 	defer restoreCreds(srv)
-	if err := setThreadCreds(id); err != nil {
+	err := setThreadCreds(id)
+	identitySwitches.since(start)
+	if err != nil {
 		return err
 	}
 	return fn()
@@ -63,7 +67,10 @@ func runAs(id fsxd.PosixIdentity, fn func() error) error {
 // runtime then destroys the thread instead of reusing its credentials
 // (net/http recovers a handler's panic and ends the connection).
 func restoreCreds(srv fsxd.PosixIdentity) {
-	if err := setThreadCreds(srv); err != nil {
+	start := time.Now()
+	err := setThreadCreds(srv)
+	identitySwitches.ns.Add(int64(time.Since(start))) // counted once, with the switch in
+	if err != nil {
 		panic("volume: cannot restore the server's credentials: " + err.Error())
 	}
 	runtime.UnlockOSThread()
