@@ -3,8 +3,8 @@ package server
 // The audit log's file: durable, and reopened on request (SIGHUP) so an
 // operator can rotate it by renaming it first.
 //
-// An event is on stable storage before its request gives its slot back:
-// append writes and fsyncs. Appends that arrive while a write is under
+// An event is on stable storage before the connection's next request is
+// read: append, called once the response is out, writes and fsyncs. Appends that arrive while a write is under
 // way wait and go together in the next write and fsync (group commit), so
 // a burst of refusals costs one fsync per batch, not one per event. A
 // failed write or fsync is logged at ERROR with the number of events
