@@ -16,8 +16,8 @@ import (
 	"github.com/fsxd/fsxd/volume"
 )
 
-// done is everything known about a request once it has been served.
-type done struct {
+// outcome is everything known about a request once it has been served.
+type outcome struct {
 	r      *http.Request
 	a      api
 	w      *statusWriter
@@ -30,7 +30,7 @@ type done struct {
 }
 
 func (s *Server) logRequest(r *http.Request, a api, w *statusWriter, err error, id string, d time.Duration) {
-	x := done{r: r, a: a, w: w, err: err, id: id, d: d, op: w.op, status: w.status}
+	x := outcome{r: r, a: a, w: w, err: err, id: id, d: d, op: w.op, status: w.status}
 	if x.op == "" {
 		x.op = a.operation(r)
 	}
@@ -45,7 +45,7 @@ func (s *Server) logRequest(r *http.Request, a api, w *statusWriter, err error, 
 	s.accessLog(&x)
 }
 
-func (s *Server) accessLog(x *done) {
+func (s *Server) accessLog(x *outcome) {
 	level := slog.LevelInfo
 	if x.status >= 500 {
 		level = slog.LevelWarn

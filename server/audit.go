@@ -59,7 +59,7 @@ type userIdentity struct {
 }
 
 // audit records x if it changed the control plane or was refused.
-func (s *Server) audit(x *done) {
+func (s *Server) audit(x *outcome) {
 	if s.auditLog == nil {
 		return
 	}
@@ -101,7 +101,7 @@ func isRefusal(code string) bool {
 	return false
 }
 
-func (s *Server) auditEvent(x *done, mutation bool) *auditEvent {
+func (s *Server) auditEvent(x *outcome, mutation bool) *auditEvent {
 	info := &x.w.info
 	src, _ := authz.SourceFrom(x.r.Context())
 	ev := &auditEvent{
@@ -173,7 +173,7 @@ func newEventID() string {
 
 // requestParameters are what the request named, in CloudTrail's
 // lowerCamelCase, secrets masked. Object data is never part of them.
-func requestParameters(x *done) map[string]any {
+func requestParameters(x *outcome) map[string]any {
 	info := &x.w.info
 	switch x.a.name {
 	case "fsx":

@@ -66,7 +66,7 @@ type opSeries struct {
 
 // observe counts one request: status, latency, bytes, error code and
 // access point.
-func (m *metrics) observe(x *done) {
+func (m *metrics) observe(x *outcome) {
 	api, op := x.a.name, x.op
 	k := opKey{api, op}
 	v, ok := m.ops.Load(k)
