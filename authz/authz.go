@@ -24,14 +24,43 @@ import (
 // errors.Is and carries the reason for the log.
 var ErrDenied = errors.New("authz: access denied")
 
-// Denial is a refusal with its reason. The reason is for operators' logs
-// only: clients see AccessDenied and nothing else.
-type Denial struct{ Reason string }
+// Denial is a refusal with its reason, the action and resource refused
+// and the layer that refused. All of it is for operators' logs and the
+// audit log only: clients see AccessDenied and nothing else.
+type Denial struct {
+	Reason   string
+	Layer    Layer
+	Action   string
+	Resource string
+}
 
 func (d *Denial) Error() string        { return "access denied: " + d.Reason }
 func (d *Denial) Is(target error) bool { return target == ErrDenied }
 
-func deny(format string, args ...any) error { return &Denial{Reason: fmt.Sprintf(format, args...)} }
+// Layer names what refused a request, so an operator can tell which
+// policy or rule to look at.
+type Layer string
+
+const (
+	// LayerIdentity: the caller's identity (IAM user and group) policies
+	// explicitly deny, or allow nothing and no resource policy helps.
+	LayerIdentity Layer = "identity-policy"
+	// LayerAccessPoint: the access point's policy explicitly denies.
+	LayerAccessPoint Layer = "access-point-policy"
+	// LayerNoAllow: neither the identity policies nor the access point
+	// policy allow (either one would have been enough).
+	LayerNoAllow Layer = "identity-policy+access-point-policy"
+	// LayerVPC: the request comes from outside the access point's VPC.
+	LayerVPC Layer = "vpc"
+	// LayerFileSystem: the access point's file-system identity lacks the
+	// permission on the file (mode bits, ACLs); found by the volume, not
+	// here, and named here so every layer has one vocabulary.
+	LayerFileSystem Layer = "file-system-identity"
+)
+
+func deny(req *Request, layer Layer, format string, args ...any) error {
+	return &Denial{Reason: fmt.Sprintf(format, args...), Layer: layer, Action: req.Action, Resource: req.Resource}
+}
 
 // Request is one authorization question: may Principal do Action on
 // Resource?

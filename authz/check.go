@@ -30,11 +30,11 @@ func (c *Checker) Check(ctx context.Context, req Request) error {
 	req = withSource(ctx, req)
 	p := req.Principal
 	if p == nil {
-		return deny("no principal")
+		return deny(&req, LayerIdentity, "no principal")
 	}
 	ap := req.AccessPoint
 	if ap != nil && ap.VpcID != "" && !c.InVPC(ap.VpcID, req.SourceIP) {
-		return deny("source %s is outside %s, the network of access point %s", req.SourceIP, ap.VpcID, ap.Name)
+		return deny(&req, LayerVPC, "source %s is outside %s, the network of access point %s", req.SourceIP, ap.VpcID, ap.Name)
 	}
 	var docs []*policy.Document
 	if !p.IsRoot && c.Identity != nil {
@@ -59,9 +59,23 @@ func (c *Checker) Check(ctx context.Context, req Request) error {
 	case policy.Allow:
 		return nil
 	case policy.ExplicitDeny:
-		return deny("explicit deny of %s on %s for %s", req.Action, req.Resource, p.ARN)
+		return deny(&req, explicitLayer(preq, resource), "explicit deny of %s on %s for %s", req.Action, req.Resource, p.ARN)
 	}
-	return deny("no policy allows %s on %s for %s", req.Action, req.Resource, p.ARN)
+	layer := LayerIdentity
+	if resource != nil {
+		layer = LayerNoAllow
+	}
+	return deny(&req, layer, "no policy allows %s on %s for %s", req.Action, req.Resource, p.ARN)
+}
+
+// explicitLayer tells whose explicit Deny refused the request: the access
+// point policy's if it denies on its own, else the identity policies'.
+// Only refusals pay for the second evaluation.
+func explicitLayer(preq policy.Request, resource *policy.Document) Layer {
+	if resource != nil && policy.Evaluate(preq, nil, resource) == policy.ExplicitDeny {
+		return LayerAccessPoint
+	}
+	return LayerIdentity
 }
 
 // readsContext reports whether any of the documents can read condition

@@ -217,3 +217,35 @@ func TestCheckAllNeedContext(t *testing.T) {
 	check("request keys kept beside a need's own", importing, []Need{other}, true)
 	check("other request tag, other resource tag", map[string][]string{"aws:TagKeys": {"team"}}, []Need{other}, false)
 }
+
+// TestDenialLayer: each refusal names the layer an operator must look at.
+func TestDenialLayer(t *testing.T) {
+	c := newTestChecker(t)
+	data, shared, remote := ap(t, "data", ""), ap(t, "shared", ""), ap(t, "remote", "vpc-0000000b")
+	cases := []struct {
+		name     string
+		who      *auth.Principal
+		action   string
+		resource string
+		ap       *AccessPointInfo
+		want     Layer
+	}{
+		{"no identity allow, no ap policy", user("bob"), "fsx:DescribeVolumes", "*", nil, LayerIdentity},
+		{"identity explicit deny", user("frank"), "fsx:DeleteVolume", "*", nil, LayerIdentity},
+		{"ap policy explicit deny", user("alice"), "s3:GetObject", obj("shared", "secret/k"), shared, LayerAccessPoint},
+		{"neither side allows", user("bob"), "s3:PutObject", obj("shared", "doc"), shared, LayerNoAllow},
+		{"outside the vpc", root, "s3:GetObject", obj("remote", "a"), remote, LayerVPC},
+		{"data ap has no policy", user("bob"), "s3:GetObject", obj("data", "a"), data, LayerIdentity},
+	}
+	for _, tc := range cases {
+		err := c.Check(context.Background(), Request{Principal: tc.who, Action: tc.action, Resource: tc.resource, AccessPoint: tc.ap, SourceIP: "127.0.0.1"})
+		var d *Denial
+		if !errors.As(err, &d) {
+			t.Errorf("%s: err = %v, want a *Denial", tc.name, err)
+			continue
+		}
+		if d.Layer != tc.want || d.Action != tc.action || d.Resource != tc.resource {
+			t.Errorf("%s: layer %q action %q resource %q, want %q %q %q", tc.name, d.Layer, d.Action, d.Resource, tc.want, tc.action, tc.resource)
+		}
+	}
+}

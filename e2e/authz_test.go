@@ -27,6 +27,7 @@ import (
 // azClients are every API's client, signed with one user's key.
 type azClients struct {
 	KeyID     string
+	Secret    string
 	IAM       *iam.Client
 	STS       *sts.Client
 	S3        *s3.Client
@@ -39,6 +40,7 @@ func azClientsFor(e *Env, key, secret string) azClients {
 	s3c := apS3Control(e)
 	return azClients{
 		KeyID:     key,
+		Secret:    secret,
 		IAM:       iam.New(iam.Options{}, e.iamOpts, func(o *iam.Options) { o.Credentials = creds }),
 		STS:       sts.New(sts.Options{}, e.stsOpts, func(o *sts.Options) { o.Credentials = creds }),
 		S3:        e.S3Client(func(o *s3.Options) { o.UsePathStyle, o.Credentials = true, creds }),

@@ -48,7 +48,8 @@ func TestCLIContract(t *testing.T) {
 	}{
 		{[]string{"version"}, 0, []string{"fsxd "}},
 		{[]string{"--help"}, 0, []string{"fsxd serve", "FSXD_ROOT_ACCESS_KEY_ID", "FSXD_ROOT_SECRET_ACCESS_KEY"}},
-		{[]string{"serve", "--help"}, 0, []string{"-listen", "-data-dir", "-store", "-region", "-account-id", "-domain", "-tls-cert", "-tls-key"}},
+		{[]string{"serve", "--help"}, 0, []string{"-listen", "-data-dir", "-store", "-region", "-account-id", "-domain", "-tls-cert", "-tls-key", "-audit-log"}},
+		{[]string{"serve", "--data-dir", t.TempDir(), "--listen", "127.0.0.1:0", "--audit-log", "/nonexistent-fsxd-dir/audit.jsonl"}, 1, []string{"--audit-log", "no such file"}},
 		{[]string{"bogus"}, 2, []string{"unknown command"}},
 		{[]string{"serve", "--account-id", "12"}, 2, []string{"12 digits"}},
 		{[]string{"serve", "--no-such-flag"}, 2, []string{"no-such-flag"}},

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"path/filepath"
+	"strings"
 
 	"github.com/fsxd/fsxd"
 	"github.com/fsxd/fsxd/auth"
@@ -33,6 +34,9 @@ func (s *Server) wireIdentity() error {
 	s.iamSvc = iamapi.New(iamapi.Config{Store: s.store, Account: s.account, Secrets: box, Now: s.cfg.Now, Logger: s.log,
 		Authenticate: func(r *http.Request) (*auth.Principal, error) {
 			p, _, err := s.auth.Authenticate(r, auth.Query)
+			if err == nil {
+				infoFrom(r.Context()).principal = p
+			}
 			return p, err
 		},
 		Authorize: func(ctx context.Context, p *auth.Principal, action, resource string) error {
@@ -63,6 +67,11 @@ func denyAs(err error, c awserr.Code) error {
 
 // authorizeS3Control is S3 Control's check: the action on the access point.
 func (s *Server) authorizeS3Control(ctx context.Context, p *auth.Principal, action, resource string) error {
+	info := infoFrom(ctx)
+	info.action, info.resource = action, resource
+	if _, name, ok := strings.Cut(resource, ":accesspoint/"); ok {
+		info.accessPoint = name
+	}
 	return denyAs(s.checker.Check(ctx, authz.Request{Principal: p, Action: action, Resource: resource}), awserr.AccessDenied)
 }
 
@@ -100,6 +109,7 @@ func (s *Server) authorizeFSx(ctx context.Context, op string, body []byte) error
 	var needs []authz.Need
 	switch op {
 	case "CreateAndAttachS3AccessPoint", "DetachAndDeleteS3AccessPoint":
+		infoFrom(ctx).accessPoint = t.Name
 		hasPolicy := t.S3AccessPoint != nil && t.S3AccessPoint.Policy != nil
 		needs = authz.AttachmentNeeds(s.account, op, t.Name, target, hasPolicy)
 	default:
@@ -163,8 +173,14 @@ func (s *Server) fsxResource(ctx context.Context, t *fsxTarget) authz.FSxTarget 
 // identity policies and the access point's policy.
 func (s *Server) authorizeS3(ctx context.Context, req s3api.Request) error {
 	ap := req.AP
+	info := infoFrom(ctx)
+	if info.accessPoint == "" { // the request's own; a copy's source comes later
+		info.accessPoint, info.key = ap.Name, req.Key
+	}
+	info.action = req.Action
+	info.resource = authz.S3Resource(ap.ARN, req.Key)
 	err := s.checker.Check(ctx, authz.Request{
-		Principal: req.Principal, Action: req.Action, Resource: authz.S3Resource(ap.ARN, req.Key), Context: req.Context,
+		Principal: req.Principal, Action: req.Action, Resource: info.resource, Context: req.Context,
 		AccessPoint: &authz.AccessPointInfo{Name: ap.Name, ARN: ap.ARN, AccountID: ap.AccountID, VpcID: ap.VpcID, Policy: ap.Policy},
 	})
 	return denyAs(err, awserr.AccessDenied)

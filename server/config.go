@@ -68,6 +68,11 @@ type Config struct {
 	// default 10 s.
 	PreAuthBodyTimeout time.Duration
 
+	// AuditLog is the file the audit log (CloudTrail-shaped JSON lines:
+	// control-plane changes and refused requests) is appended to; "" =
+	// none. Server.ReopenAuditLog starts a new file there (SIGHUP).
+	AuditLog string
+
 	Logger *slog.Logger
 	Now    func() time.Time
 	// Ready, if set, receives the bound address once the server serves.

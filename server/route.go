@@ -3,7 +3,6 @@ package server
 import (
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"strings"
 	"time"
@@ -24,6 +23,7 @@ type statusWriter struct {
 	status int
 	bytes  int64
 	op     string
+	info   reqInfo // reqinfo.go
 }
 
 // SetOperation records the operation's name for the access log.
@@ -78,9 +78,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h["X-Amz-Id-2"] = ids
 	h["Server"] = serverHeader
 	a := s.pick(r)
-	ctx := withAPI(awserr.WithRequestID(r.Context(), id), a.name)
-	r = r.WithContext(authz.WithSource(ctx, auth.Info(r, s.cfg.TrustProxy)))
 	sw := &statusWriter{ResponseWriter: w}
+	sw.info.api = a.name
+	ctx := withInfo(awserr.WithRequestID(r.Context(), id), &sw.info)
+	r = r.WithContext(authz.WithSource(ctx, auth.Info(r, s.cfg.TrustProxy)))
 	done, err := s.preread(sw, r, a.rules())
 	if err != nil {
 		err = s.answerPreread(sw, r, a, err)
@@ -96,7 +97,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // serveInSlot serves r if a --max-concurrent slot is free, else answers
 // 503. buffered says preread has read the body already.
-func (s *Server) serveInSlot(w http.ResponseWriter, r *http.Request, a api, buffered bool) error {
+func (s *Server) serveInSlot(w *statusWriter, r *http.Request, a api, buffered bool) error {
 	var ib *idleBody
 	select {
 	case s.slots <- struct{}{}:
@@ -113,6 +114,7 @@ func (s *Server) serveInSlot(w http.ResponseWriter, r *http.Request, a api, buff
 	if !buffered {
 		ib = withIdleBody(w, r, s.cfg.BodyIdleTimeout)
 	}
+	w.info.body.count(r, a.name != "s3")
 	err := s.refuseWhileDown(w, r, a)
 	if err == nil {
 		err = a.serve(w, r)
@@ -159,6 +161,7 @@ func (s *Server) serveFSx(w http.ResponseWriter, r *http.Request) error {
 		awsjson.WriteError(w, err)
 		return err
 	}
+	infoFrom(r.Context()).principal = p
 	r = r.WithContext(auth.WithPrincipal(r.Context(), p))
 	return s.fsx.Serve(w, r)
 }
@@ -171,39 +174,6 @@ var fsxRefusals = &refusals{max: awsjson.MaxBody,
 	unreadable: func(err error) error { return awsjson.ErrBodyUnreadable(err) },
 	busy:       awserr.ServiceUnavailableJSON,
 	write:      func(w http.ResponseWriter, _ *http.Request, err error) { awsjson.WriteError(w, err) },
-}
-
-func (s *Server) logRequest(r *http.Request, a api, w *statusWriter, err error, id string, d time.Duration) {
-	op := w.op
-	if op == "" {
-		op = a.operation(r)
-	}
-	status := w.status
-	if status == 0 {
-		status = http.StatusOK
-	}
-	s.metrics.observe(a.name, op, status, d)
-	level := slog.LevelInfo
-	if status >= 500 {
-		level = slog.LevelWarn
-	}
-	ctx := r.Context()
-	if !s.log.Enabled(ctx, level) {
-		return
-	}
-	// Attrs, not key-value pairs: no boxing of the numbers per request.
-	var buf [10]slog.Attr
-	attrs := append(buf[:0], slog.String("request_id", id), slog.String("api", a.name), slog.String("op", op),
-		slog.String("method", r.Method), slog.Int("status", status),
-		slog.Float64("latency_ms", float64(d.Microseconds())/1000), slog.Int64("bytes", w.bytes),
-		slog.String("remote", r.RemoteAddr))
-	if p := auth.FromContext(ctx); p != nil {
-		attrs = append(attrs, slog.String("caller", p.ARN))
-	}
-	if err != nil {
-		attrs = append(attrs, slog.String("err", err.Error()))
-	}
-	s.log.LogAttrs(ctx, level, "request", attrs...)
 }
 
 func (s *Server) serveInternal(w http.ResponseWriter, r *http.Request) {

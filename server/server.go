@@ -62,6 +62,8 @@ type Server struct {
 	slots   chan struct{}
 	// bodyPool is shared by unauthenticated bodies (preauth.go).
 	bodyPool *bodyPool
+	// auditLog is nil without Config.AuditLog.
+	auditLog *auditLog
 
 	fsx       *awsjson.Mux
 	fsxSvc    *fsxapi.Service
@@ -89,7 +91,8 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, err := openStore(cfg)
+	m := newMetrics()
+	st, err := openStore(cfg, &m.store)
 	if err != nil {
 		return nil, err
 	}
@@ -98,13 +101,20 @@ func New(cfg Config) (*Server, error) {
 		log:      cfg.Logger.With("node", cfg.NodeID),
 		store:    st,
 		account:  fsxd.Account{Partition: "aws", Region: cfg.Region, ID: cfg.AccountID},
-		metrics:  newMetrics(),
+		metrics:  m,
 		slots:    make(chan struct{}, cfg.MaxConcurrent),
 		bodyPool: newBodyPool(preAuthPool),
 		fsx:      awsjson.NewMux("AWSSimbaAPIService_v20180301"),
 		imports:  imports,
 	}
 	s.closers = append(s.closers, st.Close)
+	if cfg.AuditLog != "" {
+		if s.auditLog, err = openAuditLog(cfg.AuditLog, s.log, m.reg); err != nil {
+			st.Close()
+			return nil, err
+		}
+		s.closers = append(s.closers, s.auditLog.close)
+	}
 	root, created, err := loadRootCreds(&cfg)
 	if err != nil {
 		st.Close()
@@ -121,6 +131,16 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// ReopenAuditLog makes the audit log start a new file at its path, for
+// rotation: the operator renames the file, then asks (fsxd: SIGHUP). Without
+// an audit log it does nothing.
+func (s *Server) ReopenAuditLog() error {
+	if s.auditLog == nil {
+		return nil
+	}
+	return s.auditLog.reopen()
 }
 
 // RootCredentials returns the root user's access key id and secret.

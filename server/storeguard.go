@@ -22,24 +22,28 @@ const storeDownMsg = "The metadata store is unavailable; try again."
 
 // guardedBackend maps store.ErrUnavailable to a 503 for the API named in
 // ctx. Background jobs (no API in ctx) get the error as it is.
-type guardedBackend struct{ store.Backend }
+// It also times every transaction for the metrics (waits.go).
+type guardedBackend struct {
+	store.Backend
+	waits *waitCounter
+}
 
 func (g guardedBackend) View(ctx context.Context, fn func(store.Raw) error) error {
-	return unavailableAs(ctx, g.Backend.View(ctx, fn))
+	start := time.Now()
+	err := g.Backend.View(ctx, fn)
+	g.waits.observeSince(start)
+	return unavailableAs(ctx, err)
 }
 
 func (g guardedBackend) Update(ctx context.Context, fn func(store.Raw) error) error {
-	return unavailableAs(ctx, g.Backend.Update(ctx, fn))
-}
-
-type apiKey struct{}
-
-func withAPI(ctx context.Context, name string) context.Context {
-	return context.WithValue(ctx, apiKey{}, name)
+	start := time.Now()
+	err := g.Backend.Update(ctx, fn)
+	g.waits.observeSince(start)
+	return unavailableAs(ctx, err)
 }
 
 func unavailableAs(ctx context.Context, err error) error {
-	name, _ := ctx.Value(apiKey{}).(string)
+	name := apiFrom(ctx)
 	if name == "" || !errors.Is(err, store.ErrUnavailable) || errors.As(err, new(*awserr.Error)) {
 		return err
 	}

@@ -20,12 +20,12 @@ import (
 
 // openStore picks the backend by the URL's scheme, as documented for --store,
 // and guards it (storeguard.go).
-func openStore(cfg Config) (*store.Store, error) {
+func openStore(cfg Config, waits *waitCounter) (*store.Store, error) {
 	b, err := openBackend(cfg)
 	if err != nil {
 		return nil, err
 	}
-	return store.New(guardedBackend{b}), nil
+	return store.New(guardedBackend{Backend: b, waits: waits}), nil
 }
 
 func openBackend(cfg Config) (store.Backend, error) {
@@ -82,6 +82,7 @@ func (s *Server) authenticateS3(r *http.Request) (*auth.Principal, error) {
 	if err != nil {
 		return nil, err
 	}
+	infoFrom(r.Context()).principal = p
 	return p, nil
 }
 

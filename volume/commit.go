@@ -44,7 +44,7 @@ func (w *Writer) commit(meta Meta, cond func(existing *Info) error) (Info, error
 		return Info{}, err
 	}
 	if !f.r.opts.NoFsync {
-		if err := w.f.Sync(); err != nil {
+		if err := syncFile(w.f); err != nil {
 			return Info{}, err
 		}
 	}
@@ -169,5 +169,5 @@ func syncDir(fd int) error {
 		return nil // e.g. an unprivileged server without read there
 	}
 	defer unix.Close(dfd)
-	return unix.Fsync(dfd)
+	return fsync(dfd)
 }

@@ -153,7 +153,7 @@ func (f *FS) Remove(ctx context.Context, p Path) error {
 		settled = true
 		unlock()
 		if !f.r.opts.NoFsync {
-			if err := unix.Fsync(dirfd); err != nil {
+			if err := fsync(dirfd); err != nil {
 				return err
 			}
 		}

@@ -31,6 +31,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"time"
 	"unsafe"
 
 	"github.com/fsxd/fsxd"
@@ -56,9 +57,12 @@ func runAs(id fsxd.PosixIdentity, fn func() error) error {
 		return fn()
 	}
 	caps := serverCaps() // read on an unlocked thread: the server's own
+	start := time.Now()
 	runtime.LockOSThread()
 	defer restoreCreds(srv, caps)
-	if err := setThreadCreds(id); err != nil {
+	err := setThreadCreds(id)
+	identitySwitches.since(start)
+	if err != nil {
 		return err
 	}
 	if err := dropCaps(id, caps); err != nil {
@@ -73,6 +77,7 @@ func runAs(id fsxd.PosixIdentity, fn func() error) error {
 // reusing its credentials (net/http recovers a handler's panic and ends
 // the connection).
 func restoreCreds(srv fsxd.PosixIdentity, caps capSet) {
+	start := time.Now()
 	err := restoreCaps(caps)
 	if err == nil {
 		err = setThreadCreds(srv)
@@ -80,6 +85,7 @@ func restoreCreds(srv fsxd.PosixIdentity, caps capSet) {
 	if err == nil {
 		err = checkCaps(caps)
 	}
+	identitySwitches.ns.Add(int64(time.Since(start))) // counted once, with the switch in
 	if err != nil {
 		panic("volume: cannot restore the server's credentials: " + err.Error())
 	}

@@ -68,7 +68,7 @@ func (f *FS) syncMeta(fd int) error {
 		return nil // e.g. an unprivileged server without read there
 	}
 	defer unix.Close(rfd)
-	return unix.Fsync(rfd)
+	return fsync(rfd)
 }
 
 // nextMeta applies update to a copy of in's Meta and restamps it.

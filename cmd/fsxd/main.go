@@ -106,6 +106,7 @@ func serve(args []string, stderr io.Writer) int {
 	fs.Var(&imports, "import-root", "allow API callers to import directories strictly below `DIR` as volumes (tag fsxd:import-path); repeatable; none by default")
 	fs.Var(vpcs, "vpc", "declare a VPC: `vpc-ID=CIDR[,CIDR]`; repeatable")
 	fs.IntVar(&cfg.MaxConcurrent, "max-concurrent", 1024, "in-flight requests before 503 SlowDown")
+	fs.StringVar(&cfg.AuditLog, "audit-log", "", "append the audit log (CloudTrail-shaped JSON lines: control-plane changes and refused requests) to `FILE`; SIGHUP reopens it")
 	fs.StringVar(&logFormat, "log-format", "text", "log format: text or json")
 	fs.StringVar(&cfg.NodeID, "node-id", "", "this node's `name` in logs and health (default <hostname>-<random>)")
 	fs.StringVar(&pprofAddr, "pprof", "", "debug: serve Go's /debug/pprof/ profiles on `HOST:PORT` (off by default; keep it on loopback)")
@@ -146,11 +147,34 @@ func serve(args []string, stderr io.Writer) int {
 	defer srv.Close()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if cfg.AuditLog != "" {
+		defer reopenOnHUP(srv)()
+	}
 	if err := srv.Run(ctx); err != nil {
 		fmt.Fprintln(stderr, "fsxd serve:", err)
 		return 1
 	}
 	return 0
+}
+
+// reopenOnHUP reopens the audit log on each SIGHUP (the operator has
+// renamed the file to rotate it) until the returned func is called.
+// Without --audit-log SIGHUP keeps its default effect.
+func reopenOnHUP(srv *server.Server) func() {
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	done := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case <-hup:
+				srv.ReopenAuditLog() // logs its own failure
+			case <-done:
+				return
+			}
+		}
+	}()
+	return func() { signal.Stop(hup); close(done) }
 }
 
 func validAccount(id string) error {
