@@ -109,7 +109,8 @@ func runREADMEBlock(t *testing.T, awsDir string, b readmeBlock) {
 	if err := os.WriteFile(script, []byte(strings.ReplaceAll(b.script, readmeEndpoint, e.URL)), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	// Generous: each CLI call starts a Python interpreter, slow on a busy machine.
+	ctx, cancel := context.WithTimeout(context.Background(), 12*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "bash", "-e", script)
 	cmd.Dir = work
