@@ -101,9 +101,18 @@ stop() {
 	as "$BIN/pg_ctl" -D "$DIR/data" -w -t 60 -m fast stop >&2
 }
 
+# runningport prints the port of this cluster's server if it runs (line 4
+# of postmaster.pid), e.g. one an older pg.sh started without a port file.
+runningport() {
+	[[ -f $DIR/data/postmaster.pid ]] &&
+		as "$BIN/pg_ctl" -D "$DIR/data" status >/dev/null 2>&1 &&
+		sed -n 4p "$DIR/data/postmaster.pid"
+}
+
 # ensure starts the cluster unless it answers, and prints its port.
 ensure() {
 	local port=${FSXD_PG_PORT:-} tries
+	[[ -z $port ]] && port=$(runningport || true)
 	[[ -z $port && -f $DIR/port ]] && port=$(<"$DIR/port")
 	if [[ -n $port ]] && answers "$port"; then
 		echo "$port"
