@@ -114,6 +114,7 @@ func runREADMEBlock(t *testing.T, awsDir string, b readmeBlock) {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "bash", "-e", script)
 	cmd.Dir = work
+	cmd.WaitDelay = 10 * time.Second // an aws child left behind must not hold the output pipe open
 	cmd.Env = append(envWithout("AWS_"), "HOME="+home, "TMPDIR="+scratch,
 		"PATH="+awsDir+string(os.PathListSeparator)+os.Getenv("PATH"),
 		"AWS_CONFIG_FILE="+filepath.Join(home, "aws-config"), "AWS_PAGER=")
