@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what `make test` needs beyond Go on a fresh Debian machine:
-# rclone (a second, independent S3 client for the end-to-end round trip) and
+# rclone (a second, independent S3 client for the end-to-end round trip),
 # setpriv (the userspace-enforcement test), mkfs.ext4, losetup and mount (the
-# ext4 reserved-blocks test mounts a loop image). PostgreSQL is scripts/pg.sh's
+# ext4 reserved-blocks test mounts a loop image), and Debian's AWS CLI with
+# curl (the README's blocks are run as pasted, e2e/readme_test.go). PostgreSQL is scripts/pg.sh's
 # job: it installs it so that Debian's own cluster does not start. Idempotent
 # and quiet when all is there.
 set -euo pipefail
@@ -12,6 +13,10 @@ command -v setpriv >/dev/null 2>&1 || need+=(util-linux)
 command -v losetup >/dev/null 2>&1 || need+=(util-linux)
 command -v mkfs.ext4 >/dev/null 2>&1 || need+=(e2fsprogs)
 command -v mount >/dev/null 2>&1 || need+=(mount)
+# Debian's CLI in particular, whatever other aws is on PATH: it is the old
+# one the README's AWS_DATA_PATH advice is tested with.
+[ -x /usr/bin/aws ] || need+=(awscli)
+command -v curl >/dev/null 2>&1 || need+=(curl)
 if [ ${#need[@]} -gt 0 ]; then
 	echo "deps: installing ${need[*]}" >&2
 	SUDO=""

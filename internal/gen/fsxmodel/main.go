@@ -31,13 +31,26 @@ func run(args []string) error {
 	fs := flag.NewFlagSet("fsxmodel", flag.ContinueOnError)
 	modelPath := fs.String("model", "", "path to the botocore service-2.json")
 	out := fs.String("out", "", "output Go file")
+	boto := fs.String("botocore", "", "also write a botocore service-2.json of the selected operations here")
 	pkg := fs.String("package", "fsxapi", "Go package name of the output")
 	ops := fs.String("ops", strings.Join(defaultOps, ","), "comma-separated operations to generate")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *modelPath == "" || *out == "" {
-		return fmt.Errorf("-model and -out are required")
+	if *modelPath == "" || (*out == "" && *boto == "") {
+		return fmt.Errorf("-model and -out or -botocore are required")
+	}
+	if *boto != "" {
+		js, err := botocoreModel(*modelPath, strings.Split(*ops, ","))
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(*boto, js, 0o644); err != nil {
+			return err
+		}
+	}
+	if *out == "" {
+		return nil
 	}
 	src, err := build(*modelPath, *pkg, strings.Split(*ops, ","))
 	if err != nil {
