@@ -1,17 +1,23 @@
 #!/usr/bin/env bash
-# Installs what `make test` needs beyond Go on a fresh Debian machine:
-# rclone (a second, independent S3 client for the end-to-end round trip) and
+# Installs what `make test` needs beyond Go on a fresh Debian machine: the
+# external S3 clients the end-to-end suite runs (rclone, s3cmd, restic,
+# duplicity with python3-boto3 for its boto3 backend; docs/clients.md) and
 # setpriv (the userspace-enforcement test). PostgreSQL is scripts/pg.sh's
-# job: it installs it so that Debian's own cluster does not start. Idempotent
-# and quiet when all is there.
+# job: it installs it so that Debian's own cluster does not start.
+# Idempotent and quiet when all is there.
 set -euo pipefail
 need=()
 command -v rclone >/dev/null 2>&1 || need+=(rclone)
+command -v s3cmd >/dev/null 2>&1 || need+=(s3cmd)
+command -v restic >/dev/null 2>&1 || need+=(restic)
+command -v duplicity >/dev/null 2>&1 || need+=(duplicity)
+# duplicity runs Debian's python3, so boto3 must be Debian's too.
+dpkg-query -W -f='${Status}' python3-boto3 2>/dev/null | grep -q 'install ok installed' || need+=(python3-boto3)
 command -v setpriv >/dev/null 2>&1 || need+=(util-linux)
 if [ ${#need[@]} -gt 0 ]; then
 	echo "deps: installing ${need[*]}" >&2
 	SUDO=""
 	[ "$(id -u)" -eq 0 ] || SUDO="sudo"
 	$SUDO apt-get update -qq >&2
-	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >&2
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >&2
 fi
