@@ -14,13 +14,7 @@ import (
 // TestRcloneRoundTrip drives the server with a second, independent S3
 // client: rclone (Debian's package; `make test` installs it).
 func TestRcloneRoundTrip(t *testing.T) {
-	bin, err := exec.LookPath("rclone")
-	if err != nil {
-		if os.Getenv("CI") != "" || os.Getenv("FSXD_REQUIRE_POSTGRES") != "" {
-			t.Fatalf("rclone is not installed (make test installs it): %v", err)
-		}
-		t.Skip("rclone not installed; make test installs it")
-	}
+	bin := needTool(t, "rclone")
 	e := Start(t)
 	alias := s3AccessPoint(t, e, "rclone-ap")
 	rc := func(args ...string) string {

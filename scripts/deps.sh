@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
-# Installs what `make test` needs beyond Go on a fresh Debian machine:
-# rclone (a second, independent S3 client for the end-to-end round trip),
+# Installs what `make test` needs beyond Go on a fresh Debian machine: the
+# external S3 clients the end-to-end suite runs (rclone, s3cmd, restic,
+# duplicity with python3-boto3 for its boto3 backend; docs/clients.md),
 # setpriv (the userspace-enforcement test), mkfs.ext4, losetup and mount (the
 # ext4 reserved-blocks test mounts a loop image), and Debian's AWS CLI with
-# curl (the README's blocks are run as pasted, e2e/readme_test.go). PostgreSQL is scripts/pg.sh's
-# job: it installs it so that Debian's own cluster does not start. Idempotent
-# and quiet when all is there.
+# curl (the README's blocks are run as pasted, e2e/readme_test.go).
+# PostgreSQL is scripts/pg.sh's job: it installs it so that Debian's own
+# cluster does not start. Idempotent and quiet when all is there.
 set -euo pipefail
 need=()
 command -v rclone >/dev/null 2>&1 || need+=(rclone)
+command -v s3cmd >/dev/null 2>&1 || need+=(s3cmd)
+command -v restic >/dev/null 2>&1 || need+=(restic)
+command -v duplicity >/dev/null 2>&1 || need+=(duplicity)
+# duplicity runs Debian's python3, so boto3 must be Debian's too.
+dpkg-query -W -f='${Status}' python3-boto3 2>/dev/null | grep -q 'install ok installed' || need+=(python3-boto3)
 command -v setpriv >/dev/null 2>&1 || need+=(util-linux)
 command -v losetup >/dev/null 2>&1 || need+=(util-linux)
 command -v mkfs.ext4 >/dev/null 2>&1 || need+=(e2fsprogs)
