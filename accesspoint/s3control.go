@@ -1,11 +1,12 @@
 package accesspoint
 
 import (
-	"github.com/fsxd/fsxd/auth"
 	"net/http"
 	"net/url"
 	"strings"
 
+	"github.com/fsxd/fsxd"
+	"github.com/fsxd/fsxd/auth"
 	"github.com/fsxd/fsxd/awserr"
 )
 
@@ -109,16 +110,16 @@ func (s *Service) serveS3Control(w http.ResponseWriter, r *http.Request) error {
 
 // apName accepts a name or an access point ARN of this account and Region.
 func (s *Service) apName(name string) (string, error) {
-	arn, isARN := strings.CutPrefix(name, "arn:")
-	if !isARN {
+	if !strings.HasPrefix(name, "arn:") {
 		return name, nil
 	}
-	f := strings.SplitN(arn, ":", 5)
-	if len(f) != 5 || f[0] != s.acc.Partition || f[1] != "s3" || f[2] != s.acc.Region || !strings.HasPrefix(f[4], "accesspoint/") {
+	arn, ok := fsxd.ParseARN(name)
+	apName, isAP := arn.ResourceID("accesspoint")
+	if !ok || arn.Partition != s.acc.Partition || arn.Service != "s3" || arn.Region != s.acc.Region || !isAP {
 		return "", awserr.InvalidArgument.Err("The access point ARN %s is not valid here.", name)
 	}
-	if f[3] != s.acc.ID {
+	if arn.Account != s.acc.ID {
 		return "", awserr.AccessDenied.Err("")
 	}
-	return strings.TrimPrefix(f[4], "accesspoint/"), nil
+	return apName, nil
 }

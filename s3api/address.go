@@ -4,6 +4,8 @@ import (
 	"net"
 	"net/http"
 	"strings"
+
+	"github.com/fsxd/fsxd"
 )
 
 // addr is where a request is sent: an access point and a key.
@@ -60,11 +62,11 @@ func arnHost(host string) (name, account string, ok bool) {
 		return "", "", false
 	}
 	i := strings.LastIndexByte(label, '-')
-	if i < 1 || len(label)-i-1 != 12 {
+	if i < 1 {
 		return "", "", false
 	}
 	name, account = label[:i], label[i+1:]
-	if !allDigits(account) || !validAPName(name) {
+	if !fsxd.ValidAccountID(account) || !validAPName(name) {
 		return "", "", false
 	}
 	return name, account, true

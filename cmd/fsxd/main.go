@@ -15,6 +15,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/fsxd/fsxd"
 	"github.com/fsxd/fsxd/server"
 )
 
@@ -154,7 +155,7 @@ func serve(args []string, stderr io.Writer) int {
 }
 
 func validAccount(id string) error {
-	if len(id) != 12 || strings.Trim(id, "0123456789") != "" {
+	if !fsxd.ValidAccountID(id) {
 		return fmt.Errorf("--account-id %q: want 12 digits", id)
 	}
 	return nil
