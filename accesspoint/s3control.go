@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/fsxd/fsxd"
-	"github.com/fsxd/fsxd/auth"
 	"github.com/fsxd/fsxd/awserr"
 )
 
@@ -71,15 +70,12 @@ func (s *Service) ServeS3Control(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Service) serveS3Control(w http.ResponseWriter, r *http.Request) error {
-	var p *auth.Principal
-	if s.cfg.Authenticate != nil {
-		var err error
-		if p, err = s.cfg.Authenticate(r); err != nil {
-			return err
-		}
-		if p.AccountID != s.acc.ID {
-			return awserr.AccessDenied.Err("")
-		}
+	p, err := s.cfg.Authenticate(r)
+	if err != nil {
+		return err
+	}
+	if p.AccountID != s.acc.ID {
+		return awserr.AccessDenied.Err("")
 	}
 	account := r.Header.Get("x-amz-account-id")
 	if account == "" {
@@ -92,11 +88,11 @@ func (s *Service) serveS3Control(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return awserr.NotImplemented.Err("This S3 Control operation is not implemented by fsxd; it serves the access points attached to FSx volumes.")
 	}
-	name, err := s.apName(name)
+	name, err = s.apName(name)
 	if err != nil {
 		return err
 	}
-	if s.cfg.Authorize != nil && p != nil {
+	if s.cfg.Authorize != nil {
 		resource := "*" // ListAccessPoints names no access point
 		if name != "" {
 			resource = s.acc.AccessPointARN(name)
