@@ -14,7 +14,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -254,10 +253,4 @@ func idCode(err error) string {
 		return "AccessDenied without 403: " + err.Error()
 	}
 	return code
-}
-
-// idSorted returns keys sorted, for comparisons.
-func idSorted(keys []string) []string {
-	slices.Sort(keys)
-	return keys
 }

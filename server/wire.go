@@ -40,6 +40,7 @@ func openBackend(cfg Config) (store.Backend, error) {
 		defer cancel()
 		return postgres.Open(ctx, u, postgres.Options{})
 	}
+	//lint:ignore ST1005 the message ends with an example URL, not punctuation; the CLI prints it as is
 	return nil, fmt.Errorf("--store %q: want sqlite:///path or postgres://...", u)
 }
 
