@@ -7,7 +7,6 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -48,8 +47,10 @@ type Server struct {
 	account fsxd.Account
 	auth    *auth.Authenticator
 	root    rootCreds
-	metrics *metrics
-	slots   chan struct{}
+	// rootGenerated: New made root's key (see RootCredentialsGenerated).
+	rootGenerated bool
+	metrics       *metrics
+	slots         chan struct{}
 
 	fsx       *awsjson.Mux
 	fsxSvc    *fsxapi.Service
@@ -97,11 +98,7 @@ func New(cfg Config) (*Server, error) {
 		st.Close()
 		return nil, err
 	}
-	s.root = root
-	if created {
-		fmt.Fprintf(os.Stderr, "fsxd: generated root credentials (stored in %s, mode 0600):\n  AWS_ACCESS_KEY_ID=%s\n  AWS_SECRET_ACCESS_KEY=%s\n",
-			cfg.DataDir, root.AccessKeyID, root.SecretAccessKey)
-	}
+	s.root, s.rootGenerated = root, created
 	s.auth = &auth.Authenticator{Lookup: s.lookupKey, Now: cfg.Now}
 	if err := s.wire(); err != nil {
 		s.Close()
@@ -114,6 +111,11 @@ func New(cfg Config) (*Server, error) {
 func (s *Server) RootCredentials() (string, string) {
 	return s.root.AccessKeyID, s.root.SecretAccessKey
 }
+
+// RootCredentialsGenerated reports whether New made the root credentials
+// (none configured, none stored). The caller decides whether to show them:
+// a library writes nothing to the terminal.
+func (s *Server) RootCredentialsGenerated() bool { return s.rootGenerated }
 
 // Store exposes the metadata store (tests and tools).
 func (s *Server) Store() *store.Store { return s.store }

@@ -145,6 +145,11 @@ func serve(args []string, stderr io.Writer) int {
 		return 1
 	}
 	defer srv.Close()
+	if srv.RootCredentialsGenerated() {
+		id, secret := srv.RootCredentials()
+		fmt.Fprintf(stderr, "fsxd: generated root credentials (stored in %s, mode 0600):\n  AWS_ACCESS_KEY_ID=%s\n  AWS_SECRET_ACCESS_KEY=%s\n",
+			cfg.DataDir, id, secret)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := srv.Run(ctx); err != nil {
