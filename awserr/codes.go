@@ -3,7 +3,7 @@ package awserr
 import "net/http"
 
 // FSx (AWS JSON 1.1) errors. Every FSx client error is 400; the only fault is
-// InternalServerError (reference §1). The JSON front end's own errors carry
+// InternalServerError (docs/decisions.md, "FSx error statuses"). The JSON front end's own errors carry
 // the status AWS's front end uses.
 var (
 	BadRequest                      = Code{"BadRequest", 400, "The request is invalid."}

@@ -1,6 +1,6 @@
 package e2e
 
-// Helpers for the identity tests (issue 5): a volume seen two ways, through
+// Helpers for the identity tests: a volume seen two ways, through
 // S3 access points as their POSIX identities and on disk as an
 // administrator sees it beside S3.
 

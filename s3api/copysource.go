@@ -70,7 +70,7 @@ func badCopySource(v string) *awserr.Error {
 }
 
 // sameAccessPoint reports whether the source is ap: AWS copies only
-// within one access point on FSx (reference §7.1).
+// within one access point on FSx (docs/decisions.md, "S3 operations and limits on FSx access points").
 func (c copySource) sameAccessPoint(ap *AccessPoint) bool {
 	if c.account != "" {
 		return c.name == ap.Name && c.account == ap.AccountID

@@ -32,7 +32,7 @@ const (
 //     reason (a file system cannot hold both a file "a" and a key "a/b";
 //     S3 has no code for it and 400 tells the client not to retry).
 //   - ErrPermission, ErrReadOnly, ErrEscape: AccessDenied, as AWS reports
-//     a file-system refusal (reference §7.3).
+//     a file-system refusal (docs/decisions.md, "Data-plane authorization and file-system refusals").
 //   - ErrNoSpace: 507 InsufficientStorage, which SDKs do not retry.
 //   - ErrMetaTooLarge: MetadataTooLarge.
 //   - a KeyError: InvalidArgument naming the reason.
