@@ -42,7 +42,7 @@ func (s *Server) wireIdentity() error {
 	if err != nil {
 		return err
 	}
-	s.iam = api{name: "iam", serve: s.iamSvc.Serve, operation: s.iamSvc.Operation}
+	s.iam = api{name: "iam", serve: s.iamSvc.Serve, operation: s.iamSvc.Operation, outage: awserr.ServiceUnavailable}
 	s.fsx.Authorize = s.authorizeFSx
 	return nil
 }

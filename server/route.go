@@ -77,7 +77,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h["X-Amz-Id-2"] = ids
 	h["Server"] = serverHeader
 	a := s.pick(r)
-	ctx := withAPI(awserr.WithRequestID(r.Context(), id), a.name)
+	ctx := withOutage(awserr.WithRequestID(r.Context(), id), a.outage)
 	r = r.WithContext(authz.WithSource(ctx, auth.Info(r, s.cfg.TrustProxy)))
 	sw := &statusWriter{ResponseWriter: w}
 	var err error
@@ -109,7 +109,7 @@ func (s *Server) overloaded(w http.ResponseWriter, r *http.Request, a api) error
 
 func (s *Server) pick(r *http.Request) api {
 	if r.Header.Get("X-Amz-Target") != "" {
-		return api{name: "fsx", serve: s.serveFSx, operation: s.fsx.Operation}
+		return api{name: "fsx", serve: s.serveFSx, operation: s.fsx.Operation, outage: awserr.ServiceUnavailableJSON}
 	}
 	if strings.HasPrefix(r.URL.Path, "/v20180820/") && s.s3control.serve != nil {
 		return s.s3control
@@ -118,7 +118,7 @@ func (s *Server) pick(r *http.Request) api {
 		return s.iam
 	}
 	if s.s3.serve == nil {
-		return api{name: "s3", serve: notServed, operation: func(*http.Request) string { return "" }}
+		return api{name: "s3", serve: notServed, operation: func(*http.Request) string { return "" }, outage: awserr.ServiceUnavailable}
 	}
 	return s.s3
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/fsxd/fsxd"
 	"github.com/fsxd/fsxd/auth"
 	"github.com/fsxd/fsxd/authz"
+	"github.com/fsxd/fsxd/awserr"
 	"github.com/fsxd/fsxd/awsjson"
 	"github.com/fsxd/fsxd/fsxapi"
 	"github.com/fsxd/fsxd/iamapi"
@@ -30,6 +31,9 @@ type api struct {
 	name      string
 	serve     func(w http.ResponseWriter, r *http.Request) error
 	operation func(r *http.Request) string
+	// outage is the error this protocol answers while the store is down
+	// (storeguard.go): each front end's own 503.
+	outage awserr.Code
 }
 
 // loop is a background job run every interval until shutdown.
@@ -205,7 +209,7 @@ func (s *Server) startLoops(ctx context.Context, wg *sync.WaitGroup) {
 			for {
 				// While the store is down the jobs could only fail; the
 				// store-health job itself must run to notice the recovery.
-				if l.name == "store-health" || s.storeDown("") == nil {
+				if l.name == "store-health" || s.storeDown(awserr.ServiceUnavailable) == nil {
 					if err := l.run(ctx); err != nil && ctx.Err() == nil {
 						s.log.Warn("background job failed", "job", l.name, "err", err)
 					}

@@ -20,8 +20,9 @@ import (
 
 const storeDownMsg = "The metadata store is unavailable; try again."
 
-// guardedBackend maps store.ErrUnavailable to a 503 for the API named in
-// ctx. Background jobs (no API in ctx) get the error as it is.
+// guardedBackend maps store.ErrUnavailable to the 503 that the request's
+// protocol answers, as its boundary (Server.serveHTTP, from api.outage)
+// recorded in ctx. Background jobs (none in ctx) get the error as it is.
 type guardedBackend struct{ store.Backend }
 
 func (g guardedBackend) View(ctx context.Context, fn func(store.Raw) error) error {
@@ -32,32 +33,26 @@ func (g guardedBackend) Update(ctx context.Context, fn func(store.Raw) error) er
 	return unavailableAs(ctx, g.Backend.Update(ctx, fn))
 }
 
-type apiKey struct{}
+type outageKey struct{}
 
-func withAPI(ctx context.Context, name string) context.Context {
-	return context.WithValue(ctx, apiKey{}, name)
+// withOutage records in ctx the error a store outage becomes in this
+// request's protocol; set where the protocol is known.
+func withOutage(ctx context.Context, c awserr.Code) context.Context {
+	return context.WithValue(ctx, outageKey{}, c)
 }
 
 func unavailableAs(ctx context.Context, err error) error {
-	name, _ := ctx.Value(apiKey{}).(string)
-	if name == "" || !errors.Is(err, store.ErrUnavailable) || errors.As(err, new(*awserr.Error)) {
+	c, _ := ctx.Value(outageKey{}).(awserr.Code)
+	if c.Name == "" || !errors.Is(err, store.ErrUnavailable) || errors.As(err, new(*awserr.Error)) {
 		return err
 	}
-	return unavailable(name, err)
+	return c.Err(storeDownMsg).Wrap(err)
 }
 
-// unavailable is the 503 each protocol answers while the store is down.
-func unavailable(api string, cause error) *awserr.Error {
-	if api == "fsx" {
-		return awserr.ServiceUnavailableJSON.Err(storeDownMsg).Wrap(cause)
-	}
-	return awserr.ServiceUnavailable.Err(storeDownMsg).Wrap(cause)
-}
-
-// storeDown is the recorded outage as api's error, or nil.
-func (s *Server) storeDown(api string) *awserr.Error {
+// storeDown is the recorded outage as the error c, or nil.
+func (s *Server) storeDown(c awserr.Code) *awserr.Error {
 	if p := s.storeErr.Load(); p != nil && *p != nil {
-		return unavailable(api, *p)
+		return c.Err(storeDownMsg).Wrap(*p)
 	}
 	return nil
 }
@@ -67,7 +62,7 @@ func (s *Server) storeDown(api string) *awserr.Error {
 // other nodes' changes either, so it must not serve from its caches. IAM
 // renders its own error shape and is left to guardedBackend.
 func (s *Server) refuseWhileDown(w http.ResponseWriter, r *http.Request, a api) error {
-	e := s.storeDown(a.name)
+	e := s.storeDown(a.outage)
 	if e == nil || a.name == "iam" {
 		return nil
 	}
