@@ -8,6 +8,9 @@ LISTEN    ?= 127.0.0.1:9000
 DATA_DIR  ?= fsxd-data
 FUZZTIME  ?= 20s
 STRESS_COUNT ?= 2000
+# staticcheck, pinned, built from the Go module proxy into bin/ on first use.
+STATICCHECK_VERSION := v0.8.2
+STATICCHECK := bin/staticcheck-$(STATICCHECK_VERSION)/staticcheck
 
 .PHONY: all build run test stress check unit e2e bench bench-short fuzz generate clean deps
 
@@ -26,6 +29,9 @@ run: build
 ## and stops it afterwards; if that server cannot start, nothing runs.
 test: deps check
 	GO=$(GO) scripts/test.sh
+	@# Allocation budgets (TestAllocs*) are skipped under -race, which adds
+	@# allocations of its own; run them once more without it.
+	$(GO) test -count=1 -run Allocs ./...
 
 ## stress: the concurrency tests run thousands of times, where `make test`
 ## runs each once: races that show 1 in 100 runs must show here. The
@@ -42,9 +48,13 @@ stress:
 deps:
 	@scripts/deps.sh
 
-check:
+check: $(STATICCHECK)
 	@fmt=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$fmt" ]; then echo "gofmt needed:"; echo "$$fmt"; exit 1; fi
 	$(GO) vet ./...
+	$(STATICCHECK) ./...
+
+$(STATICCHECK):
+	GOBIN=$(CURDIR)/$(dir $@) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 
 ## bench: fsxd against the physical ceilings of this machine (see README).
 bench:

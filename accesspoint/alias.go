@@ -10,7 +10,7 @@ import (
 
 // Aliases of FSx-attached access points look like
 // <name>-<10 random [a-z0-9]>-ext-s3alias: S3 reserves the -ext-s3alias
-// suffix for them (reference §6). The random part's length on AWS is
+// suffix for them (docs/decisions.md, "Access point names, ARNs and aliases"). The random part's length on AWS is
 // UNCONFIRMED; 10 characters of [a-z0-9] give 36^10 ≈ 3.7e15 choices. Names
 // longer than 40 characters are cut to 40 (and trailing hyphens dropped) so
 // an alias never exceeds S3's 63-character bucket name limit. Each alias is

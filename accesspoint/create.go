@@ -45,7 +45,7 @@ func (s *Service) create(ctx context.Context, in *fsxapi.CreateAndAttachS3Access
 
 // checkS3Side makes the checks S3's CreateAccessPoint and
 // PutAccessPointPolicy would make; FSx reports their refusals as
-// InvalidRequest with S3's code in ErrorCode (reference §3; UNCONFIRMED).
+// InvalidRequest with S3's code in ErrorCode (docs/decisions.md, "S3 errors inside FSx errors"; UNCONFIRMED).
 func (s *Service) checkS3Side(a *fsxd.Attachment) error {
 	if a.VpcID != "" {
 		if _, ok := s.cfg.VPCs[a.VpcID]; !ok {

@@ -5,7 +5,7 @@
 // access points (REST-XML), their lifecycle (Reconcile, HealthCheck), and
 // the data plane's lookup of them (Resolver).
 //
-// Where AWS's behaviour is UNCONFIRMED (reference §2–§7), this package
+// Where AWS's behaviour is UNCONFIRMED (docs/decisions.md), this package
 // decides as follows; the file named holds the code and the details.
 //
 // CreateAndAttachS3AccessPoint (request.go, volumecheck.go, create.go):

@@ -24,6 +24,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/fsxd/fsxd"
+	"github.com/fsxd/fsxd/auth"
 	"github.com/fsxd/fsxd/awserr"
 	"github.com/fsxd/fsxd/awsjson"
 	"github.com/fsxd/fsxd/nameservice"
@@ -86,6 +87,9 @@ func newEnv(t *testing.T, opts ...func(*Config)) *env {
 		DataDir: e.dir, Names: e.names, Now: e.clock.Now, LifecycleDelay: time.Second,
 		VPCs:   map[string][]string{vpcKnown: {"10.0.0.0/16"}},
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Authenticate: func(*http.Request) (*auth.Principal, error) {
+			return &auth.Principal{AccountID: testAccount, ARN: "arn:aws:iam::" + testAccount + ":root", IsRoot: true}, nil
+		},
 	}
 	for _, o := range opts {
 		o(&e.cfg)

@@ -9,7 +9,7 @@ import (
 	"github.com/fsxd/fsxd/store"
 )
 
-// The lifecycle (reference §4):
+// The lifecycle (docs/decisions.md, "Attachment lifecycle and the data plane"):
 //
 //	CREATING --Reconcile, identity resolves and volume root is a directory--> AVAILABLE
 //	CREATING --Reconcile, either fails--> FAILED (reason; terminal)

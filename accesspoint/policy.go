@@ -10,7 +10,7 @@ import (
 )
 
 // forbiddenActions may not appear in an access point policy: S3 refuses
-// them with "MalformedPolicy: invalid action" (reference §7.3). Matched
+// them with "MalformedPolicy: invalid action" (docs/decisions.md, "Data-plane authorization and file-system refusals"). Matched
 // case-insensitively, as actions are.
 var forbiddenActions = []string{"s3:GetBucketLocation", "s3:ListBucketMultipartUploads"}
 
@@ -40,7 +40,7 @@ func checkPolicy(text string) error {
 }
 
 // fsxPolicyError is how CreateAndAttachS3AccessPoint reports a policy S3
-// refused: InvalidRequest carrying S3's code in ErrorCode (reference §3).
+// refused: InvalidRequest carrying S3's code in ErrorCode (docs/decisions.md, "S3 errors inside FSx errors").
 func fsxPolicyError(err error) error {
 	var e *awserr.Error
 	if !errors.As(err, &e) {

@@ -15,7 +15,7 @@ import (
 )
 
 // What the data plane answers through an access point that is not
-// AVAILABLE (reference §4 leaves it UNCONFIRMED):
+// AVAILABLE (UNCONFIRMED; docs/decisions.md, "Attachment lifecycle and the data plane"):
 //
 //	CREATING, MISCONFIGURED, UPDATING  503 ServiceUnavailable: it may come
 //	                                   back by itself; SDKs retry 503s

@@ -1,11 +1,11 @@
 package accesspoint
 
 import (
-	"github.com/fsxd/fsxd/auth"
 	"net/http"
 	"net/url"
 	"strings"
 
+	"github.com/fsxd/fsxd"
 	"github.com/fsxd/fsxd/awserr"
 )
 
@@ -70,15 +70,12 @@ func (s *Service) ServeS3Control(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Service) serveS3Control(w http.ResponseWriter, r *http.Request) error {
-	var p *auth.Principal
-	if s.cfg.Authenticate != nil {
-		var err error
-		if p, err = s.cfg.Authenticate(r); err != nil {
-			return err
-		}
-		if p.AccountID != s.acc.ID {
-			return awserr.AccessDenied.Err("")
-		}
+	p, err := s.cfg.Authenticate(r)
+	if err != nil {
+		return err
+	}
+	if p.AccountID != s.acc.ID {
+		return awserr.AccessDenied.Err("")
 	}
 	account := r.Header.Get("x-amz-account-id")
 	if account == "" {
@@ -91,11 +88,11 @@ func (s *Service) serveS3Control(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return awserr.NotImplemented.Err("This S3 Control operation is not implemented by fsxd; it serves the access points attached to FSx volumes.")
 	}
-	name, err := s.apName(name)
+	name, err = s.apName(name)
 	if err != nil {
 		return err
 	}
-	if s.cfg.Authorize != nil && p != nil {
+	if s.cfg.Authorize != nil {
 		resource := "*" // ListAccessPoints names no access point
 		if name != "" {
 			resource = s.acc.AccessPointARN(name)
@@ -109,16 +106,16 @@ func (s *Service) serveS3Control(w http.ResponseWriter, r *http.Request) error {
 
 // apName accepts a name or an access point ARN of this account and Region.
 func (s *Service) apName(name string) (string, error) {
-	arn, isARN := strings.CutPrefix(name, "arn:")
-	if !isARN {
+	if !strings.HasPrefix(name, "arn:") {
 		return name, nil
 	}
-	f := strings.SplitN(arn, ":", 5)
-	if len(f) != 5 || f[0] != s.acc.Partition || f[1] != "s3" || f[2] != s.acc.Region || !strings.HasPrefix(f[4], "accesspoint/") {
+	arn, ok := fsxd.ParseARN(name)
+	apName, isAP := arn.ResourceID("accesspoint")
+	if !ok || arn.Partition != s.acc.Partition || arn.Service != "s3" || arn.Region != s.acc.Region || !isAP {
 		return "", awserr.InvalidArgument.Err("The access point ARN %s is not valid here.", name)
 	}
-	if f[3] != s.acc.ID {
+	if arn.Account != s.acc.ID {
 		return "", awserr.AccessDenied.Err("")
 	}
-	return strings.TrimPrefix(f[4], "accesspoint/"), nil
+	return apName, nil
 }

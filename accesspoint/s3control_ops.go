@@ -14,7 +14,7 @@ import (
 
 // reasonS3Deleted is the FAILED reason after S3 Control's DeleteAccessPoint
 // on an FSx-attached access point: on AWS that leaves the attachment
-// FAILED (reference §4). It also marks the S3 side as gone: S3 Control
+// FAILED (docs/decisions.md, "Attachment lifecycle and the data plane"). It also marks the S3 side as gone: S3 Control
 // answers NoSuchAccessPoint for it from then on.
 const reasonS3Deleted = "The S3 access point was deleted through S3 Control (DeleteAccessPoint). Detach and delete the attachment, then create it again."
 
@@ -149,7 +149,7 @@ func (s *Service) getPolicyStatus(w http.ResponseWriter, r *http.Request, name s
 
 // listAccessPoints lists FSx-attached access points when dataSourceType is
 // ALL or their FSX_* type; by default S3 lists only bucket access points,
-// of which fsxd has none (reference §7.4). bucket and dataSourceId filter
+// of which fsxd has none (docs/decisions.md, "S3 Control on FSx access points"). bucket and dataSourceId filter
 // by volume id (see dataSourceTypes).
 func (s *Service) listAccessPoints(w http.ResponseWriter, r *http.Request, _ string) error {
 	q := r.URL.Query()

@@ -213,6 +213,17 @@ func TestListAccessPoints(t *testing.T) {
 	}
 }
 
+// TestS3ControlNoAuthenticator: a Service wired without an authenticator
+// serves no S3 Control request, as s3api's handler does not.
+func TestS3ControlNoAuthenticator(t *testing.T) {
+	e := newEnv(t, func(c *Config) { c.Authenticate = nil })
+	e.mustCreate(openZFS("open", volOZ, 1, 1))
+	_, err := e.s3c.GetAccessPoint(context.Background(), &s3control.GetAccessPointInput{AccountId: aws.String(testAccount), Name: aws.String("open")})
+	if errorCode(err) != "AccessDenied" {
+		t.Errorf("GetAccessPoint without an authenticator: %v, want AccessDenied", err)
+	}
+}
+
 // TestS3ControlAuth: the authenticator's error is returned as is, and the
 // signer's account must be the one named.
 func TestS3ControlAuth(t *testing.T) {

@@ -14,7 +14,7 @@ import (
 const s3controlNS = "http://awss3control.amazonaws.com/doc/2018-08-20/"
 
 // Values S3 Control reports for FSx-attached access points. AWS's values
-// are UNCONFIRMED (reference §7.4, §10.8); fsxd reports:
+// are UNCONFIRMED (docs/decisions.md, "S3 Control on FSx access points"); fsxd reports:
 //
 //	DataSourceType  FSX_OPENZFS | FSX_ONTAP (as the storage class S3 lists
 //	                for their objects)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/fsxd/fsxd"
 	"github.com/fsxd/fsxd/auth"
+	"github.com/fsxd/fsxd/awserr"
 	"github.com/fsxd/fsxd/awsjson"
 	"github.com/fsxd/fsxd/importpath"
 	"github.com/fsxd/fsxd/nameservice"
@@ -45,7 +46,8 @@ type Config struct {
 	// VpcConfiguration must name one of them.
 	VPCs map[string][]string
 	// Authenticate verifies an S3 Control request's SigV4 and returns an
-	// *awserr.Error in S3 vocabulary. Nil accepts every request (tests).
+	// *awserr.Error in S3 vocabulary. Nil fails closed: every S3 Control
+	// request is AccessDenied, as in s3api.
 	Authenticate func(r *http.Request) (*auth.Principal, error)
 	// Authorize decides whether p may take action (e.g.
 	// "s3:GetAccessPointPolicy") on resource (the access point ARN) through
@@ -93,6 +95,12 @@ func New(cfg Config) *Service {
 	}
 	if cfg.Imports == nil {
 		cfg.Imports = importpath.None(cfg.DataDir)
+	}
+	if cfg.Authenticate == nil {
+		// Fail closed: a service wired without authentication serves nobody.
+		cfg.Authenticate = func(*http.Request) (*auth.Principal, error) {
+			return nil, awserr.AccessDenied.Err("No authenticator is configured.")
+		}
 	}
 	if cfg.Account.Partition == "" {
 		cfg.Account.Partition = "aws"

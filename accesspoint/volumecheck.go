@@ -9,7 +9,7 @@ import (
 )
 
 // nonHA are the OpenZFS deployment types without a standby file server;
-// AWS attaches access points only to HA file systems (reference §5).
+// AWS attaches access points only to HA file systems (docs/decisions.md, "Volumes that can host an access point").
 var nonHA = map[string]bool{"SINGLE_AZ_1": true, "SINGLE_AZ_2": true}
 
 // checkVolume decides whether a's volume may take an access point and

@@ -19,8 +19,9 @@ const (
 
 // FSxAction returns the actions an FSx operation needs, first its own
 // fsx:<Op>. Attaching an access point creates an S3 access point, and
-// detaching deletes one, so those need the S3 action too (reference §2.1,
-// §2.3); a policy in the request needs FSxPolicyAction as well.
+// detaching deletes one, so those need the S3 action too (docs/decisions.md,
+// "Actions needed to attach and detach an access point"); a policy in the
+// request needs FSxPolicyAction as well.
 func FSxAction(op string) []string {
 	switch op {
 	case "CreateAndAttachS3AccessPoint":

@@ -46,8 +46,18 @@ func (c Code) Err(format string, args ...any) *Error {
 	return &Error{Code: c.Name, Status: c.Status, Message: msg}
 }
 
-// Is lets errors.Is(err, awserr.NoSuchKey) work on codes.
+// Error makes a Code usable as the target of errors.Is (see (*Error).Is).
 func (c Code) Error() string { return c.Name }
+
+// Is lets errors.Is(err, awserr.NoSuchKey) report whether err carries that
+// code. Only the Name is compared, as Is does: the client tells errors apart
+// by name, and the few names the table holds twice (InvalidRequest,
+// BadRequest in FSx and S3 forms, AccessDenied for S3 and IAM) are one error
+// to a caller asking "was it InvalidRequest?".
+func (e *Error) Is(target error) bool {
+	c, ok := target.(Code)
+	return ok && e.Code == c.Name
+}
 
 // Is reports whether err carries the code c.
 func Is(err error, c Code) bool {

@@ -3,7 +3,7 @@ package awserr
 import "net/http"
 
 // FSx (AWS JSON 1.1) errors. Every FSx client error is 400; the only fault is
-// InternalServerError (reference §1). The JSON front end's own errors carry
+// InternalServerError (docs/decisions.md, "FSx error statuses"). The JSON front end's own errors carry
 // the status AWS's front end uses.
 var (
 	BadRequest                      = Code{"BadRequest", 400, "The request is invalid."}
@@ -86,6 +86,12 @@ var (
 	InvalidObjectState         = Code{"InvalidObjectState", http.StatusForbidden, "The operation is not valid for the object's state."}
 	MissingRequestBodyError    = Code{"MissingRequestBodyError", http.StatusBadRequest, "Request Body is empty"}
 	InvalidEncryptionAlgorithm = Code{"InvalidEncryptionAlgorithmError", http.StatusBadRequest, "The encryption request you specified is not valid."}
+	MetadataTooLarge           = Code{"MetadataTooLarge", http.StatusBadRequest, "Your metadata headers exceed the maximum allowed metadata size."}
+	InvalidPartNumber          = Code{"InvalidPartNumber", http.StatusRequestedRangeNotSatisfiable, "The requested partnumber is not satisfiable"}
+	InvalidStorageClass        = Code{"InvalidStorageClass", http.StatusBadRequest, "The storage class you specified is not valid"}
+	NoSuchVersion              = Code{"NoSuchVersion", http.StatusNotFound, "The specified version does not exist."}
+	// RequestTimeout is what S3 answers when a client stops sending.
+	RequestTimeout = Code{"RequestTimeout", http.StatusBadRequest, "Your socket connection to the server was not read from or written to within the timeout period. Idle connections will be closed."}
 )
 
 // IAM and STS (Query protocol) errors, with the statuses IAM uses. The

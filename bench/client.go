@@ -1,7 +1,7 @@
 // Package bench measures fsxd against the physical ceilings of the machine
 // it runs on: an in-memory S3 stub (package stub) driven by the same SDK
 // client, and the raw file system on the same disk. cmd/fsxdbench is its
-// command line; issue 9 is its specification.
+// command line; docs/performance.md states the targets and results.
 package bench
 
 import (

@@ -1,5 +1,7 @@
 package e2e
 
+//lint:file-ignore SA1019 SizeInMegabytes is what older clients and the README walkthrough send; fsxd must accept it
+
 // S3 access point attachments end to end: the fsx and s3control SDK
 // clients against a running fsxd, OpenZFS and ONTAP, through lifecycle,
 // restarts, MISCONFIGURED and back.

@@ -1,6 +1,6 @@
 package e2e
 
-// Authorization end to end (issue 6): IAM users and their keys, identity
+// Authorization end to end: IAM users and their keys, identity
 // policies, access point policies and VPC-restricted access points, driven
 // through the SDK's IAM, STS, S3, S3 Control and FSx clients as the users
 // themselves.

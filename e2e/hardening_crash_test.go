@@ -63,13 +63,6 @@ func (v crashVal) String() string {
 	return fmt.Sprintf("%x etag=%s type=%s tags=%s", v.sum[:4], v.etag, v.ctype, v.tags)
 }
 
-func (v crashVal) wantETag() string {
-	if v.etag != "" {
-		return v.etag
-	}
-	return hex.EncodeToString(v.sum[:])
-}
-
 // crashKey is one key's model: the outcome of its last acknowledged
 // operation, and of the operation in flight, if any.
 type crashKey struct {

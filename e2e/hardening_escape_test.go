@@ -207,7 +207,7 @@ func TestHardeningEscapeSymlinksAndSpecialFiles(t *testing.T) {
 	}
 
 	// Listing shows what S3 may serve, and nothing from outside.
-	keys, prefixes := hardList(t, c, hv.alias, "", "")
+	keys, _ := hardList(t, c, hv.alias, "", "")
 	noLeak("LIST", []byte(strings.Join(keys, "\n")))
 	want := "a/b/c/up-in,hard-out,in-file,real.txt"
 	if got := strings.Join(keys, ","); got != want {
@@ -218,7 +218,7 @@ func TestHardeningEscapeSymlinksAndSpecialFiles(t *testing.T) {
 			t.Errorf("LIST prefix %s: %v %v", p, ks, ps)
 		}
 	}
-	_, prefixes = hardList(t, c, hv.alias, "", "/")
+	_, prefixes := hardList(t, c, hv.alias, "", "/")
 	if got := strings.Join(prefixes, ","); got != "a/" {
 		t.Errorf("LIST delimiter: prefixes %s, want a/", got)
 	}

@@ -1,6 +1,6 @@
 package e2e
 
-// Helpers for the identity tests (issue 5): a volume seen two ways, through
+// Helpers for the identity tests: a volume seen two ways, through
 // S3 access points as their POSIX identities and on disk as an
 // administrator sees it beside S3.
 
@@ -14,7 +14,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -254,10 +253,4 @@ func idCode(err error) string {
 		return "AccessDenied without 403: " + err.Error()
 	}
 	return code
-}
-
-// idSorted returns keys sorted, for comparisons.
-func idSorted(keys []string) []string {
-	slices.Sort(keys)
-	return keys
 }

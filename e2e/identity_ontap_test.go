@@ -1,5 +1,7 @@
 package e2e
 
+//lint:file-ignore SA1019 SizeInMegabytes is what older clients and the README walkthrough send; fsxd must accept it
+
 // ONTAP identities end to end: a UNIX user name and a Windows user name,
 // resolved through the SVM's name-service file, act as the UNIX identity
 // they resolve to; an identity that stops resolving stops serving.

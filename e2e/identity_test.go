@@ -1,6 +1,6 @@
 package e2e
 
-// Identity-scoped file access end to end (issue 5): every S3 operation
+// Identity-scoped file access end to end: every S3 operation
 // through an access point runs as the access point's POSIX identity. Run
 // as root, fsxd has the privilege to switch credentials, so the kernel
 // decides and new files belong to the identity.

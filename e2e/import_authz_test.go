@@ -1,6 +1,6 @@
 package e2e
 
-// FSx requests pass their tags to policies as AWS does (issue 12, item 1):
+// FSx requests pass their tags to policies as AWS does:
 // aws:RequestTag/<key> and aws:TagKeys for the tags a request carries,
 // aws:ResourceTag/<key> for the existing resource it names. An IAM policy
 // can so deny the import tag, or protect tagged resources.

@@ -1,6 +1,6 @@
 package e2e
 
-// Imports are the operator's decision (issue 12, item 1): the
+// Imports are the operator's decision: the
 // fsxd:import-path tag works only strictly below a directory the operator
 // declared with --import-root, judged after symlinks and ".." are
 // resolved; a root withdrawn at restart stops serving what it allowed.

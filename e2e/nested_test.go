@@ -2,7 +2,7 @@ package e2e
 
 // Nested volumes: a child volume's root is a mount point in its parent.
 // Through the parent's access point nobody may remove, replace or make
-// it again (issue 12 item 4); what lies inside it is reachable, as
+// it again; what lies inside it is reachable, as
 // through an NFS mount of the parent with crossmnt. A root replaced
 // beside S3 makes the child's attachment MISCONFIGURED, never AVAILABLE.
 

@@ -1,5 +1,7 @@
 package e2e
 
+//lint:file-ignore SA1019 feature/s3/manager is what users of aws-sdk-go-v2 still run; the transfer manager test is about them
+
 // The S3 data plane end to end: the aws-sdk-go-v2 s3 client (and plain
 // net/http for presigned URLs) against a running fsxd, through an OpenZFS
 // access point, addressed path-style, virtual-hosted and by ARN.

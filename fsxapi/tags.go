@@ -25,19 +25,20 @@ type resourceRef struct {
 // parseARN reads arn:<partition>:fsx:<region>:<account>:<type>/<ids>. Only
 // ARNs of this server's partition, region and account can name a resource.
 func (s *Service) parseARN(arn string) (resourceRef, error) {
-	parts := strings.SplitN(arn, ":", 6)
+	parsed, ok := fsxd.ParseARN(arn)
 	missing := awserr.ResourceNotFound.Err("The resource ARN '%s' does not exist.", arn).With("ResourceARN", arn)
-	if len(parts) != 6 || parts[0] != "arn" {
+	if !ok {
 		return resourceRef{}, badRequest("Invalid ResourceARN '%s'.", arn)
 	}
-	if parts[2] != "fsx" {
+	if parsed.Service != "fsx" {
 		return resourceRef{}, awserr.NotServiceResourceError.Err("The resource ARN '%s' is not an Amazon FSx resource.", arn).With("ResourceARN", arn)
 	}
 	a := s.cfg.Account
-	if parts[1] != a.Partition || parts[3] != a.Region || parts[4] != a.ID {
+	if parsed.Partition != a.Partition || parsed.Region != a.Region || parsed.Account != a.ID {
 		return resourceRef{}, missing
 	}
-	kind, rest, _ := strings.Cut(parts[5], "/")
+	kind := parsed.ResourceType()
+	rest, _ := parsed.ResourceID(kind)
 	ids := strings.Split(rest, "/")
 	ref := resourceRef{arn: arn, kind: kind, fsID: ids[0]}
 	switch {

@@ -1,5 +1,5 @@
 // Package idempotency runs an FSx create, update or delete at most once
-// per ClientRequestToken (reference §2.5). The first use of a token is
+// per ClientRequestToken (docs/decisions.md, "ClientRequestToken scope"). The first use of a token is
 // recorded, in the transaction that acts, with the request's parameters
 // and the response. The same token with the same parameters returns that
 // response without acting again, even if the world has changed since (a

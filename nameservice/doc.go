@@ -33,7 +33,7 @@
 //     any domain, so only an explicit rule can map it (e.g. Pattern
 //     `CORP\\(.+)`, Replacement `\1`); neither implicit mapping nor the
 //     default user apply. AWS reportedly creates such an access point and
-//     then fails its data operations (reference §5); fsxd likewise accepts
+//     then fails its data operations (docs/decisions.md, "Volumes that can host an access point"); fsxd likewise accepts
 //     the name at creation, and the attachment then ends FAILED (or
 //     MISCONFIGURED later) with the reason from ErrUnresolved, so no data
 //     operation is ever served with a guessed identity.

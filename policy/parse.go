@@ -3,7 +3,11 @@ package policy
 // Parsing documents and statements. Every check that can be made without a
 // request is made here, so a Document in hand is one AWS would have stored.
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/fsxd/fsxd"
+)
 
 const (
 	version2012 = "2012-10-17"
@@ -267,33 +271,21 @@ func (ps *principals) addAWS(v string) bool {
 	case v == "*":
 		ps.any = true
 		return true
-	case isAccount(v):
+	case fsxd.ValidAccountID(v):
 		ps.accounts = append(ps.accounts, v)
 		return true
 	case strings.ContainsAny(v, "*?"):
 		return false
 	}
-	f := strings.SplitN(v, ":", 6)
-	if len(f) != 6 || f[0] != "arn" || f[1] == "" || f[2] != "iam" && f[2] != "sts" ||
-		!isAccount(f[4]) || f[5] == "" {
+	arn, ok := fsxd.ParseARN(v)
+	if !ok || arn.Partition == "" || arn.Service != "iam" && arn.Service != "sts" ||
+		!fsxd.ValidAccountID(arn.Account) || arn.Resource == "" {
 		return false
 	}
-	if f[5] == "root" {
-		ps.accounts = append(ps.accounts, f[4])
+	if arn.Resource == "root" {
+		ps.accounts = append(ps.accounts, arn.Account)
 	} else {
 		ps.arns = append(ps.arns, v)
-	}
-	return true
-}
-
-func isAccount(s string) bool {
-	if len(s) != 12 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
 	}
 	return true
 }

@@ -4,7 +4,7 @@
 // the documents and build the Request; this package only decides.
 package policy
 
-import "strings"
+import "github.com/fsxd/fsxd"
 
 // MaxAccessPointPolicySize is S3's limit on an access point policy, counted
 // by Size (whitespace outside strings removed). Enforcing it is the caller's
@@ -196,23 +196,8 @@ func Evaluate(req Request, identity []*Document, resource *Document) Decision {
 func crossAccount(req *Request) bool {
 	owner := req.ResourceAccount
 	if owner == "" {
-		owner = arnField(req.Resource, 4)
+		arn, _ := fsxd.ParseARN(req.Resource)
+		owner = arn.Account
 	}
 	return owner != "" && req.Principal.Account != "" && owner != req.Principal.Account
-}
-
-// arnField returns the i'th colon-separated field of an ARN, or "".
-func arnField(arn string, i int) string {
-	if !strings.HasPrefix(arn, "arn:") {
-		return ""
-	}
-	for ; i > 0; i-- {
-		_, rest, ok := strings.Cut(arn, ":")
-		if !ok {
-			return ""
-		}
-		arn = rest
-	}
-	f, _, _ := strings.Cut(arn, ":")
-	return f
 }

@@ -4,6 +4,8 @@ import (
 	"net"
 	"net/http"
 	"strings"
+
+	"github.com/fsxd/fsxd"
 )
 
 // addr is where a request is sent: an access point and a key.
@@ -17,7 +19,7 @@ type addr struct {
 }
 
 // address finds the access point and key of r, in the three forms S3
-// accepts for access points (reference §6):
+// accepts for access points (docs/decisions.md, "Access point names, ARNs and aliases"):
 //
 //   - "<name>-<12-digit account>.<any host>": what SDKs build from an access
 //     point ARN given as the bucket; it is recognised on any host because the
@@ -60,11 +62,11 @@ func arnHost(host string) (name, account string, ok bool) {
 		return "", "", false
 	}
 	i := strings.LastIndexByte(label, '-')
-	if i < 1 || len(label)-i-1 != 12 {
+	if i < 1 {
 		return "", "", false
 	}
 	name, account = label[:i], label[i+1:]
-	if !allDigits(account) || !validAPName(name) {
+	if !fsxd.ValidAccountID(account) || !validAPName(name) {
 		return "", "", false
 	}
 	return name, account, true
@@ -79,7 +81,7 @@ func allDigits(s string) bool {
 	return s != ""
 }
 
-// validAPName is S3's access point name rule (reference §6): 3..50
+// validAPName is S3's access point name rule (docs/decisions.md, "Access point names, ARNs and aliases"): 3..50
 // lowercase letters, digits and hyphens, not starting or ending with '-'.
 func validAPName(s string) bool {
 	if len(s) < 3 || len(s) > 50 || s[0] == '-' || s[len(s)-1] == '-' {

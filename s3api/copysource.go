@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/fsxd/fsxd"
 	"github.com/fsxd/fsxd/awserr"
 )
 
@@ -49,11 +50,11 @@ func parseCopySource(v string) (copySource, error) {
 
 // parseARNSource splits arn:partition:s3:region:account:accesspoint/name/object/key.
 func parseARNSource(s, orig string) (copySource, error) {
-	f := strings.SplitN(s, ":", 6)
-	if len(f) != 6 || f[1] == "" || f[2] != "s3" || !allDigits(f[4]) || len(f[4]) != 12 {
+	arn, ok := fsxd.ParseARN(s)
+	if !ok || arn.Partition == "" || arn.Service != "s3" || !fsxd.ValidAccountID(arn.Account) {
 		return copySource{}, badCopySource(orig)
 	}
-	rest, ok := strings.CutPrefix(f[5], "accesspoint/")
+	rest, ok := arn.ResourceID("accesspoint")
 	if !ok {
 		return copySource{}, badCopySource(orig)
 	}
@@ -61,7 +62,7 @@ func parseARNSource(s, orig string) (copySource, error) {
 	if !ok || !validAPName(name) || key == "" {
 		return copySource{}, badCopySource(orig)
 	}
-	return copySource{name: name, account: f[4], key: key}, nil
+	return copySource{name: name, account: arn.Account, key: key}, nil
 }
 
 func badCopySource(v string) *awserr.Error {
@@ -69,7 +70,7 @@ func badCopySource(v string) *awserr.Error {
 }
 
 // sameAccessPoint reports whether the source is ap: AWS copies only
-// within one access point on FSx (reference §7.1).
+// within one access point on FSx (docs/decisions.md, "S3 operations and limits on FSx access points").
 func (c copySource) sameAccessPoint(ap *AccessPoint) bool {
 	if c.account != "" {
 		return c.name == ap.Name && c.account == ap.AccountID

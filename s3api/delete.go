@@ -11,9 +11,6 @@ import (
 // maxDeleteKeys is DeleteObjects' limit per request.
 const maxDeleteKeys = 1000
 
-var noSuchVersion = awserr.Code{Name: "NoSuchVersion", Status: http.StatusNotFound,
-	Default: "The specified version does not exist."}
-
 func (rq *request) deleteObject() error {
 	if v, ok := rq.q["versionId"]; ok && (len(v) != 1 || v[0] != "null") {
 		return invalidArgument("versionId", rq.q.Get("versionId"), "Invalid version id specified")
@@ -54,7 +51,7 @@ func (rq *request) deleteObjects() error {
 	for _, o := range req.Objects {
 		err := rq.authorize("s3:DeleteObject", o.Key, nil)
 		if err == nil && o.VersionID != "" && o.VersionID != "null" {
-			err = noSuchVersion.Err("")
+			err = awserr.NoSuchVersion.Err("")
 		}
 		if err == nil {
 			err = rq.remove(o.Key)

@@ -13,7 +13,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/fsxd/fsxd"
 	"github.com/fsxd/fsxd/auth"
@@ -214,5 +213,3 @@ func golden(t *testing.T, name, got string) {
 		t.Errorf("%s differs:\n--- got\n%s\n--- want\n%s", name, got, want)
 	}
 }
-
-var fixedTime = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)

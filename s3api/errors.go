@@ -12,16 +12,6 @@ import (
 	"github.com/fsxd/fsxd/volume"
 )
 
-// S3 codes that only the data plane uses.
-var (
-	metadataTooLarge = awserr.Code{Name: "MetadataTooLarge", Status: http.StatusBadRequest,
-		Default: "Your metadata headers exceed the maximum allowed metadata size."}
-	badRequest = awserr.Code{Name: "BadRequest", Status: http.StatusBadRequest, Default: "Bad Request"}
-	// requestTimeout is what S3 answers when a client stops sending.
-	requestTimeout = awserr.Code{Name: "RequestTimeout", Status: http.StatusBadRequest,
-		Default: "Your socket connection to the server was not read from or written to within the timeout period. Idle connections will be closed."}
-)
-
 // Whether a volume error came from reading or writing decides how a key
 // that is a directory, or a key below a file, is reported.
 type access int
@@ -42,7 +32,7 @@ const (
 //     reason (a file system cannot hold both a file "a" and a key "a/b";
 //     S3 has no code for it and 400 tells the client not to retry).
 //   - ErrPermission, ErrReadOnly, ErrEscape: AccessDenied, as AWS reports
-//     a file-system refusal (reference §7.3).
+//     a file-system refusal (docs/decisions.md, "Data-plane authorization and file-system refusals").
 //   - ErrNoSpace: 507 InsufficientStorage, which SDKs do not retry.
 //   - ErrMetaTooLarge: MetadataTooLarge.
 //   - a KeyError: InvalidArgument naming the reason.
@@ -63,7 +53,7 @@ func volumeErr(err error, key string, how access) error {
 	case errors.Is(err, volume.ErrNoSpace):
 		return awserr.InsufficientStorage.Err("The volume has no space left, or a quota is exceeded.").Wrap(err)
 	case errors.Is(err, volume.ErrMetaTooLarge):
-		return metadataTooLarge.Err("").Wrap(err)
+		return awserr.MetadataTooLarge.Err("").Wrap(err)
 	case errors.Is(err, volume.ErrNotExist), errors.Is(err, volume.ErrNotRegular):
 		return noSuchKey(key).Wrap(err)
 	case how == reading && (errors.Is(err, volume.ErrIsDir) || errors.Is(err, volume.ErrNotDir)):
@@ -75,7 +65,7 @@ func volumeErr(err error, key string, how access) error {
 	case errors.Is(err, volume.ErrNotEmpty):
 		return awserr.InvalidRequestS3.Err("The key names a directory that is not empty.").Wrap(err)
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return requestTimeout.Err("").Wrap(err)
+		return awserr.RequestTimeout.Err("").Wrap(err)
 	}
 	return errnoErr(err)
 }
@@ -119,7 +109,7 @@ func bodyErr(err error) error {
 	case errors.As(err, &mb):
 		return awserr.EntityTooLarge.Err("").Wrap(err)
 	}
-	return requestTimeout.Err("").Wrap(err)
+	return awserr.RequestTimeout.Err("").Wrap(err)
 }
 
 func invalidArgument(name, value, format string, args ...any) *awserr.Error {

@@ -10,9 +10,6 @@ import (
 	"github.com/fsxd/fsxd/volume"
 )
 
-var invalidPartNumber = awserr.Code{Name: "InvalidPartNumber", Status: http.StatusRequestedRangeNotSatisfiable,
-	Default: "The requested partnumber is not satisfiable"}
-
 // parseKey turns the request's key into a volume path, with S3's errors.
 func parseKey(key string) (volume.Path, error) {
 	if len(key) > maxKeyLen {
@@ -180,7 +177,7 @@ func (rq *request) partRange(info volume.Info) (byteRange, int, error) {
 		rq.w.Header().Set("X-Amz-Mp-Parts-Count", strconv.Itoa(len(sizes)))
 	}
 	if n > len(sizes) {
-		return byteRange{}, 0, invalidPartNumber.Err("")
+		return byteRange{}, 0, awserr.InvalidPartNumber.Err("")
 	}
 	var start int64
 	for _, s := range sizes[:n-1] {
@@ -188,7 +185,7 @@ func (rq *request) partRange(info volume.Info) (byteRange, int, error) {
 	}
 	rg := byteRange{start: start, end: start + sizes[n-1] - 1}
 	if rg.end >= info.Size { // the file changed beside S3 after the upload
-		return byteRange{}, 0, invalidPartNumber.Err("")
+		return byteRange{}, 0, awserr.InvalidPartNumber.Err("")
 	}
 	if len(sizes) == 1 {
 		return rg, http.StatusOK, nil

@@ -15,7 +15,7 @@ import (
 )
 
 // Default limits, as AWS measured them on FSx-attached access points
-// (reference §7.1): 5 GiB per PUT or part, 50 GiB per multipart object.
+// (docs/decisions.md, "S3 operations and limits on FSx access points"): 5 GiB per PUT or part, 50 GiB per multipart object.
 const (
 	DefaultMaxObjectSize    = 5 << 30
 	DefaultMaxMultipartSize = 50 << 30

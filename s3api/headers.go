@@ -29,9 +29,6 @@ const (
 	classStandard = "STANDARD"
 )
 
-var invalidStorageClass = awserr.Code{Name: "InvalidStorageClass", Status: http.StatusBadRequest,
-	Default: "The storage class you specified is not valid"}
-
 // storageClass is what objects of an access point report.
 func (ap *AccessPoint) storageClass() string { return "FSX_" + ap.Type }
 
@@ -91,7 +88,7 @@ func userMeta(h http.Header) (map[string]string, error) {
 		size += len(k) + len(v)
 	}
 	if size > maxUserMeta {
-		return nil, metadataTooLarge.Err("").With("Size", strconv.Itoa(size)).With("MaxSizeAllowed", strconv.Itoa(maxUserMeta))
+		return nil, awserr.MetadataTooLarge.Err("").With("Size", strconv.Itoa(size)).With("MaxSizeAllowed", strconv.Itoa(maxUserMeta))
 	}
 	return m, nil
 }
@@ -104,7 +101,7 @@ func (ap *AccessPoint) checkWriteHeaders(h http.Header) error {
 		return err
 	}
 	if sc := h.Get("X-Amz-Storage-Class"); sc != "" && sc != ap.storageClass() && sc != classStandard {
-		return invalidStorageClass.Err("").With("StorageClassRequested", sc)
+		return awserr.InvalidStorageClass.Err("").With("StorageClassRequested", sc)
 	}
 	if acl := h.Get("X-Amz-Acl"); acl != "" && acl != "private" && acl != "bucket-owner-full-control" {
 		return awserr.NotImplemented.Err("")

@@ -161,7 +161,7 @@ func methodNotAllowed(method, resource string) route {
 }
 
 // notImplemented answers the operations AWS does not support on FSx access
-// points (reference §7.1) with AWS's own 501.
+// points (docs/decisions.md, "S3 operations and limits on FSx access points") with AWS's own 501.
 func notImplemented(method, sub, level string, subs map[string]string) route {
 	return refused(opName(method, sub, level, subs), awserr.NotImplemented.Err(""))
 }

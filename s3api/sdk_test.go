@@ -1,5 +1,7 @@
 package s3api
 
+//lint:file-ignore SA1019 feature/s3/manager is what users of aws-sdk-go-v2 still run; the handler must serve it
+
 // Interoperability with the AWS SDK for Go v2, signing for real (auth +
 // sigv4) against the Handler over TLS, so the SDK sends what it sends to
 // AWS: aws-chunked bodies with trailing checksums, presigned URLs, its

@@ -46,7 +46,7 @@ func (s *Server) wireIdentity() error {
 	if err != nil {
 		return err
 	}
-	s.iam = api{name: "iam", serve: s.iamSvc.Serve, operation: s.iamSvc.Operation, refuse: &refusals{max: iamapi.MaxBody,
+	s.iam = api{name: "iam", serve: s.iamSvc.Serve, operation: s.iamSvc.Operation, outage: awserr.ServiceUnavailable, refuse: &refusals{max: iamapi.MaxBody,
 		tooLarge:   func() error { return iamapi.ErrBodyTooLarge() },
 		unreadable: func(err error) error { return iamapi.ErrBodyUnreadable(err) },
 		busy:       awserr.QueryServiceUnavailable,

@@ -14,12 +14,14 @@ import (
 	"net/http"
 
 	"github.com/fsxd/fsxd/auth"
+	"github.com/fsxd/fsxd/awserr"
 )
 
 // reqInfo is one request's record. Only the request's own goroutine
 // writes it, before the access log reads it.
 type reqInfo struct {
 	api         string
+	outage      awserr.Code // the protocol's 503 while the store is down
 	principal   *auth.Principal
 	accessPoint string // the access point's name, once known
 	key         string // the object key, once authorized
@@ -30,8 +32,8 @@ type reqInfo struct {
 
 type infoKey struct{}
 
-// withInfo puts the request's record in ctx. It replaces the API name the
-// store guard used to read from ctx (info.api).
+// withInfo puts the request's record in ctx; the store guard reads the
+// protocol's outage error from it (info.outage).
 func withInfo(ctx context.Context, info *reqInfo) context.Context {
 	return context.WithValue(ctx, infoKey{}, info)
 }
@@ -46,12 +48,13 @@ func infoFrom(ctx context.Context) *reqInfo {
 	return &reqInfo{}
 }
 
-// apiFrom is the API named in ctx, "" outside requests.
-func apiFrom(ctx context.Context) string {
+// outageFrom is the error a store outage becomes in the protocol of the
+// request in ctx; the zero Code outside requests.
+func outageFrom(ctx context.Context) awserr.Code {
 	if i, ok := ctx.Value(infoKey{}).(*reqInfo); ok {
-		return i.api
+		return i.outage
 	}
-	return ""
+	return awserr.Code{}
 }
 
 // countingBody counts what the handler reads of the request body and,

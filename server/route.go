@@ -79,7 +79,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h["Server"] = serverHeader
 	a := s.pick(r)
 	sw := &statusWriter{ResponseWriter: w}
-	sw.info.api = a.name
+	sw.info.api, sw.info.outage = a.name, a.outage
 	ctx := withInfo(awserr.WithRequestID(r.Context(), id), &sw.info)
 	r = r.WithContext(authz.WithSource(ctx, auth.Info(r, s.cfg.TrustProxy)))
 	done, err := s.preread(sw, r, a.rules())
@@ -134,7 +134,7 @@ func (s *Server) overloaded(w http.ResponseWriter, r *http.Request, a api) error
 
 func (s *Server) pick(r *http.Request) api {
 	if r.Header.Get("X-Amz-Target") != "" {
-		return api{name: "fsx", serve: s.serveFSx, operation: s.fsx.Operation, refuse: fsxRefusals}
+		return api{name: "fsx", serve: s.serveFSx, operation: s.fsx.Operation, outage: awserr.ServiceUnavailableJSON, refuse: fsxRefusals}
 	}
 	if strings.HasPrefix(r.URL.Path, "/v20180820/") && s.s3control.serve != nil {
 		return s.s3control
@@ -143,7 +143,7 @@ func (s *Server) pick(r *http.Request) api {
 		return s.iam
 	}
 	if s.s3.serve == nil {
-		return api{name: "s3", serve: notServed, operation: func(*http.Request) string { return "" }}
+		return api{name: "s3", serve: notServed, operation: func(*http.Request) string { return "" }, outage: awserr.ServiceUnavailable}
 	}
 	return s.s3
 }

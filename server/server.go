@@ -7,7 +7,6 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -19,6 +18,7 @@ import (
 	"github.com/fsxd/fsxd"
 	"github.com/fsxd/fsxd/auth"
 	"github.com/fsxd/fsxd/authz"
+	"github.com/fsxd/fsxd/awserr"
 	"github.com/fsxd/fsxd/awsjson"
 	"github.com/fsxd/fsxd/fsxapi"
 	"github.com/fsxd/fsxd/iamapi"
@@ -34,6 +34,9 @@ type api struct {
 	// refuse says how the API refuses a request before serve runs (a
 	// body unreadable before authentication, no free slot); nil: as S3.
 	refuse *refusals
+	// outage is the error this protocol answers while the store is down
+	// (storeguard.go): each front end's own 503.
+	outage awserr.Code
 }
 
 func (a api) rules() *refusals {
@@ -58,8 +61,10 @@ type Server struct {
 	account fsxd.Account
 	auth    *auth.Authenticator
 	root    rootCreds
-	metrics *metrics
-	slots   chan struct{}
+	// rootGenerated: New made root's key (see RootCredentialsGenerated).
+	rootGenerated bool
+	metrics       *metrics
+	slots         chan struct{}
 	// bodyPool is shared by unauthenticated bodies (preauth.go).
 	bodyPool *bodyPool
 	// auditLog is nil without Config.AuditLog.
@@ -120,11 +125,7 @@ func New(cfg Config) (*Server, error) {
 		st.Close()
 		return nil, err
 	}
-	s.root = root
-	if created {
-		fmt.Fprintf(os.Stderr, "fsxd: generated root credentials (stored in %s, mode 0600):\n  AWS_ACCESS_KEY_ID=%s\n  AWS_SECRET_ACCESS_KEY=%s\n",
-			cfg.DataDir, root.AccessKeyID, root.SecretAccessKey)
-	}
+	s.root, s.rootGenerated = root, created
 	s.auth = &auth.Authenticator{Lookup: s.lookupKey, Now: cfg.Now, Region: cfg.Region}
 	if err := s.wire(); err != nil {
 		s.Close()
@@ -147,6 +148,11 @@ func (s *Server) ReopenAuditLog() error {
 func (s *Server) RootCredentials() (string, string) {
 	return s.root.AccessKeyID, s.root.SecretAccessKey
 }
+
+// RootCredentialsGenerated reports whether New made the root credentials
+// (none configured, none stored). The caller decides whether to show them:
+// a library writes nothing to the terminal.
+func (s *Server) RootCredentialsGenerated() bool { return s.rootGenerated }
 
 // Store exposes the metadata store (tests and tools).
 func (s *Server) Store() *store.Store { return s.store }
@@ -236,7 +242,7 @@ func (s *Server) startLoops(ctx context.Context, wg *sync.WaitGroup) {
 			for {
 				// While the store is down the jobs could only fail; the
 				// store-health job itself must run to notice the recovery.
-				if l.name == "store-health" || s.storeDown("") == nil {
+				if l.name == "store-health" || s.storeDown(awserr.ServiceUnavailable) == nil {
 					if err := l.run(ctx); err != nil && ctx.Err() == nil {
 						s.log.Warn("background job failed", "job", l.name, "err", err)
 					}

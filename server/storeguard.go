@@ -20,9 +20,11 @@ import (
 
 const storeDownMsg = "The metadata store is unavailable; try again."
 
-// guardedBackend maps store.ErrUnavailable to a 503 for the API named in
-// ctx. Background jobs (no API in ctx) get the error as it is.
-// It also times every transaction for the metrics (waits.go).
+// guardedBackend maps store.ErrUnavailable to the 503 that the request's
+// protocol answers, as its boundary (Server.ServeHTTP, from api.outage)
+// recorded in the request's record. Background jobs (no record in ctx) get
+// the error as it is. It also times every transaction for the metrics
+// (waits.go).
 type guardedBackend struct {
 	store.Backend
 	waits *waitCounter
@@ -43,25 +45,17 @@ func (g guardedBackend) Update(ctx context.Context, fn func(store.Raw) error) er
 }
 
 func unavailableAs(ctx context.Context, err error) error {
-	name := apiFrom(ctx)
-	if name == "" || !errors.Is(err, store.ErrUnavailable) || errors.As(err, new(*awserr.Error)) {
+	c := outageFrom(ctx)
+	if c.Name == "" || !errors.Is(err, store.ErrUnavailable) || errors.As(err, new(*awserr.Error)) {
 		return err
 	}
-	return unavailable(name, err)
+	return c.Err(storeDownMsg).Wrap(err)
 }
 
-// unavailable is the 503 each protocol answers while the store is down.
-func unavailable(api string, cause error) *awserr.Error {
-	if api == "fsx" {
-		return awserr.ServiceUnavailableJSON.Err(storeDownMsg).Wrap(cause)
-	}
-	return awserr.ServiceUnavailable.Err(storeDownMsg).Wrap(cause)
-}
-
-// storeDown is the recorded outage as api's error, or nil.
-func (s *Server) storeDown(api string) *awserr.Error {
+// storeDown is the recorded outage as the error c, or nil.
+func (s *Server) storeDown(c awserr.Code) *awserr.Error {
 	if p := s.storeErr.Load(); p != nil && *p != nil {
-		return unavailable(api, *p)
+		return c.Err(storeDownMsg).Wrap(*p)
 	}
 	return nil
 }
@@ -71,7 +65,7 @@ func (s *Server) storeDown(api string) *awserr.Error {
 // other nodes' changes either, so it must not serve from its caches. IAM
 // renders its own error shape and is left to guardedBackend.
 func (s *Server) refuseWhileDown(w http.ResponseWriter, r *http.Request, a api) error {
-	e := s.storeDown(a.name)
+	e := s.storeDown(a.outage)
 	if e == nil || a.name == "iam" {
 		return nil
 	}

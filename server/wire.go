@@ -10,6 +10,7 @@ import (
 
 	"github.com/fsxd/fsxd/accesspoint"
 	"github.com/fsxd/fsxd/auth"
+	"github.com/fsxd/fsxd/awserr"
 	"github.com/fsxd/fsxd/fsxapi"
 	"github.com/fsxd/fsxd/s3api"
 	"github.com/fsxd/fsxd/store"
@@ -40,6 +41,7 @@ func openBackend(cfg Config) (store.Backend, error) {
 		defer cancel()
 		return postgres.Open(ctx, u, postgres.Options{})
 	}
+	//lint:ignore ST1005 the message ends with an example URL, not punctuation; the CLI prints it as is
 	return nil, fmt.Errorf("--store %q: want sqlite:///path or postgres://...", u)
 }
 
@@ -60,7 +62,7 @@ func (s *Server) wire() error {
 		Authenticate: s.authenticateS3, Authorize: s.authorizeS3Control, Volumes: s.volumeOptions(),
 		Imports: s.imports})
 	aps.Register(s.fsx)
-	s.s3control = api{name: "s3control", serve: aps.ServeS3Control, operation: aps.Operation}
+	s.s3control = api{name: "s3control", serve: aps.ServeS3Control, operation: aps.Operation, outage: awserr.ServiceUnavailable}
 	s.loops = append(s.loops,
 		loop{name: "attachment-reconcile", interval: s.cfg.ReconcileInterval, run: aps.Reconcile},
 		loop{name: "attachment-health", interval: s.cfg.HealthInterval, run: aps.HealthCheck})
@@ -69,7 +71,7 @@ func (s *Server) wire() error {
 	data := s3api.New(s3api.Config{Resolver: aps.Resolver(), Authenticate: s.authenticateS3, Authorize: s.authorizeS3,
 		Domains: s.cfg.Domains, Extensions: s.cfg.S3Extensions, UploadMaxAge: s.cfg.UploadMaxAge,
 		Now: s.cfg.Now, Logger: s.log})
-	s.s3 = api{name: "s3", serve: data.Serve, operation: data.Operation}
+	s.s3 = api{name: "s3", serve: data.Serve, operation: data.Operation, outage: awserr.ServiceUnavailable}
 	s.loops = append(s.loops, loop{name: "upload-expiry", interval: time.Hour, run: data.Expire})
 	s.loops = append(s.loops, loop{name: "temp-clean", interval: time.Hour, run: s.cleanTemp})
 	return nil

@@ -15,6 +15,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/fsxd/fsxd"
 	"github.com/fsxd/fsxd/server"
 )
 
@@ -145,6 +146,11 @@ func serve(args []string, stderr io.Writer) int {
 		return 1
 	}
 	defer srv.Close()
+	if srv.RootCredentialsGenerated() {
+		id, secret := srv.RootCredentials()
+		fmt.Fprintf(stderr, "fsxd: generated root credentials (stored in %s, mode 0600):\n  AWS_ACCESS_KEY_ID=%s\n  AWS_SECRET_ACCESS_KEY=%s\n",
+			cfg.DataDir, id, secret)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if cfg.AuditLog != "" {
@@ -178,7 +184,7 @@ func reopenOnHUP(srv *server.Server) func() {
 }
 
 func validAccount(id string) error {
-	if len(id) != 12 || strings.Trim(id, "0123456789") != "" {
+	if !fsxd.ValidAccountID(id) {
 		return fmt.Errorf("--account-id %q: want 12 digits", id)
 	}
 	return nil

@@ -81,12 +81,12 @@ func testUpdateSeesOwnWrites(t *testing.T, open Opener) {
 			return err
 		}
 		if v, err := r.Get("k", "b"); err != nil || string(v) != "1" {
-			return fmt.Errorf("Get own write = %q, %v", v, err)
+			return fmt.Errorf("own write: Get = %q, %v", v, err)
 		}
 		n := 0
 		err := r.Scan("k", "", func(string, []byte) (bool, error) { n++; return true, nil })
 		if err != nil || n != 1 {
-			return fmt.Errorf("Scan own write saw %d, %v", n, err)
+			return fmt.Errorf("own write: Scan saw %d, %v", n, err)
 		}
 		return nil
 	})

@@ -1,7 +1,7 @@
 // Command fsxdbench measures fsxd against the ceilings of the machine it
 // runs on: an in-memory S3 stub driven by the same SDK client, and the raw
-// file system on the same disk. It starts fsxd itself. See issue 9 and
-// package bench.
+// file system on the same disk. It starts fsxd itself. See
+// docs/performance.md and package bench.
 //
 //	go run ./bench/cmd/fsxdbench            # the full suite (make bench)
 //	go run ./bench/cmd/fsxdbench -short     # about a minute (make bench-short)

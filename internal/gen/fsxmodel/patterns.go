@@ -16,7 +16,7 @@ import (
 // pattern, the entry no longer matches and the generator says so.
 var lookaround = map[string]string{
 	// S3AccessPointAttachmentName. The literal pattern allows 2..49
-	// characters but the shape says 3..50; following reference §2.4 we
+	// characters but the shape says 3..50; following docs/decisions.md ("Access point attachment names") we
 	// accept 3..50 (S3 access point naming rules): first and last
 	// characters alphanumeric, hyphens inside.
 	`^(?=[a-z0-9])[a-z0-9-]{1,48}[a-z0-9]$`: `^[a-z0-9][a-z0-9-]{1,48}[a-z0-9]$`,
