@@ -95,4 +95,3 @@ func CheckV1Secret(t *testing.T, dir string, s *store.Store) {
 		t.Errorf("Open(sealed secret) = %q, %v; want %q", got, err, v1Secret)
 	}
 }
-
