@@ -96,7 +96,7 @@ func RoundTrip[T any](t *testing.T, tx *store.Tx, k store.Kind[T]) ([]string, er
 	var keys []string
 	err := tx.Raw().Scan(k.Name, "", func(key string, val []byte) (bool, error) {
 		keys = append(keys, key)
-		if err := roundTrip[T](val); err != nil {
+		if err := RoundTripJSON[T](val); err != nil {
 			t.Errorf("%s/%s: %v", k.Name, key, err)
 		}
 		return true, nil
@@ -104,7 +104,9 @@ func RoundTrip[T any](t *testing.T, tx *store.Tx, k store.Kind[T]) ([]string, er
 	return keys, err
 }
 
-func roundTrip[T any](val []byte) error {
+// RoundTripJSON checks one stored value as RoundTrip does: it decodes into
+// a T with no unknown member and re-encodes keeping every member.
+func RoundTripJSON[T any](val []byte) error {
 	dec := json.NewDecoder(bytes.NewReader(val))
 	dec.DisallowUnknownFields()
 	v := new(T)
