@@ -3,7 +3,8 @@
 // (store/sqlite, store/postgres) implement a small transactional key-value
 // contract (Backend, Raw); this package layers typed tables on top, so every
 // backend passes the same conformance suite (store/storetest) by construction
-// of very little code.
+// of very little code. schema.go declares every table and its record type
+// once; the records' JSON is the persisted format (see schema.go).
 package store
 
 import (
