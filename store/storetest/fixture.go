@@ -124,9 +124,10 @@ func RoundTripJSON[T any](val []byte) error {
 }
 
 // Keeps reports whether the JSON value now keeps everything in was: every
-// object member of was is in now with a value that keeps it, arrays match
-// element by element, and other values are equal. Members only now has
-// (a field added since) are allowed.
+// object member of was is in now with a value that keeps it (or was zero,
+// which an omitted member decodes to), arrays match element by element,
+// and other values are equal. Members only now has (a field added since)
+// are allowed.
 func Keeps(was, now []byte) error {
 	var a, b any
 	if err := json.Unmarshal(was, &a); err != nil {
@@ -141,6 +142,24 @@ func Keeps(was, now []byte) error {
 	return nil
 }
 
+func zeroJSON(v any) bool {
+	switch v := v.(type) {
+	case nil:
+		return true
+	case string:
+		return v == ""
+	case float64:
+		return v == 0
+	case bool:
+		return !v
+	case []any:
+		return len(v) == 0
+	case map[string]any:
+		return len(v) == 0
+	}
+	return false
+}
+
 // lost returns the path of the first part of a that b does not keep, or "".
 func lost(a, b any, path string) string {
 	switch a := a.(type) {
@@ -151,7 +170,10 @@ func lost(a, b any, path string) string {
 		}
 		for k, av := range a {
 			bv, ok := bm[k]
-			if !ok {
+			switch {
+			case !ok && zeroJSON(av):
+				continue // omitting a zero member loses nothing
+			case !ok:
 				return path + "/" + k
 			}
 			if p := lost(av, bv, path+"/"+k); p != "" {
