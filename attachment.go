@@ -12,27 +12,27 @@ const (
 // Attachment is an S3 access point attached to a volume. Its Name is also
 // the access point's name; it is the store key.
 type Attachment struct {
-	Name         string
-	Type         string // OPENZFS | ONTAP
-	Lifecycle    string
-	Reason       string // LifecycleTransitionReason.Message
-	CreationTime time.Time
-	VolumeID     string
-	FileSystemID string
-	Alias        string
-	VpcID        string
-	Policy       string // access point policy (never echoed by FSx)
-	PolicyTime   time.Time
+	Name         string    `json:"Name"`
+	Type         string    `json:"Type"` // OPENZFS | ONTAP
+	Lifecycle    string    `json:"Lifecycle"`
+	Reason       string    `json:"Reason"` // LifecycleTransitionReason.Message
+	CreationTime time.Time `json:"CreationTime"`
+	VolumeID     string    `json:"VolumeID"`
+	FileSystemID string    `json:"FileSystemID"`
+	Alias        string    `json:"Alias"`
+	VpcID        string    `json:"VpcID"`
+	Policy       string    `json:"Policy"` // access point policy (never echoed by FSx)
+	PolicyTime   time.Time `json:"PolicyTime"`
 
 	// FileSystemIdentity as requested.
-	IdentityType string         // POSIX | UNIX | WINDOWS
-	Posix        *PosixIdentity `json:",omitempty"` // OpenZFS
-	UserName     string         `json:",omitempty"` // ONTAP UNIX or WINDOWS user name
+	IdentityType string         `json:"IdentityType"`       // POSIX | UNIX | WINDOWS
+	Posix        *PosixIdentity `json:"Posix,omitempty"`    // OpenZFS
+	UserName     string         `json:"UserName,omitempty"` // ONTAP UNIX or WINDOWS user name
 
 	// Resolved is the POSIX identity every file operation runs as, filled
 	// in when the attachment becomes AVAILABLE (for ONTAP, from the SVM's
 	// name service).
-	Resolved *PosixIdentity `json:",omitempty"`
+	Resolved *PosixIdentity `json:"Resolved,omitempty"`
 }
 
 // Usable reports whether S3 requests may be served through the attachment.

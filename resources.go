@@ -23,7 +23,10 @@ const (
 	Pending       = "PENDING"
 )
 
-// Store kinds: the table names of the records below.
+// Store kinds: the table names of the records below. store/schema.go binds
+// each to its record type. The records are the persisted format: their
+// JSON tags are the names version 1 wrote, so a Go field may be renamed
+// but its tag may not (store/storetest/testdata/v1 holds such a database).
 const (
 	KindFileSystem = "file-system"
 	KindSVM        = "svm"
@@ -37,73 +40,73 @@ const (
 // shape as fsxapi renders it (fsxapi owns its contents); the other fields
 // are what the rest of fsxd needs to know.
 type FileSystem struct {
-	ID             string
-	Type           string // OPENZFS | ONTAP
-	Lifecycle      string
-	CreationTime   time.Time
-	DeploymentType string
-	Dir            string // absolute directory holding the file system's data
-	RootVolumeID   string // OpenZFS
-	Tags           []Tag
-	Wire           json.RawMessage `json:",omitempty"`
+	ID             string          `json:"ID"`
+	Type           string          `json:"Type"` // OPENZFS | ONTAP
+	Lifecycle      string          `json:"Lifecycle"`
+	CreationTime   time.Time       `json:"CreationTime"`
+	DeploymentType string          `json:"DeploymentType"`
+	Dir            string          `json:"Dir"`          // absolute directory holding the file system's data
+	RootVolumeID   string          `json:"RootVolumeID"` // OpenZFS
+	Tags           []Tag           `json:"Tags"`
+	Wire           json.RawMessage `json:"Wire,omitempty"`
 }
 
 // SVM is a stored ONTAP storage virtual machine.
 type SVM struct {
-	ID                      string
-	FileSystemID            string
-	Name                    string
-	Lifecycle               string
-	CreationTime            time.Time
-	RootVolumeSecurityStyle string
-	Dir                     string // namespace root: junction paths are below it
-	Tags                    []Tag
-	Wire                    json.RawMessage `json:",omitempty"`
+	ID                      string          `json:"ID"`
+	FileSystemID            string          `json:"FileSystemID"`
+	Name                    string          `json:"Name"`
+	Lifecycle               string          `json:"Lifecycle"`
+	CreationTime            time.Time       `json:"CreationTime"`
+	RootVolumeSecurityStyle string          `json:"RootVolumeSecurityStyle"`
+	Dir                     string          `json:"Dir"` // namespace root: junction paths are below it
+	Tags                    []Tag           `json:"Tags"`
+	Wire                    json.RawMessage `json:"Wire,omitempty"`
 }
 
 // Volume is a stored volume.
 type Volume struct {
-	ID            string
-	FileSystemID  string
-	SVMID         string // ONTAP
-	ParentID      string // OpenZFS child volumes
-	Type          string // OPENZFS | ONTAP
-	Name          string
-	Lifecycle     string
-	CreationTime  time.Time
-	Dir           string // absolute directory that is the volume root
-	JunctionPath  string // ONTAP; empty = not mounted
-	SecurityStyle string // ONTAP: UNIX | NTFS | MIXED
-	ReadOnly      bool
-	QuotaGiB      int64 // OpenZFS StorageCapacityQuotaGiB; 0 or -1 = none
+	ID            string    `json:"ID"`
+	FileSystemID  string    `json:"FileSystemID"`
+	SVMID         string    `json:"SVMID"`    // ONTAP
+	ParentID      string    `json:"ParentID"` // OpenZFS child volumes
+	Type          string    `json:"Type"`     // OPENZFS | ONTAP
+	Name          string    `json:"Name"`
+	Lifecycle     string    `json:"Lifecycle"`
+	CreationTime  time.Time `json:"CreationTime"`
+	Dir           string    `json:"Dir"`           // absolute directory that is the volume root
+	JunctionPath  string    `json:"JunctionPath"`  // ONTAP; empty = not mounted
+	SecurityStyle string    `json:"SecurityStyle"` // ONTAP: UNIX | NTFS | MIXED
+	ReadOnly      bool      `json:"ReadOnly"`
+	QuotaGiB      int64     `json:"QuotaGiB"` // OpenZFS StorageCapacityQuotaGiB; 0 or -1 = none
 	// Imported is set when Dir is an existing tree the operator exposed
 	// (tag fsxd:import-path): fsxd never removes it.
-	Imported bool `json:",omitempty"`
+	Imported bool `json:"Imported,omitempty"`
 	// RootID identifies Dir as made or imported (volume.DirID): a root
 	// replaced since is not this volume's. "" on volumes recorded before
 	// fsxd kept it, until the reconciler adopts the current one.
-	RootID string `json:",omitempty"`
-	Tags   []Tag
-	Wire   json.RawMessage `json:",omitempty"`
+	RootID string          `json:"RootID,omitempty"`
+	Tags   []Tag           `json:"Tags"`
+	Wire   json.RawMessage `json:"Wire,omitempty"`
 }
 
 // Tag is an FSx resource tag.
 type Tag struct {
-	Key   string
-	Value string
+	Key   string `json:"Key"`
+	Value string `json:"Value"`
 }
 
 // Token records a ClientRequestToken's first use.
 type Token struct {
-	Op       string
-	Token    string
-	Hash     string          // digest of the request parameters
-	Result   json.RawMessage // the original response
-	Created  time.Time
-	Resource string // id or name of what the request created or deleted
+	Op       string          `json:"Op"`
+	Token    string          `json:"Token"`
+	Hash     string          `json:"Hash"`   // digest of the request parameters
+	Result   json.RawMessage `json:"Result"` // the original response
+	Created  time.Time       `json:"Created"`
+	Resource string          `json:"Resource"` // id or name of what the request created or deleted
 	// Params is the request as hashed (token removed), kept so a mismatch
 	// can name the first differing member (IncompatibleParameterError).
-	Params json.RawMessage `json:",omitempty"`
+	Params json.RawMessage `json:"Params,omitempty"`
 }
 
 // TokenKey is the store key of an idempotency token: scoped per operation.

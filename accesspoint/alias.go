@@ -14,7 +14,7 @@ import (
 // UNCONFIRMED; 10 characters of [a-z0-9] give 36^10 ≈ 3.7e15 choices. Names
 // longer than 40 characters are cut to 40 (and trailing hyphens dropped) so
 // an alias never exceeds S3's 63-character bucket name limit. Each alias is
-// recorded under fsxd.KindAlias in the transaction that creates the
+// recorded in store.Aliases in the transaction that creates the
 // attachment, so two attachments can never share one, and a re-created
 // attachment gets a new one.
 const (
@@ -26,7 +26,7 @@ const (
 )
 
 // aliasRecord is the value stored under an alias: the attachment's name.
-type aliasRecord struct{ Name string }
+type aliasRecord = store.Alias
 
 func (s *Service) newAlias(name string) string {
 	if len(name) > aliasMaxName {

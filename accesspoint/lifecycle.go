@@ -22,22 +22,14 @@ import (
 // the record and only acts if it is still in the state the decision was
 // made on, so several nodes may reconcile the same store.
 
-// pendingKind indexes attachments that Reconcile must move on (CREATING and
-// DELETING) with the time they entered that state: Reconcile then reads
-// only these, and the delay survives restarts (fsxd.Attachment has no
-// field for when DELETING began). A record lives exactly as long as the
-// state it describes.
-const pendingKind = "attachment-pending"
+// store.PendingAttachments indexes attachments that Reconcile must move on
+// (CREATING and DELETING) with the time they entered that state: Reconcile
+// then reads only these, and the delay survives restarts (fsxd.Attachment
+// has no field for when DELETING began). A record lives exactly as long as
+// the state it describes.
+type pendingRecord = store.PendingAttachment
 
-type pendingRecord struct {
-	Name      string
-	Lifecycle string
-	Since     time.Time
-}
-
-func pendings(tx *store.Tx) store.Table[pendingRecord] {
-	return store.TableOf[pendingRecord](tx, pendingKind)
-}
+func pendings(tx *store.Tx) store.Table[pendingRecord] { return store.PendingAttachments.In(tx) }
 
 func setPending(tx *store.Tx, name, lifecycle string, now time.Time) error {
 	return pendings(tx).Put(name, &pendingRecord{Name: name, Lifecycle: lifecycle, Since: now})

@@ -132,23 +132,9 @@ func (s *Service) Close() error {
 // carries, so a stored time reads back as it was returned.
 func (s *Service) now() time.Time { return s.cfg.Now().UTC().Truncate(time.Millisecond) }
 
-// Tables of the records this package reads and writes.
-func attachments(tx *store.Tx) store.Table[fsxd.Attachment] {
-	return store.TableOf[fsxd.Attachment](tx, fsxd.KindAttachment)
-}
-
-func aliases(tx *store.Tx) store.Table[aliasRecord] {
-	return store.TableOf[aliasRecord](tx, fsxd.KindAlias)
-}
-
-func volumes(tx *store.Tx) store.Table[fsxd.Volume] {
-	return store.TableOf[fsxd.Volume](tx, fsxd.KindVolume)
-}
-
-func fileSystems(tx *store.Tx) store.Table[fsxd.FileSystem] {
-	return store.TableOf[fsxd.FileSystem](tx, fsxd.KindFileSystem)
-}
-
-func svms(tx *store.Tx) store.Table[fsxd.SVM] {
-	return store.TableOf[fsxd.SVM](tx, fsxd.KindSVM)
-}
+// The tables this package reads and writes (declared in store/schema.go).
+func attachments(tx *store.Tx) store.Table[fsxd.Attachment] { return store.Attachments.In(tx) }
+func aliases(tx *store.Tx) store.Table[aliasRecord]         { return store.Aliases.In(tx) }
+func volumes(tx *store.Tx) store.Table[fsxd.Volume]         { return store.Volumes.In(tx) }
+func fileSystems(tx *store.Tx) store.Table[fsxd.FileSystem] { return store.FileSystems.In(tx) }
+func svms(tx *store.Tx) store.Table[fsxd.SVM]               { return store.SVMs.In(tx) }

@@ -5,6 +5,7 @@ import (
 	"math"
 	"reflect"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -23,11 +24,16 @@ func (t Time) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON accepts epoch seconds (number) or an RFC 3339 string.
 func (t *Time) UnmarshalJSON(b []byte) error {
-	var f float64
-	if err := json.Unmarshal(b, &f); err == nil {
-		sec, frac := math.Modf(f)
-		t.Time = time.Unix(int64(sec), int64(frac*1e9)).UTC()
-		return nil
+	if string(b) == "null" {
+		return nil // as encoding/json does for values it decodes itself
+	}
+	var n json.Number
+	if len(b) > 0 && b[0] != '"' && json.Unmarshal(b, &n) == nil { // a quoted number is no timestamp
+		if p, ok := parseEpoch(string(n)); ok {
+			t.Time = p
+			return nil
+		}
+		return &json.UnmarshalTypeError{Value: string(b), Type: timeType}
 	}
 	var s string
 	if err := json.Unmarshal(b, &s); err != nil {
@@ -42,3 +48,28 @@ func (t *Time) UnmarshalJSON(b []byte) error {
 }
 
 var timeType = reflect.TypeFor[time.Time]()
+
+// parseEpoch reads epoch seconds from their decimal text, exactly: through
+// a float64, 1796465496.856 is 1796465496.855999946, and a time written
+// back at millisecond precision would lose a millisecond on every read.
+// Exponent forms, which fsxd never writes, go through a float.
+func parseEpoch(s string) (time.Time, bool) {
+	whole, frac, _ := strings.Cut(s, ".")
+	sec, err := strconv.ParseInt(whole, 10, 64)
+	if err != nil || len(frac) > 9 || strings.Trim(frac, "0123456789") != "" {
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			return time.Time{}, false
+		}
+		sec, fr := math.Modf(f)
+		return time.Unix(int64(sec), int64(fr*1e9)).UTC(), true
+	}
+	ns := int64(0)
+	if frac != "" {
+		ns, _ = strconv.ParseInt((frac + "00000000")[:9], 10, 64)
+	}
+	if strings.HasPrefix(whole, "-") {
+		ns = -ns
+	}
+	return time.Unix(sec, ns).UTC(), true
+}

@@ -114,20 +114,11 @@ func (s *Service) Register(m *awsjson.Mux) {
 
 func (s *Service) now() time.Time { return s.cfg.Now().UTC() }
 
-// Table accessors: one place names each kind.
-func fileSystems(tx *store.Tx) store.Table[fsxd.FileSystem] {
-	return store.TableOf[fsxd.FileSystem](tx, fsxd.KindFileSystem)
-}
-
-func svms(tx *store.Tx) store.Table[fsxd.SVM] { return store.TableOf[fsxd.SVM](tx, fsxd.KindSVM) }
-
-func volumes(tx *store.Tx) store.Table[fsxd.Volume] {
-	return store.TableOf[fsxd.Volume](tx, fsxd.KindVolume)
-}
-
-func attachments(tx *store.Tx) store.Table[fsxd.Attachment] {
-	return store.TableOf[fsxd.Attachment](tx, fsxd.KindAttachment)
-}
+// The tables this package reads and writes (declared in store/schema.go).
+func fileSystems(tx *store.Tx) store.Table[fsxd.FileSystem] { return store.FileSystems.In(tx) }
+func svms(tx *store.Tx) store.Table[fsxd.SVM]               { return store.SVMs.In(tx) }
+func volumes(tx *store.Tx) store.Table[fsxd.Volume]         { return store.Volumes.In(tx) }
+func attachments(tx *store.Tx) store.Table[fsxd.Attachment] { return store.Attachments.In(tx) }
 
 // update and view run fn in a transaction. Errors that are not an
 // *awserr.Error reach the client as InternalServerError (awsjson does

@@ -104,7 +104,7 @@ func (c *call) getGroup() (any, error) {
 		if g, err = getGroup(tx, name); err != nil {
 			return err
 		}
-		list, _, err = users(tx).List(pg.after, pg.max+1, func(u *userRec) bool { return u.hasGroup(name) })
+		list, _, err = users(tx).List(pg.after, pg.max+1, func(u *userRec) bool { return hasGroup(u, name) })
 		return err
 	})
 	if err != nil {
@@ -150,7 +150,7 @@ func (c *call) deleteGroup() (any, error) {
 		if err != nil {
 			return err
 		}
-		n, err := users(tx).Count(func(u *userRec) bool { return u.hasGroup(name) })
+		n, err := users(tx).Count(func(u *userRec) bool { return hasGroup(u, name) })
 		switch {
 		case err != nil:
 			return err

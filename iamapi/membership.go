@@ -43,7 +43,7 @@ func (c *call) changeMembership(action string, fn func(u *userRec, g *groupRec) 
 func (c *call) addUserToGroup() (any, error) {
 	return nil, c.changeMembership("iam:AddUserToGroup", func(u *userRec, g *groupRec) error {
 		switch {
-		case u.hasGroup(g.Name):
+		case hasGroup(u, g.Name):
 			return nil // as IAM: adding a member again succeeds
 		case len(u.Groups) >= maxGroupsPerUser:
 			return awserr.LimitExceeded.Err("Cannot exceed quota for GroupsPerUser: %d", maxGroupsPerUser)
@@ -55,7 +55,7 @@ func (c *call) addUserToGroup() (any, error) {
 
 func (c *call) removeUserFromGroup() (any, error) {
 	return nil, c.changeMembership("iam:RemoveUserFromGroup", func(u *userRec, g *groupRec) error {
-		if !u.hasGroup(g.Name) {
+		if !hasGroup(u, g.Name) {
 			return noUser(u.Name)
 		}
 		u.Groups = slices.DeleteFunc(u.Groups, func(n string) bool { return strings.EqualFold(n, g.Name) })

@@ -10,16 +10,8 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"strings"
-	"time"
 
 	"github.com/fsxd/fsxd/store"
-)
-
-// Store kinds.
-const (
-	KindUser  = "iam-user"  // key: lower-case user name
-	KindGroup = "iam-group" // key: lower-case group name
-	KindKey   = "iam-key"   // key: access key id
 )
 
 // Quotas, as AWS's defaults.
@@ -31,41 +23,18 @@ const (
 	maxGroupPolicySize = 5120 // aggregate of a group's inline policies
 )
 
-type tag struct{ Key, Value string }
+// The records are declared with the store's schema (store/records.go);
+// these names keep this package's code short.
+type (
+	tag      = store.IAMTag
+	userRec  = store.IAMUser
+	groupRec = store.IAMGroup
+	keyRec   = store.IAMKey
+)
 
-type userRec struct {
-	Name     string
-	Path     string
-	ID       string // AIDA...
-	Created  time.Time
-	Tags     []tag             `json:",omitempty"`
-	Policies map[string]string `json:",omitempty"` // inline: name -> document as sent
-	Groups   []string          `json:",omitempty"` // group names, as created
-	Keys     []string          `json:",omitempty"` // access key ids
-}
-
-type groupRec struct {
-	Name     string
-	Path     string
-	ID       string // AGPA...
-	Created  time.Time
-	Policies map[string]string `json:",omitempty"`
-}
-
-// keyRec is an access key. The secret is sealed (package secret) with the
-// key id as associated data, so a stolen store file holds no usable
-// secret and a sealed secret moved onto another key's record won't open.
-type keyRec struct {
-	ID      string
-	User    string // user name, as created
-	Sealed  string
-	Status  string // Active | Inactive
-	Created time.Time
-}
-
-func users(tx *store.Tx) store.Table[userRec]   { return store.TableOf[userRec](tx, KindUser) }
-func groups(tx *store.Tx) store.Table[groupRec] { return store.TableOf[groupRec](tx, KindGroup) }
-func keys(tx *store.Tx) store.Table[keyRec]     { return store.TableOf[keyRec](tx, KindKey) }
+func users(tx *store.Tx) store.Table[userRec]   { return store.IAMUsers.In(tx) }
+func groups(tx *store.Tx) store.Table[groupRec] { return store.IAMGroups.In(tx) }
+func keys(tx *store.Tx) store.Table[keyRec]     { return store.IAMKeys.In(tx) }
 
 func nameKey(name string) string { return strings.ToLower(name) }
 
@@ -88,7 +57,9 @@ func newSecret() string {
 	return base64.StdEncoding.EncodeToString(b)
 }
 
-func (u *userRec) hasGroup(name string) bool {
+// hasGroup reports whether u is a member of the group name (IAM names are
+// unique regardless of case).
+func hasGroup(u *userRec, name string) bool {
 	for _, g := range u.Groups {
 		if strings.EqualFold(g, name) {
 			return true

@@ -111,7 +111,7 @@ func (c *call) tags() ([]tag, error) {
 	var out []tag
 	seen := map[string]bool{}
 	for i, m := range c.f.members("Tags", "Key", "Value") {
-		t := tag{m["Key"], m["Value"]}
+		t := tag{Key: m["Key"], Value: m["Value"]}
 		if err := pTagKey.check(t.Key, fmt.Sprintf(pTagKey.msg, i+1)); err != nil {
 			return nil, err
 		}

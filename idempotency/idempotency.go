@@ -79,6 +79,4 @@ func replay[Out any](prev *fsxd.Token, hash string, t reflect.Type, params []byt
 	return out, nil
 }
 
-func tokens(tx *store.Tx) store.Table[fsxd.Token] {
-	return store.TableOf[fsxd.Token](tx, fsxd.KindToken)
-}
+func tokens(tx *store.Tx) store.Table[fsxd.Token] { return store.Tokens.In(tx) }

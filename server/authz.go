@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/fsxd/fsxd"
 	"github.com/fsxd/fsxd/auth"
 	"github.com/fsxd/fsxd/authz"
 	"github.com/fsxd/fsxd/awserr"
@@ -158,10 +157,10 @@ func (s *Server) fsxResource(ctx context.Context, t *fsxTarget) authz.FSxTarget 
 	}
 	_ = s.store.View(ctx, func(tx *store.Tx) error {
 		if out.VolumeID != "" {
-			if v, err := store.TableOf[fsxd.Volume](tx, fsxd.KindVolume).Get(out.VolumeID); err == nil {
+			if v, err := store.Volumes.In(tx).Get(out.VolumeID); err == nil {
 				out.FileSystemID = v.FileSystemID
 			}
-		} else if v, err := store.TableOf[fsxd.SVM](tx, fsxd.KindSVM).Get(out.SVMID); err == nil {
+		} else if v, err := store.SVMs.In(tx).Get(out.SVMID); err == nil {
 			out.FileSystemID = v.FileSystemID
 		}
 		return nil

@@ -16,7 +16,7 @@ func (s *Server) cleanTemp(ctx context.Context) error {
 	var vols []*fsxd.Volume
 	err := s.store.View(ctx, func(tx *store.Tx) error {
 		var err error
-		vols, _, err = store.TableOf[fsxd.Volume](tx, fsxd.KindVolume).List("", 0, nil)
+		vols, _, err = store.Volumes.In(tx).List("", 0, nil)
 		return err
 	})
 	if err != nil {

@@ -3,7 +3,8 @@
 // (store/sqlite, store/postgres) implement a small transactional key-value
 // contract (Backend, Raw); this package layers typed tables on top, so every
 // backend passes the same conformance suite (store/storetest) by construction
-// of very little code.
+// of very little code. schema.go declares every table and its record type
+// once; the records' JSON is the persisted format (see schema.go).
 package store
 
 import (
@@ -93,15 +94,22 @@ type Tx struct{ raw Raw }
 // Raw exposes the untyped view (for kinds defined outside this package).
 func (tx *Tx) Raw() Raw { return tx.raw }
 
-// Table is a typed view of one kind. Values are stored as JSON.
+// Kind names a table and the type of its records, once (schema.go): code
+// reaches a table only through its Kind, so reading one kind as another's
+// records does not compile.
+type Kind[T any] struct {
+	Name string // the kind in the key-value space; never changes
+}
+
+// In returns the table in tx.
+func (k Kind[T]) In(tx *Tx) Table[T] { return Table[T]{raw: tx.raw, kind: k.Name} }
+
+// Table is a typed view of one kind in one transaction. Values are stored
+// as JSON.
 type Table[T any] struct {
 	raw  Raw
 	kind string
 }
-
-// TableOf returns the table of kind in tx. Packages that own a record type
-// define their table with it, e.g. store.TableOf[fsxd.Volume](tx, "volume").
-func TableOf[T any](tx *Tx, kind string) Table[T] { return Table[T]{raw: tx.raw, kind: kind} }
 
 // Get returns the value at key or ErrNotFound.
 func (t Table[T]) Get(key string) (*T, error) {

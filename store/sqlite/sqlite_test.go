@@ -106,3 +106,17 @@ func TestLockedIsUnavailable(t *testing.T) {
 		t.Errorf("Update while locked = %v, want ErrUnavailable", err)
 	}
 }
+
+// TestV1Fixture opens a database as version 1 wrote it (a copy: opening
+// migrates it) and reads every table through the schema.
+func TestV1Fixture(t *testing.T) {
+	dir := storetest.CopyV1(t)
+	b, err := sqlite.Open(filepath.Join(dir, "fsxd.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	s := store.New(b)
+	storetest.CheckV1(t, s)
+	storetest.CheckV1Secret(t, dir, s)
+}

@@ -15,7 +15,9 @@ type rec struct {
 	Tags []string
 }
 
-func recs(tx *store.Tx) store.Table[rec] { return store.TableOf[rec](tx, "rec") }
+var recKind = store.Kind[rec]{Name: "rec"}
+
+func recs(tx *store.Tx) store.Table[rec] { return recKind.In(tx) }
 
 // seed inserts rec-00..rec-(n-1), Size = index.
 func seed(t *testing.T, s *store.Store, n int) {

@@ -1,0 +1,26 @@
+package store
+
+import "github.com/fsxd/fsxd"
+
+// The schema: every table fsxd keeps, each declared once with the type of
+// its records. A kind's name is part of the on-disk format (databases
+// written by older versions hold it), so a name never changes; a record's
+// JSON member names are pinned by tags on the record types for the same
+// reason. store/storetest/testdata/v1 is a database as version 1 wrote it,
+// and storetest.CheckV1 reads it through these handles.
+var (
+	FileSystems = Kind[fsxd.FileSystem]{Name: fsxd.KindFileSystem} // key: file system id
+	SVMs        = Kind[fsxd.SVM]{Name: fsxd.KindSVM}               // key: SVM id
+	Volumes     = Kind[fsxd.Volume]{Name: fsxd.KindVolume}         // key: volume id
+	Attachments = Kind[fsxd.Attachment]{Name: fsxd.KindAttachment} // key: access point name
+	Aliases     = Kind[Alias]{Name: fsxd.KindAlias}                // key: access point alias
+	Tokens      = Kind[fsxd.Token]{Name: fsxd.KindToken}           // key: fsxd.TokenKey
+
+	// PendingAttachments indexes attachments that are CREATING or
+	// DELETING (key: access point name), so the reconciler reads only those.
+	PendingAttachments = Kind[PendingAttachment]{Name: "attachment-pending"}
+
+	IAMUsers  = Kind[IAMUser]{Name: "iam-user"}   // key: lower-case user name
+	IAMGroups = Kind[IAMGroup]{Name: "iam-group"} // key: lower-case group name
+	IAMKeys   = Kind[IAMKey]{Name: "iam-key"}     // key: access key id
+)
