@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -85,7 +86,7 @@ func TestIdentityObjectMetadata(t *testing.T) {
 		t.Errorf("owner's GetObjectAttributes shows no SHA-256: %v", err)
 	}
 	keys, err := v.list("alice", "")
-	if err != nil || strings.Join(idSorted(keys), ",") != "disk/secret.txt,pin.txt" {
+	if err != nil || strings.Join(slices.Sorted(slices.Values(keys)), ",") != "disk/secret.txt,pin.txt" {
 		t.Errorf("uid 1001 lists %v (%v), want both keys", keys, err)
 	}
 }
