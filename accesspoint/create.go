@@ -28,7 +28,7 @@ func (s *Service) create(ctx context.Context, in *fsxapi.CreateAndAttachS3Access
 	err = s.st.Update(ctx, func(tx *store.Tx) error {
 		now := s.now()
 		var err error
-		out, err = idempotency.Once(tx, opCreate, in.ClientRequestToken, in, now, func() (*fsxapi.CreateAndAttachS3AccessPointResponse, string, error) {
+		out, err = idempotency.Once(tx, fsxd.OpCreateAndAttachS3AccessPoint, in.ClientRequestToken, in, now, func() (*fsxapi.CreateAndAttachS3AccessPointResponse, string, error) {
 			if err := s.insert(tx, a, now); err != nil {
 				return nil, "", err
 			}

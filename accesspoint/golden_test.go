@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/fsxd/fsxd"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
@@ -25,33 +27,33 @@ type goldenCase struct {
 // The three FSx operations and each error they answer, as bytes on the
 // wire: what a client sees and what golden files keep from drifting.
 var goldenCases = []goldenCase{
-	{"create-openzfs", opCreate, `{"ClientRequestToken":"tok-1","Name":"golden","Type":"OPENZFS","OpenZFSConfiguration":{"VolumeId":"` + volOZ + `","FileSystemIdentity":{"Type":"POSIX","PosixUser":{"Uid":1001,"Gid":2001,"SecondaryGids":[3001]}}},"S3AccessPoint":{"VpcConfiguration":{"VpcId":"` + vpcKnown + `"},"Policy":` + jsonString(validPolicy) + `}}`, false},
-	{"create-replay", opCreate, `{"ClientRequestToken":"tok-1","Name":"golden","Type":"OPENZFS","OpenZFSConfiguration":{"VolumeId":"` + volOZ + `","FileSystemIdentity":{"Type":"POSIX","PosixUser":{"Uid":1001,"Gid":2001,"SecondaryGids":[3001]}}},"S3AccessPoint":{"VpcConfiguration":{"VpcId":"` + vpcKnown + `"},"Policy":` + jsonString(validPolicy) + `}}`, false},
-	{"create-token-reuse", opCreate, `{"ClientRequestToken":"tok-1","Name":"golden","Type":"OPENZFS","OpenZFSConfiguration":{"VolumeId":"` + volOZ + `","FileSystemIdentity":{"Type":"POSIX","PosixUser":{"Uid":1002,"Gid":2001}}}}`, false},
-	{"create-ontap-windows", opCreate, `{"Name":"golden-ontap","Type":"ONTAP","OntapConfiguration":{"VolumeId":"` + volNTFS + `","FileSystemIdentity":{"Type":"WINDOWS","WindowsUser":{"Name":"alice"}}}}`, false},
-	{"create-already-owned", opCreate, `{"Name":"golden","Type":"ONTAP","OntapConfiguration":{"VolumeId":"` + volUnix + `","FileSystemIdentity":{"Type":"UNIX","UnixUser":{"Name":"alice"}}}}`, false},
-	{"create-invalid-name", opCreate, `{"Name":"Bad_Name","Type":"OPENZFS"}`, false},
-	{"create-reserved-suffix", opCreate, `{"Name":"golden-ext-s3alias","Type":"OPENZFS","OpenZFSConfiguration":{"VolumeId":"` + volOZ + `","FileSystemIdentity":{"Type":"POSIX","PosixUser":{"Uid":1,"Gid":1}}}}`, false},
-	{"create-both-configurations", opCreate, `{"Name":"both","Type":"OPENZFS","OpenZFSConfiguration":{"VolumeId":"` + volOZ + `","FileSystemIdentity":{"Type":"POSIX","PosixUser":{"Uid":1,"Gid":1}}},"OntapConfiguration":{"VolumeId":"` + volUnix + `","FileSystemIdentity":{"Type":"UNIX","UnixUser":{"Name":"alice"}}}}`, false},
-	{"create-volume-not-found", opCreate, `{"Name":"novol","Type":"OPENZFS","OpenZFSConfiguration":{"VolumeId":"` + volNone + `","FileSystemIdentity":{"Type":"POSIX","PosixUser":{"Uid":1,"Gid":1}}}}`, false},
-	{"create-non-ha", opCreate, `{"Name":"nonha","Type":"OPENZFS","OpenZFSConfiguration":{"VolumeId":"` + volNonHA + `","FileSystemIdentity":{"Type":"POSIX","PosixUser":{"Uid":1,"Gid":1}}}}`, false},
-	{"create-volume-not-available", opCreate, `{"Name":"busy","Type":"OPENZFS","OpenZFSConfiguration":{"VolumeId":"` + volBusy + `","FileSystemIdentity":{"Type":"POSIX","PosixUser":{"Uid":1,"Gid":1}}}}`, false},
-	{"create-missing-user", opCreate, `{"Name":"nouser","Type":"ONTAP","OntapConfiguration":{"VolumeId":"` + volUnix + `","FileSystemIdentity":{"Type":"UNIX"}}}`, false},
-	{"create-no-junction-path", opCreate, `{"Name":"nojp","Type":"ONTAP","OntapConfiguration":{"VolumeId":"` + volNoJP + `","FileSystemIdentity":{"Type":"UNIX","UnixUser":{"Name":"alice"}}}}`, false},
-	{"create-security-style", opCreate, `{"Name":"style","Type":"ONTAP","OntapConfiguration":{"VolumeId":"` + volNTFS + `","FileSystemIdentity":{"Type":"UNIX","UnixUser":{"Name":"alice"}}}}`, false},
-	{"create-malformed-policy", opCreate, `{"Name":"badpolicy","Type":"OPENZFS","OpenZFSConfiguration":{"VolumeId":"` + volOZ + `","FileSystemIdentity":{"Type":"POSIX","PosixUser":{"Uid":1,"Gid":1}}},"S3AccessPoint":{"Policy":"{\"Statement\":[]}"}}`, false},
-	{"create-unknown-vpc", opCreate, `{"Name":"badvpc","Type":"OPENZFS","OpenZFSConfiguration":{"VolumeId":"` + volOZ + `","FileSystemIdentity":{"Type":"POSIX","PosixUser":{"Uid":1,"Gid":1}}},"S3AccessPoint":{"VpcConfiguration":{"VpcId":"vpc-00000000000000000"}}}`, false},
-	{"create-too-many", opCreate, `{"Name":"one-too-many","Type":"OPENZFS","OpenZFSConfiguration":{"VolumeId":"` + volOZ2 + `","FileSystemIdentity":{"Type":"POSIX","PosixUser":{"Uid":1,"Gid":1}}}}`, false},
-	{"describe-all", opDescribe, `{}`, true},
-	{"describe-page", opDescribe, `{"MaxResults":1}`, false},
-	{"describe-next-page", opDescribe, `{"NextToken":"{{token golden}}"}`, false},
-	{"describe-bad-token", opDescribe, `{"NextToken":"AQAAAAAAAAAAZ29sZGVu"}`, false},
-	{"describe-filters", opDescribe, `{"Filters":[{"Name":"type","Values":["ONTAP"]},{"Name":"file-system-id","Values":["` + fsOntap + `","` + fsHA + `"]}]}`, false},
-	{"describe-not-found", opDescribe, `{"Names":["golden","missing"]}`, false},
-	{"detach", opDetach, `{"ClientRequestToken":"tok-2","Name":"golden"}`, false},
-	{"describe-deleting", opDescribe, `{"Names":["golden"]}`, false},
-	{"detach-replay-after-removal", opDetach, `{"ClientRequestToken":"tok-2","Name":"golden"}`, true},
-	{"detach-not-found", opDetach, `{"Name":"golden"}`, false},
+	{"create-openzfs", fsxd.OpCreateAndAttachS3AccessPoint, `{"ClientRequestToken":"tok-1","Name":"golden","Type":"OPENZFS","OpenZFSConfiguration":{"VolumeId":"` + volOZ + `","FileSystemIdentity":{"Type":"POSIX","PosixUser":{"Uid":1001,"Gid":2001,"SecondaryGids":[3001]}}},"S3AccessPoint":{"VpcConfiguration":{"VpcId":"` + vpcKnown + `"},"Policy":` + jsonString(validPolicy) + `}}`, false},
+	{"create-replay", fsxd.OpCreateAndAttachS3AccessPoint, `{"ClientRequestToken":"tok-1","Name":"golden","Type":"OPENZFS","OpenZFSConfiguration":{"VolumeId":"` + volOZ + `","FileSystemIdentity":{"Type":"POSIX","PosixUser":{"Uid":1001,"Gid":2001,"SecondaryGids":[3001]}}},"S3AccessPoint":{"VpcConfiguration":{"VpcId":"` + vpcKnown + `"},"Policy":` + jsonString(validPolicy) + `}}`, false},
+	{"create-token-reuse", fsxd.OpCreateAndAttachS3AccessPoint, `{"ClientRequestToken":"tok-1","Name":"golden","Type":"OPENZFS","OpenZFSConfiguration":{"VolumeId":"` + volOZ + `","FileSystemIdentity":{"Type":"POSIX","PosixUser":{"Uid":1002,"Gid":2001}}}}`, false},
+	{"create-ontap-windows", fsxd.OpCreateAndAttachS3AccessPoint, `{"Name":"golden-ontap","Type":"ONTAP","OntapConfiguration":{"VolumeId":"` + volNTFS + `","FileSystemIdentity":{"Type":"WINDOWS","WindowsUser":{"Name":"alice"}}}}`, false},
+	{"create-already-owned", fsxd.OpCreateAndAttachS3AccessPoint, `{"Name":"golden","Type":"ONTAP","OntapConfiguration":{"VolumeId":"` + volUnix + `","FileSystemIdentity":{"Type":"UNIX","UnixUser":{"Name":"alice"}}}}`, false},
+	{"create-invalid-name", fsxd.OpCreateAndAttachS3AccessPoint, `{"Name":"Bad_Name","Type":"OPENZFS"}`, false},
+	{"create-reserved-suffix", fsxd.OpCreateAndAttachS3AccessPoint, `{"Name":"golden-ext-s3alias","Type":"OPENZFS","OpenZFSConfiguration":{"VolumeId":"` + volOZ + `","FileSystemIdentity":{"Type":"POSIX","PosixUser":{"Uid":1,"Gid":1}}}}`, false},
+	{"create-both-configurations", fsxd.OpCreateAndAttachS3AccessPoint, `{"Name":"both","Type":"OPENZFS","OpenZFSConfiguration":{"VolumeId":"` + volOZ + `","FileSystemIdentity":{"Type":"POSIX","PosixUser":{"Uid":1,"Gid":1}}},"OntapConfiguration":{"VolumeId":"` + volUnix + `","FileSystemIdentity":{"Type":"UNIX","UnixUser":{"Name":"alice"}}}}`, false},
+	{"create-volume-not-found", fsxd.OpCreateAndAttachS3AccessPoint, `{"Name":"novol","Type":"OPENZFS","OpenZFSConfiguration":{"VolumeId":"` + volNone + `","FileSystemIdentity":{"Type":"POSIX","PosixUser":{"Uid":1,"Gid":1}}}}`, false},
+	{"create-non-ha", fsxd.OpCreateAndAttachS3AccessPoint, `{"Name":"nonha","Type":"OPENZFS","OpenZFSConfiguration":{"VolumeId":"` + volNonHA + `","FileSystemIdentity":{"Type":"POSIX","PosixUser":{"Uid":1,"Gid":1}}}}`, false},
+	{"create-volume-not-available", fsxd.OpCreateAndAttachS3AccessPoint, `{"Name":"busy","Type":"OPENZFS","OpenZFSConfiguration":{"VolumeId":"` + volBusy + `","FileSystemIdentity":{"Type":"POSIX","PosixUser":{"Uid":1,"Gid":1}}}}`, false},
+	{"create-missing-user", fsxd.OpCreateAndAttachS3AccessPoint, `{"Name":"nouser","Type":"ONTAP","OntapConfiguration":{"VolumeId":"` + volUnix + `","FileSystemIdentity":{"Type":"UNIX"}}}`, false},
+	{"create-no-junction-path", fsxd.OpCreateAndAttachS3AccessPoint, `{"Name":"nojp","Type":"ONTAP","OntapConfiguration":{"VolumeId":"` + volNoJP + `","FileSystemIdentity":{"Type":"UNIX","UnixUser":{"Name":"alice"}}}}`, false},
+	{"create-security-style", fsxd.OpCreateAndAttachS3AccessPoint, `{"Name":"style","Type":"ONTAP","OntapConfiguration":{"VolumeId":"` + volNTFS + `","FileSystemIdentity":{"Type":"UNIX","UnixUser":{"Name":"alice"}}}}`, false},
+	{"create-malformed-policy", fsxd.OpCreateAndAttachS3AccessPoint, `{"Name":"badpolicy","Type":"OPENZFS","OpenZFSConfiguration":{"VolumeId":"` + volOZ + `","FileSystemIdentity":{"Type":"POSIX","PosixUser":{"Uid":1,"Gid":1}}},"S3AccessPoint":{"Policy":"{\"Statement\":[]}"}}`, false},
+	{"create-unknown-vpc", fsxd.OpCreateAndAttachS3AccessPoint, `{"Name":"badvpc","Type":"OPENZFS","OpenZFSConfiguration":{"VolumeId":"` + volOZ + `","FileSystemIdentity":{"Type":"POSIX","PosixUser":{"Uid":1,"Gid":1}}},"S3AccessPoint":{"VpcConfiguration":{"VpcId":"vpc-00000000000000000"}}}`, false},
+	{"create-too-many", fsxd.OpCreateAndAttachS3AccessPoint, `{"Name":"one-too-many","Type":"OPENZFS","OpenZFSConfiguration":{"VolumeId":"` + volOZ2 + `","FileSystemIdentity":{"Type":"POSIX","PosixUser":{"Uid":1,"Gid":1}}}}`, false},
+	{"describe-all", fsxd.OpDescribeS3AccessPointAttachments, `{}`, true},
+	{"describe-page", fsxd.OpDescribeS3AccessPointAttachments, `{"MaxResults":1}`, false},
+	{"describe-next-page", fsxd.OpDescribeS3AccessPointAttachments, `{"NextToken":"{{token golden}}"}`, false},
+	{"describe-bad-token", fsxd.OpDescribeS3AccessPointAttachments, `{"NextToken":"AQAAAAAAAAAAZ29sZGVu"}`, false},
+	{"describe-filters", fsxd.OpDescribeS3AccessPointAttachments, `{"Filters":[{"Name":"type","Values":["ONTAP"]},{"Name":"file-system-id","Values":["` + fsOntap + `","` + fsHA + `"]}]}`, false},
+	{"describe-not-found", fsxd.OpDescribeS3AccessPointAttachments, `{"Names":["golden","missing"]}`, false},
+	{"detach", fsxd.OpDetachAndDeleteS3AccessPoint, `{"ClientRequestToken":"tok-2","Name":"golden"}`, false},
+	{"describe-deleting", fsxd.OpDescribeS3AccessPointAttachments, `{"Names":["golden"]}`, false},
+	{"detach-replay-after-removal", fsxd.OpDetachAndDeleteS3AccessPoint, `{"ClientRequestToken":"tok-2","Name":"golden"}`, true},
+	{"detach-not-found", fsxd.OpDetachAndDeleteS3AccessPoint, `{"Name":"golden"}`, false},
 }
 
 func jsonString(s string) string {

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"regexp"
 
+	"github.com/fsxd/fsxd"
 	"github.com/fsxd/fsxd/awserr"
 )
 
@@ -21,7 +22,7 @@ const tokenVersion = 1
 var nameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,48}[a-z0-9]$`)
 
 func (s *Service) tokenCheck(name string) []byte {
-	sum := sha256.Sum256([]byte("fsxd/" + opDescribe + "/" + s.acc.ID + "/" + name))
+	sum := sha256.Sum256([]byte("fsxd/" + fsxd.OpDescribeS3AccessPointAttachments + "/" + s.acc.ID + "/" + name))
 	return sum[:8]
 }
 

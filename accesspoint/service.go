@@ -108,18 +108,11 @@ func New(cfg Config) *Service {
 	return &Service{cfg: cfg, st: cfg.Store, acc: cfg.Account, random: fsxd.RandomLower}
 }
 
-// FSx operation names, as registered and as recorded with tokens.
-const (
-	opCreate   = "CreateAndAttachS3AccessPoint"
-	opDescribe = "DescribeS3AccessPointAttachments"
-	opDetach   = "DetachAndDeleteS3AccessPoint"
-)
-
 // Register adds the three FSx operations to m.
 func (s *Service) Register(m *awsjson.Mux) {
-	m.Handle(opCreate, awsjson.Op(s.create))
-	m.Handle(opDescribe, awsjson.Op(s.describe))
-	m.Handle(opDetach, awsjson.Op(s.detach))
+	m.Handle(fsxd.OpCreateAndAttachS3AccessPoint, awsjson.Op(s.create))
+	m.Handle(fsxd.OpDescribeS3AccessPointAttachments, awsjson.Op(s.describe))
+	m.Handle(fsxd.OpDetachAndDeleteS3AccessPoint, awsjson.Op(s.detach))
 }
 
 // Close releases the cached volume roots.

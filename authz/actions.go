@@ -24,9 +24,9 @@ const (
 // request needs FSxPolicyAction as well.
 func FSxAction(op string) []string {
 	switch op {
-	case "CreateAndAttachS3AccessPoint":
+	case fsxd.OpCreateAndAttachS3AccessPoint:
 		return []string{"fsx:" + op, CreateAccessPoint}
-	case "DetachAndDeleteS3AccessPoint":
+	case fsxd.OpDetachAndDeleteS3AccessPoint:
 		return []string{"fsx:" + op, DeleteAccessPoint}
 	}
 	return []string{"fsx:" + op}
@@ -35,7 +35,7 @@ func FSxAction(op string) []string {
 // FSxPolicyAction is the extra action an FSx operation needs when its
 // request carries an access point policy, or "" if none.
 func FSxPolicyAction(op string) string {
-	if op == "CreateAndAttachS3AccessPoint" {
+	if op == fsxd.OpCreateAndAttachS3AccessPoint {
 		return PutAccessPointPolicy
 	}
 	return ""

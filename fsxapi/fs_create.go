@@ -24,7 +24,7 @@ func (s *Service) CreateFileSystem(ctx context.Context, in *CreateFileSystemRequ
 	if err != nil {
 		return nil, err
 	}
-	return once(ctx, s, "CreateFileSystem", in.ClientRequestToken, in, func(tx *store.Tx) (*CreateFileSystemResponse, string, error) {
+	return once(ctx, s, fsxd.OpCreateFileSystem, in.ClientRequestToken, in, func(tx *store.Tx) (*CreateFileSystemResponse, string, error) {
 		return plan.out, plan.fs.ID, plan.insert(tx)
 	})
 }

@@ -18,7 +18,7 @@ func (s *Service) DescribeFileSystems(ctx context.Context, in *DescribeFileSyste
 	if err != nil {
 		return nil, err
 	}
-	pg, err := paginate("DescribeFileSystems", queryDigest(ids), recs, func(r *fsxd.FileSystem) string { return r.ID }, in.MaxResults, in.NextToken)
+	pg, err := paginate(fsxd.OpDescribeFileSystems, queryDigest(ids), recs, func(r *fsxd.FileSystem) string { return r.ID }, in.MaxResults, in.NextToken)
 	if err != nil {
 		return nil, err
 	}
@@ -38,7 +38,7 @@ func fsNotFound(id string) error {
 // child volumes need DELETE_CHILD_VOLUMES_AND_SNAPSHOTS; ONTAP file systems
 // must have no SVMs left; no volume may have an S3 access point attached.
 func (s *Service) DeleteFileSystem(ctx context.Context, in *DeleteFileSystemRequest) (*DeleteFileSystemResponse, error) {
-	return once(ctx, s, "DeleteFileSystem", in.ClientRequestToken, in, func(tx *store.Tx) (*DeleteFileSystemResponse, string, error) {
+	return once(ctx, s, fsxd.OpDeleteFileSystem, in.ClientRequestToken, in, func(tx *store.Tx) (*DeleteFileSystemResponse, string, error) {
 		return s.deleteFileSystem(tx, in)
 	})
 }

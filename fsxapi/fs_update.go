@@ -14,7 +14,7 @@ import (
 // windows, disk IOPS, route tables. Nothing is provisioned, so the file
 // system stays AVAILABLE.
 func (s *Service) UpdateFileSystem(ctx context.Context, in *UpdateFileSystemRequest) (*UpdateFileSystemResponse, error) {
-	return once(ctx, s, "UpdateFileSystem", in.ClientRequestToken, in, func(tx *store.Tx) (*UpdateFileSystemResponse, string, error) {
+	return once(ctx, s, fsxd.OpUpdateFileSystem, in.ClientRequestToken, in, func(tx *store.Tx) (*UpdateFileSystemResponse, string, error) {
 		return s.updateFileSystem(tx, in)
 	})
 }

@@ -95,21 +95,21 @@ func New(cfg Config) *Service {
 // (CreateAndAttachS3AccessPoint, DescribeS3AccessPointAttachments,
 // DetachAndDeleteS3AccessPoint) are package accesspoint's.
 func (s *Service) Register(m *awsjson.Mux) {
-	m.Handle("CreateFileSystem", awsjson.Op(s.CreateFileSystem))
-	m.Handle("DescribeFileSystems", awsjson.Op(s.DescribeFileSystems))
-	m.Handle("DeleteFileSystem", awsjson.Op(s.DeleteFileSystem))
-	m.Handle("UpdateFileSystem", awsjson.Op(s.UpdateFileSystem))
-	m.Handle("CreateStorageVirtualMachine", awsjson.Op(s.CreateStorageVirtualMachine))
-	m.Handle("DescribeStorageVirtualMachines", awsjson.Op(s.DescribeStorageVirtualMachines))
-	m.Handle("DeleteStorageVirtualMachine", awsjson.Op(s.DeleteStorageVirtualMachine))
-	m.Handle("UpdateStorageVirtualMachine", awsjson.Op(s.UpdateStorageVirtualMachine))
-	m.Handle("CreateVolume", awsjson.Op(s.CreateVolume))
-	m.Handle("DescribeVolumes", awsjson.Op(s.DescribeVolumes))
-	m.Handle("DeleteVolume", awsjson.Op(s.DeleteVolume))
-	m.Handle("UpdateVolume", awsjson.Op(s.UpdateVolume))
-	m.Handle("TagResource", awsjson.Op(s.TagResource))
-	m.Handle("UntagResource", awsjson.Op(s.UntagResource))
-	m.Handle("ListTagsForResource", awsjson.Op(s.ListTagsForResource))
+	m.Handle(fsxd.OpCreateFileSystem, awsjson.Op(s.CreateFileSystem))
+	m.Handle(fsxd.OpDescribeFileSystems, awsjson.Op(s.DescribeFileSystems))
+	m.Handle(fsxd.OpDeleteFileSystem, awsjson.Op(s.DeleteFileSystem))
+	m.Handle(fsxd.OpUpdateFileSystem, awsjson.Op(s.UpdateFileSystem))
+	m.Handle(fsxd.OpCreateStorageVirtualMachine, awsjson.Op(s.CreateStorageVirtualMachine))
+	m.Handle(fsxd.OpDescribeStorageVirtualMachines, awsjson.Op(s.DescribeStorageVirtualMachines))
+	m.Handle(fsxd.OpDeleteStorageVirtualMachine, awsjson.Op(s.DeleteStorageVirtualMachine))
+	m.Handle(fsxd.OpUpdateStorageVirtualMachine, awsjson.Op(s.UpdateStorageVirtualMachine))
+	m.Handle(fsxd.OpCreateVolume, awsjson.Op(s.CreateVolume))
+	m.Handle(fsxd.OpDescribeVolumes, awsjson.Op(s.DescribeVolumes))
+	m.Handle(fsxd.OpDeleteVolume, awsjson.Op(s.DeleteVolume))
+	m.Handle(fsxd.OpUpdateVolume, awsjson.Op(s.UpdateVolume))
+	m.Handle(fsxd.OpTagResource, awsjson.Op(s.TagResource))
+	m.Handle(fsxd.OpUntagResource, awsjson.Op(s.UntagResource))
+	m.Handle(fsxd.OpListTagsForResource, awsjson.Op(s.ListTagsForResource))
 }
 
 func (s *Service) now() time.Time { return s.cfg.Now().UTC() }

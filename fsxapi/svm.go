@@ -27,7 +27,7 @@ func (s *Service) CreateStorageVirtualMachine(ctx context.Context, in *CreateSto
 	if _, ok := tagValue(in.Tags, ImportTag); ok {
 		return nil, badRequest("Tag %s is not valid on storage virtual machines; put it on CreateVolume.", ImportTag)
 	}
-	return once(ctx, s, "CreateStorageVirtualMachine", in.ClientRequestToken, in, func(tx *store.Tx) (*CreateStorageVirtualMachineResponse, string, error) {
+	return once(ctx, s, fsxd.OpCreateStorageVirtualMachine, in.ClientRequestToken, in, func(tx *store.Tx) (*CreateStorageVirtualMachineResponse, string, error) {
 		return s.createSVM(tx, in)
 	})
 }

@@ -19,7 +19,7 @@ func (s *Service) DescribeStorageVirtualMachines(ctx context.Context, in *Descri
 	recs = keep(recs, func(r *fsxd.SVM) bool {
 		return matches(filters, func(string) string { return r.FileSystemID }) // the only filter name
 	})
-	pg, err := paginate("DescribeStorageVirtualMachines", queryDigest(ids, filters), recs, func(r *fsxd.SVM) string { return r.ID }, in.MaxResults, in.NextToken)
+	pg, err := paginate(fsxd.OpDescribeStorageVirtualMachines, queryDigest(ids, filters), recs, func(r *fsxd.SVM) string { return r.ID }, in.MaxResults, in.NextToken)
 	if err != nil {
 		return nil, err
 	}
@@ -33,7 +33,7 @@ func (s *Service) DescribeStorageVirtualMachines(ctx context.Context, in *Descri
 // DeleteStorageVirtualMachine starts deleting an SVM and its root volume;
 // its other volumes must be deleted first.
 func (s *Service) DeleteStorageVirtualMachine(ctx context.Context, in *DeleteStorageVirtualMachineRequest) (*DeleteStorageVirtualMachineResponse, error) {
-	return once(ctx, s, "DeleteStorageVirtualMachine", in.ClientRequestToken, in, func(tx *store.Tx) (*DeleteStorageVirtualMachineResponse, string, error) {
+	return once(ctx, s, fsxd.OpDeleteStorageVirtualMachine, in.ClientRequestToken, in, func(tx *store.Tx) (*DeleteStorageVirtualMachineResponse, string, error) {
 		return s.deleteSVM(tx, val(in.StorageVirtualMachineId))
 	})
 }
@@ -73,7 +73,7 @@ func (s *Service) deleteSVM(tx *store.Tx, id string) (*DeleteStorageVirtualMachi
 // UpdateStorageVirtualMachine records Active Directory changes; the admin
 // password is accepted and not kept.
 func (s *Service) UpdateStorageVirtualMachine(ctx context.Context, in *UpdateStorageVirtualMachineRequest) (*UpdateStorageVirtualMachineResponse, error) {
-	return once(ctx, s, "UpdateStorageVirtualMachine", in.ClientRequestToken, in, func(tx *store.Tx) (*UpdateStorageVirtualMachineResponse, string, error) {
+	return once(ctx, s, fsxd.OpUpdateStorageVirtualMachine, in.ClientRequestToken, in, func(tx *store.Tx) (*UpdateStorageVirtualMachineResponse, string, error) {
 		return s.updateSVM(tx, in)
 	})
 }

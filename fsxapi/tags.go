@@ -143,7 +143,7 @@ func (s *Service) ListTagsForResource(ctx context.Context, in *ListTagsForResour
 	}
 	tags = slices.Clone(tags)
 	slices.SortFunc(tags, func(a, b fsxd.Tag) int { return strings.Compare(a.Key, b.Key) })
-	pg, err := paginate("ListTagsForResource", queryDigest(ref.arn), tags, func(t fsxd.Tag) string { return t.Key }, in.MaxResults, in.NextToken)
+	pg, err := paginate(fsxd.OpListTagsForResource, queryDigest(ref.arn), tags, func(t fsxd.Tag) string { return t.Key }, in.MaxResults, in.NextToken)
 	if err != nil {
 		return nil, err
 	}

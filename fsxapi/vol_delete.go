@@ -16,7 +16,7 @@ import (
 // mounted below their junction must wait for those; attached S3 access
 // points block the delete.
 func (s *Service) DeleteVolume(ctx context.Context, in *DeleteVolumeRequest) (*DeleteVolumeResponse, error) {
-	return once(ctx, s, "DeleteVolume", in.ClientRequestToken, in, func(tx *store.Tx) (*DeleteVolumeResponse, string, error) {
+	return once(ctx, s, fsxd.OpDeleteVolume, in.ClientRequestToken, in, func(tx *store.Tx) (*DeleteVolumeResponse, string, error) {
 		return s.deleteVolume(tx, in)
 	})
 }

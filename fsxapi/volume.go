@@ -16,7 +16,7 @@ func volNotFound(id string) error {
 // CREATING; the reconciler creates its directory and makes it AVAILABLE
 // (OpenZFS) or CREATED (ONTAP), as FSx reports them.
 func (s *Service) CreateVolume(ctx context.Context, in *CreateVolumeRequest) (*CreateVolumeResponse, error) {
-	return once(ctx, s, "CreateVolume", in.ClientRequestToken, in, func(tx *store.Tx) (*CreateVolumeResponse, string, error) {
+	return once(ctx, s, fsxd.OpCreateVolume, in.ClientRequestToken, in, func(tx *store.Tx) (*CreateVolumeResponse, string, error) {
 		return s.createVolume(tx, in)
 	})
 }
@@ -86,7 +86,7 @@ func (s *Service) DescribeVolumes(ctx context.Context, in *DescribeVolumesReques
 		return nil, err
 	}
 	recs = keep(recs, func(v *fsxd.Volume) bool { return matches(filters, volumeField(v)) })
-	pg, err := paginate("DescribeVolumes", queryDigest(ids, filters), recs, func(v *fsxd.Volume) string { return v.ID }, in.MaxResults, in.NextToken)
+	pg, err := paginate(fsxd.OpDescribeVolumes, queryDigest(ids, filters), recs, func(v *fsxd.Volume) string { return v.ID }, in.MaxResults, in.NextToken)
 	if err != nil {
 		return nil, err
 	}

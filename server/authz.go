@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/fsxd/fsxd"
 	"github.com/fsxd/fsxd/auth"
 	"github.com/fsxd/fsxd/authz"
 	"github.com/fsxd/fsxd/awserr"
@@ -107,7 +108,7 @@ func (s *Server) authorizeFSx(ctx context.Context, op string, body []byte) error
 	target := s.fsxResource(ctx, &t)
 	var needs []authz.Need
 	switch op {
-	case "CreateAndAttachS3AccessPoint", "DetachAndDeleteS3AccessPoint":
+	case fsxd.OpCreateAndAttachS3AccessPoint, fsxd.OpDetachAndDeleteS3AccessPoint:
 		infoFrom(ctx).accessPoint = t.Name
 		hasPolicy := t.S3AccessPoint != nil && t.S3AccessPoint.Policy != nil
 		needs = authz.AttachmentNeeds(s.account, op, t.Name, target, hasPolicy)
