@@ -115,6 +115,21 @@ func AttachmentNeeds(a fsxd.Account, op, name string, vol FSxTarget, hasPolicy b
 	return out
 }
 
+// FSxNeeds lists every permission an FSx operation needs: the attachment
+// operations' (AttachmentNeeds, on accessPoint), else each of
+// FSxAction(op) on the resource t names.
+func FSxNeeds(a fsxd.Account, op string, t FSxTarget, accessPoint string, hasPolicy bool) []Need {
+	switch op {
+	case fsxd.OpCreateAndAttachS3AccessPoint, fsxd.OpDetachAndDeleteS3AccessPoint:
+		return AttachmentNeeds(a, op, accessPoint, t, hasPolicy)
+	}
+	var needs []Need
+	for _, act := range FSxAction(op) {
+		needs = append(needs, Need{Action: act, Resource: FSxResource(a, t)})
+	}
+	return needs
+}
+
 // CheckAll checks each need in turn and returns the first refusal: an
 // operation that needs several permissions needs all of them.
 func (c *Checker) CheckAll(ctx context.Context, base Request, needs []Need) error {
