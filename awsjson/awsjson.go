@@ -31,30 +31,36 @@ func ErrBodyUnreadable(err error) *awserr.Error {
 }
 
 // Handler is one operation: the shape its body decodes into, and what
-// runs it. Op makes them. The Mux prunes a body to the shape before anyone
-// (Authorize included) reads it.
+// runs it. Op makes them. The Mux decodes a body once, into a new input,
+// and hands that input to Authorize and then to the operation, so the two
+// cannot disagree about what a request names.
 type Handler struct {
 	in  reflect.Type
-	run func(ctx context.Context, body []byte) (any, error) // body already pruned
+	run func(ctx context.Context, in any) (any, error) // in is a *In
 }
 
 // Validator is implemented by request shapes (generated from the model).
 type Validator interface{ Validate() error }
 
-// Op adapts a typed operation: decode In, validate it, call fn.
+// Op adapts a typed operation: validate its decoded In, call fn.
 func Op[In, Out any](fn func(context.Context, *In) (*Out, error)) Handler {
-	return Handler{in: reflect.TypeFor[In](), run: func(ctx context.Context, body []byte) (any, error) {
-		in := new(In)
-		if err := unmarshal(body, in); err != nil {
-			return nil, err
-		}
-		if v, ok := any(in).(Validator); ok {
+	return Handler{in: reflect.TypeFor[In](), run: func(ctx context.Context, in any) (any, error) {
+		if v, ok := in.(Validator); ok {
 			if err := v.Validate(); err != nil {
 				return nil, err
 			}
 		}
-		return fn(ctx, in)
+		return fn(ctx, in.(*In))
 	}}
+}
+
+// decode reads body into a new input of h's shape. The input is returned
+// even when decoding fails, filled as far as the body allowed, so that
+// Authorize sees what the request names before its decoding error is
+// answered.
+func (h Handler) decode(body []byte) (any, error) {
+	in := reflect.New(h.in).Interface()
+	return in, unmarshal(prune(body, h.in), in)
 }
 
 // Decode reads a JSON body the way AWS's front end does: an empty body is
@@ -87,11 +93,10 @@ func unmarshal(body []byte, v any) error {
 type Mux struct {
 	Prefix string // e.g. "AWSSimbaAPIService_v20180301"
 	// Authorize, when set, is asked before every known operation runs,
-	// with the body (to see what the request names); an error refuses. The
-	// body is already pruned to the operation's members, so Authorize and
-	// the operation cannot disagree about what it names, however the
-	// members are spelt.
-	Authorize func(ctx context.Context, op string, body []byte) error
+	// with the operation's input (a pointer to its request shape, decoded
+	// as far as the body allows) to see what the request names; an error
+	// refuses. It is the input the operation then runs with.
+	Authorize func(ctx context.Context, op string, in any) error
 	ops       map[string]Handler
 }
 
@@ -108,6 +113,16 @@ func (m *Mux) Operations() []string {
 		out = append(out, k)
 	}
 	return out
+}
+
+// Input returns a new, empty input of op (a pointer to its request
+// shape), or nil if op is not registered.
+func (m *Mux) Input(op string) any {
+	h, ok := m.ops[op]
+	if !ok {
+		return nil
+	}
+	return reflect.New(h.in).Interface()
 }
 
 // Operation returns the operation named by r's X-Amz-Target, or "".
@@ -149,13 +164,16 @@ func (m *Mux) serve(w http.ResponseWriter, r *http.Request) error {
 	if len(body) > MaxBody {
 		return ErrBodyTooLarge()
 	}
-	body = prune(body, h.in)
+	in, decodeErr := h.decode(body)
 	if m.Authorize != nil {
-		if err := m.Authorize(r.Context(), op, body); err != nil {
+		if err := m.Authorize(r.Context(), op, in); err != nil {
 			return err
 		}
 	}
-	out, err := h.run(r.Context(), body)
+	if decodeErr != nil {
+		return decodeErr
+	}
+	out, err := h.run(r.Context(), in)
 	if err != nil {
 		return err
 	}

@@ -2,21 +2,18 @@ package server
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"path/filepath"
 	"strings"
 
-	"github.com/fsxd/fsxd"
 	"github.com/fsxd/fsxd/auth"
 	"github.com/fsxd/fsxd/authz"
 	"github.com/fsxd/fsxd/awserr"
 	"github.com/fsxd/fsxd/iamapi"
 	"github.com/fsxd/fsxd/s3api"
 	"github.com/fsxd/fsxd/secret"
-	"github.com/fsxd/fsxd/store"
 )
 
 // wireIdentity builds IAM/STS and the authorization checker every API
@@ -73,100 +70,6 @@ func (s *Server) authorizeS3Control(ctx context.Context, p *auth.Principal, acti
 		info.accessPoint = name
 	}
 	return denyAs(s.checker.Check(ctx, authz.Request{Principal: p, Action: action, Resource: resource}), awserr.AccessDenied)
-}
-
-// fsxTarget is what an FSx request body names, for the resource ARN.
-type fsxTarget struct {
-	FileSystemID            string `json:"FileSystemId"`
-	VolumeID                string `json:"VolumeId"`
-	StorageVirtualMachineID string `json:"StorageVirtualMachineId"`
-	ResourceARN             string
-	Name                    string
-	OpenZFSConfiguration    *struct {
-		VolumeID       string `json:"VolumeId"`
-		ParentVolumeID string `json:"ParentVolumeId"`
-	}
-	OntapConfiguration *struct {
-		VolumeID                string `json:"VolumeId"`
-		StorageVirtualMachineID string `json:"StorageVirtualMachineId"`
-	}
-	S3AccessPoint *struct{ Policy *string }
-	// Tags and TagKeys become condition keys (fsxtags.go).
-	Tags    []struct{ Key, Value *string }
-	TagKeys []string
-}
-
-// authorizeFSx checks every permission an FSx operation needs, on the
-// most specific resource its request names.
-func (s *Server) authorizeFSx(ctx context.Context, op string, body []byte) error {
-	p := auth.FromContext(ctx)
-	if p == nil {
-		return awserr.JSONAccessDenied.Err("")
-	}
-	var t fsxTarget
-	_ = json.Unmarshal(body, &t) // malformed bodies fail validation next
-	target := s.fsxResource(ctx, &t)
-	var needs []authz.Need
-	switch op {
-	case fsxd.OpCreateAndAttachS3AccessPoint, fsxd.OpDetachAndDeleteS3AccessPoint:
-		infoFrom(ctx).accessPoint = t.Name
-		hasPolicy := t.S3AccessPoint != nil && t.S3AccessPoint.Policy != nil
-		needs = authz.AttachmentNeeds(s.account, op, t.Name, target, hasPolicy)
-	default:
-		for _, a := range authz.FSxAction(op) {
-			needs = append(needs, authz.Need{Action: a, Resource: authz.FSxResource(s.account, target)})
-		}
-	}
-	reqKeys, err := s.fsxTagKeys(ctx, p, &t, authz.FSxResource(s.account, target), needs)
-	if err != nil {
-		return err
-	}
-	err = s.checker.CheckAll(ctx, authz.Request{Principal: p, Context: reqKeys}, needs)
-	if errors.Is(err, authz.ErrDenied) {
-		return awserr.JSONAccessDenied.Err("User: %s is not authorized to perform: %s", p.ARN, firstAction(needs)).Wrap(err)
-	}
-	return err
-}
-
-func firstAction(needs []authz.Need) string {
-	if len(needs) == 0 {
-		return ""
-	}
-	return needs[0].Action
-}
-
-// fsxResource completes what the request names: a volume's or SVM's ARN
-// needs its file system id, which only the store knows.
-func (s *Server) fsxResource(ctx context.Context, t *fsxTarget) authz.FSxTarget {
-	out := authz.FSxTarget{ResourceARN: t.ResourceARN, FileSystemID: t.FileSystemID, VolumeID: t.VolumeID, SVMID: t.StorageVirtualMachineID}
-	if c := t.OpenZFSConfiguration; c != nil && out.VolumeID == "" {
-		out.VolumeID = c.VolumeID
-		if out.VolumeID == "" {
-			out.VolumeID = c.ParentVolumeID
-		}
-	}
-	if c := t.OntapConfiguration; c != nil {
-		if out.VolumeID == "" {
-			out.VolumeID = c.VolumeID
-		}
-		if out.SVMID == "" {
-			out.SVMID = c.StorageVirtualMachineID
-		}
-	}
-	if out.FileSystemID != "" || (out.VolumeID == "" && out.SVMID == "") {
-		return out
-	}
-	_ = s.store.View(ctx, func(tx *store.Tx) error {
-		if out.VolumeID != "" {
-			if v, err := store.Volumes.In(tx).Get(out.VolumeID); err == nil {
-				out.FileSystemID = v.FileSystemID
-			}
-		} else if v, err := store.SVMs.In(tx).Get(out.SVMID); err == nil {
-			out.FileSystemID = v.FileSystemID
-		}
-		return nil
-	})
-	return out
 }
 
 // authorizeS3 is the data plane's check: the VPC rule, then the caller's
