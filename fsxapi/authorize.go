@@ -41,17 +41,7 @@ func (a *Authorizer) Authorize(ctx context.Context, op string, in any) error {
 	if p == nil {
 		return awserr.JSONAccessDenied.Err("")
 	}
-	named, ok := in.(Targeted)
-	if !ok { // fail closed: TestEveryOperationHasATarget keeps this unreachable
-		return awserr.InternalServerError.Err("").Wrap(fmt.Errorf("fsxapi: %s (%T) names no target", op, in))
-	}
-	t := named.Target()
-	res := a.Service.resource(ctx, &t)
-	if t.AccessPoint != "" && a.Named != nil {
-		a.Named(ctx, t.AccessPoint)
-	}
-	needs := authz.FSxNeeds(a.Service.cfg.Account, op, res, t.AccessPoint, t.Policy)
-	keys, err := a.tagKeys(ctx, p, &t, authz.FSxResource(a.Service.cfg.Account, res), needs)
+	needs, keys, err := a.request(ctx, p, op, in)
 	if err != nil {
 		return err
 	}
@@ -60,6 +50,23 @@ func (a *Authorizer) Authorize(ctx context.Context, op string, in any) error {
 		return awserr.JSONAccessDenied.Err("User: %s is not authorized to perform: %s", p.ARN, firstAction(needs)).Wrap(err)
 	}
 	return err
+}
+
+// request is what p asks for by running op with in: the permissions it
+// needs and the request's condition keys.
+func (a *Authorizer) request(ctx context.Context, p *auth.Principal, op string, in any) ([]authz.Need, map[string][]string, error) {
+	named, ok := in.(Targeted)
+	if !ok { // fail closed: TestEveryOperationHasATarget keeps this unreachable
+		return nil, nil, awserr.InternalServerError.Err("").Wrap(fmt.Errorf("fsxapi: %s (%T) names no target", op, in))
+	}
+	t := named.Target()
+	res := a.Service.resource(ctx, &t)
+	if t.AccessPoint != "" && a.Named != nil {
+		a.Named(ctx, t.AccessPoint)
+	}
+	needs := authz.FSxNeeds(a.Service.cfg.Account, op, res, t.AccessPoint, t.Policy)
+	keys, err := a.tagKeys(ctx, p, &t, authz.FSxResource(a.Service.cfg.Account, res), needs)
+	return needs, keys, err
 }
 
 func firstAction(needs []authz.Need) string {
