@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/fsxd/fsxd/auth"
+	"github.com/fsxd/fsxd"
 	"github.com/fsxd/fsxd/policy"
 )
 
@@ -46,7 +46,7 @@ func (c *Checker) Check(ctx context.Context, req Request) error {
 	preq := policy.Request{
 		Action:    req.Action,
 		Resource:  req.Resource,
-		Principal: policyPrincipal(p),
+		Principal: *p,
 	}
 	var resource *policy.Document
 	if ap != nil {
@@ -91,16 +91,6 @@ func readsContext(resource *policy.Document, docs []*policy.Document) bool {
 		}
 	}
 	return false
-}
-
-func policyPrincipal(p *auth.Principal) policy.Principal {
-	return policy.Principal{
-		Account:  p.AccountID,
-		ARN:      p.ARN,
-		UserID:   p.UserID,
-		Username: p.UserName,
-		IsRoot:   p.IsRoot,
-	}
 }
 
 // conditionKeys returns the request's keys, lower-cased as package policy
@@ -161,7 +151,7 @@ func ifSet(cond, v string) string {
 	return v
 }
 
-func principalType(p *auth.Principal) string {
+func principalType(p *fsxd.Principal) string {
 	if p.IsRoot {
 		return "Account"
 	}

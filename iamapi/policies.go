@@ -4,8 +4,6 @@ package iamapi
 // share one implementation over a policyOwner.
 
 import (
-	"sort"
-
 	"github.com/fsxd/fsxd/awserr"
 	"github.com/fsxd/fsxd/policy"
 	"github.com/fsxd/fsxd/store"
@@ -98,7 +96,7 @@ func (c *call) putPolicy(o *policyOwner, action string) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return nil, c.s.cfg.Store.Update(c.ctx, func(tx *store.Tx) error {
+	return nil, c.s.dir.Store().Update(c.ctx, func(tx *store.Tx) error {
 		owner, m, save, err := o.load(tx, name)
 		if err != nil {
 			return err
@@ -148,7 +146,7 @@ func (c *call) getPolicy(o *policyOwner, action string) (any, error) {
 		return nil, err
 	}
 	var res policyXML
-	err = c.s.cfg.Store.View(c.ctx, func(tx *store.Tx) error {
+	err = c.s.dir.Store().View(c.ctx, func(tx *store.Tx) error {
 		owner, m, _, err := o.load(tx, name)
 		if err != nil {
 			return err
@@ -190,7 +188,7 @@ func (c *call) listPolicies(o *policyOwner, action string) (any, error) {
 		return nil, err
 	}
 	var names []string
-	err = c.s.cfg.Store.View(c.ctx, func(tx *store.Tx) error {
+	err = c.s.dir.Store().View(c.ctx, func(tx *store.Tx) error {
 		_, m, _, err := o.load(tx, name)
 		for n := range m {
 			names = append(names, n)
@@ -217,7 +215,7 @@ func (c *call) deletePolicy(o *policyOwner, action string) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return nil, c.s.cfg.Store.Update(c.ctx, func(tx *store.Tx) error {
+	return nil, c.s.dir.Store().Update(c.ctx, func(tx *store.Tx) error {
 		_, m, save, err := o.load(tx, name)
 		if err != nil {
 			return err
@@ -228,21 +226,6 @@ func (c *call) deletePolicy(o *policyOwner, action string) (any, error) {
 		delete(m, pname)
 		return save(m)
 	})
-}
-
-// sortedValues returns m's values in key order, so a user's policies are
-// always evaluated in the same order.
-func sortedValues(m map[string]string) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	out := make([]string, len(ks))
-	for i, k := range ks {
-		out[i] = m[k]
-	}
-	return out
 }
 
 func (c *call) putUserPolicy() (any, error) { return c.putPolicy(&userPolicies, "iam:PutUserPolicy") }

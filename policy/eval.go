@@ -19,11 +19,11 @@ func (e *env) principalValue(key string) (string, bool) {
 	var v string
 	switch key {
 	case "aws:username":
-		v = p.Username
+		v = p.UserName
 	case "aws:userid":
 		v = p.UserID
 	case "aws:principalaccount":
-		v = p.Account
+		v = p.AccountID
 	case "aws:principalarn":
 		v = p.ARN
 	}

@@ -221,11 +221,11 @@ type principals struct {
 	arns     []string
 }
 
-func (ps *principals) match(p *Principal) bool {
+func (ps *principals) match(p *fsxd.Principal) bool {
 	if ps.any {
 		return true
 	}
-	if p.Account != "" && contains(ps.accounts, p.Account) {
+	if p.AccountID != "" && contains(ps.accounts, p.AccountID) {
 		return true
 	}
 	return p.ARN != "" && contains(ps.arns, p.ARN)
