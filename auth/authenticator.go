@@ -58,6 +58,9 @@ func (a *Authenticator) Authenticate(r *http.Request, proto Protocol) (*Principa
 	if err != nil {
 		return nil, nil, mapError(err, proto)
 	}
+	if e := a.checkToken(r, &key, proto); e != nil {
+		return nil, nil, e
+	}
 	p := key.Principal
 	p.AccessKeyID = caller.AccessKeyID
 	return &p, caller, nil

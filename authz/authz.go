@@ -92,6 +92,9 @@ type Checker struct {
 	// Identity returns the caller's identity policies (inline user policies
 	// and those of its groups). It is not called for the root user.
 	Identity func(ctx context.Context, p *fsxd.Principal) ([]*policy.Document, error)
+	// Session returns the policy a temporary session was made with, or
+	// nil; the session may do only what it allows as well. Nil: none.
+	Session func(ctx context.Context, p *fsxd.Principal) (*policy.Document, error)
 	// VPCs are the operator's declared VPCs: id -> the networks its
 	// clients come from.
 	VPCs map[string][]*net.IPNet

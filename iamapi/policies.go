@@ -5,6 +5,7 @@ package iamapi
 
 import (
 	"github.com/fsxd/fsxd/awserr"
+	"github.com/fsxd/fsxd/identity"
 	"github.com/fsxd/fsxd/policy"
 	"github.com/fsxd/fsxd/store"
 )
@@ -47,6 +48,21 @@ var groupPolicies = policyOwner{
 		return g.Name, g.Policies, func(m map[string]string) error {
 			g.Policies = m
 			return groups(tx).Put(nameKey(g.Name), g)
+		}, nil
+	},
+}
+
+var rolePolicies = policyOwner{
+	what: "role", nameParam: pRoleName, limit: identity.MaxRolePolicySize,
+	target: func(c *call) (string, string, error) { return c.targetRole() },
+	load: func(tx *store.Tx, name string) (string, map[string]string, func(map[string]string) error, error) {
+		r, err := getRole(tx, name)
+		if err != nil {
+			return "", nil, nil, err
+		}
+		return r.Name, r.Policies, func(m map[string]string) error {
+			r.Policies = m
+			return roles(tx).Put(nameKey(r.Name), r)
 		}, nil
 	},
 }
@@ -129,6 +145,7 @@ func policySize(text string) int {
 type policyXML struct {
 	UserName       string `xml:",omitempty"`
 	GroupName      string `xml:",omitempty"`
+	RoleName       string `xml:",omitempty"`
 	PolicyName     string
 	PolicyDocument string
 }
@@ -156,10 +173,13 @@ func (c *call) getPolicy(o *policyOwner, action string) (any, error) {
 			return o.noPolicy(pname)
 		}
 		res = policyXML{PolicyName: pname, PolicyDocument: urlEncode(text)}
-		if o.what == "user" {
+		switch o.what {
+		case "user":
 			res.UserName = owner
-		} else {
+		case "group":
 			res.GroupName = owner
+		default:
+			res.RoleName = owner
 		}
 		return nil
 	})
@@ -248,4 +268,13 @@ func (c *call) listGroupPolicies() (any, error) {
 }
 func (c *call) deleteGroupPolicy() (any, error) {
 	return c.deletePolicy(&groupPolicies, "iam:DeleteGroupPolicy")
+}
+
+func (c *call) putRolePolicy() (any, error) { return c.putPolicy(&rolePolicies, "iam:PutRolePolicy") }
+func (c *call) getRolePolicy() (any, error) { return c.getPolicy(&rolePolicies, "iam:GetRolePolicy") }
+func (c *call) listRolePolicies() (any, error) {
+	return c.listPolicies(&rolePolicies, "iam:ListRolePolicies")
+}
+func (c *call) deleteRolePolicy() (any, error) {
+	return c.deletePolicy(&rolePolicies, "iam:DeleteRolePolicy")
 }

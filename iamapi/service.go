@@ -83,9 +83,15 @@ var (
 		"ListGroupsForUser": (*call).listGroupsForUser,
 		"PutGroupPolicy":    (*call).putGroupPolicy, "GetGroupPolicy": (*call).getGroupPolicy,
 		"ListGroupPolicies": (*call).listGroupPolicies, "DeleteGroupPolicy": (*call).deleteGroupPolicy,
+		"CreateRole": (*call).createRole, "GetRole": (*call).getRole, "ListRoles": (*call).listRoles,
+		"UpdateRole": (*call).updateRole, "UpdateAssumeRolePolicy": (*call).updateAssumeRolePolicy,
+		"DeleteRole":    (*call).deleteRole,
+		"PutRolePolicy": (*call).putRolePolicy, "GetRolePolicy": (*call).getRolePolicy,
+		"ListRolePolicies": (*call).listRolePolicies, "DeleteRolePolicy": (*call).deleteRolePolicy,
 	}}
 	stsAPI = api{stsNS, stsVersion, map[string]handler{
 		"GetCallerIdentity": (*call).getCallerIdentity,
+		"AssumeRole":        (*call).assumeRole, "GetSessionToken": (*call).getSessionToken,
 	}}
 )
 

@@ -10,6 +10,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
+	"time"
 
 	"github.com/fsxd/fsxd"
 	"github.com/fsxd/fsxd/policy"
@@ -25,6 +27,11 @@ type Credential struct {
 	Secret    string
 	Principal fsxd.Principal
 	Active    bool
+	// Temporary credentials only: the session token's hash (TokenHash),
+	// which every request must present, the expiry and the session policy.
+	TokenHash     string
+	Expires       time.Time
+	SessionPolicy *policy.Document
 }
 
 // LookupKey resolves an access key for SigV4: the root user's, or an IAM
@@ -41,6 +48,13 @@ func (d *Directory) LookupKey(ctx context.Context, id string) (Credential, error
 	gen := d.cfg.Store.Generation() // before reading: see putKey
 	if k, ok := d.cache.key(gen, id); ok {
 		return k, nil
+	}
+	if strings.HasPrefix(id, TempKeyPrefix) {
+		cred, err := d.lookupSession(ctx, id)
+		if err == nil {
+			d.cache.putKey(gen, id, cred)
+		}
+		return cred, err
 	}
 	var k *AccessKey
 	var u *User
@@ -64,18 +78,19 @@ func (d *Directory) LookupKey(ctx context.Context, id string) (Credential, error
 		return Credential{}, fmt.Errorf("identity: access key %s: %w", k.ID, err)
 	}
 	cred := Credential{Secret: secret, Active: k.Status == StatusActive, Principal: fsxd.Principal{
-		AccountID: d.cfg.Account.ID, ARN: d.UserARN(u.Path, u.Name), UserName: u.Name, UserID: u.ID,
+		AccountID: d.cfg.Account.ID, ARN: d.UserARN(u.Path, u.Name), UserName: u.Name, UserID: u.ID, Tags: tagMap(u.Tags),
 	}}
 	d.cache.putKey(gen, id, cred)
 	return cred, nil
 }
 
-// IdentityPolicies returns p's identity policies: its inline policies and
-// those of its groups, parsed. The root user has none (it needs none). A
-// principal whose user is gone, or was recreated under the same name, has
-// none either: its requests are denied.
+// IdentityPolicies returns p's identity policies: a user's inline policies
+// and those of its groups, or a role session's role's, parsed. The root
+// user has none (it needs none). A principal whose user or role is gone,
+// or was recreated under the same name, has none either: its requests are
+// denied.
 func (d *Directory) IdentityPolicies(ctx context.Context, p *fsxd.Principal) ([]*policy.Document, error) {
-	if p == nil || p.IsRoot || p.UserName == "" {
+	if p == nil || p.IsRoot || p.UserName == "" && p.RoleName == "" {
 		return nil, nil
 	}
 	gen := d.cfg.Store.Generation()
@@ -84,6 +99,16 @@ func (d *Directory) IdentityPolicies(ctx context.Context, p *fsxd.Principal) ([]
 	}
 	var texts []string
 	err := d.cfg.Store.View(ctx, func(tx *store.Tx) error {
+		if p.RoleName != "" {
+			r, err := Roles(tx).Get(NameKey(p.RoleName))
+			if errors.Is(err, store.ErrNotFound) || err == nil && !strings.HasPrefix(p.UserID, r.ID+":") {
+				return nil
+			} else if err != nil {
+				return err
+			}
+			texts = SortedValues(r.Policies)
+			return nil
+		}
 		u, err := Users(tx).Get(NameKey(p.UserName))
 		if errors.Is(err, store.ErrNotFound) || err == nil && u.ID != p.UserID {
 			return nil
@@ -105,7 +130,7 @@ func (d *Directory) IdentityPolicies(ctx context.Context, p *fsxd.Principal) ([]
 	if err != nil {
 		return nil, err
 	}
-	docs, err := parseStored(texts, p.UserName)
+	docs, err := parseStored(texts, p.ARN)
 	if err != nil {
 		return nil, err
 	}

@@ -26,6 +26,17 @@ func (e *env) principalValue(key string) (string, bool) {
 		v = p.AccountID
 	case "aws:principalarn":
 		v = p.ARN
+		if p.RoleARN != "" {
+			v = p.RoleARN
+		}
+	default:
+		if k, ok := strings.CutPrefix(key, "aws:principaltag/"); ok {
+			for tk, tv := range p.Tags {
+				if strings.EqualFold(tk, k) {
+					v = tv
+				}
+			}
+		}
 	}
 	return v, v != ""
 }

@@ -22,6 +22,9 @@ const (
 	// ResourcePolicy is attached to a resource (an access point); every
 	// statement must say whom it applies to.
 	ResourcePolicy
+	// TrustPolicy is a role's AssumeRolePolicyDocument: a resource policy
+	// whose resource is the role itself, so Resource is prohibited.
+	TrustPolicy
 )
 
 // Decision is the outcome of evaluation. The zero value is Deny, so a
