@@ -49,6 +49,7 @@ var layers = map[string]int{
 	"secret":              io_, // reads and writes the master key file
 	"importpath":          io_, // resolves import roots on disk (EvalSymlinks)
 	"idempotency":         io_, // records tokens in the store
+	"identity":            io_, // IAM records, key and policy lookups over the store
 
 	"auth":  identity,
 	"authz": identity,
@@ -82,7 +83,7 @@ var httpBelowFrontEnds = map[string]string{
 var ioImports = []string{"os", "os/exec", "net", "syscall", "database/sql", "golang.org/x/sys/unix"}
 
 // neverHTTP must not link net/http at all, not even through another package.
-var neverHTTP = []string{"", "policy", "checksum", "volume"}
+var neverHTTP = []string{"", "policy", "checksum", "volume", "identity", "authz"}
 
 type pkg struct {
 	ImportPath string

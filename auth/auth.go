@@ -7,27 +7,18 @@ import (
 	"context"
 	"net/http"
 	"time"
+
+	"github.com/fsxd/fsxd"
+	"github.com/fsxd/fsxd/identity"
 )
 
-// Principal is who signed a request.
-type Principal struct {
-	AccountID   string
-	ARN         string // arn:aws:iam::<acct>:root or arn:aws:iam::<acct>:user/<name>
-	UserName    string // empty for root
-	UserID      string // unique id (root: the account id)
-	AccessKeyID string
-	IsRoot      bool
-}
+// Principal is who signed a request; it is the vocabulary's, named here
+// for the callers of FromContext.
+type Principal = fsxd.Principal
 
-// Key is a resolved access key.
-type Key struct {
-	Secret    string
-	Principal Principal
-	Active    bool
-}
-
-// KeyLookup finds an access key; it returns ErrUnknownKey when there is none.
-type KeyLookup func(ctx context.Context, accessKeyID string) (Key, error)
+// KeyLookup finds an access key (identity.Directory.LookupKey); it returns
+// identity.ErrUnknownKey or ErrUnknownKey when there is none.
+type KeyLookup func(ctx context.Context, accessKeyID string) (identity.Credential, error)
 
 type ctxKey struct{}
 

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/fsxd/fsxd/awserr"
+	"github.com/fsxd/fsxd/identity"
 	"github.com/fsxd/fsxd/sigv4"
 )
 
@@ -39,10 +40,12 @@ type Authenticator struct {
 // Authenticate verifies r and returns its principal and the signature's
 // details. Errors are *awserr.Error in the vocabulary of proto.
 func (a *Authenticator) Authenticate(r *http.Request, proto Protocol) (*Principal, *sigv4.Caller, error) {
-	var key Key
+	var key identity.Credential
 	keys := func(ctx context.Context, id string) (string, error) {
 		k, err := a.Lookup(ctx, id)
-		if err != nil {
+		if errors.Is(err, identity.ErrUnknownKey) {
+			return "", ErrUnknownKey
+		} else if err != nil {
 			return "", err
 		}
 		if !k.Active {
@@ -54,6 +57,9 @@ func (a *Authenticator) Authenticate(r *http.Request, proto Protocol) (*Principa
 	caller, err := sigv4.VerifyScoped(r, keys, a.Now(), a.scope(proto))
 	if err != nil {
 		return nil, nil, mapError(err, proto)
+	}
+	if e := a.checkToken(r, &key, proto); e != nil {
+		return nil, nil, e
 	}
 	p := key.Principal
 	p.AccessKeyID = caller.AccessKeyID

@@ -16,7 +16,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/fsxd/fsxd/auth"
+	"github.com/fsxd/fsxd"
 	"github.com/fsxd/fsxd/policy"
 )
 
@@ -65,7 +65,7 @@ func deny(req *Request, layer Layer, format string, args ...any) error {
 // Request is one authorization question: may Principal do Action on
 // Resource?
 type Request struct {
-	Principal *auth.Principal
+	Principal *fsxd.Principal
 	Action    string // "s3:GetObject", "fsx:CreateVolume", "iam:CreateUser"
 	Resource  string // ARN, or "*" when the operation names no resource
 	// Context holds operation-specific condition keys (s3:prefix,
@@ -91,7 +91,10 @@ type AccessPointInfo struct {
 type Checker struct {
 	// Identity returns the caller's identity policies (inline user policies
 	// and those of its groups). It is not called for the root user.
-	Identity func(ctx context.Context, p *auth.Principal) ([]*policy.Document, error)
+	Identity func(ctx context.Context, p *fsxd.Principal) ([]*policy.Document, error)
+	// Session returns the policy a temporary session was made with, or
+	// nil; the session may do only what it allows as well. Nil: none.
+	Session func(ctx context.Context, p *fsxd.Principal) (*policy.Document, error)
 	// VPCs are the operator's declared VPCs: id -> the networks its
 	// clients come from.
 	VPCs map[string][]*net.IPNet
@@ -100,7 +103,7 @@ type Checker struct {
 
 // NewChecker parses the declared VPCs (CIDRs, or single addresses) and
 // returns a Checker. identity may be nil when there are no IAM users.
-func NewChecker(identity func(context.Context, *auth.Principal) ([]*policy.Document, error),
+func NewChecker(identity func(context.Context, *fsxd.Principal) ([]*policy.Document, error),
 	vpcs map[string][]string, now func() time.Time) (*Checker, error) {
 	parsed, err := ParseVPCs(vpcs)
 	if err != nil {

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fsxd/fsxd/auth"
+	"github.com/fsxd/fsxd"
 	"github.com/fsxd/fsxd/policy"
 )
 
@@ -18,14 +18,14 @@ const (
 
 var now = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 
-func user(name string) *auth.Principal {
-	return &auth.Principal{AccountID: acct, ARN: "arn:aws:iam::" + acct + ":user/" + name,
+func user(name string) *fsxd.Principal {
+	return &fsxd.Principal{AccountID: acct, ARN: "arn:aws:iam::" + acct + ":user/" + name,
 		UserName: name, UserID: "AIDA" + name, AccessKeyID: "AKIA" + name}
 }
 
 var (
-	root    = &auth.Principal{AccountID: acct, ARN: "arn:aws:iam::" + acct + ":root", UserID: acct, IsRoot: true}
-	outside = &auth.Principal{AccountID: other, ARN: "arn:aws:iam::" + other + ":user/eve", UserName: "eve", UserID: "AIDAEVE"}
+	root    = &fsxd.Principal{AccountID: acct, ARN: "arn:aws:iam::" + acct + ":root", UserID: acct, IsRoot: true}
+	outside = &fsxd.Principal{AccountID: other, ARN: "arn:aws:iam::" + other + ":user/eve", UserName: "eve", UserID: "AIDAEVE"}
 )
 
 // identity are the users' identity policies, by user name.
@@ -98,7 +98,7 @@ func newTestChecker(t *testing.T) *Checker {
 			docs[name] = append(docs[name], mustParse(t, text, policy.IdentityPolicy))
 		}
 	}
-	c, err := NewChecker(func(_ context.Context, p *auth.Principal) ([]*policy.Document, error) {
+	c, err := NewChecker(func(_ context.Context, p *fsxd.Principal) ([]*policy.Document, error) {
 		if p.UserName == "broken" {
 			return nil, errors.New("store unavailable")
 		}

@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/fsxd/fsxd/auth"
+	"github.com/fsxd/fsxd"
 	"github.com/fsxd/fsxd/policy"
 )
 
@@ -46,7 +46,7 @@ func (c *Checker) Check(ctx context.Context, req Request) error {
 	preq := policy.Request{
 		Action:    req.Action,
 		Resource:  req.Resource,
-		Principal: policyPrincipal(p),
+		Principal: *p,
 	}
 	var resource *policy.Document
 	if ap != nil {
@@ -57,7 +57,7 @@ func (c *Checker) Check(ctx context.Context, req Request) error {
 	}
 	switch d := policy.Evaluate(preq, docs, resource); d {
 	case policy.Allow:
-		return nil
+		return c.checkSession(ctx, &req, preq)
 	case policy.ExplicitDeny:
 		return deny(&req, explicitLayer(preq, resource), "explicit deny of %s on %s for %s", req.Action, req.Resource, p.ARN)
 	}
@@ -66,6 +66,29 @@ func (c *Checker) Check(ctx context.Context, req Request) error {
 		layer = LayerNoAllow
 	}
 	return deny(&req, layer, "no policy allows %s on %s for %s", req.Action, req.Resource, p.ARN)
+}
+
+// checkSession intersects an allowed request with its session's policy
+// (STS AssumeRole's Policy parameter), as AWS does.
+func (c *Checker) checkSession(ctx context.Context, req *Request, preq policy.Request) error {
+	p := req.Principal
+	if !p.Temporary || c.Session == nil {
+		return nil
+	}
+	doc, err := c.Session(ctx, p)
+	if err != nil {
+		return fmt.Errorf("authz: loading the session policy of %s: %w", p.ARN, err)
+	}
+	if doc == nil {
+		return nil
+	}
+	if doc.ReadsContext() && preq.Context == nil {
+		preq.Context = c.conditionKeys(req)
+	}
+	if policy.Evaluate(preq, []*policy.Document{doc}, nil) != policy.Allow {
+		return deny(req, LayerIdentity, "the session policy of %s does not allow %s on %s", p.ARN, req.Action, req.Resource)
+	}
+	return nil
 }
 
 // explicitLayer tells whose explicit Deny refused the request: the access
@@ -93,16 +116,6 @@ func readsContext(resource *policy.Document, docs []*policy.Document) bool {
 	return false
 }
 
-func policyPrincipal(p *auth.Principal) policy.Principal {
-	return policy.Principal{
-		Account:  p.AccountID,
-		ARN:      p.ARN,
-		UserID:   p.UserID,
-		Username: p.UserName,
-		IsRoot:   p.IsRoot,
-	}
-}
-
 // conditionKeys returns the request's keys, lower-cased as package policy
 // wants them, plus the global ones. The request's own keys can't override
 // the global ones: a front end passing a client-controlled map must not
@@ -126,7 +139,14 @@ func (c *Checker) conditionKeys(req *Request) map[string][]string {
 		}
 	}
 	set("aws:sourceip", req.SourceIP)
-	set("aws:principalarn", p.ARN)
+	if p.RoleARN != "" {
+		set("aws:principalarn", p.RoleARN) // AWS: the role's, not the session's
+	} else {
+		set("aws:principalarn", p.ARN)
+	}
+	for k, v := range p.Tags {
+		set("aws:principaltag/"+strings.ToLower(k), v)
+	}
 	set("aws:principalaccount", p.AccountID)
 	set("aws:principaltype", principalType(p))
 	set("aws:username", p.UserName)
@@ -161,9 +181,12 @@ func ifSet(cond, v string) string {
 	return v
 }
 
-func principalType(p *auth.Principal) string {
-	if p.IsRoot {
+func principalType(p *fsxd.Principal) string {
+	switch {
+	case p.IsRoot:
 		return "Account"
+	case p.RoleName != "":
+		return "AssumedRole"
 	}
 	return "User"
 }

@@ -5,7 +5,7 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/fsxd/fsxd/auth"
+	"github.com/fsxd/fsxd"
 )
 
 const (
@@ -24,7 +24,7 @@ func TestCheck(t *testing.T) {
 
 	cases := []struct {
 		name     string
-		who      *auth.Principal
+		who      *fsxd.Principal
 		action   string
 		resource string
 		ap       *AccessPointInfo
@@ -184,7 +184,7 @@ func TestSourceFromContext(t *testing.T) {
 	if err := c.Check(context.Background(), req); err == nil {
 		t.Error("no source: allowed")
 	}
-	ctx := WithSource(context.Background(), auth.RequestInfo{SourceIP: "192.0.2.9"})
+	ctx := WithSource(context.Background(), Source{SourceIP: "192.0.2.9"})
 	if err := c.Check(ctx, req); err != nil {
 		t.Errorf("source from context: %v", err)
 	}
@@ -224,7 +224,7 @@ func TestDenialLayer(t *testing.T) {
 	data, shared, remote := ap(t, "data", ""), ap(t, "shared", ""), ap(t, "remote", "vpc-0000000b")
 	cases := []struct {
 		name     string
-		who      *auth.Principal
+		who      *fsxd.Principal
 		action   string
 		resource string
 		ap       *AccessPointInfo

@@ -4,22 +4,25 @@ package authz
 // authorization hook sees only a context (iamapi's Authorize): the server
 // records it once per request, Check reads it when the Request doesn't say.
 
-import (
-	"context"
+import "context"
 
-	"github.com/fsxd/fsxd/auth"
-)
+// Source is what the transport knows about a request, for conditions
+// (Source converts to it).
+type Source struct {
+	SourceIP        string
+	SecureTransport bool
+}
 
 type sourceKey struct{}
 
-// WithSource records the request's transport facts (auth.Info) in ctx.
-func WithSource(ctx context.Context, info auth.RequestInfo) context.Context {
+// WithSource records the request's transport facts (auth.Info, converted) in ctx.
+func WithSource(ctx context.Context, info Source) context.Context {
 	return context.WithValue(ctx, sourceKey{}, info)
 }
 
 // SourceFrom returns what WithSource recorded.
-func SourceFrom(ctx context.Context) (auth.RequestInfo, bool) {
-	info, ok := ctx.Value(sourceKey{}).(auth.RequestInfo)
+func SourceFrom(ctx context.Context) (Source, bool) {
+	info, ok := ctx.Value(sourceKey{}).(Source)
 	return info, ok
 }
 

@@ -123,6 +123,15 @@ var (
 	UnsignedHeadersQuery            = Code{"AccessDenied", http.StatusForbidden, "There were headers present in the request which were not signed"}
 )
 
+// Temporary credentials: a session token that is missing, wrong or not
+// the key's, and one past its expiry, in each protocol's words.
+var (
+	ExpiredTokenQuery = Code{"ExpiredToken", http.StatusBadRequest, "The security token included in the request is expired"}
+	ExpiredTokenJSON  = Code{"ExpiredTokenException", 400, "The security token included in the request is expired"}
+	InvalidTokenS3    = Code{"InvalidToken", http.StatusBadRequest, "The provided token is malformed or otherwise invalid."}
+	ExpiredTokenS3    = Code{"ExpiredToken", http.StatusBadRequest, "The provided token has expired."}
+)
+
 // SigV2NotSupported is S3's answer to Signature Version 2 in regions that
 // never had it; the second sentence is fsxd's hint.
 var SigV2NotSupported = Code{"InvalidRequest", http.StatusBadRequest, "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256. " +

@@ -12,8 +12,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fsxd/fsxd/auth"
+	"github.com/fsxd/fsxd"
 	"github.com/fsxd/fsxd/awserr"
+	"github.com/fsxd/fsxd/identity"
 	"github.com/fsxd/fsxd/store"
 	"github.com/fsxd/fsxd/store/sqlite"
 )
@@ -23,18 +24,19 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 // goldenService is the service with a fixed clock and a fixed root
 // caller: the wire format is what is under test.
 func goldenService(t *testing.T) *Service {
-	dir := t.TempDir()
-	b, err := sqlite.Open(filepath.Join(dir, "fsxd.db"))
+	b, err := sqlite.Open(filepath.Join(t.TempDir(), "fsxd.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	st := store.New(b)
 	t.Cleanup(func() { st.Close() })
-	root := &auth.Principal{AccountID: testAccount, ARN: "arn:aws:iam::" + testAccount + ":root", UserID: testAccount, IsRoot: true, AccessKeyID: rootKey}
+	root := &fsxd.Principal{AccountID: testAccount, ARN: "arn:aws:iam::" + testAccount + ":root", UserID: testAccount, IsRoot: true, AccessKeyID: rootKey}
+	now := func() time.Time { return time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC) }
+	dir := identity.New(identity.Config{Store: st, Account: testAcct, Secrets: newEnvBox(t), Now: now})
 	return New(Config{
-		Store: st, Account: testAcct, Secrets: newEnvBox(t),
-		Now:          func() time.Time { return time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC) },
-		Authenticate: func(*http.Request) (*auth.Principal, error) { return root, nil },
+		Identity:     dir,
+		Now:          now,
+		Authenticate: func(*http.Request) (*fsxd.Principal, error) { return root, nil },
 	})
 }
 

@@ -5,7 +5,6 @@ package iamapi
 
 import (
 	"errors"
-	"fmt"
 
 	"github.com/fsxd/fsxd/awserr"
 	"github.com/fsxd/fsxd/store"
@@ -19,12 +18,8 @@ type groupXML struct {
 	CreateDate string
 }
 
-func (s *Service) groupARN(path, name string) string {
-	return fmt.Sprintf("arn:%s:iam::%s:group%s%s", s.cfg.Account.Partition, s.cfg.Account.ID, path, name)
-}
-
 func (s *Service) groupXML(g *groupRec) groupXML {
-	return groupXML{Path: g.Path, GroupName: g.Name, GroupID: g.ID, Arn: s.groupARN(g.Path, g.Name), CreateDate: isoTime(g.Created)}
+	return groupXML{Path: g.Path, GroupName: g.Name, GroupID: g.ID, Arn: s.dir.GroupARN(g.Path, g.Name), CreateDate: isoTime(g.Created)}
 }
 
 func getGroup(tx *store.Tx, name string) (*groupRec, error) {
@@ -41,7 +36,7 @@ func (c *call) targetGroup() (name, arn string, err error) {
 		return "", "", err
 	}
 	path := "/"
-	err = c.s.cfg.Store.View(c.ctx, func(tx *store.Tx) error {
+	err = c.s.dir.Store().View(c.ctx, func(tx *store.Tx) error {
 		if g, err := groups(tx).Get(nameKey(name)); err == nil {
 			name, path = g.Name, g.Path // the ARN names it as created
 		} else if !errors.Is(err, store.ErrNotFound) {
@@ -49,7 +44,7 @@ func (c *call) targetGroup() (name, arn string, err error) {
 		}
 		return nil
 	})
-	return name, c.s.groupARN(path, name), err
+	return name, c.s.dir.GroupARN(path, name), err
 }
 
 func (c *call) createGroup() (any, error) {
@@ -61,11 +56,11 @@ func (c *call) createGroup() (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := c.authorize("iam:CreateGroup", c.s.groupARN(path, name)); err != nil {
+	if err := c.authorize("iam:CreateGroup", c.s.dir.GroupARN(path, name)); err != nil {
 		return nil, err
 	}
 	g := &groupRec{Name: name, Path: path, ID: randomID("AGPA", 17), Created: c.s.now()}
-	err = c.s.cfg.Store.Update(c.ctx, func(tx *store.Tx) error {
+	err = c.s.dir.Store().Update(c.ctx, func(tx *store.Tx) error {
 		if err := groups(tx).Insert(nameKey(name), g); errors.Is(err, store.ErrExists) {
 			return awserr.EntityAlreadyExists.Err("Group with name %s already exists.", name)
 		} else if err != nil {
@@ -100,7 +95,7 @@ func (c *call) getGroup() (any, error) {
 	}
 	var g *groupRec
 	var list []*userRec
-	err = c.s.cfg.Store.View(c.ctx, func(tx *store.Tx) (err error) {
+	err = c.s.dir.Store().View(c.ctx, func(tx *store.Tx) (err error) {
 		if g, err = getGroup(tx, name); err != nil {
 			return err
 		}
@@ -145,7 +140,7 @@ func (c *call) deleteGroup() (any, error) {
 	if err := c.authorize("iam:DeleteGroup", arn); err != nil {
 		return nil, err
 	}
-	return nil, c.s.cfg.Store.Update(c.ctx, func(tx *store.Tx) error {
+	return nil, c.s.dir.Store().Update(c.ctx, func(tx *store.Tx) error {
 		g, err := getGroup(tx, name)
 		if err != nil {
 			return err

@@ -19,6 +19,7 @@ import (
 	"github.com/fsxd/fsxd/auth"
 	"github.com/fsxd/fsxd/authz"
 	"github.com/fsxd/fsxd/awserr"
+	"github.com/fsxd/fsxd/identity"
 	"github.com/fsxd/fsxd/secret"
 	"github.com/fsxd/fsxd/store"
 	"github.com/fsxd/fsxd/store/sqlite"
@@ -39,6 +40,7 @@ var testAcct = fsxd.Account{Partition: "aws", Region: "us-east-1", ID: testAccou
 type env struct {
 	t     *testing.T
 	svc   *Service
+	dir   *identity.Directory
 	st    *store.Store
 	path  string // the SQLite file
 	url   string
@@ -61,28 +63,22 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checker, err := authz.NewChecker(nil, nil, time.Now)
+	e.dir = identity.New(identity.Config{Store: e.st, Account: testAcct, Secrets: box,
+		Root: identity.RootKey{ID: rootKey, Secret: rootSecret}})
+	checker, err := authz.NewChecker(e.dir.IdentityPolicies, nil, time.Now)
 	if err != nil {
 		t.Fatal(err)
 	}
-	authn := &auth.Authenticator{Now: time.Now, Lookup: func(ctx context.Context, id string) (auth.Key, error) {
-		if id == rootKey {
-			return auth.Key{Secret: rootSecret, Active: true, Principal: auth.Principal{AccountID: testAccount,
-				ARN: "arn:aws:iam::" + testAccount + ":root", UserID: testAccount, IsRoot: true}}, nil
-		}
-		return e.svc.LookupKey(ctx, id)
-	}}
+	checker.Session = e.dir.SessionPolicy
+	authn := &auth.Authenticator{Now: time.Now, Lookup: e.dir.LookupKey}
 	e.svc = New(Config{
-		Store: e.st, Account: testAcct, Secrets: box,
-		Authenticate: func(r *http.Request) (*auth.Principal, error) {
+		Identity: e.dir,
+		Authenticate: func(r *http.Request) (*fsxd.Principal, error) {
 			p, _, err := authn.Authenticate(r, auth.Query)
 			return p, err
 		},
-		Authorize: func(ctx context.Context, p *auth.Principal, action, resource string) error {
-			return checker.Check(ctx, authz.Request{Principal: p, Action: action, Resource: resource, SourceIP: "127.0.0.1"})
-		},
+		Checker: checker,
 	})
-	checker.Identity = e.svc.IdentityPolicies
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := e.reqID
 		if id == "" {

@@ -10,11 +10,6 @@ import (
 	"github.com/fsxd/fsxd/store"
 )
 
-const (
-	statusActive   = "Active"
-	statusInactive = "Inactive"
-)
-
 type accessKeyXML struct {
 	UserName        string `xml:",omitempty"`
 	AccessKeyID     string `xml:"AccessKeyId"`
@@ -35,14 +30,14 @@ func (c *call) createAccessKey() (any, error) {
 	if err := c.authorize("iam:CreateAccessKey", arn); err != nil {
 		return nil, err
 	}
-	if c.s.cfg.Secrets == nil {
+	if c.s.dir.Secrets() == nil {
 		// Never fall back to storing the secret in the clear.
 		return nil, awserr.ServiceFailure.Err("No master key is configured for sealing secrets.")
 	}
 	secret := newSecret()
 	k := &keyRec{ID: randomID("AKIA", 16), Status: statusActive, Created: c.s.now()}
-	k.Sealed = c.s.cfg.Secrets.Seal(secret, k.ID)
-	err = c.s.cfg.Store.Update(c.ctx, func(tx *store.Tx) error {
+	k.Sealed = c.s.dir.Secrets().Seal(secret, k.ID)
+	err = c.s.dir.Store().Update(c.ctx, func(tx *store.Tx) error {
 		u, err := getUser(tx, name)
 		if err != nil {
 			return err
@@ -94,7 +89,7 @@ func (c *call) listAccessKeys() (any, error) {
 		return nil, err
 	}
 	var list []accessKeyXML
-	err = c.s.cfg.Store.View(c.ctx, func(tx *store.Tx) error {
+	err = c.s.dir.Store().View(c.ctx, func(tx *store.Tx) error {
 		u, err := getUser(tx, name)
 		if err != nil {
 			return err
@@ -160,7 +155,7 @@ func (c *call) changeKey(action, id string, fn func(*store.Tx, *userRec, *keyRec
 	if err := c.authorize(action, arn); err != nil {
 		return err
 	}
-	return c.s.cfg.Store.Update(c.ctx, func(tx *store.Tx) error {
+	return c.s.dir.Store().Update(c.ctx, func(tx *store.Tx) error {
 		u, err := getUser(tx, name)
 		if err != nil {
 			return err

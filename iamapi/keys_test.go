@@ -13,7 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
-	"github.com/fsxd/fsxd/auth"
+	"github.com/fsxd/fsxd/identity"
 )
 
 func TestAccessKeyLifecycle(t *testing.T) {
@@ -136,7 +136,7 @@ func TestLookupKeyCache(t *testing.T) {
 			case <-stop:
 				return
 			default:
-				if _, err := e.svc.LookupKey(ctx, id); err != nil {
+				if _, err := e.dir.LookupKey(ctx, id); err != nil {
 					t.Error(err)
 					return
 				}
@@ -149,15 +149,15 @@ func TestLookupKeyCache(t *testing.T) {
 			status = types.StatusTypeActive
 		}
 		must[*iam.UpdateAccessKeyOutput](t)(e.IAM.UpdateAccessKey(ctx, &iam.UpdateAccessKeyInput{UserName: aws.String("oscar"), AccessKeyId: aws.String(id), Status: status}))
-		k, err := e.svc.LookupKey(ctx, id)
+		k, err := e.dir.LookupKey(ctx, id)
 		if err != nil || k.Active != (status == types.StatusTypeActive) {
 			t.Fatalf("after setting %s: Active=%v, %v", status, k.Active, err)
 		}
 	}
 	close(stop)
 	<-done
-	if _, err := e.svc.LookupKey(ctx, "AKIANOSUCHKEY0000000"); !errors.Is(err, auth.ErrUnknownKey) {
-		t.Errorf("unknown key: %v, want auth.ErrUnknownKey", err)
+	if _, err := e.dir.LookupKey(ctx, "AKIANOSUCHKEY0000000"); !errors.Is(err, identity.ErrUnknownKey) {
+		t.Errorf("unknown key: %v, want identity.ErrUnknownKey", err)
 	}
 }
 

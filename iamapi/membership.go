@@ -24,7 +24,7 @@ func (c *call) changeMembership(action string, fn func(u *userRec, g *groupRec) 
 	if err := c.authorize(action, arn); err != nil {
 		return err
 	}
-	return c.s.cfg.Store.Update(c.ctx, func(tx *store.Tx) error {
+	return c.s.dir.Store().Update(c.ctx, func(tx *store.Tx) error {
 		g, err := getGroup(tx, group)
 		if err != nil {
 			return err
@@ -79,7 +79,7 @@ func (c *call) listGroupsForUser() (any, error) {
 		return nil, err
 	}
 	var list []*groupRec
-	err = c.s.cfg.Store.View(c.ctx, func(tx *store.Tx) error {
+	err = c.s.dir.Store().View(c.ctx, func(tx *store.Tx) error {
 		u, err := getUser(tx, name)
 		if err != nil {
 			return err

@@ -70,7 +70,7 @@ func listByPath[T any](c *call, action string, table func(*store.Tx) store.Table
 		return nil, false, "", err
 	}
 	var list []*T
-	err = c.s.cfg.Store.View(c.ctx, func(tx *store.Tx) (err error) {
+	err = c.s.dir.Store().View(c.ctx, func(tx *store.Tx) (err error) {
 		list, _, err = table(tx).List(pg.after, pg.max+1, func(v *T) bool {
 			path, _ := pathName(v)
 			return strings.HasPrefix(path, prefix)

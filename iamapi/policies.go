@@ -4,9 +4,8 @@ package iamapi
 // share one implementation over a policyOwner.
 
 import (
-	"sort"
-
 	"github.com/fsxd/fsxd/awserr"
+	"github.com/fsxd/fsxd/identity"
 	"github.com/fsxd/fsxd/policy"
 	"github.com/fsxd/fsxd/store"
 )
@@ -49,6 +48,21 @@ var groupPolicies = policyOwner{
 		return g.Name, g.Policies, func(m map[string]string) error {
 			g.Policies = m
 			return groups(tx).Put(nameKey(g.Name), g)
+		}, nil
+	},
+}
+
+var rolePolicies = policyOwner{
+	what: "role", nameParam: pRoleName, limit: identity.MaxRolePolicySize,
+	target: func(c *call) (string, string, error) { return c.targetRole() },
+	load: func(tx *store.Tx, name string) (string, map[string]string, func(map[string]string) error, error) {
+		r, err := getRole(tx, name)
+		if err != nil {
+			return "", nil, nil, err
+		}
+		return r.Name, r.Policies, func(m map[string]string) error {
+			r.Policies = m
+			return roles(tx).Put(nameKey(r.Name), r)
 		}, nil
 	},
 }
@@ -98,7 +112,7 @@ func (c *call) putPolicy(o *policyOwner, action string) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return nil, c.s.cfg.Store.Update(c.ctx, func(tx *store.Tx) error {
+	return nil, c.s.dir.Store().Update(c.ctx, func(tx *store.Tx) error {
 		owner, m, save, err := o.load(tx, name)
 		if err != nil {
 			return err
@@ -131,6 +145,7 @@ func policySize(text string) int {
 type policyXML struct {
 	UserName       string `xml:",omitempty"`
 	GroupName      string `xml:",omitempty"`
+	RoleName       string `xml:",omitempty"`
 	PolicyName     string
 	PolicyDocument string
 }
@@ -148,7 +163,7 @@ func (c *call) getPolicy(o *policyOwner, action string) (any, error) {
 		return nil, err
 	}
 	var res policyXML
-	err = c.s.cfg.Store.View(c.ctx, func(tx *store.Tx) error {
+	err = c.s.dir.Store().View(c.ctx, func(tx *store.Tx) error {
 		owner, m, _, err := o.load(tx, name)
 		if err != nil {
 			return err
@@ -158,10 +173,13 @@ func (c *call) getPolicy(o *policyOwner, action string) (any, error) {
 			return o.noPolicy(pname)
 		}
 		res = policyXML{PolicyName: pname, PolicyDocument: urlEncode(text)}
-		if o.what == "user" {
+		switch o.what {
+		case "user":
 			res.UserName = owner
-		} else {
+		case "group":
 			res.GroupName = owner
+		default:
+			res.RoleName = owner
 		}
 		return nil
 	})
@@ -190,7 +208,7 @@ func (c *call) listPolicies(o *policyOwner, action string) (any, error) {
 		return nil, err
 	}
 	var names []string
-	err = c.s.cfg.Store.View(c.ctx, func(tx *store.Tx) error {
+	err = c.s.dir.Store().View(c.ctx, func(tx *store.Tx) error {
 		_, m, _, err := o.load(tx, name)
 		for n := range m {
 			names = append(names, n)
@@ -217,7 +235,7 @@ func (c *call) deletePolicy(o *policyOwner, action string) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return nil, c.s.cfg.Store.Update(c.ctx, func(tx *store.Tx) error {
+	return nil, c.s.dir.Store().Update(c.ctx, func(tx *store.Tx) error {
 		_, m, save, err := o.load(tx, name)
 		if err != nil {
 			return err
@@ -228,21 +246,6 @@ func (c *call) deletePolicy(o *policyOwner, action string) (any, error) {
 		delete(m, pname)
 		return save(m)
 	})
-}
-
-// sortedValues returns m's values in key order, so a user's policies are
-// always evaluated in the same order.
-func sortedValues(m map[string]string) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	out := make([]string, len(ks))
-	for i, k := range ks {
-		out[i] = m[k]
-	}
-	return out
 }
 
 func (c *call) putUserPolicy() (any, error) { return c.putPolicy(&userPolicies, "iam:PutUserPolicy") }
@@ -265,4 +268,13 @@ func (c *call) listGroupPolicies() (any, error) {
 }
 func (c *call) deleteGroupPolicy() (any, error) {
 	return c.deletePolicy(&groupPolicies, "iam:DeleteGroupPolicy")
+}
+
+func (c *call) putRolePolicy() (any, error) { return c.putPolicy(&rolePolicies, "iam:PutRolePolicy") }
+func (c *call) getRolePolicy() (any, error) { return c.getPolicy(&rolePolicies, "iam:GetRolePolicy") }
+func (c *call) listRolePolicies() (any, error) {
+	return c.listPolicies(&rolePolicies, "iam:ListRolePolicies")
+}
+func (c *call) deleteRolePolicy() (any, error) {
+	return c.deletePolicy(&rolePolicies, "iam:DeleteRolePolicy")
 }

@@ -1,11 +1,7 @@
 // Package iamapi serves IAM (users, access keys, groups, inline policies)
-// and STS GetCallerIdentity over the Query protocol, and answers the two
-// questions the rest of fsxd asks of identities: whose is this access key
-// (LookupKey, for SigV4) and what may this user do (IdentityPolicies, for
-// authz). Both are cached and invalidated by the store's generation, so a
-// deactivated key or a changed policy takes effect at once on the node
-// that made the change, and on the others as soon as their store reports
-// the change.
+// and STS GetCallerIdentity over the Query protocol. It is a front end:
+// the records, and the lookups the rest of fsxd makes of them, belong to
+// the identity core (package identity) it edits.
 package iamapi
 
 import (
@@ -20,9 +16,8 @@ import (
 	"github.com/fsxd/fsxd/auth"
 	"github.com/fsxd/fsxd/authz"
 	"github.com/fsxd/fsxd/awserr"
-	"github.com/fsxd/fsxd/secret"
+	"github.com/fsxd/fsxd/identity"
 	"github.com/fsxd/fsxd/sigv4"
-	"github.com/fsxd/fsxd/store"
 )
 
 // API versions the two services speak.
@@ -33,25 +28,24 @@ const (
 
 // Config is what the server gives the service.
 type Config struct {
-	Store   *store.Store
-	Account fsxd.Account
-	Secrets *secret.Box
-	Now     func() time.Time
-	Logger  *slog.Logger
+	// Identity holds the records the service edits. Required.
+	Identity *identity.Directory
+	Now      func() time.Time
+	Logger   *slog.Logger
 	// Authenticate verifies the signature and names the caller; its
 	// errors are *awserr.Error in the Query vocabulary. Required.
-	Authenticate func(r *http.Request) (*auth.Principal, error)
-	// Authorize decides whether p may do action (iam:CreateUser) on
-	// resource (arn:aws:iam::<acct>:user/<name>, or "*"); nil error
-	// allows. A nil Authorize allows everything authenticated.
-	Authorize func(ctx context.Context, p *auth.Principal, action, resource string) error
+	Authenticate func(r *http.Request) (*fsxd.Principal, error)
+	// Checker decides whether the caller may do an action (iam:CreateUser)
+	// on a resource (arn:aws:iam::<acct>:user/<name>, or "*"). A nil
+	// Checker allows everything authenticated.
+	Checker *authz.Checker
 }
 
 // Service is the IAM and STS front end.
 type Service struct {
 	cfg     Config
+	dir     *identity.Directory
 	created time.Time // stands in for the root user's CreateDate
-	cache   cache
 }
 
 // New returns the service.
@@ -62,7 +56,7 @@ func New(cfg Config) *Service {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	return &Service{cfg: cfg, created: cfg.Now()}
+	return &Service{cfg: cfg, dir: cfg.Identity, created: cfg.Now()}
 }
 
 // handler is one operation. It returns the Result element's content, or
@@ -89,9 +83,15 @@ var (
 		"ListGroupsForUser": (*call).listGroupsForUser,
 		"PutGroupPolicy":    (*call).putGroupPolicy, "GetGroupPolicy": (*call).getGroupPolicy,
 		"ListGroupPolicies": (*call).listGroupPolicies, "DeleteGroupPolicy": (*call).deleteGroupPolicy,
+		"CreateRole": (*call).createRole, "GetRole": (*call).getRole, "ListRoles": (*call).listRoles,
+		"UpdateRole": (*call).updateRole, "UpdateAssumeRolePolicy": (*call).updateAssumeRolePolicy,
+		"DeleteRole":    (*call).deleteRole,
+		"PutRolePolicy": (*call).putRolePolicy, "GetRolePolicy": (*call).getRolePolicy,
+		"ListRolePolicies": (*call).listRolePolicies, "DeleteRolePolicy": (*call).deleteRolePolicy,
 	}}
 	stsAPI = api{stsNS, stsVersion, map[string]handler{
 		"GetCallerIdentity": (*call).getCallerIdentity,
+		"AssumeRole":        (*call).assumeRole, "GetSessionToken": (*call).getSessionToken,
 	}}
 )
 
@@ -99,7 +99,7 @@ var (
 type call struct {
 	s      *Service
 	ctx    context.Context
-	caller *auth.Principal
+	caller *fsxd.Principal
 	f      form
 }
 
@@ -239,10 +239,10 @@ func (s *Service) Operation(r *http.Request) string {
 // authorize asks the server's policy layer; a refusal becomes IAM's
 // AccessDenied, naming only the caller, the action and the resource.
 func (c *call) authorize(action, resource string) error {
-	if c.s.cfg.Authorize == nil {
+	if c.s.cfg.Checker == nil {
 		return nil
 	}
-	err := c.s.cfg.Authorize(c.ctx, c.caller, action, resource)
+	err := c.s.cfg.Checker.Check(c.ctx, authz.Request{Principal: c.caller, Action: action, Resource: resource})
 	var ae *awserr.Error
 	switch {
 	case err == nil:

@@ -7,11 +7,14 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
-	"github.com/fsxd/fsxd/auth"
+	"github.com/fsxd/fsxd"
+	"github.com/fsxd/fsxd/authz"
 	"github.com/fsxd/fsxd/awserr"
+	"github.com/fsxd/fsxd/policy"
 )
 
 func TestCallerIdentityRoot(t *testing.T) {
@@ -56,20 +59,24 @@ func TestOperation(t *testing.T) {
 
 func TestAuthorizeErrors(t *testing.T) {
 	s := goldenService(t)
-	serve := func(authorize func(context.Context, *auth.Principal, string, string) error) (int, string) {
-		s.cfg.Authorize = authorize
+	serve := func(policies func(context.Context, *fsxd.Principal) ([]*policy.Document, error)) (int, string) {
+		s.cfg.Checker = &authz.Checker{Identity: policies, Now: time.Now}
+		// A user: the root user's requests never load policies.
+		s.cfg.Authenticate = func(*http.Request) (*fsxd.Principal, error) {
+			return &fsxd.Principal{AccountID: testAccount, ARN: "arn:aws:iam::" + testAccount + ":user/u", UserName: "u", UserID: "AIDAU"}, nil
+		}
 		r := httptest.NewRequest("POST", "/", strings.NewReader("Action=ListUsers&Version=2010-05-08"))
 		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		w := httptest.NewRecorder()
 		s.Serve(w, r)
 		return w.Code, w.Body.String()
 	}
-	code, body := serve(func(context.Context, *auth.Principal, string, string) error { return errors.New("db down") })
+	code, body := serve(func(context.Context, *fsxd.Principal) ([]*policy.Document, error) { return nil, errors.New("db down") })
 	if code != 500 || !strings.Contains(body, "<Type>Receiver</Type><Code>ServiceFailure</Code>") || strings.Contains(body, "db down") {
 		t.Errorf("loader failure: %d %s", code, body)
 	}
-	code, body = serve(func(context.Context, *auth.Principal, string, string) error {
-		return awserr.ServiceUnavailableJSON.Err("")
+	code, body = serve(func(context.Context, *fsxd.Principal) ([]*policy.Document, error) {
+		return nil, awserr.ServiceUnavailableJSON.Err("")
 	})
 	if code != 503 {
 		t.Errorf("awserr passes through: %d %s", code, body)

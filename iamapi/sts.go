@@ -1,7 +1,21 @@
 package iamapi
 
-// STS GetCallerIdentity: who am I. Every authenticated caller may ask, as
-// on AWS, so there is no authorization.
+// STS: GetCallerIdentity (who am I: every authenticated caller may ask,
+// as on AWS, so there is no authorization), AssumeRole and
+// GetSessionToken (temporary credentials, stored by package identity).
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/fsxd/fsxd"
+	"github.com/fsxd/fsxd/awserr"
+	"github.com/fsxd/fsxd/identity"
+	"github.com/fsxd/fsxd/policy"
+	"github.com/fsxd/fsxd/store"
+)
 
 type callerIdentityXML struct {
 	UserID  string `xml:"UserId"`
@@ -12,4 +26,183 @@ type callerIdentityXML struct {
 func (c *call) getCallerIdentity() (any, error) {
 	p := c.caller
 	return callerIdentityXML{UserID: p.UserID, Account: p.AccountID, Arn: p.ARN}, nil
+}
+
+type credentialsXML struct {
+	AccessKeyID     string `xml:"AccessKeyId"`
+	SecretAccessKey string
+	SessionToken    string
+	Expiration      string
+}
+
+func credentialsOf(iss identity.Issued) credentialsXML {
+	return credentialsXML{AccessKeyID: iss.AccessKeyID, SecretAccessKey: iss.Secret, SessionToken: iss.Token, Expiration: isoTime(iss.Expires)}
+}
+
+type assumeRoleResult struct {
+	Credentials     credentialsXML
+	AssumedRoleUser struct {
+		AssumedRoleID string `xml:"AssumedRoleId"`
+		Arn           string
+	}
+}
+
+// duration reads DurationSeconds: at least 900, at most max.
+func (c *call) duration(def, max int) (time.Duration, error) {
+	v, ok := c.f["DurationSeconds"]
+	if !ok {
+		return time.Duration(def) * time.Second, nil
+	}
+	n, err := strconv.Atoi(v)
+	switch {
+	case err != nil:
+		return 0, invalid("durationSeconds", v, "Member must be a number")
+	case n < 900:
+		return 0, invalid("durationSeconds", v, "Member must have value greater than or equal to 900")
+	case n > max:
+		return 0, invalid("durationSeconds", v, "Member must have value less than or equal to "+strconv.Itoa(max))
+	}
+	return time.Duration(n) * time.Second, nil
+}
+
+func (c *call) assumeRole() (any, error) {
+	roleARN, err := c.f.required(pRoleArn)
+	if err != nil {
+		return nil, err
+	}
+	session, err := c.f.required(pSessionName)
+	if err != nil {
+		return nil, err
+	}
+	dur, err := c.duration(3600, 43200)
+	if err != nil {
+		return nil, err
+	}
+	ext, err := c.f.optional(pExternalID, "")
+	if err != nil {
+		return nil, err
+	}
+	sessionPolicy, err := c.f.optional(pSessionPolicy, "")
+	if err != nil {
+		return nil, err
+	}
+	if sessionPolicy != "" {
+		if _, err := parsePolicy(sessionPolicy); err != nil {
+			return nil, err
+		}
+	}
+	if c.caller.IsRoot {
+		return nil, awserr.IAMAccessDenied.Err("Roles may not be assumed by root accounts.")
+	}
+	denied := awserr.IAMAccessDenied.Err("User: %s is not authorized to perform: sts:AssumeRole on resource: %s", c.caller.ARN, roleARN)
+	role, err := c.trustedRole(roleARN, ext)
+	if err != nil {
+		return nil, err
+	} else if role == nil {
+		return nil, denied
+	}
+	// The caller's own permission, as well as the role's trust.
+	if err := c.authorize("sts:AssumeRole", roleARN); err != nil {
+		return nil, err
+	}
+	if c.caller.RoleName != "" && dur > time.Hour {
+		return nil, awserr.ValidationError.Err("The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.")
+	}
+	if dur > time.Duration(role.MaxSessionDuration)*time.Second {
+		return nil, awserr.ValidationError.Err("The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
+	}
+	s := &identity.Session{RoleName: role.Name, RoleID: role.ID, SessionName: session, SessionPolicy: sessionPolicy}
+	iss, err := c.issue(s, dur, func(tx *store.Tx) error {
+		r, err := roles(tx).Get(nameKey(role.Name))
+		if err != nil || r.ID != role.ID {
+			return denied // deleted meanwhile
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	res := assumeRoleResult{Credentials: credentialsOf(iss)}
+	res.AssumedRoleUser.AssumedRoleID = role.ID + ":" + session
+	res.AssumedRoleUser.Arn = c.s.dir.AssumedRoleARN(role.Name, session)
+	return res, nil
+}
+
+// trustedRole returns the role roleARN names if its trust policy lets the
+// caller assume it, nil if not (or if there is no such role: the caller
+// learns only AccessDenied).
+func (c *call) trustedRole(roleARN, externalID string) (*roleRec, error) {
+	a, ok := fsxd.ParseARN(roleARN)
+	if !ok || a.Service != "iam" || a.Account != c.s.dir.Account().ID || !strings.HasPrefix(a.Resource, "role/") {
+		return nil, nil
+	}
+	name := a.Resource[strings.LastIndex(a.Resource, "/")+1:]
+	var r *roleRec
+	err := c.s.dir.Store().View(c.ctx, func(tx *store.Tx) (err error) {
+		r, err = roles(tx).Get(nameKey(name))
+		return err
+	})
+	if errors.Is(err, store.ErrNotFound) || err == nil && c.s.dir.RoleARN(r.Path, r.Name) != roleARN {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	trust, err := policy.ParseKind([]byte(r.AssumeRolePolicy), policy.TrustPolicy)
+	if err != nil {
+		return nil, err // validated when stored
+	}
+	req := policy.Request{Action: "sts:AssumeRole", Resource: roleARN, Principal: *c.caller, Context: map[string][]string{}}
+	if externalID != "" {
+		req.Context["sts:externalid"] = []string{externalID}
+	}
+	if policy.Evaluate(req, nil, trust) != policy.Allow {
+		return nil, nil
+	}
+	return r, nil
+}
+
+// issue stores a new session, after check (run in the same transaction)
+// confirms what it acts as still exists.
+func (c *call) issue(s *identity.Session, dur time.Duration, check func(*store.Tx) error) (identity.Issued, error) {
+	iss, err := c.s.dir.NewSession(s, dur)
+	if err != nil {
+		return iss, awserr.ServiceFailure.Err("").Wrap(err)
+	}
+	err = c.s.dir.Store().Update(c.ctx, func(tx *store.Tx) error {
+		if err := check(tx); err != nil {
+			return err
+		}
+		return identity.Sessions(tx).Insert(s.ID, s)
+	})
+	return iss, err
+}
+
+func (c *call) getSessionToken() (any, error) {
+	p := c.caller
+	if p.Temporary {
+		return nil, awserr.IAMAccessDenied.Err("Cannot call GetSessionToken with session credentials")
+	}
+	max := 129600
+	if p.IsRoot {
+		max = 3600
+	}
+	dur, err := c.duration(min(43200, max), max)
+	if err != nil {
+		return nil, err
+	}
+	s := &identity.Session{UserName: p.UserName, UserID: p.UserID, Root: p.IsRoot}
+	iss, err := c.issue(s, dur, func(tx *store.Tx) error {
+		if p.IsRoot {
+			return nil
+		}
+		u, err := users(tx).Get(nameKey(p.UserName))
+		if err != nil || u.ID != p.UserID {
+			return awserr.InvalidClientTokenID.Err("")
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return struct{ Credentials credentialsXML }{credentialsOf(iss)}, nil
 }

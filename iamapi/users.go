@@ -22,12 +22,8 @@ type userXML struct {
 	Tags       *members[tagXML] `xml:",omitempty"`
 }
 
-func (s *Service) userARN(path, name string) string {
-	return fmt.Sprintf("arn:%s:iam::%s:user%s%s", s.cfg.Account.Partition, s.cfg.Account.ID, path, name)
-}
-
 func (s *Service) userXML(u *userRec, withTags bool) userXML {
-	x := userXML{Path: u.Path, UserName: u.Name, UserID: u.ID, Arn: s.userARN(u.Path, u.Name), CreateDate: isoTime(u.Created)}
+	x := userXML{Path: u.Path, UserName: u.Name, UserID: u.ID, Arn: s.dir.UserARN(u.Path, u.Name), CreateDate: isoTime(u.Created)}
 	if withTags && len(u.Tags) > 0 {
 		x.Tags = &members[tagXML]{}
 		for _, t := range u.Tags {
@@ -64,7 +60,7 @@ func (c *call) targetUser() (name, arn string, err error) {
 		return "", "", awserr.ValidationError.Err("Must specify userName when calling with non-User credentials")
 	}
 	path := "/"
-	err = c.s.cfg.Store.View(c.ctx, func(tx *store.Tx) error {
+	err = c.s.dir.Store().View(c.ctx, func(tx *store.Tx) error {
 		if u, err := users(tx).Get(nameKey(name)); err == nil {
 			name, path = u.Name, u.Path // the ARN names it as created
 		} else if !errors.Is(err, store.ErrNotFound) {
@@ -72,7 +68,7 @@ func (c *call) targetUser() (name, arn string, err error) {
 		}
 		return nil
 	})
-	return name, c.s.userARN(path, name), err
+	return name, c.s.dir.UserARN(path, name), err
 }
 
 func (c *call) createUser() (any, error) {
@@ -88,11 +84,11 @@ func (c *call) createUser() (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := c.authorize("iam:CreateUser", c.s.userARN(path, name)); err != nil {
+	if err := c.authorize("iam:CreateUser", c.s.dir.UserARN(path, name)); err != nil {
 		return nil, err
 	}
 	u := &userRec{Name: name, Path: path, ID: randomID("AIDA", 17), Created: c.s.now(), Tags: tags}
-	err = c.s.cfg.Store.Update(c.ctx, func(tx *store.Tx) error {
+	err = c.s.dir.Store().Update(c.ctx, func(tx *store.Tx) error {
 		if err := users(tx).Insert(nameKey(name), u); errors.Is(err, store.ErrExists) {
 			return awserr.EntityAlreadyExists.Err("User with name %s already exists.", name)
 		} else if err != nil {
@@ -146,7 +142,7 @@ func (c *call) getUser() (any, error) {
 		return nil, err
 	}
 	var u *userRec
-	err = c.s.cfg.Store.View(c.ctx, func(tx *store.Tx) (err error) {
+	err = c.s.dir.Store().View(c.ctx, func(tx *store.Tx) (err error) {
 		u, err = getUser(tx, name)
 		return err
 	})
@@ -187,7 +183,7 @@ func (c *call) deleteUser() (any, error) {
 	if err := c.authorize("iam:DeleteUser", arn); err != nil {
 		return nil, err
 	}
-	return nil, c.s.cfg.Store.Update(c.ctx, func(tx *store.Tx) error {
+	return nil, c.s.dir.Store().Update(c.ctx, func(tx *store.Tx) error {
 		u, err := getUser(tx, name)
 		if err != nil {
 			return err

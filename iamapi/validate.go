@@ -28,16 +28,23 @@ func newParam(wire, msg string, min, max int, pattern string) param {
 const namePattern = `[\w+=,.@-]+`
 
 var (
-	pUserName       = newParam("UserName", "userName", 1, 64, namePattern)
-	pGroupName      = newParam("GroupName", "groupName", 1, 128, namePattern)
-	pPolicyName     = newParam("PolicyName", "policyName", 1, 128, namePattern)
-	pPath           = newParam("Path", "path", 1, 512, `(\x{002F})|(\x{002F}[\x{0021}-\x{007E}]+\x{002F})`)
-	pPathPrefix     = newParam("PathPrefix", "pathPrefix", 1, 512, `\x{002F}[\x{0021}-\x{007F}]*`)
-	pAccessKeyID    = newParam("AccessKeyId", "accessKeyId", 16, 128, `[\w]+`)
-	pPolicyDocument = newParam("PolicyDocument", "policyDocument", 1, 131072, `[\x{0009}\x{000A}\x{000D}\x{0020}-\x{00FF}]+`)
-	pMarker         = newParam("Marker", "marker", 1, 320, `[\x{0020}-\x{00FF}]+`)
-	pTagKey         = newParam("Key", "tags.member.%d.key", 1, 128, `[\p{L}\p{Z}\p{N}_.:/=+\-@]+`)
-	pTagValue       = newParam("Value", "tags.member.%d.value", 0, 256, `[\p{L}\p{Z}\p{N}_.:/=+\-@]*`)
+	pUserName                 = newParam("UserName", "userName", 1, 64, namePattern)
+	pGroupName                = newParam("GroupName", "groupName", 1, 128, namePattern)
+	pRoleName                 = newParam("RoleName", "roleName", 1, 64, namePattern)
+	pDescription              = newParam("Description", "description", 0, 1000, `[\p{L}\p{M}\p{Z}\p{S}\p{N}\p{P}]*`)
+	pRoleArn                  = newParam("RoleArn", "roleArn", 20, 2048, `[\x{0009}\x{000A}\x{000D}\x{0020}-\x{007E}\x{0085}\x{00A0}-\x{D7FF}\x{E000}-\x{FFFD}\x{10000}-\x{10FFFF}]+`)
+	pSessionName              = newParam("RoleSessionName", "roleSessionName", 2, 64, `[\w+=,.@-]*`)
+	pExternalID               = newParam("ExternalId", "externalId", 2, 1224, `[\w+=,.@:\/-]*`)
+	pAssumeRolePolicyDocument = newParam("AssumeRolePolicyDocument", "assumeRolePolicyDocument", 1, 131072, `[\x{0009}\x{000A}\x{000D}\x{0020}-\x{00FF}]+`)
+	pSessionPolicy            = newParam("Policy", "policy", 1, 2048, `[\x{0009}\x{000A}\x{000D}\x{0020}-\x{00FF}]+`)
+	pPolicyName               = newParam("PolicyName", "policyName", 1, 128, namePattern)
+	pPath                     = newParam("Path", "path", 1, 512, `(\x{002F})|(\x{002F}[\x{0021}-\x{007E}]+\x{002F})`)
+	pPathPrefix               = newParam("PathPrefix", "pathPrefix", 1, 512, `\x{002F}[\x{0021}-\x{007F}]*`)
+	pAccessKeyID              = newParam("AccessKeyId", "accessKeyId", 16, 128, `[\w]+`)
+	pPolicyDocument           = newParam("PolicyDocument", "policyDocument", 1, 131072, `[\x{0009}\x{000A}\x{000D}\x{0020}-\x{00FF}]+`)
+	pMarker                   = newParam("Marker", "marker", 1, 320, `[\x{0020}-\x{00FF}]+`)
+	pTagKey                   = newParam("Key", "tags.member.%d.key", 1, 128, `[\p{L}\p{Z}\p{N}_.:/=+\-@]+`)
+	pTagValue                 = newParam("Value", "tags.member.%d.value", 0, 256, `[\p{L}\p{Z}\p{N}_.:/=+\-@]*`)
 )
 
 func invalid(name, value, constraint string) *awserr.Error {

@@ -1,6 +1,10 @@
 package policy
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/fsxd/fsxd"
+)
 
 // Identity and resource policies together, and AWS's published access point
 // policy examples (S3 user guide, "Configuring IAM policies for using access
@@ -81,8 +85,8 @@ var combineCases = []combineCase{
 	{"cross-account by ResourceAccount", []string{idAllowGet}, "", Request{Action: "s3:GetObject", Resource: obj + "a", Principal: alice, ResourceAccount: "444455556666"}, Deny},
 	{"root of the owning account", nil, "", get(root, obj+"a"), Allow},
 	{"root is still subject to explicit deny", nil, apDenyAll, get(root, obj+"a"), ExplicitDeny},
-	{"root of another account", nil, "", get(Principal{Account: "444455556666", IsRoot: true}, obj+"a"), Deny},
-	{"root of another account, AP allows it", nil, apAllowCarol, get(Principal{Account: "444455556666", IsRoot: true}, obj+"a"), Allow},
+	{"root of another account", nil, "", get(fsxd.Principal{AccountID: "444455556666", IsRoot: true}, obj+"a"), Deny},
+	{"root of another account, AP allows it", nil, apAllowCarol, get(fsxd.Principal{AccountID: "444455556666", IsRoot: true}, obj+"a"), Allow},
 
 	{"ex1 Alice gets her object", nil, exGrant, get(alice, obj+"Alice/notes.txt"), Allow},
 	{"ex1 Alice puts her object", nil, exGrant, as(alice, "s3:PutObject", obj+"Alice/notes.txt"), Allow},

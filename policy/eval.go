@@ -19,13 +19,24 @@ func (e *env) principalValue(key string) (string, bool) {
 	var v string
 	switch key {
 	case "aws:username":
-		v = p.Username
+		v = p.UserName
 	case "aws:userid":
 		v = p.UserID
 	case "aws:principalaccount":
-		v = p.Account
+		v = p.AccountID
 	case "aws:principalarn":
 		v = p.ARN
+		if p.RoleARN != "" {
+			v = p.RoleARN
+		}
+	default:
+		if k, ok := strings.CutPrefix(key, "aws:principaltag/"); ok {
+			for tk, tv := range p.Tags {
+				if strings.EqualFold(tk, k) {
+					v = tv
+				}
+			}
+		}
 	}
 	return v, v != ""
 }

@@ -3,6 +3,8 @@ package policy
 import (
 	"strings"
 	"testing"
+
+	"github.com/fsxd/fsxd"
 )
 
 const (
@@ -12,11 +14,11 @@ const (
 )
 
 var (
-	alice = Principal{Account: acct, ARN: "arn:aws:iam::111122223333:user/Alice", UserID: "AIDAALICE", Username: "Alice"}
-	bob   = Principal{Account: acct, ARN: "arn:aws:iam::111122223333:user/Bob", UserID: "AIDABOB", Username: "Bob"}
-	role  = Principal{Account: acct, ARN: "arn:aws:sts::111122223333:assumed-role/R/s", UserID: "AROAR:s"}
-	root  = Principal{Account: acct, ARN: "arn:aws:iam::111122223333:root", UserID: acct, IsRoot: true}
-	carol = Principal{Account: "444455556666", ARN: "arn:aws:iam::444455556666:user/Carol", UserID: "AIDACAROL", Username: "Carol"}
+	alice = fsxd.Principal{AccountID: acct, ARN: "arn:aws:iam::111122223333:user/Alice", UserID: "AIDAALICE", UserName: "Alice"}
+	bob   = fsxd.Principal{AccountID: acct, ARN: "arn:aws:iam::111122223333:user/Bob", UserID: "AIDABOB", UserName: "Bob"}
+	role  = fsxd.Principal{AccountID: acct, ARN: "arn:aws:sts::111122223333:assumed-role/R/s", UserID: "AROAR:s"}
+	root  = fsxd.Principal{AccountID: acct, ARN: "arn:aws:iam::111122223333:root", UserID: acct, IsRoot: true}
+	carol = fsxd.Principal{AccountID: "444455556666", ARN: "arn:aws:iam::444455556666:user/Carol", UserID: "AIDACAROL", UserName: "Carol"}
 )
 
 // stmt writes one statement; fields are extra JSON members such as a
@@ -29,11 +31,11 @@ func doc(stmts ...string) string {
 	return `{"Version":"2012-10-17","Statement":[` + strings.Join(stmts, ",") + `]}`
 }
 
-func get(p Principal, res string) Request {
+func get(p fsxd.Principal, res string) Request {
 	return Request{Action: "s3:GetObject", Resource: res, Principal: p}
 }
 
-func as(p Principal, action, res string) Request {
+func as(p fsxd.Principal, action, res string) Request {
 	return Request{Action: action, Resource: res, Principal: p}
 }
 

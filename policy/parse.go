@@ -130,7 +130,7 @@ func parseStatement(n *node, k Kind, vars bool) (statement, error) {
 	s.deny = effect.str == "Deny"
 
 	switch {
-	case principal == nil && k == ResourcePolicy:
+	case principal == nil && (k == ResourcePolicy || k == TrustPolicy):
 		return s, perr("Missing required field Principal")
 	case principal != nil && k == IdentityPolicy && s.notPrincipal:
 		return s, perr("Has prohibited field NotPrincipal")
@@ -158,7 +158,12 @@ func parseStatement(n *node, k Kind, vars bool) (statement, error) {
 		s.actions = append(s.actions, compile(a, true, false, true))
 	}
 
-	if resource == nil {
+	switch {
+	case k == TrustPolicy && resource != nil:
+		return s, perr("Has prohibited field Resource")
+	case k == TrustPolicy:
+		resource = &node{kind: jString, str: "*"}
+	case resource == nil:
 		return s, perr("Missing required field Resource")
 	}
 	resources, err := stringList(*resource)
@@ -221,14 +226,15 @@ type principals struct {
 	arns     []string
 }
 
-func (ps *principals) match(p *Principal) bool {
+func (ps *principals) match(p *fsxd.Principal) bool {
 	if ps.any {
 		return true
 	}
-	if p.Account != "" && contains(ps.accounts, p.Account) {
+	if p.AccountID != "" && contains(ps.accounts, p.AccountID) {
 		return true
 	}
-	return p.ARN != "" && contains(ps.arns, p.ARN)
+	// A role's ARN names every session of the role, as on AWS.
+	return p.ARN != "" && contains(ps.arns, p.ARN) || p.RoleARN != "" && contains(ps.arns, p.RoleARN)
 }
 
 const msgBadPrincipal = "Invalid principal in policy"

@@ -22,6 +22,9 @@ const (
 	// ResourcePolicy is attached to a resource (an access point); every
 	// statement must say whom it applies to.
 	ResourcePolicy
+	// TrustPolicy is a role's AssumeRolePolicyDocument: a resource policy
+	// whose resource is the role itself, so Resource is prohibited.
+	TrustPolicy
 )
 
 // Decision is the outcome of evaluation. The zero value is Deny, so a
@@ -48,20 +51,11 @@ func (d Decision) String() string {
 	return "Deny"
 }
 
-// Principal is the authenticated caller.
-type Principal struct {
-	Account  string // "111122223333"
-	ARN      string // "arn:aws:iam::111122223333:user/alice", or ":root"
-	UserID   string // aws:userid
-	Username string // aws:username; empty for roles and root
-	IsRoot   bool   // the account's root user
-}
-
 // Request is what is being attempted, by whom, with which condition keys.
 type Request struct {
-	Action    string // "s3:GetObject"; matched case-insensitively
-	Resource  string // ARN; matched case-sensitively
-	Principal Principal
+	Action    string         // "s3:GetObject"; matched case-insensitively
+	Resource  string         // ARN; matched case-sensitively
+	Principal fsxd.Principal // the caller, as authentication named it
 	// Context holds condition keys. Names must be lower case
 	// ("aws:sourceip", "s3:prefix"); a key with no values counts as absent.
 	// aws:username, aws:userid, aws:principalaccount and aws:principalarn
@@ -199,5 +193,5 @@ func crossAccount(req *Request) bool {
 		arn, _ := fsxd.ParseARN(req.Resource)
 		owner = arn.Account
 	}
-	return owner != "" && req.Principal.Account != "" && owner != req.Principal.Account
+	return owner != "" && req.Principal.AccountID != "" && owner != req.Principal.AccountID
 }

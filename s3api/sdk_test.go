@@ -30,6 +30,7 @@ import (
 
 	"github.com/fsxd/fsxd/auth"
 	"github.com/fsxd/fsxd/awserr"
+	"github.com/fsxd/fsxd/identity"
 )
 
 const (
@@ -39,11 +40,11 @@ const (
 
 // sdkEnv is env behind a TLS server with real SigV4.
 func sdkEnv(t *testing.T) (*env, *httptest.Server) {
-	a := &auth.Authenticator{Now: time.Now, Lookup: func(_ context.Context, id string) (auth.Key, error) {
+	a := &auth.Authenticator{Now: time.Now, Lookup: func(_ context.Context, id string) (identity.Credential, error) {
 		if id != sdkKey {
-			return auth.Key{}, auth.ErrUnknownKey
+			return identity.Credential{}, auth.ErrUnknownKey
 		}
-		return auth.Key{Secret: sdkSecret, Active: true, Principal: auth.Principal{AccountID: testAccount,
+		return identity.Credential{Secret: sdkSecret, Active: true, Principal: auth.Principal{AccountID: testAccount,
 			ARN: "arn:aws:iam::" + testAccount + ":root", IsRoot: true}}, nil
 	}}
 	e := newEnv(t, func(c *Config) {

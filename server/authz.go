@@ -8,17 +8,21 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/fsxd/fsxd"
 	"github.com/fsxd/fsxd/auth"
 	"github.com/fsxd/fsxd/authz"
 	"github.com/fsxd/fsxd/awserr"
 	"github.com/fsxd/fsxd/iamapi"
+	"github.com/fsxd/fsxd/identity"
 	"github.com/fsxd/fsxd/s3api"
 	"github.com/fsxd/fsxd/secret"
 )
 
-// wireIdentity builds IAM/STS and the authorization checker every API
-// consults. The master key that seals access key secrets lives beside the
-// store, never in it.
+// wireIdentity builds, in this order, the identity core, the
+// authenticator and the authorization checker over it, and the IAM/STS
+// front end over all three: each piece exists before the next needs it.
+// The master key that seals access key secrets lives beside the store,
+// never in it.
 func (s *Server) wireIdentity() error {
 	keyFile := s.cfg.MasterKeyFile
 	if keyFile == "" {
@@ -28,21 +32,14 @@ func (s *Server) wireIdentity() error {
 	if err != nil {
 		return fmt.Errorf("master key: %w", err)
 	}
-	s.iamSvc = iamapi.New(iamapi.Config{Store: s.store, Account: s.account, Secrets: box, Now: s.cfg.Now, Logger: s.log,
-		Authenticate: func(r *http.Request) (*auth.Principal, error) {
-			p, _, err := s.auth.Authenticate(r, auth.Query)
-			if err == nil {
-				infoFrom(r.Context()).principal = p
-			}
-			return p, err
-		},
-		Authorize: func(ctx context.Context, p *auth.Principal, action, resource string) error {
-			return denyAs(s.checker.Check(ctx, authz.Request{Principal: p, Action: action, Resource: resource}), awserr.IAMAccessDenied)
-		}})
-	s.checker, err = authz.NewChecker(s.iamSvc.IdentityPolicies, s.cfg.VPCs, s.cfg.Now)
-	if err != nil {
+	dir := identity.New(identity.Config{Store: s.store, Account: s.account, Secrets: box, Now: s.cfg.Now,
+		Root: identity.RootKey{ID: s.root.AccessKeyID, Secret: s.root.SecretAccessKey}})
+	s.auth = &auth.Authenticator{Lookup: dir.LookupKey, Now: s.cfg.Now, Region: s.cfg.Region}
+	if s.checker, err = authz.NewChecker(dir.IdentityPolicies, s.cfg.VPCs, s.cfg.Now); err != nil {
 		return err
 	}
+	s.iamSvc = iamapi.New(iamapi.Config{Identity: dir, Checker: s.checker, Now: s.cfg.Now, Logger: s.log,
+		Authenticate: s.authenticateQuery})
 	s.iam = api{name: "iam", serve: s.iamSvc.Serve, operation: s.iamSvc.Operation, outage: awserr.ServiceUnavailable, refuse: &refusals{max: iamapi.MaxBody,
 		tooLarge:   func() error { return iamapi.ErrBodyTooLarge() },
 		unreadable: func(err error) error { return iamapi.ErrBodyUnreadable(err) },
@@ -51,6 +48,16 @@ func (s *Server) wireIdentity() error {
 	}}
 	s.fsx.Authorize = s.authorizeFSx
 	return nil
+}
+
+// authenticateQuery verifies an IAM or STS request; errors are in the
+// Query vocabulary.
+func (s *Server) authenticateQuery(r *http.Request) (*fsxd.Principal, error) {
+	p, _, err := s.auth.Authenticate(r, auth.Query)
+	if err == nil {
+		infoFrom(r.Context()).principal = p
+	}
+	return p, err
 }
 
 // denyAs renders an authz refusal in an API's vocabulary, with no detail

@@ -81,7 +81,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	sw := &statusWriter{ResponseWriter: w}
 	sw.info.api, sw.info.outage = a.name, a.outage
 	ctx := withInfo(awserr.WithRequestID(r.Context(), id), &sw.info)
-	r = r.WithContext(authz.WithSource(ctx, auth.Info(r, s.cfg.TrustProxy)))
+	r = r.WithContext(authz.WithSource(ctx, authz.Source(auth.Info(r, s.cfg.TrustProxy))))
 	done, err := s.preread(sw, r, a.rules())
 	if err != nil {
 		err = s.answerPreread(sw, r, a, err)

@@ -126,7 +126,6 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.root, s.rootGenerated = root, created
-	s.auth = &auth.Authenticator{Lookup: s.lookupKey, Now: cfg.Now, Region: cfg.Region}
 	if err := s.wire(); err != nil {
 		s.Close()
 		return nil, err
@@ -159,20 +158,6 @@ func (s *Server) Store() *store.Store { return s.store }
 
 // Addr is the bound address once Serve has started.
 func (s *Server) Addr() string { return s.addr }
-
-// lookupKey resolves the root key; IAM keys come from the identity service.
-func (s *Server) lookupKey(ctx context.Context, id string) (auth.Key, error) {
-	if id == s.root.AccessKeyID {
-		return auth.Key{Secret: s.root.SecretAccessKey, Active: true, Principal: auth.Principal{
-			AccountID: s.account.ID, ARN: "arn:aws:iam::" + s.account.ID + ":root",
-			UserID: s.account.ID, IsRoot: true,
-		}}, nil
-	}
-	if s.iamSvc == nil {
-		return auth.Key{}, auth.ErrUnknownKey
-	}
-	return s.iamSvc.LookupKey(ctx, id)
-}
 
 // Run listens and serves until ctx is cancelled, then drains in-flight
 // requests (up to 30 s) and stops the background loops.

@@ -23,4 +23,7 @@ var (
 	IAMUsers  = Kind[IAMUser]{Name: "iam-user"}   // key: lower-case user name
 	IAMGroups = Kind[IAMGroup]{Name: "iam-group"} // key: lower-case group name
 	IAMKeys   = Kind[IAMKey]{Name: "iam-key"}     // key: access key id
+
+	IAMRoles    = Kind[IAMRole]{Name: "iam-role"}       // key: lower-case role name
+	IAMSessions = Kind[IAMSession]{Name: "iam-session"} // key: temporary access key id
 )

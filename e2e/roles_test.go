@@ -1,0 +1,182 @@
+package e2e
+
+// IAM roles and temporary credentials end to end, with the SDK's own
+// credential providers: stscreds assumes a role for a user that may do
+// nothing but sts:AssumeRole, and the session reads one access point
+// through S3, is refused elsewhere, and stops working when its token
+// expires or its role is deleted.
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
+	"github.com/aws/aws-sdk-go-v2/service/fsx"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go"
+
+	"github.com/fsxd/fsxd/identity"
+	"github.com/fsxd/fsxd/store"
+)
+
+// s3As is an S3 client signed by a credentials provider.
+func s3As(e *Env, creds aws.CredentialsProvider) *s3.Client {
+	return e.S3Client(func(o *s3.Options) { o.UsePathStyle, o.Credentials = true, creds })
+}
+
+func wantAPICode(t *testing.T, err error, code string) {
+	t.Helper()
+	var ae smithy.APIError
+	if !errors.As(err, &ae) || ae.ErrorCode() != code {
+		t.Fatalf("err = %v, want %s", err, code)
+	}
+}
+
+// readerRole creates role "ap-reader": it trusts user "assumer" and may
+// read objects of the access point ap only.
+func readerRole(t *testing.T, e *Env, ap string) string {
+	t.Helper()
+	ctx := context.Background()
+	trust := `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + Account + `:user/assumer"},"Action":"sts:AssumeRole"}}`
+	out, err := e.IAM.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("ap-reader"), AssumeRolePolicyDocument: aws.String(trust)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"` + apARNPrefix + ap + `/object/*"}}`
+	if _, err := e.IAM.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String("ap-reader"),
+		PolicyName: aws.String("read"), PolicyDocument: aws.String(read)}); err != nil {
+		t.Fatal(err)
+	}
+	return aws.ToString(out.Role.Arn)
+}
+
+// ageSession moves a session's expiry into the past, as 15 minutes would.
+func ageSession(t *testing.T, e *Env, keyID string) {
+	t.Helper()
+	err := e.Server().Store().Update(context.Background(), func(tx *store.Tx) error {
+		s, err := identity.Sessions(tx).Get(keyID)
+		if err != nil {
+			return err
+		}
+		s.Expires = time.Now().Add(-time.Second)
+		return identity.Sessions(tx).Put(keyID, s)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestRoleAssumeRoleProvider(t *testing.T) {
+	e := Start(t)
+	ctx := context.Background()
+	aliasA, _ := azAccessPoint(t, e, "role-a", "")
+	aliasB, _ := azAccessPoint(t, e, "role-b", "")
+	roleARN := readerRole(t, e, "role-a")
+	assumer := azUser(t, e, "assumer", `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"`+roleARN+`"}}`)
+	if err := azGet(assumer, aliasA, "public/a.txt"); err == nil {
+		t.Fatal("the user itself may read: the test proves nothing")
+	}
+
+	provider := aws.NewCredentialsCache(stscreds.NewAssumeRoleProvider(assumer.STS, roleARN, func(o *stscreds.AssumeRoleOptions) {
+		o.RoleSessionName, o.Duration = "e2e", 15*time.Minute
+	}))
+	role := s3As(e, provider)
+	out, err := role.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(aliasA), Key: aws.String("public/a.txt")})
+	if err != nil {
+		t.Fatalf("GetObject through the role: %v", err)
+	}
+	body, _ := io.ReadAll(out.Body)
+	out.Body.Close()
+	if string(body) != "public/a.txt" {
+		t.Errorf("body %q", body)
+	}
+	_, err = role.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(aliasB), Key: aws.String("public/a.txt")})
+	wantAPICode(t, err, "AccessDenied")
+	_, err = role.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(aliasA), Key: aws.String("x")})
+	wantAPICode(t, err, "AccessDenied")
+	roleFSx := fsx.New(fsx.Options{}, e.fsxOpts, func(o *fsx.Options) { o.Credentials = provider })
+	_, err = roleFSx.DescribeFileSystems(ctx, &fsx.DescribeFileSystemsInput{})
+	wantAPICode(t, err, "AccessDeniedException")
+	roleSTS := sts.New(sts.Options{}, e.stsOpts, func(o *sts.Options) { o.Credentials = provider })
+	who, err := roleSTS.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil || aws.ToString(who.Arn) != "arn:aws:sts::"+Account+":assumed-role/ap-reader/e2e" {
+		t.Fatalf("GetCallerIdentity = %v, %v", who, err)
+	}
+
+	// A presigned URL carries the token in X-Amz-Security-Token.
+	pre, err := s3.NewPresignClient(role).PresignGetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(aliasA), Key: aws.String("public/a.txt")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Get(pre.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("presigned GET with a session token: %d", resp.StatusCode)
+	}
+
+	creds, err := provider.Retrieve(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ageSession(t, e, creds.AccessKeyID)
+	_, err = role.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(aliasA), Key: aws.String("public/a.txt")})
+	wantAPICode(t, err, "ExpiredToken")
+	_, err = roleFSx.DescribeFileSystems(ctx, &fsx.DescribeFileSystemsInput{})
+	wantAPICode(t, err, "ExpiredTokenException")
+	_, err = roleSTS.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	wantAPICode(t, err, "ExpiredToken")
+}
+
+func TestRoleDeletedKillsSessions(t *testing.T) {
+	e := Start(t)
+	ctx := context.Background()
+	aliasA, _ := azAccessPoint(t, e, "role-del", "")
+	roleARN := readerRole(t, e, "role-del")
+	assumer := azUser(t, e, "assumer", `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}}`)
+	provider := aws.NewCredentialsCache(stscreds.NewAssumeRoleProvider(assumer.STS, roleARN))
+	role := s3As(e, provider)
+	if _, err := role.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(aliasA), Key: aws.String("public/a.txt")}); err != nil {
+		t.Fatalf("HeadObject through the role: %v", err)
+	}
+	if _, err := e.IAM.DeleteRolePolicy(ctx, &iam.DeleteRolePolicyInput{RoleName: aws.String("ap-reader"), PolicyName: aws.String("read")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.IAM.DeleteRole(ctx, &iam.DeleteRoleInput{RoleName: aws.String("ap-reader")}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := role.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(aliasA), Key: aws.String("public/a.txt")})
+	wantAPICode(t, err, "InvalidAccessKeyId")
+}
+
+func TestRoleGetSessionToken(t *testing.T) {
+	e := Start(t)
+	ctx := context.Background()
+	alias, _ := azAccessPoint(t, e, "role-gst", "")
+	u := azUser(t, e, "reader", `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}}`)
+	out, err := u.STS.GetSessionToken(ctx, &sts.GetSessionTokenInput{DurationSeconds: aws.Int32(900)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := out.Credentials
+	tmp := s3As(e, aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+		return aws.Credentials{AccessKeyID: *c.AccessKeyId, SecretAccessKey: *c.SecretAccessKey, SessionToken: *c.SessionToken}, nil
+	}))
+	if _, err := tmp.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(alias), Key: aws.String("public/a.txt")}); err != nil {
+		t.Fatalf("GetObject with GetSessionToken credentials: %v", err)
+	}
+	noToken := s3As(e, aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+		return aws.Credentials{AccessKeyID: *c.AccessKeyId, SecretAccessKey: *c.SecretAccessKey}, nil
+	}))
+	_, err = noToken.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(alias), Key: aws.String("public/a.txt")})
+	wantAPICode(t, err, "InvalidToken")
+}

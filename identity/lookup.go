@@ -1,0 +1,154 @@
+package identity
+
+// The two lookups every request makes: the access key (SigV4) and the
+// caller's policies (authz). Both are cached until the store's generation
+// moves, which every committed update does (and, with a multi-node
+// backend, every change another node announces): a deactivated key, a
+// deleted key or a changed policy is seen by the next request.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/fsxd/fsxd"
+	"github.com/fsxd/fsxd/policy"
+	"github.com/fsxd/fsxd/store"
+)
+
+// ErrUnknownKey is LookupKey's answer for an access key nobody has.
+var ErrUnknownKey = errors.New("identity: unknown access key")
+
+// Credential is a resolved access key: its secret, whether it may sign,
+// and whose it is.
+type Credential struct {
+	Secret    string
+	Principal fsxd.Principal
+	Active    bool
+	// Temporary credentials only: the session token's hash (TokenHash),
+	// which every request must present, the expiry and the session policy.
+	TokenHash     string
+	Expires       time.Time
+	SessionPolicy *policy.Document
+}
+
+// LookupKey resolves an access key for SigV4: the root user's, or an IAM
+// user's with its secret opened with the master key. An inactive key is
+// returned with Active false (auth refuses it); an unknown one is
+// ErrUnknownKey.
+func (d *Directory) LookupKey(ctx context.Context, id string) (Credential, error) {
+	if r := d.cfg.Root; r.ID != "" && id == r.ID {
+		acct := d.cfg.Account.ID
+		return Credential{Secret: r.Secret, Active: true, Principal: fsxd.Principal{
+			AccountID: acct, ARN: d.RootARN(), UserID: acct, IsRoot: true,
+		}}, nil
+	}
+	gen := d.cfg.Store.Generation() // before reading: see putKey
+	if k, ok := d.cache.key(gen, id); ok {
+		return k, nil
+	}
+	if strings.HasPrefix(id, TempKeyPrefix) {
+		cred, err := d.lookupSession(ctx, id)
+		if err == nil {
+			d.cache.putKey(gen, id, cred)
+		}
+		return cred, err
+	}
+	var k *AccessKey
+	var u *User
+	err := d.cfg.Store.View(ctx, func(tx *store.Tx) (err error) {
+		if k, err = AccessKeys(tx).Get(id); err != nil {
+			return err
+		}
+		u, err = Users(tx).Get(NameKey(k.User))
+		return err
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return Credential{}, ErrUnknownKey
+	} else if err != nil {
+		return Credential{}, err
+	}
+	if d.cfg.Secrets == nil {
+		return Credential{}, errors.New("identity: no master key to open access key secrets")
+	}
+	secret, err := d.cfg.Secrets.Open(k.Sealed, k.ID)
+	if err != nil {
+		return Credential{}, fmt.Errorf("identity: access key %s: %w", k.ID, err)
+	}
+	cred := Credential{Secret: secret, Active: k.Status == StatusActive, Principal: fsxd.Principal{
+		AccountID: d.cfg.Account.ID, ARN: d.UserARN(u.Path, u.Name), UserName: u.Name, UserID: u.ID, Tags: tagMap(u.Tags),
+	}}
+	d.cache.putKey(gen, id, cred)
+	return cred, nil
+}
+
+// IdentityPolicies returns p's identity policies: a user's inline policies
+// and those of its groups, or a role session's role's, parsed. The root
+// user has none (it needs none). A principal whose user or role is gone,
+// or was recreated under the same name, has none either: its requests are
+// denied.
+func (d *Directory) IdentityPolicies(ctx context.Context, p *fsxd.Principal) ([]*policy.Document, error) {
+	if p == nil || p.IsRoot || p.UserName == "" && p.RoleName == "" {
+		return nil, nil
+	}
+	gen := d.cfg.Store.Generation()
+	if docs, ok := d.cache.docs(gen, p.UserID); ok {
+		return docs, nil
+	}
+	var texts []string
+	err := d.cfg.Store.View(ctx, func(tx *store.Tx) error {
+		if p.RoleName != "" {
+			r, err := Roles(tx).Get(NameKey(p.RoleName))
+			if errors.Is(err, store.ErrNotFound) || err == nil && !strings.HasPrefix(p.UserID, r.ID+":") {
+				return nil
+			} else if err != nil {
+				return err
+			}
+			texts = SortedValues(r.Policies)
+			return nil
+		}
+		u, err := Users(tx).Get(NameKey(p.UserName))
+		if errors.Is(err, store.ErrNotFound) || err == nil && u.ID != p.UserID {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		texts = append(texts, SortedValues(u.Policies)...)
+		for _, name := range u.Groups {
+			g, err := Groups(tx).Get(NameKey(name))
+			if errors.Is(err, store.ErrNotFound) {
+				continue
+			} else if err != nil {
+				return err
+			}
+			texts = append(texts, SortedValues(g.Policies)...)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	docs, err := parseStored(texts, p.ARN)
+	if err != nil {
+		return nil, err
+	}
+	d.cache.putDocs(gen, p.UserID, docs)
+	return docs, nil
+}
+
+// parseStored parses policies validated when they were stored. One that
+// no longer parses (a stricter parser) is an error: dropping it could
+// silently drop a Deny.
+func parseStored(texts []string, owner string) ([]*policy.Document, error) {
+	docs := make([]*policy.Document, 0, len(texts))
+	for _, t := range texts {
+		d, err := policy.ParseKind([]byte(t), policy.IdentityPolicy)
+		if err != nil {
+			return nil, fmt.Errorf("identity: stored policy of %s no longer parses: %w", owner, err)
+		}
+		docs = append(docs, d)
+	}
+	return docs, nil
+}

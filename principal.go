@@ -1,0 +1,26 @@
+package fsxd
+
+// Principal is who signed a request: the account's root user, an IAM
+// user, or a role session (STS AssumeRole); any of them with temporary
+// credentials (Temporary). Authentication names it (package auth), authorization and the
+// policy evaluator read it (packages authz and policy), the identity core
+// (package identity) builds it from its records.
+type Principal struct {
+	AccountID   string // "111122223333"
+	ARN         string // arn:aws:iam::<acct>:root or arn:aws:iam::<acct>:user/<path><name>
+	UserName    string // aws:username; empty for root
+	UserID      string // aws:userid: unique id (root: the account id)
+	AccessKeyID string // the key that signed; empty where no key is involved
+	IsRoot      bool   // the account's root user
+	// RoleARN and RoleName name a role session's role (ARN is then the
+	// session's arn:aws:sts::<acct>:assumed-role/<role>/<session>, and
+	// aws:PrincipalArn the role's ARN, as AWS sets it).
+	RoleARN     string
+	RoleName    string
+	SessionName string
+	// Temporary: signed with STS credentials, whose session token was
+	// checked; the session's policy, if any, also limits the request.
+	Temporary bool
+	// Tags are the user's or role's tags (aws:PrincipalTag/<key>).
+	Tags map[string]string
+}

@@ -1,0 +1,40 @@
+package store
+
+import "time"
+
+// IAMRole is an IAM role: who may assume it (the trust policy) and what
+// its sessions may do (inline policies).
+type IAMRole struct {
+	Name               string            `json:"Name"` // as created
+	Path               string            `json:"Path"`
+	ID                 string            `json:"ID"` // AROA...
+	Created            time.Time         `json:"Created"`
+	Description        string            `json:"Description,omitempty"`
+	AssumeRolePolicy   string            `json:"AssumeRolePolicy"`   // trust policy, as sent
+	MaxSessionDuration int               `json:"MaxSessionDuration"` // seconds
+	Tags               []IAMTag          `json:"Tags,omitempty"`
+	Policies           map[string]string `json:"Policies,omitempty"` // inline: name -> document as sent
+}
+
+// IAMSession is a set of temporary credentials (STS AssumeRole or
+// GetSessionToken), kept in the store so every node of a cluster accepts
+// them. The secret is sealed like an access key's; the session token is
+// kept only as its SHA-256, since the token alone never signs.
+type IAMSession struct {
+	ID        string    `json:"ID"` // the temporary access key id, ASIA...
+	Sealed    string    `json:"Sealed"`
+	TokenHash string    `json:"TokenHash"` // hex SHA-256 of the session token
+	Expires   time.Time `json:"Expires"`
+	// A role session names the role (and its id, so a role deleted and
+	// created again under the name does not revive it) and the session;
+	// a GetSessionToken session names the user (empty for root).
+	RoleName    string `json:"RoleName,omitempty"`
+	RoleID      string `json:"RoleID,omitempty"`
+	SessionName string `json:"SessionName,omitempty"`
+	UserName    string `json:"UserName,omitempty"`
+	UserID      string `json:"UserID,omitempty"`
+	Root        bool   `json:"Root,omitempty"`
+	// SessionPolicy is the AssumeRole Policy parameter; the session may do
+	// only what both it and the role's policies allow.
+	SessionPolicy string `json:"SessionPolicy,omitempty"`
+}
