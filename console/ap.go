@@ -158,8 +158,10 @@ func checkPolicy(text string, k policy.Kind) string {
 	return ""
 }
 
+// lineCol turns a json.SyntaxError offset (bytes read, the bad one
+// included) into the 1-based line and column of the bad byte.
 func lineCol(text string, off int) (int, int) {
-	off = min(off, len(text))
+	off = max(min(off, len(text))-1, 0)
 	line := 1 + strings.Count(text[:off], "\n")
 	return line, off - strings.LastIndexByte(text[:off], '\n')
 }

@@ -82,7 +82,15 @@ function browser() {
       state.textContent = err.message; li.classList.add("failed");
       if (uploadId) api({Op: "abort", Bucket: bucket, Key: key, UploadID: uploadId}).catch(() => {});
     }
-    if (--active === 0 && !list.querySelector(".failed")) location.reload();
+    if (--active === 0) refreshListing();
+  }
+  // refreshListing replaces the table with the server's current one,
+  // keeping the upload list and its progress bars on screen.
+  async function refreshListing() {
+    const r = await fetch(location.href, {credentials: "same-origin"});
+    const doc = new DOMParser().parseFromString(await r.text(), "text/html");
+    const fresh = doc.querySelector("#objects tbody");
+    if (fresh) document.querySelector("#objects tbody").replaceWith(fresh);
   }
   const files = (fl) => { for (const f of fl) upload(f); };
   document.getElementById("file-input").addEventListener("change", (e) => files(e.target.files));
