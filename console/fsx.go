@@ -80,12 +80,12 @@ func (c *Console) createVolume(w http.ResponseWriter, r *http.Request, ss *sessi
 		in.VolumeType = types.VolumeTypeOpenzfs
 		in.OpenZFSConfiguration = &types.CreateOpenZFSVolumeConfiguration{ParentVolumeId: aws.String(parent)}
 	} else {
-		size, _ := strconv.Atoi(r.PostFormValue("size_mb"))
+		mb, _ := strconv.ParseInt(r.PostFormValue("size_mb"), 10, 64)
 		in.VolumeType = types.VolumeTypeOntap
 		in.OntapConfiguration = &types.CreateOntapVolumeConfiguration{
 			StorageVirtualMachineId: aws.String(r.PostFormValue("svm")),
 			JunctionPath:            aws.String(r.PostFormValue("junction")),
-			SizeInMegabytes:         aws.Int32(int32(size)),
+			SizeInBytes:             aws.Int64(mb << 20),
 		}
 	}
 	out, err := c.clientsFor(r, ss).fsx.CreateVolume(withRemote(r.Context(), r.RemoteAddr), in)
