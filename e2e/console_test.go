@@ -48,6 +48,7 @@ func TestConsoleBrowser(t *testing.T) {
 	consoleDownload(t, b, data)
 	consolePolicyError(t, b)
 	consoleServerPage(t, b)
+	consoleIAM(t, b)
 	consoleCSRF(t, b, env)
 	b.run("sign out", chromedp.Navigate(b.url), chromedp.Click(chromedp.CSS("#signout")))
 	b.waitText("h1", "Sign in")
@@ -183,6 +184,22 @@ func consoleServerPage(t *testing.T, b *browser) {
 	b.waitText("#health", "ok")
 	b.waitText("#server-info", "sqlite")
 	b.shot("server")
+}
+
+// consoleIAM creates an access key for the restricted user (its secret
+// shown once) and has an identity policy naming a Principal refused.
+func consoleIAM(t *testing.T, b *browser) {
+	t.Helper()
+	b.run("create access key", chromedp.Navigate(b.url+"iam"), chromedp.Click(chromedp.CSS(`tr[data-user="viewer"] button[value="create-key"]`)))
+	b.waitText("#new-key", "New access key for viewer")
+	if secret := b.text("#new-secret"); len(secret) != 40 {
+		t.Fatalf("new secret %q, want 40 characters", secret)
+	}
+	bad := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*"}]}`
+	b.run("identity policy", chromedp.Navigate(b.url+"iam"), chromedp.SetValue(chromedp.CSS("#pol-user"), "viewer"),
+		chromedp.SetValue(chromedp.CSS("#pol-doc"), bad), chromedp.Click(chromedp.CSS(`button[value="put-policy"]`)))
+	b.waitText("#problem", "Has prohibited field Principal")
+	b.shot("iam")
 }
 
 // consoleCSRF replays the browser's session cookie from Go: a POST without
