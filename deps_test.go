@@ -24,6 +24,7 @@ const (
 	io_               // disk, database, randomness kept in files
 	identity          // who is calling and may they
 	frontEnd          // one per protocol
+	client            // clients of the front ends: the web console
 	wiring            // server
 	command           // cmd
 	tool              // tests, benchmarks and generators: may import anything
@@ -59,6 +60,8 @@ var layers = map[string]int{
 	"accesspoint": frontEnd,
 	"s3api":       frontEnd,
 	"iamapi":      frontEnd,
+
+	"console": client,
 
 	"server": wiring,
 

@@ -4,7 +4,8 @@
 # duplicity with python3-boto3 for its boto3 backend; docs/clients.md),
 # setpriv (the userspace-enforcement test), mkfs.ext4, losetup and mount (the
 # ext4 reserved-blocks test mounts a loop image), and Debian's AWS CLI with
-# curl (the README's blocks are run as pasted, e2e/readme_test.go).
+# curl (the README's blocks are run as pasted, e2e/readme_test.go), and
+# chromium (the web console's browser tests, e2e/console_test.go).
 # PostgreSQL is scripts/pg.sh's job: it installs it so that Debian's own
 # cluster does not start. Idempotent and quiet when all is there.
 set -euo pipefail
@@ -23,6 +24,7 @@ command -v mount >/dev/null 2>&1 || need+=(mount)
 # one the README's AWS_DATA_PATH advice is tested with.
 [ -x /usr/bin/aws ] || need+=(awscli)
 command -v curl >/dev/null 2>&1 || need+=(curl)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
 	echo "deps: installing ${need[*]}" >&2
 	SUDO=""

@@ -73,6 +73,11 @@ type Config struct {
 	// none. Server.ReopenAuditLog starts a new file there (SIGHUP).
 	AuditLog string
 
+	// NoConsole turns the web console at /_fsxd/console/ off.
+	NoConsole bool
+	// Version is what the console's server page shows (fsxd version).
+	Version string
+
 	Logger *slog.Logger
 	Now    func() time.Time
 	// Ready, if set, receives the bound address once the server serves.

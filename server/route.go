@@ -177,6 +177,10 @@ var fsxRefusals = &refusals{max: awsjson.MaxBody,
 }
 
 func (s *Server) serveInternal(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "/_fsxd/console" || strings.HasPrefix(r.URL.Path, "/_fsxd/console/") {
+		s.serveConsole(w, r)
+		return
+	}
 	switch r.URL.Path {
 	case "/_fsxd/health":
 		s.serveHealth(w, r)

@@ -84,6 +84,9 @@ type Server struct {
 	ready    atomic.Bool
 	storeErr atomic.Pointer[error]
 	addr     string
+
+	// console is the web console (nil with Config.NoConsole).
+	console http.Handler
 }
 
 // New opens the store and builds every service; it does not listen yet.
@@ -127,6 +130,10 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.root, s.rootGenerated = root, created
 	if err := s.wire(); err != nil {
+		s.Close()
+		return nil, err
+	}
+	if err := s.wireConsole(); err != nil {
 		s.Close()
 		return nil, err
 	}

@@ -108,6 +108,7 @@ func serve(args []string, stderr io.Writer) int {
 	fs.Var(vpcs, "vpc", "declare a VPC: `vpc-ID=CIDR[,CIDR]`; repeatable")
 	fs.IntVar(&cfg.MaxConcurrent, "max-concurrent", 1024, "in-flight requests before 503 SlowDown")
 	fs.StringVar(&cfg.AuditLog, "audit-log", "", "append the audit log (CloudTrail-shaped JSON lines: control-plane changes and refused requests) to `FILE`; SIGHUP reopens it")
+	fs.BoolVar(&cfg.NoConsole, "no-console", false, "do not serve the web console at /_fsxd/console/")
 	fs.StringVar(&logFormat, "log-format", "text", "log format: text or json")
 	fs.StringVar(&cfg.NodeID, "node-id", "", "this node's `name` in logs and health (default <hostname>-<random>)")
 	fs.StringVar(&pprofAddr, "pprof", "", "debug: serve Go's /debug/pprof/ profiles on `HOST:PORT` (off by default; keep it on loopback)")
@@ -122,6 +123,7 @@ func serve(args []string, stderr io.Writer) int {
 		return 2
 	}
 	cfg.Domains = domains
+	cfg.Version = version
 	cfg.ImportRoots = imports
 	cfg.VPCs = vpcs
 	cfg.Umask = uint32(umask)

@@ -1,0 +1,117 @@
+package console
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/fsx"
+	"github.com/aws/aws-sdk-go-v2/service/fsx/types"
+)
+
+// fsNode is one file system in the tree, with its SVMs and volumes.
+type fsNode struct {
+	FS      types.FileSystem
+	SVMs    []svmNode
+	Volumes []types.Volume // OpenZFS: directly under the file system
+}
+
+type svmNode struct {
+	SVM     types.StorageVirtualMachine
+	Volumes []types.Volume
+}
+
+func (c *Console) fileSystems(w http.ResponseWriter, r *http.Request, ss *session) {
+	v := c.newView(r, ss, "File systems", "fs")
+	ctx := withRemote(r.Context(), r.RemoteAddr)
+	cl := c.clientsFor(r, ss)
+	fss, err := fsx.NewDescribeFileSystemsPaginator(cl.fsx, &fsx.DescribeFileSystemsInput{}).NextPage(ctx)
+	if err != nil {
+		v.Denied = apiMessage(err)
+		c.render(w, "fs", v)
+		return
+	}
+	var svms []types.StorageVirtualMachine
+	if out, err := cl.fsx.DescribeStorageVirtualMachines(ctx, &fsx.DescribeStorageVirtualMachinesInput{}); err == nil {
+		svms = out.StorageVirtualMachines
+	} else {
+		v.Denied = apiMessage(err)
+	}
+	var vols []types.Volume
+	if out, err := cl.fsx.DescribeVolumes(ctx, &fsx.DescribeVolumesInput{}); err == nil {
+		vols = out.Volumes
+	} else {
+		v.Denied = apiMessage(err)
+	}
+	v.Data = buildTree(fss.FileSystems, svms, vols)
+	c.render(w, "fs", v)
+}
+
+func buildTree(fss []types.FileSystem, svms []types.StorageVirtualMachine, vols []types.Volume) []fsNode {
+	tree := make([]fsNode, len(fss))
+	for i, f := range fss {
+		tree[i].FS = f
+		for _, s := range svms {
+			if aws.ToString(s.FileSystemId) != aws.ToString(f.FileSystemId) {
+				continue
+			}
+			n := svmNode{SVM: s}
+			for _, v := range vols {
+				if v.OntapConfiguration != nil && aws.ToString(v.OntapConfiguration.StorageVirtualMachineId) == aws.ToString(s.StorageVirtualMachineId) {
+					n.Volumes = append(n.Volumes, v)
+				}
+			}
+			tree[i].SVMs = append(tree[i].SVMs, n)
+		}
+		for _, v := range vols {
+			if v.OpenZFSConfiguration != nil && aws.ToString(v.FileSystemId) == aws.ToString(f.FileSystemId) {
+				tree[i].Volumes = append(tree[i].Volumes, v)
+			}
+		}
+	}
+	return tree
+}
+
+// createVolume takes the form's fields to CreateVolume as they are: the
+// API validates them and its message is shown.
+func (c *Console) createVolume(w http.ResponseWriter, r *http.Request, ss *session) {
+	in := &fsx.CreateVolumeInput{Name: aws.String(r.PostFormValue("name"))}
+	if parent := r.PostFormValue("parent"); parent != "" {
+		in.VolumeType = types.VolumeTypeOpenzfs
+		in.OpenZFSConfiguration = &types.CreateOpenZFSVolumeConfiguration{ParentVolumeId: aws.String(parent)}
+	} else {
+		mb, _ := strconv.ParseInt(r.PostFormValue("size_mb"), 10, 64)
+		in.VolumeType = types.VolumeTypeOntap
+		in.OntapConfiguration = &types.CreateOntapVolumeConfiguration{
+			StorageVirtualMachineId: aws.String(r.PostFormValue("svm")),
+			JunctionPath:            aws.String(r.PostFormValue("junction")),
+			SizeInBytes:             aws.Int64(mb << 20),
+		}
+	}
+	out, err := c.clientsFor(r, ss).fsx.CreateVolume(withRemote(r.Context(), r.RemoteAddr), in)
+	msg := ""
+	if err == nil {
+		msg = "Creating volume " + aws.ToString(out.Volume.VolumeId)
+	}
+	back(w, r, "", msg, err)
+}
+
+func (c *Console) deleteVolume(w http.ResponseWriter, r *http.Request, ss *session) {
+	id := r.PostFormValue("volume")
+	in := &fsx.DeleteVolumeInput{VolumeId: aws.String(id)}
+	if r.PostFormValue("type") == string(types.VolumeTypeOntap) {
+		in.OntapConfiguration = &types.DeleteVolumeOntapConfiguration{SkipFinalBackup: aws.Bool(true)}
+	}
+	_, err := c.clientsFor(r, ss).fsx.DeleteVolume(withRemote(r.Context(), r.RemoteAddr), in)
+	back(w, r, "", "Deleting volume "+id, err)
+}
+
+// volRow is what the "volume" template gets: a volume and the form token.
+type volRow struct {
+	V    types.Volume
+	CSRF string
+}
+
+func init() {
+	funcs["vol"] = func(v types.Volume, csrf string) volRow { return volRow{v, csrf} }
+}

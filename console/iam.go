@@ -1,0 +1,102 @@
+package console
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/iam/types"
+
+	"github.com/fsxd/fsxd/policy"
+)
+
+type iamUser struct {
+	User     types.User
+	Keys     []types.AccessKeyMetadata
+	Policies []string
+}
+
+type iamPage struct {
+	Users     []iamUser
+	Groups    []types.Group
+	NewKey    *types.AccessKey // shown once, right after CreateAccessKey
+	Problem   string           // a policy editor error
+	PolicyFor string
+	Policy    string
+}
+
+func (c *Console) iamPage(w http.ResponseWriter, r *http.Request, ss *session) {
+	v := c.newView(r, ss, "IAM", "iam")
+	c.fillIAM(r.Context(), r, ss, &v, &iamPage{})
+	c.render(w, "iam", v)
+}
+
+func (c *Console) fillIAM(ctx context.Context, r *http.Request, ss *session, v *view, p *iamPage) {
+	cl := c.clientsFor(r, ss)
+	ctx = withRemote(ctx, r.RemoteAddr)
+	users, err := cl.iam.ListUsers(ctx, &iam.ListUsersInput{})
+	if err != nil {
+		v.Denied = apiMessage(err)
+		v.Data = p
+		return
+	}
+	for _, u := range users.Users {
+		iu := iamUser{User: u}
+		if k, err := cl.iam.ListAccessKeys(ctx, &iam.ListAccessKeysInput{UserName: u.UserName}); err == nil {
+			iu.Keys = k.AccessKeyMetadata
+		}
+		if ps, err := cl.iam.ListUserPolicies(ctx, &iam.ListUserPoliciesInput{UserName: u.UserName}); err == nil {
+			iu.Policies = ps.PolicyNames
+		}
+		p.Users = append(p.Users, iu)
+	}
+	if g, err := cl.iam.ListGroups(ctx, &iam.ListGroupsInput{}); err == nil {
+		p.Groups = g.Groups
+	}
+	v.Data = p
+}
+
+// iamDo performs one IAM change from a form; CreateAccessKey's secret is
+// rendered once in the answer and never stored by the console.
+func (c *Console) iamDo(w http.ResponseWriter, r *http.Request, ss *session) {
+	cl := c.clientsFor(r, ss)
+	ctx := withRemote(r.Context(), r.RemoteAddr)
+	user := aws.String(r.PostFormValue("user"))
+	key := aws.String(r.PostFormValue("key"))
+	var err error
+	switch r.PostFormValue("op") {
+	case "create-user":
+		_, err = cl.iam.CreateUser(ctx, &iam.CreateUserInput{UserName: user})
+	case "create-group":
+		_, err = cl.iam.CreateGroup(ctx, &iam.CreateGroupInput{GroupName: aws.String(r.PostFormValue("group"))})
+	case "create-key":
+		out, err := cl.iam.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: user})
+		if err == nil {
+			v := c.newView(r, ss, "IAM", "iam")
+			c.fillIAM(r.Context(), r, ss, &v, &iamPage{NewKey: out.AccessKey})
+			c.render(w, "iam", v)
+			return
+		}
+		back(w, r, "iam", "", err)
+		return
+	case "deactivate-key":
+		_, err = cl.iam.UpdateAccessKey(ctx, &iam.UpdateAccessKeyInput{UserName: user, AccessKeyId: key, Status: types.StatusTypeInactive})
+	case "delete-key":
+		_, err = cl.iam.DeleteAccessKey(ctx, &iam.DeleteAccessKeyInput{UserName: user, AccessKeyId: key})
+	case "put-policy":
+		doc := r.PostFormValue("policy")
+		if problem := checkPolicy(doc, policy.IdentityPolicy); problem != "" {
+			v := c.newView(r, ss, "IAM", "iam")
+			c.fillIAM(r.Context(), r, ss, &v, &iamPage{Problem: problem, PolicyFor: *user, Policy: doc})
+			w.WriteHeader(http.StatusBadRequest)
+			c.render(w, "iam", v)
+			return
+		}
+		_, err = cl.iam.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: user, PolicyName: aws.String(r.PostFormValue("name")), PolicyDocument: aws.String(doc)})
+	default:
+		http.Error(w, "unknown op", http.StatusBadRequest)
+		return
+	}
+	back(w, r, "iam", "Done", err)
+}

@@ -1,0 +1,61 @@
+package console
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+)
+
+// crumb is one step of the breadcrumb trail.
+type crumb struct{ Name, Prefix string }
+
+type objectsPage struct {
+	Bucket, Prefix, Next string
+	Crumbs               []crumb
+	Folders              []string // full prefixes
+	Objects              []types.Object
+}
+
+const pageSize = 100
+
+// objects lists one level of an access point (its alias is the bucket):
+// common prefixes are folders; ContinuationToken pages.
+func (c *Console) objects(w http.ResponseWriter, r *http.Request, ss *session) {
+	v := c.newView(r, ss, "Objects", "ap")
+	q := r.URL.Query()
+	p := objectsPage{Bucket: q.Get("bucket"), Prefix: q.Get("prefix")}
+	in := &s3.ListObjectsV2Input{Bucket: aws.String(p.Bucket), Prefix: aws.String(p.Prefix), Delimiter: aws.String("/"), MaxKeys: aws.Int32(pageSize)}
+	if t := q.Get("token"); t != "" {
+		in.ContinuationToken = aws.String(t)
+	}
+	out, err := c.clientsFor(r, ss).s3.ListObjectsV2(withRemote(r.Context(), r.RemoteAddr), in)
+	if err != nil {
+		v.Denied = apiMessage(err)
+	} else {
+		for _, cp := range out.CommonPrefixes {
+			p.Folders = append(p.Folders, aws.ToString(cp.Prefix))
+		}
+		p.Objects = out.Contents
+		p.Next = aws.ToString(out.NextContinuationToken)
+	}
+	p.Crumbs = crumbs(p.Prefix)
+	v.Data = p
+	c.render(w, "objects", v)
+}
+
+func crumbs(prefix string) []crumb {
+	var out []crumb
+	parts := strings.Split(strings.TrimSuffix(prefix, "/"), "/")
+	if prefix == "" {
+		return nil
+	}
+	acc := ""
+	for _, s := range parts {
+		acc += s + "/"
+		out = append(out, crumb{Name: s, Prefix: acc})
+	}
+	return out
+}

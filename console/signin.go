@@ -1,0 +1,86 @@
+package console
+
+import (
+	"html/template"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+var funcs = template.FuncMap{
+	"join": strings.Join,
+	"deref": func(p any) any {
+		switch v := p.(type) {
+		case *string:
+			if v == nil {
+				return ""
+			}
+			return *v
+		case *int32:
+			if v == nil {
+				return 0
+			}
+			return *v
+		case *int64:
+			if v == nil {
+				return 0
+			}
+			return *v
+		case *time.Time:
+			if v == nil {
+				return ""
+			}
+			return v.UTC().Format(time.RFC3339)
+		}
+		return p
+	},
+	"q": url.QueryEscape,
+}
+
+// badCredentials names neither part: a wrong id and a wrong secret read
+// the same.
+const badCredentials = "Those credentials were not accepted."
+
+func (c *Console) signIn(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		c.render(w, "signin", view{Title: "Sign in"})
+		return
+	}
+	// No session yet, so no CSRF token: a cross-site form post is refused
+	// by its Origin (browsers send it on every POST).
+	if o := r.Header.Get("Origin"); o != "" && !sameOrigin(o, r.Host) {
+		http.Error(w, "cross-origin sign-in refused", http.StatusForbidden)
+		return
+	}
+	key := strings.TrimSpace(r.PostFormValue("access_key_id"))
+	secret := r.PostFormValue("secret_access_key")
+	cl := c.newClients(key, secret, r.Host, c.cfg.TLS)
+	arn, err := cl.whoami(withRemote(r.Context(), r.RemoteAddr))
+	if err != nil || key == "" {
+		time.Sleep(c.sessions.failed(r.RemoteAddr))
+		w.WriteHeader(http.StatusUnauthorized)
+		c.render(w, "signin", view{Title: "Sign in", Error: badCredentials})
+		return
+	}
+	c.sessions.succeeded(r.RemoteAddr)
+	_, cookie := c.sessions.start(key, secret, arn, c.cfg.Now(), c.cfg.TLS)
+	http.SetCookie(w, cookie)
+	http.Redirect(w, r, prefix, http.StatusSeeOther)
+}
+
+func sameOrigin(origin, host string) bool {
+	u, err := url.Parse(origin)
+	return err == nil && u.Host == host
+}
+
+func (c *Console) signOut(w http.ResponseWriter, r *http.Request, ss *session) {
+	if r.Method != http.MethodPost {
+		http.Error(w, "sign out with POST", http.StatusMethodNotAllowed)
+		return
+	}
+	c.sessions.end(ss)
+	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: "", Path: prefix, MaxAge: -1,
+		HttpOnly: true, Secure: c.cfg.TLS, SameSite: http.SameSiteStrictMode})
+	http.Redirect(w, r, prefix+"signin", http.StatusSeeOther)
+}

@@ -1,0 +1,145 @@
+// fsxd console: small progressive enhancements. Pages work as plain forms;
+// this adds confirmations, copy buttons, the object browser's uploads
+// (presigned URLs, multipart above PART bytes, per-file and overall
+// progress, cancellable) and the server page's chart.
+"use strict";
+const PART = 8 * 1024 * 1024;
+const csrf = () => document.getElementById("main").dataset.csrf;
+
+document.addEventListener("submit", (e) => {
+  const msg = e.target.dataset.confirm;
+  if (msg && !confirm(msg)) e.preventDefault();
+});
+document.addEventListener("click", (e) => {
+  const b = e.target.closest("button.copy");
+  if (b) navigator.clipboard.writeText(b.dataset.copy).then(() => { b.textContent = "Copied"; });
+});
+
+async function api(body) {
+  const r = await fetch("/_fsxd/console/objects/api", {
+    method: "POST", headers: {"Content-Type": "application/json", "X-CSRF-Token": csrf()},
+    body: JSON.stringify(body), credentials: "same-origin"});
+  const j = await r.json();
+  if (!r.ok) throw new Error(j.error || r.statusText);
+  return j;
+}
+
+// put sends blob to a presigned URL, reporting bytes sent; returns the ETag.
+function put(url, blob, onProgress, uploads) {
+  return new Promise((resolve, reject) => {
+    const x = new XMLHttpRequest();
+    uploads.xhr = x;
+    x.open("PUT", url);
+    x.upload.onprogress = (e) => onProgress(e.loaded);
+    x.onload = () => x.status < 300 ? resolve(x.getResponseHeader("ETag")) : reject(new Error(x.status + " " + x.responseText.replace(/<[^>]+>/g, " ").trim()));
+    x.onerror = () => reject(new Error("network error"));
+    x.onabort = () => reject(new Error("cancelled"));
+    x.send(blob);
+  });
+}
+
+function browser() {
+  const root = document.getElementById("browser");
+  if (!root) return;
+  const bucket = root.dataset.bucket, prefix = root.dataset.prefix;
+  const list = document.getElementById("upload-list");
+  const overall = document.getElementById("overall"), overallText = document.getElementById("overall-text");
+  let total = 0, sent = {}, active = 0;
+  const update = () => {
+    const done = Object.values(sent).reduce((a, b) => a + b, 0);
+    overall.value = total ? Math.floor(100 * done / total) : 0;
+    overallText.textContent = overall.value + "%";
+  };
+  async function upload(file) {
+    const key = prefix + file.name;
+    const li = document.createElement("li");
+    li.innerHTML = '<span class="fname"></span> <progress max="100" value="0"></progress> <span class="state">0%</span> <button type="button">Cancel</button>';
+    li.querySelector(".fname").textContent = file.name;
+    li.dataset.file = file.name;
+    const bar = li.querySelector("progress"), state = li.querySelector(".state");
+    list.appendChild(li);
+    total += file.size; sent[key] = 0; active++;
+    const u = {cancelled: false, xhr: null};
+    li.querySelector("button").onclick = () => { u.cancelled = true; if (u.xhr) u.xhr.abort(); };
+    const progress = (base) => (n) => { sent[key] = base + n; bar.value = Math.floor(100 * sent[key] / Math.max(file.size, 1)); state.textContent = bar.value + "%"; update(); };
+    let uploadId = null;
+    try {
+      if (file.size <= PART) {
+        const {url} = await api({Op: "put", Bucket: bucket, Key: key});
+        await put(url, file, progress(0), u);
+      } else {
+        uploadId = (await api({Op: "create", Bucket: bucket, Key: key})).uploadId;
+        const parts = [];
+        for (let off = 0, n = 1; off < file.size; off += PART, n++) {
+          if (u.cancelled) throw new Error("cancelled");
+          const {url} = await api({Op: "part", Bucket: bucket, Key: key, UploadID: uploadId, Part: n});
+          parts.push({N: n, ETag: await put(url, file.slice(off, off + PART), progress(off), u)});
+        }
+        await api({Op: "complete", Bucket: bucket, Key: key, UploadID: uploadId, Parts: parts});
+      }
+      bar.value = 100; state.textContent = "done"; li.classList.add("done");
+    } catch (err) {
+      state.textContent = err.message; li.classList.add("failed");
+      if (uploadId) api({Op: "abort", Bucket: bucket, Key: key, UploadID: uploadId}).catch(() => {});
+    }
+    if (--active === 0) refreshListing();
+  }
+  // refreshListing replaces the table with the server's current one,
+  // keeping the upload list and its progress bars on screen.
+  async function refreshListing() {
+    const r = await fetch(location.href, {credentials: "same-origin"});
+    const doc = new DOMParser().parseFromString(await r.text(), "text/html");
+    const fresh = doc.querySelector("#objects tbody");
+    if (fresh) document.querySelector("#objects tbody").replaceWith(fresh);
+  }
+  const files = (fl) => { for (const f of fl) upload(f); };
+  document.getElementById("file-input").addEventListener("change", (e) => files(e.target.files));
+  const dz = document.getElementById("dropzone");
+  dz.addEventListener("dragover", (e) => { e.preventDefault(); dz.classList.add("over"); });
+  dz.addEventListener("dragleave", () => dz.classList.remove("over"));
+  dz.addEventListener("drop", (e) => { e.preventDefault(); dz.classList.remove("over"); files(e.dataTransfer.files); });
+  document.getElementById("mkdir").onclick = async () => {
+    const name = prompt("Folder name");
+    if (!name) return;
+    try { await api({Op: "mkdir", Bucket: bucket, Key: prefix + name.replace(/\/+$/, "") + "/"}); location.reload(); }
+    catch (err) { alert(err.message); }
+  };
+  document.getElementById("delete-selected").onclick = async () => {
+    const keys = [...root.querySelectorAll("input.sel:checked")].map((c) => c.value);
+    if (!keys.length || !confirm("Delete " + keys.length + " object(s)?")) return;
+    try { await api({Op: "delete", Bucket: bucket, Keys: keys}); location.reload(); }
+    catch (err) { alert(err.message); }
+  };
+  root.addEventListener("click", async (e) => {
+    const b = e.target.closest("button.link, button.info");
+    if (!b) return;
+    try {
+      if (b.classList.contains("link")) {
+        const mins = parseInt(document.getElementById("link-expiry").value, 10) || 15;
+        const {url} = await api({Op: "link", Bucket: bucket, Key: b.dataset.key, Expires: mins * 60});
+        const a = document.getElementById("link-out");
+        a.href = url; a.textContent = url;
+        navigator.clipboard && navigator.clipboard.writeText(url).catch(() => {});
+      } else {
+        document.getElementById("details").textContent = JSON.stringify(await api({Op: "head", Bucket: bucket, Key: b.dataset.key}), null, 2);
+      }
+    } catch (err) { document.getElementById("details").textContent = err.message; }
+  });
+}
+
+async function chart() {
+  const svg = document.getElementById("chart");
+  if (!svg) return;
+  const r = await fetch("/_fsxd/console/server/rates", {credentials: "same-origin"});
+  const pts = await r.json() || [];
+  const max = Math.max(1, ...pts.map((p) => p.Requests));
+  const line = (f) => pts.map((p, i) => `${(i * 600 / Math.max(pts.length - 1, 1)).toFixed(1)},${(150 - 140 * f(p) / max).toFixed(1)}`).join(" ");
+  svg.querySelector(".req").setAttribute("points", line((p) => p.Requests));
+  svg.querySelector(".err").setAttribute("points", line((p) => p.Errs));
+  const last = pts[pts.length - 1];
+  document.getElementById("chart-text").textContent = last ?
+    `Last ${pts.length} intervals; now ${last.Requests.toFixed(2)} requests/s, ${last.Errs.toFixed(2)} errors/s (peak ${max.toFixed(2)}).` : "Collecting samples…";
+  setTimeout(chart, 10000);
+}
+
+document.addEventListener("DOMContentLoaded", () => { browser(); chart(); });

@@ -1,0 +1,47 @@
+package server
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/fsxd/fsxd/console"
+)
+
+// consoleSampleEvery is how often the console reads the request and error
+// counters for the server page's chart.
+const consoleSampleEvery = 10 * time.Second
+
+// wireConsole mounts the web console unless Config.NoConsole. It is given
+// the server itself as its API: every console action is a signed request
+// served by ServeHTTP, as a remote client's would be.
+func (s *Server) wireConsole() error {
+	if s.cfg.NoConsole {
+		return nil
+	}
+	c, err := console.New(console.Config{API: s, Region: s.cfg.Region, AccountID: s.cfg.AccountID,
+		TLS: s.cfg.TLSCert != "", Version: s.cfg.Version, NodeID: s.cfg.NodeID,
+		StoreKind: storeKind(s.cfg.StoreURL), Logger: s.log, Now: s.cfg.Now})
+	if err != nil {
+		return err
+	}
+	s.console = c
+	s.loops = append(s.loops, loop{name: "console-sample", interval: consoleSampleEvery, run: c.Sample})
+	return nil
+}
+
+func storeKind(url string) string {
+	if strings.HasPrefix(url, "postgres") {
+		return "postgres"
+	}
+	return "sqlite"
+}
+
+// serveConsole answers /_fsxd/console/...; 404 when it is turned off.
+func (s *Server) serveConsole(w http.ResponseWriter, r *http.Request) {
+	if s.console == nil {
+		http.NotFound(w, r)
+		return
+	}
+	s.console.ServeHTTP(w, r)
+}
