@@ -153,7 +153,7 @@ func (f *FS) Remove(ctx context.Context, p Path) error {
 		settled = true
 		unlock()
 		if !f.r.opts.NoFsync {
-			if err := fsync(dirfd); err != nil {
+			if err := groupSync(dirfd, func() error { return fsync(dirfd) }); err != nil {
 				return err
 			}
 		}
