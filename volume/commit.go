@@ -4,6 +4,8 @@ import (
 	"context"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/fsxd/fsxd/internal/dirsync"
 )
 
 // Commit makes the file visible at its key, replacing any file there:
@@ -163,9 +165,9 @@ func (w *Writer) syncDirs() error {
 // syncDir fsyncs the directory behind an O_PATH fd (which cannot be
 // fsynced itself) by opening "." of it with the server's credentials:
 // fsync is not a permission, and the identity may lack read on the dir.
-// Concurrent callers for one directory share fsyncs (groupsync.go).
+// Concurrent callers for one directory share fsyncs (internal/dirsync).
 func syncDir(fd int) error {
-	return groupSync(fd, func() error { return syncDirNow(fd) })
+	return dirsync.Group(fd, func() error { return syncDirNow(fd) })
 }
 
 func syncDirNow(fd int) error {

@@ -1,4 +1,4 @@
-package volume
+package dirsync
 
 import (
 	"errors"
@@ -20,7 +20,7 @@ func openDirFd(t testing.TB) int {
 	return fd
 }
 
-// waitCallers waits until n callers of groupSync for fd have arrived
+// waitCallers waits until n callers of Group for fd have arrived
 // (taken their place), or, for n = 0, until the group is forgotten.
 func waitCallers(t *testing.T, fd, n int) {
 	var st unix.Stat_t
@@ -58,14 +58,14 @@ func TestGroupSyncCoversOnlyLaterFsyncs(t *testing.T) {
 	fsyncFake := func() error { started <- calls.Add(1); return <-release }
 
 	first := make(chan error)
-	go func() { first <- groupSync(fd, fsyncFake) }()
+	go func() { first <- Group(fd, fsyncFake) }()
 	if n := <-started; n != 1 {
 		t.Fatalf("fsync #%d started, want #1", n)
 	}
 	const late = 3
 	done := make(chan error, late)
 	for range late {
-		go func() { done <- groupSync(fd, fsyncFake) }()
+		go func() { done <- Group(fd, fsyncFake) }()
 	}
 	waitCallers(t, fd, 1+late)
 	release <- nil // fsync #1 ends: it started before the late callers
@@ -93,16 +93,16 @@ func TestGroupSyncCoversOnlyLaterFsyncs(t *testing.T) {
 	waitCallers(t, fd, 0) // and the idle directory is forgotten
 }
 
-// BenchmarkDirSync is a small durable write's name part: create a file
+// BenchmarkGroup is a small durable write's name part: create a file
 // in one shared directory and make the entry durable, from 8 goroutines
-// per core, with the directory fsyncs grouped (as volume does) or one
+// per core, with the directory fsyncs grouped (as volume and multipart do) or one
 // per write. fsyncs/op is how many directory fsyncs ran per write.
-func BenchmarkDirSync(b *testing.B) {
+func BenchmarkGroup(b *testing.B) {
 	for _, grouped := range []bool{true, false} {
 		b.Run(map[bool]string{true: "grouped", false: "each"}[grouped], func(b *testing.B) {
 			fd := openDirFd(b)
 			var seq atomic.Int64
-			f0 := dirFsyncs.Load()
+			f0 := Fsyncs.Load()
 			b.ReportAllocs()
 			b.SetParallelism(8)
 			b.RunParallel(func(pb *testing.PB) {
@@ -116,9 +116,9 @@ func BenchmarkDirSync(b *testing.B) {
 					unix.Close(nfd)
 					sync := func() error { return unix.Fsync(fd) }
 					if grouped {
-						err = groupSync(fd, sync)
+						err = Group(fd, sync)
 					} else {
-						dirFsyncs.Add(1)
+						Fsyncs.Add(1)
 						err = sync()
 					}
 					if err != nil {
@@ -127,7 +127,7 @@ func BenchmarkDirSync(b *testing.B) {
 					}
 				}
 			})
-			b.ReportMetric(float64(dirFsyncs.Load()-f0)/float64(b.N), "fsyncs/op")
+			b.ReportMetric(float64(Fsyncs.Load()-f0)/float64(b.N), "fsyncs/op")
 		})
 	}
 }

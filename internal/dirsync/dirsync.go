@@ -1,4 +1,6 @@
-package volume
+// Package dirsync is group commit for directory fsyncs, shared by the
+// volume (PUT, DELETE) and the multipart staging area (UploadPart).
+package dirsync
 
 import (
 	"sync"
@@ -27,7 +29,7 @@ type dirGroup struct {
 	running           bool
 	err               error // of the fsync numbered finished
 	queued            int   // callers past their arrival (need set), under mu
-	refs              int   // callers in groupSync, under dirGroups.mu
+	refs              int   // callers in Group, under dirGroups.mu
 }
 
 var dirGroups = struct {
@@ -35,17 +37,17 @@ var dirGroups = struct {
 	m map[dirKey]*dirGroup
 }{m: map[dirKey]*dirGroup{}}
 
-// dirFsyncs counts the fsyncs groupSync ran (benchmarks report it per op).
-var dirFsyncs atomic.Int64
+// Fsyncs counts the fsyncs Group ran (benchmarks report it per op).
+var Fsyncs atomic.Int64
 
-// groupSync makes every change made so far to the directory open as fd
+// Group makes every change made so far to the directory open as fd
 // durable, by running sync (an fsync of that directory) or by waiting
 // for a run of it by another caller that started after this call did.
 // A directory that cannot be identified is synced alone.
-func groupSync(fd int, sync func() error) error {
+func Group(fd int, sync func() error) error {
 	var st unix.Stat_t
 	if err := unix.Fstat(fd, &st); err != nil {
-		dirFsyncs.Add(1)
+		Fsyncs.Add(1)
 		return sync()
 	}
 	k := dirKey{uint64(st.Dev), st.Ino}
@@ -65,7 +67,7 @@ func groupSync(fd int, sync func() error) error {
 		g.started++
 		n := g.started
 		g.mu.Unlock()
-		dirFsyncs.Add(1)
+		Fsyncs.Add(1)
 		err := sync()
 		g.mu.Lock()
 		g.running, g.finished, g.err = false, n, err
