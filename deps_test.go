@@ -45,6 +45,7 @@ var layers = map[string]int{
 	"store/postgres":      io_,
 	"store/storetest":     io_,
 	"volume":              io_,
+	"internal/dirsync":    io_, // group commit of directory fsyncs
 	"multipart":           io_,
 	"nameservice":         io_,
 	"secret":              io_, // reads and writes the master key file

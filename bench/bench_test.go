@@ -14,6 +14,7 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -246,5 +247,39 @@ func TestPlainBodyHidesWriteTo(t *testing.T) {
 	}
 	if _, ok := r.Body.(eofAfterClose); !ok {
 		t.Fatal("RoundTrip changed the caller's request")
+	}
+}
+
+// /proc/<pid>/stat: fields counted from the command name's last ')', so
+// a name with spaces and parentheses does not shift utime and stime.
+func TestParseStatCPU(t *testing.T) {
+	line := "4242 (fsxd (x) y) S 1 4242 4242 0 -1 4194560 900 0 0 0 250 130 0 0 20 0 9 0 100 0 0\n"
+	got, err := parseStatCPU(line)
+	if err != nil || got != 3800*time.Millisecond {
+		t.Fatalf("parseStatCPU = %v, %v; want 3.8s (250+130 ticks)", got, err)
+	}
+	for _, bad := range []string{"", "4242 fsxd S 1", "4242 (fsxd) S 1 2 3"} {
+		if _, err := parseStatCPU(bad); err == nil {
+			t.Errorf("parseStatCPU(%q) accepted", bad)
+		}
+	}
+}
+
+// CPU is per GiB for ops moving ≥ 1 MiB, else per 1,000 ops.
+func TestCPUPerUnit(t *testing.T) {
+	cpu := 2.0
+	big := Result{Ops: 64, Bytes: 64 * MiB * 16, CPUSeconds: &cpu} // 1 GiB
+	if v, u := CPUPerUnit(big); u != "s/GiB" || v != 2 {
+		t.Errorf("large: %v %s, want 2 s/GiB", v, u)
+	}
+	small := Result{Ops: 4000, Bytes: 4000 * 4 * KiB, CPUSeconds: &cpu}
+	if v, u := CPUPerUnit(small); u != "s/1k ops" || v != 0.5 {
+		t.Errorf("small: %v %s, want 0.5 s/1k ops", v, u)
+	}
+	if _, u := CPUPerUnit(Result{Ops: 1}); u != "" {
+		t.Error("unmeasured CPU got a unit")
+	}
+	if f := HashFloor(); !(f > 0) {
+		t.Errorf("HashFloor = %v", f)
 	}
 }

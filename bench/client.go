@@ -33,6 +33,7 @@ type Target struct {
 	Bucket string
 	Prefix string
 	Proc   *Process // the fsxd process behind this target, if any
+	Server *Process // the process serving it (fsxd or the stub), whose CPU is measured
 }
 
 // NewS3Client is the one client configuration used for every target.

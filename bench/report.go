@@ -46,6 +46,7 @@ type Result struct {
 	RSSBefore   int64    `json:"rss_before_bytes,omitempty"` // fsxd only, /proc; 0: peak not reset
 	PeakRSS     int64    `json:"peak_rss_bytes,omitempty"`
 	Skipped     string   `json:"skipped,omitempty"` // why the target was not measured
+	CPUSeconds  *float64 `json:"cpu_s,omitempty"`   // the server's CPU over the window (cpu.go)
 }
 
 func newResult(c string, conc int, target string, round int, s Sample) Result {
@@ -67,6 +68,8 @@ type Stat struct {
 	AllocsFloor          float64 // below this, AllocsPerOp is noise
 	BytesFloor           float64
 	PeakRSS, RSSDelta    int64
+	CPUPerUnit           float64 // server CPU s per GiB or per 1,000 ops (CPUUnit); NaN: unknown
+	CPUUnit              string
 	Errors, Rounds       int
 	FirstErr, Skipped    string
 }
@@ -141,8 +144,8 @@ func stat(rs []Result) *Stat {
 	if len(rs) == 0 {
 		return nil
 	}
-	s := &Stat{AllocsPerOp: math.NaN(), BytesPerOp: math.NaN(), AllocsFloor: math.NaN(), BytesFloor: math.NaN()}
-	var ops, mib, p50, p99, allocs, abytes, afloor, bfloor []float64
+	s := &Stat{AllocsPerOp: math.NaN(), BytesPerOp: math.NaN(), AllocsFloor: math.NaN(), BytesFloor: math.NaN(), CPUPerUnit: math.NaN()}
+	var ops, mib, p50, p99, allocs, abytes, afloor, bfloor, cpu []float64
 	for _, r := range rs {
 		if r.Skipped != "" {
 			s.Skipped = r.Skipped
@@ -159,6 +162,9 @@ func stat(rs []Result) *Stat {
 			allocs, abytes = append(allocs, *r.AllocsPerOp), append(abytes, *r.BytesPerOp)
 			afloor, bfloor = append(afloor, *r.AllocsFloor), append(bfloor, *r.BytesFloor)
 		}
+		if c, unit := CPUPerUnit(r); unit != "" {
+			cpu, s.CPUUnit = append(cpu, c), unit
+		}
 		s.PeakRSS = max(s.PeakRSS, r.PeakRSS)
 		if r.RSSBefore > 0 { // the peak was reset at the start: the delta is the case's own
 			s.RSSDelta = max(s.RSSDelta, r.PeakRSS-r.RSSBefore)
@@ -171,6 +177,7 @@ func stat(rs []Result) *Stat {
 	s.P50ms, s.P99ms = Median(p50), Median(p99)
 	s.AllocsPerOp, s.BytesPerOp = Median(allocs), Median(abytes)
 	s.AllocsFloor, s.BytesFloor = Median(afloor), Median(bfloor)
+	s.CPUPerUnit = Median(cpu)
 	return s
 }
 

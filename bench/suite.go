@@ -59,7 +59,7 @@ func Run(ctx context.Context, cfg Config) (bool, error) {
 		return false, err
 	}
 	defer sp.Stop()
-	s.targets[Stub] = &Target{Name: Stub, S3: NewS3Client(sp.URL, rootKey, rootSecret, maxConns), Bucket: "bench", Prefix: Stub + "/"}
+	s.targets[Stub] = &Target{Name: Stub, S3: NewS3Client(sp.URL, rootKey, rootSecret, maxConns), Bucket: "bench", Prefix: Stub + "/", Server: sp}
 
 	proc, err := s.startFsxd(ctx, dir, maxConns)
 	if err != nil {
@@ -107,8 +107,8 @@ func (s *suite) startFsxd(ctx context.Context, dir string, maxConns int) (*Proce
 		return nil, fmt.Errorf("deploying through the FSx API: %w", err)
 	}
 	s3c := NewS3Client(proc.URL, proc.Key, proc.Secret, maxConns)
-	s.targets[Fsxd] = &Target{Name: Fsxd, S3: s3c, Bucket: d.RootAlias, Prefix: Fsxd + "/", Proc: proc}
-	s.targets[FsxdUser] = &Target{Name: FsxdUser, S3: s3c, Bucket: d.UserAlias, Prefix: FsxdUser + "/", Proc: proc}
+	s.targets[Fsxd] = &Target{Name: Fsxd, S3: s3c, Bucket: d.RootAlias, Prefix: Fsxd + "/", Proc: proc, Server: proc}
+	s.targets[FsxdUser] = &Target{Name: FsxdUser, S3: s3c, Bucket: d.UserAlias, Prefix: FsxdUser + "/", Proc: proc, Server: proc}
 	return proc, nil
 }
 
@@ -188,15 +188,17 @@ func (s *suite) measure(ctx context.Context, c Case, name string, job *Job, skip
 	if c.Serial {
 		workers = 1
 	}
-	var proc *Process
+	var proc, server *Process
 	if t := s.targets[name]; t != nil {
-		proc = t.Proc
+		proc, server = t.Proc, t.Server
 	}
 	pr := startProbe(ctx, proc)
+	cm := startCPU(server) // after the probe's scrapes, so their cost is not counted
 	// Generous, but a hung server must not hang the benchmark.
 	opCtx, cancel := context.WithTimeout(ctx, s.cfg.Duration+5*time.Minute)
 	defer cancel()
 	r := newResult(c.Name, conc, name, round, Measure(opCtx, workers, conc, s.cfg.Duration, job.Op))
+	cm.finish(&r)
 	pr.finish(ctx, &r)
 	return r
 }

@@ -53,6 +53,7 @@ func (s *suite) report(rows []Row) bool {
 	}
 	tw.Flush()
 	s.memory(rows)
+	s.cpu(rows)
 	return s.problems(rows)
 }
 

@@ -8,6 +8,7 @@ import (
 	"hash/crc64"
 	"io"
 	"math/rand/v2"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -211,4 +212,24 @@ func TestVerifyContentMD5(t *testing.T) {
 			t.Errorf("%s: %v", b64, err)
 		}
 	}
+}
+
+// A body declared large fans out from its first write, so a 1 MiB PUT
+// hashes MD5 and SHA-256 on two cores; an undeclared one waits for
+// fanoutMin bytes.
+func TestHasherDeclaredSizeFansOutAtOnce(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(max(2, runtime.GOMAXPROCS(0))))
+	o := Options{ContentSHA256: true, Size: fanoutMin}
+	h := NewHasher(o)
+	h.Write(make([]byte, 4<<10))
+	if h.fan == nil {
+		t.Error("declared size: no fan-out after the first write")
+	}
+	o.Size = -1
+	h = NewHasher(o)
+	h.Write(make([]byte, 4<<10))
+	if h.fan != nil {
+		t.Error("unknown size: fanned out before fanoutMin bytes")
+	}
+	h.Sum()
 }

@@ -17,6 +17,10 @@ type Options struct {
 	// x-amz-content-sha256 itself. SigV4 usually does that while reading, so
 	// this is normally off. Shared with SHA256 if both are asked for.
 	ContentSHA256 bool
+	// Size is the body's declared length (0 or -1: unknown). A body
+	// declared at least fanoutMin long runs its extra hashes on other
+	// cores from its first byte, rather than after fanoutMin bytes.
+	Size int64
 }
 
 // Sums is what a Hasher has seen.
@@ -42,6 +46,7 @@ type Hasher struct {
 	algs   []Algorithm // algs[i] names extra[i]; "" for content SHA-256 alone
 	sha256 hash.Hash   // content SHA-256, also in extra; nil if not asked
 	size   int64
+	expect int64   // Options.Size
 	fan    *fanout // non-nil while the extra hashes run in parallel
 	serial bool    // never fan out (benchmarks compare both ways)
 
@@ -59,7 +64,7 @@ var _ io.Writer = (*Hasher)(nil)
 // NewHasher returns a Hasher for o. It panics on an unknown algorithm:
 // callers get algorithms from ParseAlgorithm or the constants.
 func NewHasher(o Options) *Hasher {
-	h := &Hasher{md5: md5.New()}
+	h := &Hasher{md5: md5.New(), expect: o.Size}
 	h.extra, h.algs = h.extraArr[:0], h.algsArr[:0]
 	for _, a := range o.Algorithms {
 		if slices.Contains(h.algs, a) {
@@ -105,7 +110,7 @@ func (h *Hasher) Write(p []byte) (int, error) {
 // from now on: only when there are any, cores to run them, and enough data
 // that copying into a buffer and waking goroutines pays for itself.
 func (h *Hasher) startFanout(n int) bool {
-	return !h.serial && len(h.extra) > 0 && h.size >= fanoutMin && fanoutWorkers(len(h.extra)) > 0
+	return !h.serial && len(h.extra) > 0 && max(h.size, h.expect) >= fanoutMin && fanoutWorkers(len(h.extra)) > 0
 }
 
 // Size is the number of bytes written so far.

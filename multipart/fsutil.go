@@ -2,6 +2,8 @@ package multipart
 
 import (
 	"os"
+
+	"github.com/fsxd/fsxd/internal/dirsync"
 )
 
 // writeFileSync creates path (which must not exist) with data, durably.
@@ -21,13 +23,14 @@ func writeFileSync(path string, data []byte) error {
 }
 
 // syncDir makes renames and creations in dir durable: without it a crash
-// may forget a rename whose file data was already synced.
+// may forget a rename whose file data was already synced. Concurrent
+// parts of one upload share the directory's fsyncs (internal/dirsync).
 func syncDir(dir string) error {
 	d, err := os.Open(dir)
 	if err != nil {
 		return err
 	}
-	err = d.Sync()
+	err = dirsync.Group(int(d.Fd()), d.Sync)
 	if cerr := d.Close(); err == nil {
 		err = cerr
 	}

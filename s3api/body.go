@@ -9,6 +9,7 @@ import (
 
 	"github.com/fsxd/fsxd/awserr"
 	"github.com/fsxd/fsxd/checksum"
+	"github.com/fsxd/fsxd/sigv4"
 )
 
 // upload is a request body on its way into a file: counted against the
@@ -62,6 +63,10 @@ type verifier struct {
 	n    int64
 	err  error
 	sums checksum.Sums // set at a verified EOF
+	// payload checks x-amz-content-sha256 against the SHA-256 the Hasher
+	// computed (beside MD5, on another core for a large body); nil when
+	// the body checks its own payload hash or has none.
+	payload func(hexSum string) error
 }
 
 func (u *upload) reader(body io.Reader) *verifier {
@@ -69,7 +74,10 @@ func (u *upload) reader(body io.Reader) *verifier {
 	if u.also != "" && u.also != u.want.alg {
 		algs = append(algs, u.also)
 	}
-	return &verifier{u: u, body: body, h: checksum.NewHasher(checksum.Options{Algorithms: algs})}
+	o := checksum.Options{Algorithms: algs, Size: u.declared}
+	check, deferred := sigv4.DeferPayloadHash(body)
+	o.ContentSHA256 = deferred
+	return &verifier{u: u, body: body, h: checksum.NewHasher(o), payload: check}
 }
 
 func (v *verifier) Read(p []byte) (int, error) {
@@ -98,6 +106,11 @@ func (v *verifier) Read(p []byte) (int, error) {
 
 func (v *verifier) finish() error {
 	v.sums = v.h.Sum()
+	if v.payload != nil { // first, as when the body checked it at its EOF
+		if err := v.payload(v.sums.ContentSHA256); err != nil {
+			return bodyErr(err)
+		}
+	}
 	u := v.u
 	if u.declared >= 0 && v.sums.Size != u.declared {
 		return awserr.IncompleteBody.Err("")

@@ -165,10 +165,12 @@ func wrapBody(r *http.Request, s *signed, payload string, key []byte, hashed boo
 // EOF: the bytes before are already handed out, so callers must not commit
 // anything they read until Read returns io.EOF.
 type hashReader struct {
-	src  io.ReadCloser
-	h    hash.Hash
-	want [32]byte
-	err  error
+	src      io.ReadCloser
+	h        hash.Hash
+	want     [32]byte
+	err      error
+	read     bool // a byte has been handed out
+	deferred bool // DeferPayloadHash: the reader hashes and checks
 }
 
 func (h *hashReader) Read(p []byte) (int, error) {
@@ -176,10 +178,13 @@ func (h *hashReader) Read(p []byte) (int, error) {
 		return 0, h.err
 	}
 	n, err := h.src.Read(p)
-	h.h.Write(p[:n])
+	h.read = h.read || n > 0
+	if !h.deferred {
+		h.h.Write(p[:n])
+	}
 	if err != nil && err != io.EOF {
 		err = bodyErr(err)
-	} else if err == io.EOF {
+	} else if err == io.EOF && !h.deferred {
 		var got [32]byte
 		if !hmac.Equal(h.h.Sum(got[:0]), h.want[:]) {
 			err = newErr(ErrContentSHA256Mismatch, "the provided x-amz-content-sha256 does not match what was computed")
@@ -192,3 +197,32 @@ func (h *hashReader) Read(p []byte) (int, error) {
 }
 
 func (h *hashReader) Close() error { return h.src.Close() }
+
+// DeferPayloadHash hands the x-amz-content-sha256 check of body to its
+// reader, who can then hash the payload beside hashes of its own (on
+// another core: see checksum.Options.ContentSHA256) instead of body
+// hashing it serially inside Read. It applies only to a body whose
+// payload hash is a hex digest and from which nothing has been read yet;
+// ok is false otherwise, and body goes on checking itself. When ok, the
+// caller must pass check the hex SHA-256 of every byte read once Read has
+// returned io.EOF, and treat a non-nil result as the body's error (it is
+// ErrContentSHA256Mismatch): until then nothing read may be committed.
+func DeferPayloadHash(body io.Reader) (check func(hexSum string) error, ok bool) {
+	h, ok := body.(*hashReader)
+	if !ok || h.read || h.deferred || h.err != nil {
+		return nil, false
+	}
+	h.deferred = true
+	return h.check, true
+}
+
+func (h *hashReader) check(hexSum string) error {
+	var got [32]byte
+	if len(hexSum) != 2*len(got) {
+		return newErr(ErrContentSHA256Mismatch, "the provided x-amz-content-sha256 does not match what was computed")
+	}
+	if _, err := hex.Decode(got[:], []byte(hexSum)); err != nil || !hmac.Equal(got[:], h.want[:]) {
+		return newErr(ErrContentSHA256Mismatch, "the provided x-amz-content-sha256 does not match what was computed")
+	}
+	return nil
+}

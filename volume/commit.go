@@ -4,6 +4,8 @@ import (
 	"context"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/fsxd/fsxd/internal/dirsync"
 )
 
 // Commit makes the file visible at its key, replacing any file there:
@@ -163,7 +165,12 @@ func (w *Writer) syncDirs() error {
 // syncDir fsyncs the directory behind an O_PATH fd (which cannot be
 // fsynced itself) by opening "." of it with the server's credentials:
 // fsync is not a permission, and the identity may lack read on the dir.
+// Concurrent callers for one directory share fsyncs (internal/dirsync).
 func syncDir(fd int) error {
+	return dirsync.Group(fd, func() error { return syncDirNow(fd) })
+}
+
+func syncDirNow(fd int) error {
 	dfd, err := unix.Openat(fd, ".", unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return nil // e.g. an unprivileged server without read there

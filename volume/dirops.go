@@ -19,6 +19,8 @@ import (
 	"context"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/fsxd/fsxd/internal/dirsync"
 )
 
 // Mkdir makes the directory object p ("dir/"): the directory and any
@@ -153,7 +155,7 @@ func (f *FS) Remove(ctx context.Context, p Path) error {
 		settled = true
 		unlock()
 		if !f.r.opts.NoFsync {
-			if err := fsync(dirfd); err != nil {
+			if err := dirsync.Group(dirfd, func() error { return fsync(dirfd) }); err != nil {
 				return err
 			}
 		}

@@ -1,0 +1,159 @@
+package bench
+
+import (
+	"crypto/md5"
+	"crypto/sha256"
+	"fmt"
+	"math"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+	"time"
+)
+
+// CPU per unit of work: a server's user+system CPU time over the measured
+// window, from /proc/<pid>/stat, divided by the work done. On a shared
+// machine it is far steadier than throughput: another tenant's load
+// slows a server down but barely changes what each request costs it.
+
+// userHZ is the unit of /proc/<pid>/stat's times: USER_HZ, 100 on every
+// Linux architecture Go runs on.
+const userHZ = 100
+
+// CPU returns the process's user+system CPU time so far, all threads.
+func (p *Process) CPU() (time.Duration, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", p.cmd.Process.Pid))
+	if err != nil {
+		return 0, err
+	}
+	return parseStatCPU(string(b))
+}
+
+// parseStatCPU reads utime and stime (fields 14 and 15) from a
+// /proc/<pid>/stat line; the command name (field 2) may hold spaces and
+// parentheses, so fields are counted from its last ')'.
+func parseStatCPU(line string) (time.Duration, error) {
+	i := strings.LastIndexByte(line, ')')
+	if i < 0 {
+		return 0, fmt.Errorf("bench: malformed /proc stat %q", line)
+	}
+	f := strings.Fields(line[i+1:]) // f[0] is field 3 (state)
+	if len(f) < 13 {
+		return 0, fmt.Errorf("bench: short /proc stat %q", line)
+	}
+	var ticks int64
+	for _, s := range f[11:13] {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("bench: /proc stat times: %w", err)
+		}
+		ticks += n
+	}
+	return time.Duration(ticks) * time.Second / userHZ, nil
+}
+
+// cpuMeter brackets one measurement of one server process.
+type cpuMeter struct {
+	p  *Process
+	c0 time.Duration
+	ok bool
+}
+
+func startCPU(p *Process) *cpuMeter {
+	if p == nil {
+		return nil
+	}
+	c0, err := p.CPU()
+	return &cpuMeter{p: p, c0: c0, ok: err == nil}
+}
+
+func (m *cpuMeter) finish(r *Result) {
+	if m == nil || !m.ok {
+		return
+	}
+	if c1, err := m.p.CPU(); err == nil {
+		s := (c1 - m.c0).Seconds()
+		r.CPUSeconds = &s
+	}
+}
+
+// largeOp is the payload per op from which CPU is given per GiB moved
+// rather than per 1,000 operations.
+const largeOp = 1 * MiB
+
+// CPUPerUnit is r's server CPU per GiB of payload (large ops) or per
+// 1,000 ops, and the unit's name; NaN when not measured.
+func CPUPerUnit(r Result) (float64, string) {
+	if r.CPUSeconds == nil || r.Ops == 0 {
+		return math.NaN(), ""
+	}
+	if r.Bytes/int64(r.Ops) >= largeOp {
+		return *r.CPUSeconds / (float64(r.Bytes) / (1 << 30)), "s/GiB"
+	}
+	return *r.CPUSeconds / float64(r.Ops) * 1000, "s/1k ops"
+}
+
+// HashFloor is the CPU seconds per GiB that MD5 (the ETag) plus SHA-256
+// (the signed payload) cost in this process, on one locked thread: what
+// a PUT signed as the SDK signs it over HTTP must spend at least.
+func HashFloor() float64 {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	buf := make([]byte, 1*MiB)
+	for i := range buf {
+		buf[i] = byte(i * 31)
+	}
+	const total = 256 * MiB
+	c0 := threadCPU()
+	m, s := md5.New(), sha256.New()
+	for n := 0; n < total; n += len(buf) {
+		m.Write(buf)
+		s.Write(buf)
+	}
+	m.Sum(nil)
+	s.Sum(nil)
+	return (threadCPU() - c0).Seconds() / (total / (1 << 30))
+}
+
+func threadCPU() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_THREAD, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// cpu prints each server's CPU per unit of work, fsxd's ratio to the
+// stub's, the hashing floor, and, where the case has one, fsxd's
+// throughput as a fraction of the raw file-system ceiling.
+func (s *suite) cpu(rows []Row) {
+	out := s.cfg.Out
+	fmt.Fprintf(out, "\nserver CPU per unit of work (user+system from /proc/<pid>/stat over each measurement; median of rounds)\n")
+	fmt.Fprintf(out, "hashing floor: MD5 + SHA-256 cost %.2f CPU s/GiB in this process\n", HashFloor())
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "case\tc\tunit\tfsxd CPU\tstub CPU\tfsxd/stub\t\traw MiB/s\tfsxd/raw\t")
+	for _, r := range rows {
+		if r.Fsxd == nil || r.Fsxd.Rounds == 0 || math.IsNaN(r.Fsxd.CPUPerUnit) {
+			continue
+		}
+		stub, ratio := math.NaN(), math.NaN()
+		if r.Stub != nil && r.Stub.Rounds > 0 {
+			stub, ratio = r.Stub.CPUPerUnit, r.Fsxd.CPUPerUnit/r.Stub.CPUPerUnit
+		}
+		raw, rawRatio := "-", "-"
+		if r.Raw != nil && r.Raw.Rounds > 0 && r.Raw.MiBPerSec > 0 && r.Fsxd.MiBPerSec > 0 {
+			raw, rawRatio = fmtMiB(r.Raw.MiBPerSec), fmtRatio(r.Fsxd.MiBPerSec/r.Raw.MiBPerSec)
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t\t%s\t%s\t\n", r.Case, r.Conc, r.Fsxd.CPUUnit,
+			fmtCPU(r.Fsxd.CPUPerUnit), fmtCPU(stub), fmtRatio(ratio), raw, rawRatio)
+	}
+	tw.Flush()
+}
+
+func fmtCPU(v float64) string {
+	if math.IsNaN(v) {
+		return "-"
+	}
+	return fmt.Sprintf("%.3f", v)
+}
