@@ -16,6 +16,7 @@ import (
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 
 	"github.com/fsxd/fsxd/auth"
+	"github.com/fsxd/fsxd/identity"
 )
 
 // BenchmarkPutSigned is a PUT signed as aws-sdk-go-v2 signs it over plain
@@ -37,8 +38,8 @@ func sizeLabel(n int) string {
 }
 
 func benchPutSigned(b *testing.B, size int) {
-	a := &auth.Authenticator{Now: time.Now, Lookup: func(_ context.Context, id string) (auth.Key, error) {
-		return auth.Key{Secret: sdkSecret, Active: true, Principal: auth.Principal{AccountID: testAccount,
+	a := &auth.Authenticator{Now: time.Now, Lookup: func(_ context.Context, id string) (identity.Credential, error) {
+		return identity.Credential{Secret: sdkSecret, Active: true, Principal: auth.Principal{AccountID: testAccount,
 			ARN: "arn:aws:iam::" + testAccount + ":root", IsRoot: true}}, nil
 	}}
 	e := newEnv(b, func(c *Config) {
