@@ -88,20 +88,16 @@ func (s *Service) insert(tx *store.Tx, a *fsxd.Attachment, now time.Time) error 
 	if err := setPending(tx, a.Name, fsxd.Creating, now); err != nil {
 		return err
 	}
+	if err := addCounts(tx, a.FileSystemID, 1); err != nil {
+		return err
+	}
 	return attachments(tx).Insert(a.Name, a)
 }
 
 // checkQuotas counts every attachment, DELETING ones included: their S3
-// access points exist until they are gone.
+// access points exist until they are gone (counts.go).
 func (s *Service) checkQuotas(tx *store.Tx, fsID string) error {
-	total, onFS := 0, 0
-	_, err := attachments(tx).Count(func(a *fsxd.Attachment) bool {
-		total++
-		if a.FileSystemID == fsID {
-			onFS++
-		}
-		return false
-	})
+	total, onFS, err := quotaCounts(tx, fsID)
 	switch {
 	case err != nil:
 		return err

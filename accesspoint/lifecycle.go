@@ -117,6 +117,9 @@ func (s *Service) finishDelete(ctx context.Context, name string) error {
 		if err := attachments(tx).Delete(name); err != nil {
 			return err
 		}
+		if err := addCounts(tx, cur.FileSystemID, -1); err != nil {
+			return err
+		}
 		return clearPending(tx, name)
 	})
 }

@@ -35,6 +35,8 @@ type suite struct {
 	fsx     *fsx.Client
 	fsxdErr error // why the fsxd targets are missing, if they are
 	rawDir  string
+	deploy  *Deployment
+	fsxdDir string // fsxd's --data-dir
 	results []Result
 	json    *jsonOut
 }
@@ -81,6 +83,9 @@ func Run(ctx context.Context, cfg Config) (bool, error) {
 		rows = append(rows, s.runCase(ctx, c)...)
 	}
 	ok := s.report(rows)
+	if cfg.Only == nil || cfg.Only.MatchString("scaling") {
+		s.scaling(ctx)
+	}
 	fmt.Fprintf(cfg.Out, "\ntotal time %s\n", time.Since(start).Round(time.Second))
 	return ok && s.fsxdErr == nil, errors.Join(ctx.Err(), s.json.err)
 }
@@ -106,6 +111,7 @@ func (s *suite) startFsxd(ctx context.Context, dir string, maxConns int) (*Proce
 		proc.Stop()
 		return nil, fmt.Errorf("deploying through the FSx API: %w", err)
 	}
+	s.deploy, s.fsxdDir = d, filepath.Join(dir, "fsxd")
 	s3c := NewS3Client(proc.URL, proc.Key, proc.Secret, maxConns)
 	s.targets[Fsxd] = &Target{Name: Fsxd, S3: s3c, Bucket: d.RootAlias, Prefix: Fsxd + "/", Proc: proc, Server: proc}
 	s.targets[FsxdUser] = &Target{Name: FsxdUser, S3: s3c, Bucket: d.UserAlias, Prefix: FsxdUser + "/", Proc: proc, Server: proc}

@@ -56,7 +56,7 @@ func collect(ctx context.Context, walk walkFunc, q listQuery) (listPage, error) 
 	for {
 		resume := ""
 		skipping, skipped := "", 0
-		err := walk(ctx, volume.WalkOptions{Prefix: q.prefix, StartAfter: from, Delimiter: slash}, func(e volume.Entry) error {
+		err := walk(ctx, volume.WalkOptions{Prefix: q.prefix, StartAfter: from, Delimiter: slash, Want: q.max + 1 - pg.count()}, func(e volume.Entry) error {
 			k := e.Key
 			if k <= q.after || !strings.HasPrefix(k, q.prefix) {
 				return nil

@@ -21,6 +21,11 @@ type PendingAttachment struct {
 	Since     time.Time `json:"Since"`
 }
 
+// AttachmentCount is a number of attachments (schema.go, AttachmentCounts).
+type AttachmentCount struct {
+	N int `json:"N"`
+}
+
 // IAMTag is an IAM user tag.
 type IAMTag struct {
 	Key   string `json:"Key"`

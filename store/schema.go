@@ -19,6 +19,11 @@ var (
 	// PendingAttachments indexes attachments that are CREATING or
 	// DELETING (key: access point name), so the reconciler reads only those.
 	PendingAttachments = Kind[PendingAttachment]{Name: "attachment-pending"}
+	// AttachmentCounts counts attachments (DELETING ones included) for the
+	// quotas, kept in the transaction that inserts or removes one. Key:
+	// "account", or "fs/" + file system id. A missing count is computed
+	// from Attachments once (databases written before counts existed).
+	AttachmentCounts = Kind[AttachmentCount]{Name: "attachment-count"}
 
 	IAMUsers  = Kind[IAMUser]{Name: "iam-user"}   // key: lower-case user name
 	IAMGroups = Kind[IAMGroup]{Name: "iam-group"} // key: lower-case group name

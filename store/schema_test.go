@@ -13,7 +13,8 @@ import (
 // tables is every handle in schema.go.
 var tables = []string{
 	FileSystems.Name, SVMs.Name, Volumes.Name, Attachments.Name, Aliases.Name, Tokens.Name,
-	PendingAttachments.Name, IAMUsers.Name, IAMGroups.Name, IAMKeys.Name, IAMRoles.Name, IAMSessions.Name,
+	PendingAttachments.Name, AttachmentCounts.Name, IAMUsers.Name, IAMGroups.Name, IAMKeys.Name,
+	IAMRoles.Name, IAMSessions.Name,
 }
 
 // TestSchemaKindsUnique: no two tables share a kind, and the list above

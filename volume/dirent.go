@@ -3,8 +3,6 @@ package volume
 import (
 	"bytes"
 	"encoding/binary"
-	"slices"
-	"strings"
 
 	"golang.org/x/sys/unix"
 )
@@ -22,6 +20,12 @@ func (d dent) isDir() bool { return d.typ == unix.DT_DIR }
 // and "..". Reading an open directory needs no permission check, so it
 // runs on the caller's goroutine.
 func eachName(fd int, fn func(name string, typ uint8)) error {
+	return eachNameBytes(fd, func(name []byte, typ uint8) { fn(string(name), typ) })
+}
+
+// eachNameBytes is eachName without a string per entry: name is valid
+// only during the call.
+func eachNameBytes(fd int, fn func(name []byte, typ uint8)) error {
 	buf := make([]byte, 32<<10)
 	for {
 		n, err := unix.Getdents(fd, buf)
@@ -44,48 +48,16 @@ func eachName(fd int, fn func(name string, typ uint8)) error {
 			if i := bytes.IndexByte(name, 0); i >= 0 {
 				name = name[:i]
 			}
-			if s := string(name); s != "." && s != ".." {
-				fn(s, b[18])
+			if !isDots(name) {
+				fn(name, b[18])
 			}
 			b = b[reclen:]
 		}
 	}
 }
 
-// readDir returns the listable entries of fd sorted in key order. Hidden
-// temp files, names no key could have, and FIFOs, sockets and devices
-// are left out. classify resolves DT_UNKNOWN (file systems without
-// d_type) into a type.
-func readDir(fd int, classify func([]dent) error) ([]dent, error) {
-	var ents []dent
-	unknown := false
-	err := eachName(fd, func(name string, typ uint8) {
-		switch typ {
-		case unix.DT_FIFO, unix.DT_SOCK, unix.DT_CHR, unix.DT_BLK:
-			return
-		case unix.DT_UNKNOWN:
-			unknown = true
-		}
-		if validName(name) {
-			ents = append(ents, dent{name: name, typ: typ})
-		}
-	})
-	if err != nil {
-		return nil, err
-	}
-	if unknown {
-		if err := classify(ents); err != nil {
-			return nil, err
-		}
-	}
-	for i := range ents {
-		ents[i].sort = ents[i].name
-		if ents[i].isDir() {
-			ents[i].sort += "/"
-		}
-	}
-	slices.SortFunc(ents, func(a, b dent) int { return strings.Compare(a.sort, b.sort) })
-	return ents, nil
+func isDots(name []byte) bool {
+	return len(name) == 1 && name[0] == '.' || len(name) == 2 && name[0] == '.' && name[1] == '.'
 }
 
 // classifyAt fills in the type of DT_UNKNOWN entries with fstatat.

@@ -28,6 +28,10 @@ type WalkOptions struct {
 	// byte, so it sorts after every key below P.
 	StartAfter string
 	Delimiter  bool // "/" only: subdirectories become one prefix Entry each, not descended
+	// Want, if not 0, is how many entries fn is expected to take: the walk
+	// then stats (and reads the Meta of) about that many files ahead, not
+	// a full window, so a page reads the xattrs of the keys it returns.
+	Want int
 }
 
 // Entry is one listed key.
@@ -68,7 +72,8 @@ func (f *FS) Walk(ctx context.Context, o WalkOptions, fn func(Entry) error) erro
 	default:
 		return nil // every key below dirKey sorts before StartAfter
 	}
-	w := &walker{f: f, ctx: ctx, delim: o.Delimiter, fn: fn}
+	w := &walker{f: f, ctx: ctx, delim: o.Delimiter, want: o.Want}
+	w.fn = func(e Entry) error { w.taken++; return fn(e) }
 	err := w.start(dirKey, base, seek)
 	if errors.Is(err, ErrStopWalk) {
 		return nil
@@ -80,6 +85,8 @@ type walker struct {
 	f     *FS
 	ctx   context.Context
 	delim bool
+	want  int // WalkOptions.Want
+	taken int // entries given to fn
 	fn    func(Entry) error
 	stack []*frame
 }
@@ -88,7 +95,7 @@ type walker struct {
 type frame struct {
 	key      string // the directory's key prefix: "" or "a/b/"
 	fd       int
-	ents     []dent
+	ents     *listing
 	i        int    // next entry
 	base     string // only entries whose sort name starts with it
 	seekDir  int    // entry whose subtree holds StartAfter, or -1
@@ -106,7 +113,7 @@ func (w *walker) start(dirKey, base string, seek *string) error {
 		}
 		rel, inside = p.rel, Path{rel: p.rel + "/x"}
 	}
-	fr, marker, err := w.open(dirKey, func(f *FS) (int, error) {
+	fr, marker, err := w.open(dirKey, visits(base, seek), func(f *FS) (int, error) {
 		if err := f.userSearch(inside); err != nil {
 			return -1, err
 		}
@@ -131,14 +138,14 @@ func (w *walker) start(dirKey, base string, seek *string) error {
 func (w *walker) run() error {
 	for len(w.stack) > 0 {
 		fr := w.stack[len(w.stack)-1]
-		if fr.i >= len(fr.ents) || !strings.HasPrefix(fr.ents[fr.i].sort, fr.base) {
+		if fr.i >= fr.ents.n() || !strings.HasPrefix(fr.ents.sort(fr.i), fr.base) {
 			unix.Close(fr.fd)
 			w.stack = w.stack[:len(w.stack)-1]
 			continue
 		}
 		i := fr.i
 		fr.i++
-		if fr.ents[i].isDir() {
+		if fr.ents.isDir(i) {
 			if err := w.dir(fr, i); err != nil {
 				return err
 			}
@@ -162,13 +169,13 @@ func (w *walker) run() error {
 func (w *walker) push(fr *frame, base string, seek *string) {
 	fr.base, fr.seekDir = base, -1
 	ents := fr.ents
-	fr.i = sort.Search(len(ents), func(i int) bool { return ents[i].sort >= base })
+	fr.i = sort.Search(ents.n(), func(i int) bool { return ents.sort(i) >= base })
 	if seek != nil {
 		rest := *seek
-		i := sort.Search(len(ents), func(i int) bool { return ents[i].sort > rest })
-		if i > 0 && ents[i-1].isDir() && strings.HasPrefix(rest, ents[i-1].sort) {
+		i := sort.Search(ents.n(), func(i int) bool { return ents.sort(i) > rest })
+		if i > 0 && ents.isDir(i-1) && strings.HasPrefix(rest, ents.sort(i-1)) {
 			i-- // StartAfter is inside this directory: enter it, seeking
-			fr.seekDir, fr.seekRest = i, rest[len(ents[i].sort):]
+			fr.seekDir, fr.seekRest = i, rest[len(ents.sort(i)):]
 		}
 		if i < fr.i {
 			fr.seekDir = -1

@@ -1,8 +1,10 @@
 package volume
 
 import (
+	"bytes"
 	"errors"
 	"strings"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -18,16 +20,19 @@ const (
 )
 
 // open opens a directory as the identity (opener does the path part),
-// requires read and search on it, and reads its sorted entries. marker is
-// its Info when it is a DirMarker directory.
-func (w *walker) open(key string, opener func(f *FS) (int, error)) (fr *frame, marker *Info, err error) {
+// requires read and search on it, and gets its sorted entries, from the
+// listing cache when the directory has not changed (dircache.go). keep
+// says which entries the walk may visit, for a listing read uncached.
+// marker is its Info when it is a DirMarker directory.
+func (w *walker) open(key string, keep func([]byte) bool, opener func(f *FS) (int, error)) (fr *frame, marker *Info, err error) {
 	fd := -1
+	var st unix.Stat_t
+	now := time.Now() // before the stamp is read: see listSlack
 	err = w.f.do(w.ctx, func() error {
 		var err error
 		if fd, err = opener(w.f); err != nil {
 			return err
 		}
-		var st unix.Stat_t
 		if err = unix.Fstat(fd, &st); err == nil {
 			err = w.f.userCheck(fd, "", unix.R_OK|unix.X_OK)
 		}
@@ -44,8 +49,13 @@ func (w *walker) open(key string, opener func(f *FS) (int, error)) (fr *frame, m
 	if err != nil {
 		return nil, nil, err
 	}
-	ents, err := readDir(fd, func(ents []dent) error {
-		return w.f.do(w.ctx, func() error { classifyAt(fd, ents); return nil })
+	ents, err := dirs.get(&st, now, func(partial bool) (*listing, error) {
+		if !partial {
+			keep = nil
+		}
+		return readDir(fd, func(ents []dent) error {
+			return w.f.do(w.ctx, func() error { classifyAt(fd, ents); return nil })
+		}, keep)
 	})
 	if err != nil {
 		unix.Close(fd)
@@ -54,10 +64,25 @@ func (w *walker) open(key string, opener func(f *FS) (int, error)) (fr *frame, m
 	return &frame{key: key, fd: fd, ents: ents}, marker, nil
 }
 
+// visits returns which sort names a frame positioned by push(base, seek)
+// can visit: those starting with base and sorting after seek, and the
+// directory seek lies inside.
+func visits(base string, seek *string) func([]byte) bool {
+	return func(s []byte) bool {
+		if !bytes.HasPrefix(s, []byte(base)) {
+			return false
+		}
+		if seek == nil || string(s) > *seek {
+			return true
+		}
+		return s[len(s)-1] == '/' && strings.HasPrefix(*seek, string(s))
+	}
+}
+
 // openChild opens subdirectory name of an open directory (never through
 // a symlink: directory symlinks are not descended).
-func (w *walker) openChild(parent int, name, key string) (*frame, *Info, error) {
-	return w.open(key, func(*FS) (int, error) {
+func (w *walker) openChild(parent int, name, key string, seek *string) (*frame, *Info, error) {
+	return w.open(key, visits("", seek), func(*FS) (int, error) {
 		return openChild(parent, name, unix.O_RDONLY|unix.O_DIRECTORY)
 	})
 }
@@ -65,7 +90,7 @@ func (w *walker) openChild(parent int, name, key string) (*frame, *Info, error) 
 // dir handles a subdirectory entry: a prefix with Delimiter, else its
 // marker (if any) and its contents.
 func (w *walker) dir(fr *frame, i int) error {
-	name := fr.ents[i].name
+	name := fr.ents.name(i)
 	key := fr.key + name + "/"
 	if len(key) > maxKeyLen {
 		return nil // every key below would be too long
@@ -85,7 +110,7 @@ func (w *walker) dir(fr *frame, i int) error {
 		}
 		return w.fn(Entry{Key: key, IsPrefix: true})
 	}
-	child, marker, err := w.openChild(fr.fd, name, key)
+	child, marker, err := w.openChild(fr.fd, name, key, seek)
 	if err != nil {
 		return w.ctx.Err() // unreadable or gone: skip its contents
 	}
@@ -100,7 +125,7 @@ func (w *walker) dir(fr *frame, i int) error {
 // which lies inside it: only then does S3 report its prefix.
 func (w *walker) anyAfter(parent int, name, key string, seek *string) (bool, error) {
 	sub := &walker{f: w.f, ctx: w.ctx, fn: func(Entry) error { return ErrStopWalk }}
-	child, _, err := sub.openChild(parent, name, key)
+	child, _, err := sub.openChild(parent, name, key, seek)
 	if err != nil {
 		return false, w.ctx.Err()
 	}
@@ -127,14 +152,17 @@ func (w *walker) stat(fr *frame, i int) (Info, error) {
 // fill stats a window of entries from i under one credential switch.
 func (w *walker) fill(fr *frame, i int) error {
 	size := min(maxWindow, max(minWindow, 2*len(fr.win)))
+	if w.want > 0 {
+		size = min(size, max(minWindow, w.want-w.taken))
+	}
 	end := i
-	for end < len(fr.ents) && end-i < size && strings.HasPrefix(fr.ents[end].sort, fr.base) {
+	for end < fr.ents.n() && end-i < size && strings.HasPrefix(fr.ents.sort(end), fr.base) {
 		end++
 	}
 	win := make([]Info, end-i)
 	err := w.f.do(w.ctx, func() error {
 		for j := i; j < end; j++ {
-			switch e := fr.ents[j]; {
+			switch e := fr.ents.at(j); {
 			case !e.isDir():
 				win[j-i] = w.statEntry(fr, e)
 			case w.delim && w.f.access(fr.fd, e.name, unix.R_OK|unix.X_OK) == nil:

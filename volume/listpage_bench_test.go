@@ -1,0 +1,68 @@
+package volume
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"golang.org/x/sys/unix"
+)
+
+// makeFlat creates n empty files flat/f0000000… with Meta, the way a PUT
+// leaves them, with a few syscalls each (a million in seconds).
+func makeFlat(b *testing.B, dir string, n int) {
+	flat := filepath.Join(dir, "flat")
+	if err := os.Mkdir(flat, 0o755); err != nil {
+		b.Fatal(err)
+	}
+	dfd, err := unix.Open(flat, unix.O_DIRECTORY|unix.O_RDONLY, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer unix.Close(dfd)
+	for i := range n {
+		fd, err := unix.Openat(dfd, fmt.Sprintf("f%07d", i), unix.O_CREAT|unix.O_WRONLY|unix.O_EXCL, 0o644)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var st unix.Stat_t
+		unix.Fstat(fd, &st)
+		m := &Meta{ETag: `"d41d8cd98f00b204e9800998ecf8427e"`, Stamp: stampOf(&st)}
+		if err := unix.Fsetxattr(fd, metaXattr, encodeMeta(m), 0); err != nil {
+			b.Fatal(err)
+		}
+		unix.Close(fd)
+	}
+}
+
+// BenchmarkListPageFlat lists one 1,000-key page from the middle of a
+// flat directory of 1k, 100k and 300k files, as a non-root identity. Per
+// page CPU and allocations should not grow with the directory.
+func BenchmarkListPageFlat(b *testing.B) {
+	needRoot(b)
+	for _, n := range []int{1000, 100_000, 300_000} {
+		b.Run(fmt.Sprintf("files=%d", n), func(b *testing.B) {
+			r, dir := newRoot(b, Options{NoFsync: true, Enforce: Kernel})
+			makeFlat(b, dir, n)
+			benchSettle(b)
+			f := r.As(alice)
+			after := "flat/" // the first page of 1k, a middle page of more
+			if n > 1000 {
+				after = fmt.Sprintf("flat/f%07d", n/2)
+			}
+			for b.Loop() {
+				got := 0
+				err := f.Walk(ctx, benchPage(after), func(e Entry) error {
+					if got++; got == 1000 {
+						return ErrStopWalk
+					}
+					return nil
+				})
+				if err != nil || got != 1000 {
+					b.Fatal(got, err)
+				}
+			}
+		})
+	}
+}
