@@ -230,4 +230,3 @@ func checkWholeVersions(t *testing.T, dst string, files int) {
 		}
 	}
 }
-
