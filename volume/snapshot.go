@@ -35,10 +35,11 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// Hidden names beside a copy: one being made, one being removed.
+// Hidden names beside a copy, one being made and one being removed:
+// reserved (tempPrefix), so inside a volume no key or listing reaches them.
 const (
-	copyTempPrefix = ".fsxd-copy-"
-	copyDropPrefix = ".fsxd-drop-"
+	copyTempPrefix = tempPrefix + "copy-"
+	copyDropPrefix = tempPrefix + "drop-"
 )
 
 // CopyOptions tune CopyTree.
