@@ -42,7 +42,8 @@ func (s *Service) Reconcile(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return errors.Join(s.creations(ctx, fss, vms, vols), s.deletions(ctx, fss, vms, vols), s.adoptRootIDs(ctx, vols))
+	return errors.Join(s.creations(ctx, fss, vms, vols), s.deletions(ctx, fss, vms, vols), s.adoptRootIDs(ctx, vols),
+		s.snapshotPass(ctx, vols))
 }
 
 func (s *Service) due(r fsxdCreated) bool {
@@ -82,6 +83,8 @@ func (s *Service) creations(ctx context.Context, fss []*fsxd.FileSystem, vms []*
 		}
 		if !s.volumeDirUsable(v) {
 			next, v.Dir = fsxd.Failed, "" // make nothing outside the data dir
+		} else if s.fillFromOrigin(v) {
+			continue // AVAILABLE once its snapshot's copy is in place
 		}
 		errs = append(errs, s.finish(ctx, fsxd.KindVolume, v.ID, v.Dir, volumeDirMode(v), next))
 	}

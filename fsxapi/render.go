@@ -50,6 +50,13 @@ func renderVolume(rec *fsxd.Volume) (*Volume, error) {
 	v.Lifecycle = ptr(rec.Lifecycle)
 	v.Name = ptr(rec.Name)
 	v.Tags = toWireTags(rec.Tags)
+	if rec.Restoring != "" {
+		v.AdministrativeActions = []AdministrativeAction{{
+			AdministrativeActionType: ptr("VOLUME_RESTORE"),
+			Status:                   ptr("IN_PROGRESS"),
+			Message:                  ptr("Restoring from snapshot " + rec.Restoring + "."),
+		}}
+	}
 	if c := v.OpenZFSConfiguration; c != nil {
 		c.ReadOnly = ptr(rec.ReadOnly)
 	}

@@ -44,6 +44,7 @@ package fsxapi
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/fsxd/fsxd"
@@ -75,6 +76,10 @@ type Service struct {
 	// (golden files).
 	newID   func(prefix string) string
 	newUUID func() string
+	// work runs snapshot, restore and backup copies (snap_work.go);
+	// cleanOnce removes crash leftovers before the first of them.
+	work      *background
+	cleanOnce sync.Once
 }
 
 // New returns a service; cfg.Store and cfg.DataDir are required.
@@ -88,7 +93,7 @@ func New(cfg Config) *Service {
 	if cfg.Imports == nil {
 		cfg.Imports = importpath.None(cfg.DataDir)
 	}
-	return &Service{cfg: cfg, newID: fsxd.NewID, newUUID: randomUUID}
+	return &Service{cfg: cfg, newID: fsxd.NewID, newUUID: randomUUID, work: newBackground()}
 }
 
 // Register adds the FSx operations to m. The S3 access point operations
@@ -110,6 +115,7 @@ func (s *Service) Register(m *awsjson.Mux) {
 	m.Handle("TagResource", awsjson.Op(s.TagResource))
 	m.Handle("UntagResource", awsjson.Op(s.UntagResource))
 	m.Handle("ListTagsForResource", awsjson.Op(s.ListTagsForResource))
+	s.registerSnapshots(m)
 }
 
 func (s *Service) now() time.Time { return s.cfg.Now().UTC() }

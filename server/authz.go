@@ -79,6 +79,9 @@ type fsxTarget struct {
 	FileSystemID            string `json:"FileSystemId"`
 	VolumeID                string `json:"VolumeId"`
 	StorageVirtualMachineID string `json:"StorageVirtualMachineId"`
+	SnapshotID              string `json:"SnapshotId"`
+	BackupID                string `json:"BackupId"`
+	SourceBackupID          string `json:"SourceBackupId"`
 	ResourceARN             string
 	Name                    string
 	OpenZFSConfiguration    *struct {
@@ -151,6 +154,22 @@ func (s *Server) fsxResource(ctx context.Context, t *fsxTarget) authz.FSxTarget 
 		if out.SVMID == "" {
 			out.SVMID = c.StorageVirtualMachineID
 		}
+	}
+	if t.SnapshotID != "" && out.VolumeID == "" {
+		out.SnapshotID = t.SnapshotID
+		_ = s.store.View(ctx, func(tx *store.Tx) error {
+			if r, err := store.Snapshots.In(tx).Get(t.SnapshotID); err == nil {
+				out.SnapshotVolumeID = r.VolumeID
+			}
+			return nil
+		})
+		return out
+	}
+	if out.BackupID = t.BackupID; out.BackupID == "" {
+		out.BackupID = t.SourceBackupID
+	}
+	if out.BackupID != "" {
+		return out
 	}
 	if out.FileSystemID != "" || (out.VolumeID == "" && out.SVMID == "") {
 		return out

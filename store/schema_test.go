@@ -14,6 +14,7 @@ import (
 var tables = []string{
 	FileSystems.Name, SVMs.Name, Volumes.Name, Attachments.Name, Aliases.Name, Tokens.Name,
 	PendingAttachments.Name, IAMUsers.Name, IAMGroups.Name, IAMKeys.Name,
+	Snapshots.Name, Backups.Name,
 }
 
 // TestSchemaKindsUnique: no two tables share a kind, and the list above
