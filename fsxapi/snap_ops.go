@@ -176,10 +176,18 @@ func (s *Service) DeleteSnapshot(ctx context.Context, in *DeleteSnapshotRequest)
 }
 
 // snapshotInUse refuses to delete a snapshot that a volume still needs:
-// one being restored from it, or a CLONE of it (its data on AWS).
+// one being restored from it, one being made from it, or a CLONE of it
+// (on AWS a clone shares the snapshot's blocks, so the snapshot stays
+// while the clone lives; fsxd's clone is a copy, but answers the same).
 func snapshotInUse(tx *store.Tx, r *fsxd.Snapshot) error {
 	users, _, err := volumes(tx).List("", 0, func(v *fsxd.Volume) bool {
-		return v.Restoring == r.ID || v.OriginSnapshotID == r.ID && v.Lifecycle == fsxd.Creating
+		if v.Restoring == r.ID {
+			return true
+		}
+		if v.OriginSnapshotID != r.ID {
+			return false
+		}
+		return v.Lifecycle == fsxd.Creating || v.Lifecycle != fsxd.Deleting && originStrategy(v) == "CLONE"
 	})
 	if err != nil {
 		return err
