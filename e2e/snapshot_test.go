@@ -100,9 +100,14 @@ func s3Missing(t *testing.T, c *s3.Client, bucket, key string) {
 func TestSnapshotRestoreAndClone(t *testing.T) {
 	e := Start(t)
 	ctx := context.Background()
-	_, root := apOpenZFSFileSystem(t, e, "SINGLE_AZ_HA_2")
+	fsID, root := apOpenZFSFileSystem(t, e, "SINGLE_AZ_HA_2")
 	vol := apChildVolume(t, e, root, "proj")
 	alias := snapAttach(t, e, "proj-ap", vol)
+	// A file the access point's identity (uid 1001) may not read.
+	secret := filepath.Join(e.DataDir, "fs", fsID, "fsx", "proj", "secret.txt")
+	if err := os.WriteFile(secret, []byte("root only"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	c := e.S3Client()
 	mustPutObject(t, c, alias, "docs/a.txt", "version 1")
 	mustPutObject(t, c, alias, "docs/b.txt", "b")
@@ -115,7 +120,7 @@ func TestSnapshotRestoreAndClone(t *testing.T) {
 	id := aws.ToString(snap.SnapshotId)
 	waitSnapshot(t, e, id, types.SnapshotLifecycleAvailable)
 	got := describeSnapshot(t, e, id)
-	if got.LifecycleTransitionReason == nil || !strings.Contains(aws.ToString(got.LifecycleTransitionReason.Message), "Copied 10 bytes") {
+	if got.LifecycleTransitionReason == nil || !strings.Contains(aws.ToString(got.LifecycleTransitionReason.Message), "Copied 19 bytes") {
 		t.Errorf("LifecycleTransitionReason = %+v, want the copy's size", got.LifecycleTransitionReason)
 	}
 	if want := "arn:aws:fsx:us-east-1:" + Account + ":snapshot/" + vol + "/" + id; aws.ToString(got.ResourceARN) != want {
@@ -127,6 +132,7 @@ func TestSnapshotRestoreAndClone(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustPutObject(t, c, alias, "new.txt", "after the snapshot")
+	checkSnapDir(t, c, alias)
 
 	out, err := e.FSx.RestoreVolumeFromSnapshot(ctx, &fsx.RestoreVolumeFromSnapshotInput{VolumeId: aws.String(vol), SnapshotId: aws.String(id)})
 	if err != nil {
@@ -169,6 +175,52 @@ func TestSnapshotRestoreAndClone(t *testing.T) {
 	}
 	_, err = e.FSx.DeleteSnapshot(ctx, &fsx.DeleteSnapshotInput{SnapshotId: aws.String(id)})
 	fsxCode(t, "DeleteSnapshot of a cloned snapshot", err, "BadRequest", "is in use by volume "+clone)
+}
+
+// checkSnapDir: the snapshot "before" reads through .zfs/snapshot/before/
+// as the access point's identity, is hidden from listings, and refuses
+// writes.
+func checkSnapDir(t *testing.T, c *s3.Client, alias string) {
+	t.Helper()
+	ctx := context.Background()
+	if got := getObject(t, c, alias, ".zfs/snapshot/before/docs/a.txt"); got != "version 1" {
+		t.Errorf(".zfs/snapshot/before/docs/a.txt = %q", got)
+	}
+	if got := getObject(t, c, alias, ".zfs/snapshot/before/docs/b.txt"); got != "b" {
+		t.Errorf(".zfs/snapshot/before/docs/b.txt = %q", got)
+	}
+	if got := getObject(t, c, alias, "docs/a.txt"); got != "version 2" {
+		t.Errorf("live docs/a.txt = %q", got)
+	}
+	s3Missing(t, c, alias, ".zfs/snapshot/nosuch/docs/a.txt")
+	s3Missing(t, c, alias, ".zfs/snapshot/before/new.txt")
+	_, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(alias), Key: aws.String(".zfs/snapshot/before/secret.txt")})
+	if nestedStatus(err) != 403 {
+		t.Errorf("GET of a file uid 1001 may not read, in the snapshot: %v, want 403", err)
+	}
+	list, err := c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String(alias)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range list.Contents {
+		if strings.HasPrefix(aws.ToString(o.Key), ".zfs") {
+			t.Errorf("listing shows %s", aws.ToString(o.Key))
+		}
+	}
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(alias), Key: aws.String(".zfs/snapshot/before/docs/a.txt"), Body: strings.NewReader("x")})
+	wantS3Code(t, "PUT into a snapshot", err, "AccessDenied")
+	_, err = c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(alias), Key: aws.String(".zfs/snapshot/before/docs/a.txt")})
+	wantS3Code(t, "DELETE in a snapshot", err, "AccessDenied")
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(alias), Key: aws.String(".zfs/new"), Body: strings.NewReader("x")})
+	wantS3Code(t, "PUT under .zfs", err, "AccessDenied")
+}
+
+func wantS3Code(t *testing.T, what string, err error, code string) {
+	t.Helper()
+	var ae smithy.APIError
+	if !errors.As(err, &ae) || ae.ErrorCode() != code {
+		t.Errorf("%s: %v, want %s", what, err, code)
+	}
 }
 
 // TestSnapshotOperations: paging, filters, renames, tags, the documented
