@@ -28,6 +28,8 @@ var (
 	BackupNotFound                  = Code{"BackupNotFound", 400, "No backup found."}
 	BackupInProgress                = Code{"BackupInProgress", 400, "Another backup is already under way."}
 	BackupRestoring                 = Code{"BackupRestoring", 400, "The backup is being restored."}
+	BackupBeingCopied               = Code{"BackupBeingCopied", 400, "The backup is being copied."}
+	InvalidRegion                   = Code{"InvalidRegion", 400, "The Region is not valid."}
 	TooManyAccessPoints             = Code{"TooManyAccessPoints", 400, "You have reached the maximum number of access points."}
 
 	// AWS JSON front end.

@@ -74,6 +74,9 @@ func (s *Service) deleteFileSystem(tx *store.Tx, in *DeleteFileSystemRequest) (*
 	if err := doomSnapshots(tx, "File system "+id, vols, opts); err != nil {
 		return nil, "", err
 	}
+	if out.OpenZFSResponse, err = s.finalFSBackup(tx, rec, in.OpenZFSConfiguration); err != nil {
+		return nil, "", err
+	}
 	if err := startDeleting(tx, vols); err != nil {
 		return nil, "", err
 	}

@@ -67,6 +67,8 @@ type Config struct {
 	// Imports are the operator's import roots; nil = none (the
 	// fsxd:import-path tag is refused).
 	Imports *importpath.Roots
+	// BackupDir holds backups; "" = <DataDir>/backups.
+	BackupDir string
 }
 
 // Service serves the FSx operations.
@@ -78,8 +80,9 @@ type Service struct {
 	newUUID func() string
 	// work runs snapshot, restore and backup copies (snap_work.go);
 	// cleanOnce removes crash leftovers before the first of them.
-	work      *background
-	cleanOnce sync.Once
+	work            *background
+	cleanOnce       sync.Once
+	backupCleanOnce sync.Once
 }
 
 // New returns a service; cfg.Store and cfg.DataDir are required.
@@ -116,6 +119,7 @@ func (s *Service) Register(m *awsjson.Mux) {
 	m.Handle("UntagResource", awsjson.Op(s.UntagResource))
 	m.Handle("ListTagsForResource", awsjson.Op(s.ListTagsForResource))
 	s.registerSnapshots(m)
+	s.registerBackups(m)
 }
 
 func (s *Service) now() time.Time { return s.cfg.Now().UTC() }

@@ -1,6 +1,8 @@
 package fsxapi
 
 import (
+	"context"
+
 	"github.com/fsxd/fsxd"
 	"github.com/fsxd/fsxd/store"
 	"github.com/fsxd/fsxd/volume"
@@ -50,15 +52,20 @@ func orNotFound(err error) error {
 	return err
 }
 
-// fillFromOrigin copies a new volume's origin snapshot into its directory
-// in the background; it reports whether the directory is still to come.
+// fillFromOrigin copies a new volume's origin (snapshot or backup) into
+// its directory in the background; it reports whether the directory is
+// still to come.
 func (s *Service) fillFromOrigin(v *fsxd.Volume) bool {
-	if v.OriginSnapshotID == "" || isDir(v.Dir) {
+	if v.OriginSnapshotID == "" && v.OriginBackupID == "" || isDir(v.Dir) {
 		return false
 	}
 	s.work.start("origin/"+v.ID, func(progress func(volume.CopyStats)) {
-		if _, err := volume.CopyTree(s.snapshotDir(v.OriginSnapshotID), v.Dir, volume.CopyOptions{Progress: progress}); err != nil {
-			s.cfg.Logger.Error("fsxapi: volume from snapshot", "volume", v.ID, "snapshot", v.OriginSnapshotID, "err", err)
+		src, err := s.originDir(context.Background(), v)
+		if err == nil {
+			_, err = volume.CopyTree(src, v.Dir, volume.CopyOptions{Progress: progress})
+		}
+		if err != nil {
+			s.cfg.Logger.Error("fsxapi: volume from its origin", "volume", v.ID, "snapshot", v.OriginSnapshotID, "backup", v.OriginBackupID, "err", err)
 		}
 	})
 	return true

@@ -51,6 +51,9 @@ func (s *Service) deleteVolume(tx *store.Tx, in *DeleteVolumeRequest) (*DeleteVo
 	if err := doomSnapshots(tx, "Volume "+id, doomed, opts); err != nil {
 		return nil, "", err
 	}
+	if out.OntapResponse, err = s.finalVolumeBackup(tx, v, in.OntapConfiguration); err != nil {
+		return nil, "", err
+	}
 	return out, id, startDeleting(tx, doomed)
 }
 

@@ -267,3 +267,38 @@ func TestRestoreTree(t *testing.T) {
 		}
 	}
 }
+
+// TestTreeSum: a copy sums like its source; any change of bytes, mode or
+// owner changes the sum.
+func TestTreeSum(t *testing.T) {
+	src := t.TempDir()
+	os.MkdirAll(filepath.Join(src, "d"), 0o755)
+	os.WriteFile(filepath.Join(src, "d/f"), []byte("data"), 0o644)
+	dst := filepath.Join(t.TempDir(), "copy")
+	if _, err := CopyTree(src, dst, CopyOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	a, err1 := TreeSum(src)
+	b, err2 := TreeSum(dst)
+	if err1 != nil || err2 != nil || a != b {
+		t.Fatalf("sums %s %s (%v %v)", a, b, err1, err2)
+	}
+	os.Chmod(filepath.Join(dst, "d/f"), 0o600)
+	if c, _ := TreeSum(dst); c == a {
+		t.Error("a mode change left the sum alone")
+	}
+	os.Chmod(filepath.Join(dst, "d/f"), 0o644)
+	os.WriteFile(filepath.Join(dst, "d/f"), []byte("dat4"), 0o644)
+	os.Chtimes(filepath.Join(dst, "d/f"), time.Time{}, mtimeOf(t, filepath.Join(src, "d/f")))
+	if c, _ := TreeSum(dst); c == a {
+		t.Error("a content change left the sum alone")
+	}
+}
+
+func mtimeOf(t *testing.T, p string) time.Time {
+	fi, err := os.Stat(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fi.ModTime()
+}
