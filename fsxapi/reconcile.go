@@ -71,6 +71,7 @@ func (s *Service) creations(ctx context.Context, fss []*fsxd.FileSystem, vms []*
 		}
 	}
 	// Parents before children, so each directory gets its own mode.
+	filling := map[string]bool{}
 	vols = slices.Clone(vols)
 	slices.SortFunc(vols, func(a, b *fsxd.Volume) int { return len(a.Dir) - len(b.Dir) })
 	for _, v := range vols {
@@ -84,11 +85,15 @@ func (s *Service) creations(ctx context.Context, fss []*fsxd.FileSystem, vms []*
 		if !s.volumeDirUsable(v) {
 			next, v.Dir = fsxd.Failed, "" // make nothing outside the data dir
 		} else if s.fillFromOrigin(v) {
-			continue // AVAILABLE once its snapshot's copy is in place
+			filling[v.ID] = true // AVAILABLE once its origin's copy is in place
+			continue
 		}
 		errs = append(errs, s.finish(ctx, fsxd.KindVolume, v.ID, v.Dir, volumeDirMode(v), next))
 	}
 	for _, fs := range fsDue {
+		if filling[fs.RootVolumeID] {
+			continue // restored from a backup: not before its root volume is
+		}
 		errs = append(errs, s.finish(ctx, fsxd.KindFileSystem, fs.ID, fs.Dir, 0o755, fsxd.Available))
 	}
 	return errors.Join(errs...)
