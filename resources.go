@@ -92,9 +92,12 @@ type Volume struct {
 	OriginBackupID   string `json:"OriginBackupID,omitempty"`
 	// Restoring names the snapshot RestoreVolumeFromSnapshot is putting
 	// back ("" when none): the reconciler (re)does it until it is done.
-	Restoring string          `json:"Restoring,omitempty"`
-	Tags      []Tag           `json:"Tags"`
-	Wire      json.RawMessage `json:"Wire,omitempty"`
+	Restoring string `json:"Restoring,omitempty"`
+	// RestoreAction is the AdministrativeActionType shown meanwhile:
+	// VOLUME_RESTORE, or VOLUME_UPDATE_WITH_SNAPSHOT for another volume's.
+	RestoreAction string          `json:"RestoreAction,omitempty"`
+	Tags          []Tag           `json:"Tags"`
+	Wire          json.RawMessage `json:"Wire,omitempty"`
 }
 
 // Tag is an FSx resource tag.

@@ -323,3 +323,29 @@ func TestSnapshotOperations(t *testing.T) {
 		t.Errorf("snapshot copies left on disk: %v", left)
 	}
 }
+
+// TestCopySnapshotAndUpdateVolume: a volume takes the tree of another
+// volume's snapshot; CLONE is refused.
+func TestCopySnapshotAndUpdateVolume(t *testing.T) {
+	e := Start(t)
+	ctx := context.Background()
+	fsID, root := apOpenZFSFileSystem(t, e, "SINGLE_AZ_HA_2")
+	src := apChildVolume(t, e, root, "src")
+	dst := apChildVolume(t, e, root, "dst")
+	base := filepath.Join(e.DataDir, "fs", fsID, "fsx")
+	os.WriteFile(filepath.Join(base, "src", "f"), []byte("from src"), 0o644)
+	os.WriteFile(filepath.Join(base, "dst", "old"), []byte("old"), 0o644)
+	snap := createSnapshot(t, e, src, "s")
+	waitSnapshot(t, e, aws.ToString(snap.SnapshotId), types.SnapshotLifecycleAvailable)
+	_, err := e.FSx.CopySnapshotAndUpdateVolume(ctx, &fsx.CopySnapshotAndUpdateVolumeInput{VolumeId: aws.String(dst), SourceSnapshotARN: snap.ResourceARN, CopyStrategy: types.OpenZFSCopyStrategyClone})
+	fsxCode(t, "CopySnapshotAndUpdateVolume with CLONE", err, "BadRequest", "CLONE is not valid")
+	out, err := e.FSx.CopySnapshotAndUpdateVolume(ctx, &fsx.CopySnapshotAndUpdateVolumeInput{VolumeId: aws.String(dst), SourceSnapshotARN: snap.ResourceARN, CopyStrategy: types.OpenZFSCopyStrategyFullCopy})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.AdministrativeActions) != 1 || out.AdministrativeActions[0].AdministrativeActionType != types.AdministrativeActionTypeVolumeUpdateWithSnapshot {
+		t.Errorf("actions %+v", out.AdministrativeActions)
+	}
+	waitRestored(t, e, dst)
+	sameTrees(t, "volume updated from another volume's snapshot", treeOf(t, filepath.Join(base, "dst")), treeOf(t, filepath.Join(base, "src")))
+}

@@ -100,7 +100,7 @@ func (s *Service) newBackup(tx *store.Tx, fsID, volID string, tags []fsxd.Tag, l
 		return nil, err
 	}
 	if busy > 0 {
-		return nil, awserr.BackupInProgress.Err("A backup of %s is already in progress.", or(&volID, fsID))
+		return nil, awserr.BackupInProgress.Err("A backup of volume %s is already in progress.", rec.VolumeID)
 	}
 	rec.FileSystemID, rec.FileSystemType, rec.FileSystem = fsID, fs.Type, fs.Wire
 	if len(rec.Tags) == 0 && copyTagsToBackups(fs) {

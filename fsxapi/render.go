@@ -51,8 +51,12 @@ func renderVolume(rec *fsxd.Volume) (*Volume, error) {
 	v.Name = ptr(rec.Name)
 	v.Tags = toWireTags(rec.Tags)
 	if rec.Restoring != "" {
+		action := rec.RestoreAction
+		if action == "" {
+			action = "VOLUME_RESTORE"
+		}
 		v.AdministrativeActions = []AdministrativeAction{{
-			AdministrativeActionType: ptr("VOLUME_RESTORE"),
+			AdministrativeActionType: ptr(action),
 			Status:                   ptr("IN_PROGRESS"),
 			Message:                  ptr("Restoring from snapshot " + rec.Restoring + "."),
 		}}

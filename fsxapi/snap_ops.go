@@ -205,4 +205,5 @@ func (s *Service) registerSnapshots(m *awsjson.Mux) {
 	m.Handle("UpdateSnapshot", awsjson.Op(s.UpdateSnapshot))
 	m.Handle("DeleteSnapshot", awsjson.Op(s.DeleteSnapshot))
 	m.Handle("RestoreVolumeFromSnapshot", awsjson.Op(s.RestoreVolumeFromSnapshot))
+	m.Handle("CopySnapshotAndUpdateVolume", awsjson.Op(s.CopySnapshotAndUpdateVolume))
 }

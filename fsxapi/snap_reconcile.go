@@ -157,7 +157,7 @@ func (s *Service) startRestore(v *fsxd.Volume, vols []*fsxd.Volume) {
 			if err != nil || cur.Restoring != snapID {
 				return err
 			}
-			cur.Restoring = ""
+			cur.Restoring, cur.RestoreAction = "", ""
 			return volumes(tx).Put(v.ID, cur)
 		})
 		if err != nil {

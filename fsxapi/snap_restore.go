@@ -62,7 +62,7 @@ func (s *Service) restoreVolume(tx *store.Tx, in *RestoreVolumeFromSnapshotReque
 			return nil, "", err
 		}
 	}
-	v.Restoring = snapID
+	v.Restoring, v.RestoreAction = snapID, "VOLUME_RESTORE"
 	if err := volumes(tx).Put(volID, v); err != nil {
 		return nil, "", err
 	}
