@@ -48,6 +48,9 @@ func (s *Service) createSnapshot(tx *store.Tx, in *CreateSnapshotRequest) (*Crea
 	if v.Lifecycle != fsxd.Available {
 		return nil, "", badRequest("Volume %s is %s; a snapshot needs an AVAILABLE volume.", volID, v.Lifecycle)
 	}
+	if v.Restoring != "" {
+		return nil, "", badRequest("Volume %s is being restored from snapshot %s; take a snapshot once that is done.", volID, v.Restoring)
+	}
 	if err := snapshotNameFree(tx, volID, name, ""); err != nil {
 		return nil, "", err
 	}
