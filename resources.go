@@ -85,9 +85,19 @@ type Volume struct {
 	// RootID identifies Dir as made or imported (volume.DirID): a root
 	// replaced since is not this volume's. "" on volumes recorded before
 	// fsxd kept it, until the reconciler adopts the current one.
-	RootID string          `json:"RootID,omitempty"`
-	Tags   []Tag           `json:"Tags"`
-	Wire   json.RawMessage `json:"Wire,omitempty"`
+	RootID string `json:"RootID,omitempty"`
+	// OriginSnapshotID (or OriginBackupID) names the copy a new volume is
+	// made from (CreateVolume with OriginSnapshot, CreateVolumeFromBackup).
+	OriginSnapshotID string `json:"OriginSnapshotID,omitempty"`
+	OriginBackupID   string `json:"OriginBackupID,omitempty"`
+	// Restoring names the snapshot RestoreVolumeFromSnapshot is putting
+	// back ("" when none): the reconciler (re)does it until it is done.
+	Restoring string `json:"Restoring,omitempty"`
+	// RestoreAction is the AdministrativeActionType shown meanwhile:
+	// VOLUME_RESTORE, or VOLUME_UPDATE_WITH_SNAPSHOT for another volume's.
+	RestoreAction string          `json:"RestoreAction,omitempty"`
+	Tags          []Tag           `json:"Tags"`
+	Wire          json.RawMessage `json:"Wire,omitempty"`
 }
 
 // Tag is an FSx resource tag.

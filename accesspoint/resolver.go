@@ -158,6 +158,9 @@ func (s *Service) build(a *fsxd.Attachment, vol *fsxd.Volume, fs *fsxd.FileSyste
 	}
 	root.SetMounts(nested)
 	ap.Root = root
+	if vol.Type == fsxd.TypeOpenZFS {
+		ap.Snapshot = s.snapshotRoots(vol, s.openOptions(vol, fs))
+	}
 	if vol.QuotaGiB > 0 {
 		ap.QuotaBytes = vol.QuotaGiB << 30
 	}

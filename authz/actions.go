@@ -69,6 +69,10 @@ type FSxTarget struct {
 	FileSystemID string
 	VolumeID     string // needs FileSystemID for the ARN
 	SVMID        string // needs FileSystemID for the ARN
+	// SnapshotID names a snapshot when the request names no volume
+	// (UpdateSnapshot, DeleteSnapshot); its ARN needs SnapshotVolumeID.
+	SnapshotID, SnapshotVolumeID string
+	BackupID                     string // DeleteBackup, CopyBackup, Create*FromBackup
 }
 
 // FSxResource is the ARN an FSx request acts on, or "*" when the request
@@ -77,6 +81,10 @@ func FSxResource(a fsxd.Account, t FSxTarget) string {
 	switch {
 	case t.ResourceARN != "":
 		return t.ResourceARN
+	case t.SnapshotID != "" && t.SnapshotVolumeID != "":
+		return a.SnapshotARN(t.SnapshotVolumeID, t.SnapshotID)
+	case t.BackupID != "":
+		return a.BackupARN(t.BackupID)
 	case t.VolumeID != "" && t.FileSystemID != "":
 		return a.VolumeARN(t.FileSystemID, t.VolumeID)
 	case t.SVMID != "" && t.FileSystemID != "":

@@ -24,6 +24,12 @@ var (
 	InvalidAccessPoint              = Code{"InvalidAccessPoint", 400, "The access point specified doesn't exist."}
 	InvalidRequest                  = Code{"InvalidRequest", 400, "The action or operation requested is invalid."}
 	AccessPointAlreadyOwnedByYou    = Code{"AccessPointAlreadyOwnedByYou", 400, "An access point with that name already exists in this account and Region."}
+	SnapshotNotFound                = Code{"SnapshotNotFound", 400, "No snapshot found."}
+	BackupNotFound                  = Code{"BackupNotFound", 400, "No backup found."}
+	BackupInProgress                = Code{"BackupInProgress", 400, "Another backup is already under way."}
+	BackupRestoring                 = Code{"BackupRestoring", 400, "The backup is being restored."}
+	BackupBeingCopied               = Code{"BackupBeingCopied", 400, "The backup is being copied."}
+	InvalidRegion                   = Code{"InvalidRegion", 400, "The Region is not valid."}
 	TooManyAccessPoints             = Code{"TooManyAccessPoints", 400, "You have reached the maximum number of access points."}
 
 	// AWS JSON front end.

@@ -80,12 +80,17 @@ func firstAction(needs []authz.Need) string {
 // system id, which only the store knows. A volume or SVM that is not
 // there leaves the resource "*"; the operation answers its own not-found.
 func (s *Service) resource(ctx context.Context, t *Target) authz.FSxTarget {
-	out := authz.FSxTarget{ResourceARN: t.ResourceARN, FileSystemID: t.FileSystemID, VolumeID: t.VolumeID, SVMID: t.SVMID}
-	if out.FileSystemID != "" || (out.VolumeID == "" && out.SVMID == "") {
+	out := authz.FSxTarget{ResourceARN: t.ResourceARN, FileSystemID: t.FileSystemID, VolumeID: t.VolumeID, SVMID: t.SVMID,
+		SnapshotID: t.SnapshotID, BackupID: t.BackupID}
+	if out.FileSystemID != "" || (out.VolumeID == "" && out.SVMID == "" && out.SnapshotID == "") {
 		return out
 	}
 	_ = s.view(ctx, func(tx *store.Tx) error {
-		if out.VolumeID != "" {
+		if out.SnapshotID != "" {
+			if r, err := snapshots(tx).Get(out.SnapshotID); err == nil {
+				out.SnapshotVolumeID = r.VolumeID
+			}
+		} else if out.VolumeID != "" {
 			if v, err := volumes(tx).Get(out.VolumeID); err == nil {
 				out.FileSystemID = v.FileSystemID
 			}

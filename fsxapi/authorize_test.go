@@ -26,6 +26,12 @@ func TestAuthorizeNeeds(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
+	const snapID = "fsvolsnap-0123456789abcdef0"
+	if err := e.st.Update(ctx, func(tx *store.Tx) error {
+		return snapshots(tx).Insert(snapID, &fsxd.Snapshot{ID: snapID, VolumeID: rootID})
+	}); err != nil {
+		t.Fatal(err)
+	}
 	acc := e.svc.cfg.Account
 	fsARN, volARN, svmARN, apARN := acc.FileSystemARN(fsID), acc.VolumeARN(fsID, rootID), acc.SVMARN(fsID, svmID), acc.AccessPointARN("ap1")
 	if _, err := e.svc.TagResource(ctx, &TagResourceRequest{ResourceARN: &fsARN, Tags: []Tag{{Key: ptr("owner"), Value: ptr("ops")}}}); err != nil {
@@ -63,6 +69,16 @@ func TestAuthorizeNeeds(t *testing.T) {
 		{op: fsxd.OpCreateAndAttachS3AccessPoint, body: `{"Name":"ap1","OntapConfiguration":{"VolumeId":"` + rootID + `"},"S3AccessPoint":{"Policy":"{}"}}`,
 			want: []authz.Need{need("fsx:CreateAndAttachS3AccessPoint", volARN), need("s3:CreateAccessPoint", apARN), need("s3:PutAccessPointPolicy", apARN)}, ap: "ap1"},
 		{op: fsxd.OpDescribeS3AccessPointAttachments, body: `{"Names":["ap1"]}`, want: []authz.Need{need("fsx:DescribeS3AccessPointAttachments", "*")}},
+		{op: fsxd.OpCreateSnapshot, body: `{"Name":"s","VolumeId":"` + rootID + `","Tags":[{"Key":"team","Value":"a"}]}`, want: []authz.Need{need("fsx:CreateSnapshot", volARN)}, keys: team},
+		{op: fsxd.OpDescribeSnapshots, body: `{}`, want: []authz.Need{need("fsx:DescribeSnapshots", "*")}},
+		{op: fsxd.OpDeleteSnapshot, body: `{"SnapshotId":"` + snapID + `"}`, want: []authz.Need{need("fsx:DeleteSnapshot", acc.SnapshotARN(rootID, snapID))}},
+		{op: fsxd.OpUpdateSnapshot, body: `{"Name":"n","SnapshotId":"fsvolsnap-00000000000000000"}`, want: []authz.Need{need("fsx:UpdateSnapshot", "*")}},
+		{op: fsxd.OpRestoreVolumeFromSnapshot, body: `{"VolumeId":"` + rootID + `","SnapshotId":"` + snapID + `"}`, want: []authz.Need{need("fsx:RestoreVolumeFromSnapshot", volARN)}},
+		{op: fsxd.OpCreateBackup, body: `{"VolumeId":"` + rootID + `"}`, want: []authz.Need{need("fsx:CreateBackup", volARN)}},
+		{op: fsxd.OpCreateBackup, body: `{"FileSystemId":"` + fsID + `"}`, want: []authz.Need{tagged(need("fsx:CreateBackup", fsARN))}},
+		{op: fsxd.OpDeleteBackup, body: `{"BackupId":"backup-0123456789abcdef0"}`, want: []authz.Need{need("fsx:DeleteBackup", acc.BackupARN("backup-0123456789abcdef0"))}},
+		{op: fsxd.OpCopyBackup, body: `{"SourceBackupId":"backup-0123456789abcdef0"}`, want: []authz.Need{need("fsx:CopyBackup", acc.BackupARN("backup-0123456789abcdef0"))}},
+		{op: fsxd.OpCreateVolumeFromBackup, body: `{"BackupId":"backup-0123456789abcdef0","Name":"v"}`, want: []authz.Need{need("fsx:CreateVolumeFromBackup", acc.BackupARN("backup-0123456789abcdef0"))}},
 		{op: fsxd.OpDetachAndDeleteS3AccessPoint, body: `{"Name":"ap1"}`, want: []authz.Need{need("fsx:DetachAndDeleteS3AccessPoint", "*"), need("s3:DeleteAccessPoint", apARN)}, ap: "ap1"},
 	} {
 		in := operationInputs[tc.op]()

@@ -67,6 +67,16 @@ func (s *Service) deleteFileSystem(tx *store.Tx, in *DeleteFileSystemRequest) (*
 	if err := s.checkFSEmpty(tx, rec, vols, in.OpenZFSConfiguration); err != nil {
 		return nil, "", err
 	}
+	var opts []string
+	if c := in.OpenZFSConfiguration; c != nil {
+		opts = c.Options
+	}
+	if err := doomSnapshots(tx, "File system "+id, vols, opts); err != nil {
+		return nil, "", err
+	}
+	if out.OpenZFSResponse, err = s.finalFSBackup(tx, rec, in.OpenZFSConfiguration); err != nil {
+		return nil, "", err
+	}
 	if err := startDeleting(tx, vols); err != nil {
 		return nil, "", err
 	}

@@ -133,8 +133,13 @@ func (e *goldenEnv) step(head, req string) string {
 	switch directive {
 	case "@reconcile":
 		e.clock = e.clock.Add(time.Second)
-		if err := e.svc.Reconcile(e.t.Context()); err != nil {
-			e.t.Errorf("reconcile: %v", err)
+		// A pass starts copies (snapshots, backups) in the background;
+		// the golden files see them finished, and what waited for them.
+		for range 2 {
+			if err := e.svc.Reconcile(e.t.Context()); err != nil {
+				e.t.Errorf("reconcile: %v", err)
+			}
+			e.svc.Wait()
 		}
 		return ""
 	case "@touch":

@@ -42,7 +42,8 @@ func (s *Service) Reconcile(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return errors.Join(s.creations(ctx, fss, vms, vols), s.deletions(ctx, fss, vms, vols), s.adoptRootIDs(ctx, vols))
+	return errors.Join(s.creations(ctx, fss, vms, vols), s.deletions(ctx, fss, vms, vols), s.adoptRootIDs(ctx, vols),
+		s.snapshotPass(ctx, vols), s.backupPass(ctx, vols))
 }
 
 func (s *Service) due(r fsxdCreated) bool {
@@ -70,6 +71,7 @@ func (s *Service) creations(ctx context.Context, fss []*fsxd.FileSystem, vms []*
 		}
 	}
 	// Parents before children, so each directory gets its own mode.
+	filling := map[string]bool{}
 	vols = slices.Clone(vols)
 	slices.SortFunc(vols, func(a, b *fsxd.Volume) int { return len(a.Dir) - len(b.Dir) })
 	for _, v := range vols {
@@ -82,10 +84,16 @@ func (s *Service) creations(ctx context.Context, fss []*fsxd.FileSystem, vms []*
 		}
 		if !s.volumeDirUsable(v) {
 			next, v.Dir = fsxd.Failed, "" // make nothing outside the data dir
+		} else if s.fillFromOrigin(v) {
+			filling[v.ID] = true // AVAILABLE once its origin's copy is in place
+			continue
 		}
 		errs = append(errs, s.finish(ctx, fsxd.KindVolume, v.ID, v.Dir, volumeDirMode(v), next))
 	}
 	for _, fs := range fsDue {
+		if filling[fs.RootVolumeID] {
+			continue // restored from a backup: not before its root volume is
+		}
 		errs = append(errs, s.finish(ctx, fsxd.KindFileSystem, fs.ID, fs.Dir, 0o755, fsxd.Available))
 	}
 	return errors.Join(errs...)

@@ -37,6 +37,9 @@ func (s *Service) dropVolume(ctx context.Context, v *fsxd.Volume) error {
 	if ok, err := s.still(ctx, fsxd.KindVolume, v.ID, fsxd.Deleting); err != nil || !ok {
 		return err
 	}
+	if busy, err := s.backupPending(ctx, v); err != nil || busy {
+		return err // its final backup is still copying it
+	}
 	if !v.Imported {
 		if err := s.removeDir(v.Dir); err != nil {
 			return err

@@ -50,6 +50,17 @@ func renderVolume(rec *fsxd.Volume) (*Volume, error) {
 	v.Lifecycle = ptr(rec.Lifecycle)
 	v.Name = ptr(rec.Name)
 	v.Tags = toWireTags(rec.Tags)
+	if rec.Restoring != "" {
+		action := rec.RestoreAction
+		if action == "" {
+			action = "VOLUME_RESTORE"
+		}
+		v.AdministrativeActions = []AdministrativeAction{{
+			AdministrativeActionType: ptr(action),
+			Status:                   ptr("IN_PROGRESS"),
+			Message:                  ptr("Restoring from snapshot " + rec.Restoring + "."),
+		}}
+	}
 	if c := v.OpenZFSConfiguration; c != nil {
 		c.ReadOnly = ptr(rec.ReadOnly)
 	}

@@ -44,6 +44,7 @@ package fsxapi
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/fsxd/fsxd"
@@ -66,6 +67,8 @@ type Config struct {
 	// Imports are the operator's import roots; nil = none (the
 	// fsxd:import-path tag is refused).
 	Imports *importpath.Roots
+	// BackupDir holds backups; "" = <DataDir>/backups.
+	BackupDir string
 }
 
 // Service serves the FSx operations.
@@ -75,6 +78,11 @@ type Service struct {
 	// (golden files).
 	newID   func(prefix string) string
 	newUUID func() string
+	// work runs snapshot, restore and backup copies (snap_work.go);
+	// cleanOnce removes crash leftovers before the first of them.
+	work            *background
+	cleanOnce       sync.Once
+	backupCleanOnce sync.Once
 }
 
 // New returns a service; cfg.Store and cfg.DataDir are required.
@@ -88,7 +96,7 @@ func New(cfg Config) *Service {
 	if cfg.Imports == nil {
 		cfg.Imports = importpath.None(cfg.DataDir)
 	}
-	return &Service{cfg: cfg, newID: fsxd.NewID, newUUID: randomUUID}
+	return &Service{cfg: cfg, newID: fsxd.NewID, newUUID: randomUUID, work: newBackground()}
 }
 
 // Register adds the FSx operations to m. The S3 access point operations
@@ -110,6 +118,8 @@ func (s *Service) Register(m *awsjson.Mux) {
 	m.Handle(fsxd.OpTagResource, awsjson.Op(s.TagResource))
 	m.Handle(fsxd.OpUntagResource, awsjson.Op(s.UntagResource))
 	m.Handle(fsxd.OpListTagsForResource, awsjson.Op(s.ListTagsForResource))
+	s.registerSnapshots(m)
+	s.registerBackups(m)
 }
 
 func (s *Service) now() time.Time { return s.cfg.Now().UTC() }

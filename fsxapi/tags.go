@@ -17,8 +17,8 @@ const maxTags = 50
 // resourceRef is a parsed FSx resource ARN.
 type resourceRef struct {
 	arn  string
-	kind string // file-system | volume | storage-virtual-machine
-	fsID string
+	kind string // file-system | volume | storage-virtual-machine | snapshot | backup
+	fsID string // the volume id for a snapshot
 	id   string
 }
 
@@ -42,9 +42,9 @@ func (s *Service) parseARN(arn string) (resourceRef, error) {
 	ids := strings.Split(rest, "/")
 	ref := resourceRef{arn: arn, kind: kind, fsID: ids[0]}
 	switch {
-	case kind == "file-system" && len(ids) == 1:
+	case (kind == "file-system" || kind == "backup") && len(ids) == 1:
 		ref.id = ids[0]
-	case (kind == "volume" || kind == "storage-virtual-machine") && len(ids) == 2:
+	case (kind == "volume" || kind == "storage-virtual-machine" || kind == "snapshot") && len(ids) == 2:
 		ref.id = ids[1]
 	default:
 		return resourceRef{}, missing
@@ -59,6 +59,11 @@ func (s *Service) editTags(tx *store.Tx, ref resourceRef, fn func(*[]fsxd.Tag) e
 	switch ref.kind {
 	case "file-system":
 		return editRecordTags(fileSystems(tx), ref.id, missing, func(r *fsxd.FileSystem) *[]fsxd.Tag { return &r.Tags }, nil, fn)
+	case "snapshot":
+		return editRecordTags(snapshots(tx), ref.id, missing, func(r *fsxd.Snapshot) *[]fsxd.Tag { return &r.Tags },
+			func(r *fsxd.Snapshot) bool { return r.VolumeID == ref.fsID }, fn)
+	case "backup":
+		return editRecordTags(backups(tx), ref.id, missing, func(r *fsxd.Backup) *[]fsxd.Tag { return &r.Tags }, nil, fn)
 	case "volume":
 		return editRecordTags(volumes(tx), ref.id, missing, func(r *fsxd.Volume) *[]fsxd.Tag { return &r.Tags },
 			func(r *fsxd.Volume) bool { return r.FileSystemID == ref.fsID }, fn)

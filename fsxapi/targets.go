@@ -13,6 +13,8 @@ type Target struct {
 	FileSystemID string
 	VolumeID     string
 	SVMID        string
+	SnapshotID   string // UpdateSnapshot, DeleteSnapshot
+	BackupID     string // DeleteBackup, CopyBackup, Create*FromBackup
 	// AccessPoint is the access point an attachment operation creates or
 	// deletes; Policy says the request carries an access point policy.
 	AccessPoint string
@@ -80,4 +82,36 @@ func (r *CreateAndAttachS3AccessPointRequest) Target() Target {
 func (r *DescribeS3AccessPointAttachmentsRequest) Target() Target { return Target{} }
 func (r *DetachAndDeleteS3AccessPointRequest) Target() Target {
 	return Target{AccessPoint: val(r.Name)}
+}
+
+// Snapshots act on the volume they belong to when the request names it,
+// else on the snapshot (its ARN needs its volume, from the store).
+func (r *CreateSnapshotRequest) Target() Target {
+	return Target{VolumeID: val(r.VolumeId), Tags: r.Tags}
+}
+func (r *DescribeSnapshotsRequest) Target() Target { return Target{} }
+func (r *UpdateSnapshotRequest) Target() Target    { return Target{SnapshotID: val(r.SnapshotId)} }
+func (r *DeleteSnapshotRequest) Target() Target    { return Target{SnapshotID: val(r.SnapshotId)} }
+func (r *RestoreVolumeFromSnapshotRequest) Target() Target {
+	return Target{VolumeID: val(r.VolumeId)}
+}
+func (r *CopySnapshotAndUpdateVolumeRequest) Target() Target {
+	return Target{VolumeID: val(r.VolumeId)}
+}
+
+// Backups: CreateBackup acts on what it backs up; the others on the
+// backup they name.
+func (r *CreateBackupRequest) Target() Target {
+	return Target{FileSystemID: val(r.FileSystemId), VolumeID: val(r.VolumeId), Tags: r.Tags}
+}
+func (r *DescribeBackupsRequest) Target() Target { return Target{} }
+func (r *DeleteBackupRequest) Target() Target    { return Target{BackupID: val(r.BackupId)} }
+func (r *CopyBackupRequest) Target() Target {
+	return Target{BackupID: val(r.SourceBackupId), Tags: r.Tags}
+}
+func (r *CreateFileSystemFromBackupRequest) Target() Target {
+	return Target{BackupID: val(r.BackupId), Tags: r.Tags}
+}
+func (r *CreateVolumeFromBackupRequest) Target() Target {
+	return Target{BackupID: val(r.BackupId), Tags: r.Tags}
 }

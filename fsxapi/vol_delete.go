@@ -44,6 +44,16 @@ func (s *Service) deleteVolume(tx *store.Tx, in *DeleteVolumeRequest) (*DeleteVo
 	if err := noAttachments(tx, "volume "+id, doomed); err != nil {
 		return nil, "", err
 	}
+	var opts []string
+	if c := in.OpenZFSConfiguration; c != nil {
+		opts = c.Options
+	}
+	if err := doomSnapshots(tx, "Volume "+id, doomed, opts); err != nil {
+		return nil, "", err
+	}
+	if out.OntapResponse, err = s.finalVolumeBackup(tx, v, in.OntapConfiguration); err != nil {
+		return nil, "", err
+	}
 	return out, id, startDeleting(tx, doomed)
 }
 

@@ -6,7 +6,6 @@ import (
 	"regexp"
 
 	"github.com/fsxd/fsxd"
-	"github.com/fsxd/fsxd/awserr"
 	"github.com/fsxd/fsxd/store"
 )
 
@@ -26,9 +25,6 @@ func checkOpenZFSName(name string) error {
 // volume below ParentVolumeId.
 func (s *Service) newOpenZFSVolume(tx *store.Tx, in *CreateVolumeRequest) (*fsxd.Volume, error) {
 	c := in.OpenZFSConfiguration
-	if c.OriginSnapshot != nil {
-		return nil, awserr.UnsupportedOperation.Err("Creating a volume from a snapshot is not supported by fsxd.")
-	}
 	name := val(in.Name)
 	if err := checkOpenZFSName(name); err != nil {
 		return nil, err
@@ -51,6 +47,18 @@ func (s *Service) newOpenZFSVolume(tx *store.Tx, in *CreateVolumeRequest) (*fsxd
 		return nil, err
 	}
 	rec.ParentID, rec.ReadOnly, rec.QuotaGiB = parent.ID, or(c.ReadOnly, false), or(c.StorageCapacityQuotaGiB, -1)
+	var origin *OpenZFSOriginSnapshotConfiguration
+	if c.OriginSnapshot != nil {
+		snap, err := s.originSnapshot(tx, c.OriginSnapshot, parent.FileSystemID)
+		if err != nil {
+			return nil, err
+		}
+		if rec.Imported {
+			return nil, badRequest("A volume created from a snapshot cannot also import a directory (%s).", ImportTag)
+		}
+		rec.OriginSnapshotID = snap.ID
+		origin = &OpenZFSOriginSnapshotConfiguration{SnapshotARN: c.OriginSnapshot.SnapshotARN, CopyStrategy: c.OriginSnapshot.CopyStrategy}
+	}
 	shape.OpenZFSConfiguration = &OpenZFSVolumeConfiguration{
 		ParentVolumeId:                ptr(parent.ID),
 		VolumePath:                    ptr(parentPath + "/" + name),
@@ -61,6 +69,7 @@ func (s *Service) newOpenZFSVolume(tx *store.Tx, in *CreateVolumeRequest) (*fsxd
 		CopyTagsToSnapshots:           ptr(or(c.CopyTagsToSnapshots, false)),
 		NfsExports:                    nfsExportsOrDefault(c.NfsExports),
 		UserAndGroupQuotas:            c.UserAndGroupQuotas,
+		OriginSnapshot:                origin,
 	}
 	rec.Wire, err = wire(shape)
 	return rec, err

@@ -16,6 +16,13 @@ type AccessPointAlreadyOwnedByYou struct {
 	Message   *string `json:"Message,omitzero"`
 }
 
+// ActiveDirectoryBackupAttributes is an FSx shape. The Microsoft Active Directory attributes of the Amazon FSx for Windows File Server file system.
+type ActiveDirectoryBackupAttributes struct {
+	DomainName        *string `json:"DomainName,omitzero"`
+	ActiveDirectoryId *string `json:"ActiveDirectoryId,omitzero"`
+	ResourceARN       *string `json:"ResourceARN,omitzero"`
+}
+
 // ActiveDirectoryError is an FSx error shape. An Active Directory error.
 type ActiveDirectoryError struct {
 	ActiveDirectoryId *string `json:"ActiveDirectoryId,omitzero"` // required
@@ -74,9 +81,140 @@ func (s *AutocommitPeriod) validate(v *validator, p string) {
 	}
 }
 
+// Backup is an FSx shape. A backup of an Amazon FSx for Windows File Server, Amazon FSx for Lustre file system, Amazon FSx for NetApp ONTAP volume, or Amazon FSx for OpenZFS file system.
+type Backup struct {
+	BackupId             *string                          `json:"BackupId,omitzero"`  // required
+	Lifecycle            *string                          `json:"Lifecycle,omitzero"` // required
+	FailureDetails       *BackupFailureDetails            `json:"FailureDetails,omitzero"`
+	Type                 *string                          `json:"Type,omitzero"` // required
+	ProgressPercent      *int64                           `json:"ProgressPercent,omitzero"`
+	CreationTime         *awsjson.Time                    `json:"CreationTime,omitzero"` // required
+	KmsKeyId             *string                          `json:"KmsKeyId,omitzero"`
+	ResourceARN          *string                          `json:"ResourceARN,omitzero"`
+	Tags                 []Tag                            `json:"Tags,omitzero"`
+	FileSystem           *FileSystem                      `json:"FileSystem,omitzero"` // required
+	DirectoryInformation *ActiveDirectoryBackupAttributes `json:"DirectoryInformation,omitzero"`
+	OwnerId              *string                          `json:"OwnerId,omitzero"`
+	SourceBackupId       *string                          `json:"SourceBackupId,omitzero"`
+	SourceBackupRegion   *string                          `json:"SourceBackupRegion,omitzero"`
+	ResourceType         *string                          `json:"ResourceType,omitzero"`
+	Volume               *Volume                          `json:"Volume,omitzero"`
+	SizeInBytes          *int64                           `json:"SizeInBytes,omitzero"`
+}
+
+// BackupBeingCopied is an FSx error shape. You can't delete a backup while it's being copied.
+type BackupBeingCopied struct {
+	Message  *string `json:"Message,omitzero"`
+	BackupId *string `json:"BackupId,omitzero"`
+}
+
+// BackupFailureDetails is an FSx shape. If backup creation fails, this structure contains the details of that failure.
+type BackupFailureDetails struct {
+	Message *string `json:"Message,omitzero"`
+}
+
+// BackupInProgress is an FSx error shape. Another backup is already under way.
+type BackupInProgress struct {
+	Message *string `json:"Message,omitzero"`
+}
+
+// BackupNotFound is an FSx error shape. No Amazon FSx backups were found based upon the supplied parameters.
+type BackupNotFound struct {
+	Message *string `json:"Message,omitzero"`
+}
+
+// BackupRestoring is an FSx error shape. You can't delete a backup while it's being used to restore a file system.
+type BackupRestoring struct {
+	Message      *string `json:"Message,omitzero"`
+	FileSystemId *string `json:"FileSystemId,omitzero"`
+}
+
 // BadRequest is an FSx error shape. A generic error indicating a failure with a client request.
 type BadRequest struct {
 	Message *string `json:"Message,omitzero"`
+}
+
+// CopyBackupRequest is an FSx shape.
+type CopyBackupRequest struct {
+	ClientRequestToken *string `json:"ClientRequestToken,omitzero"`
+	SourceBackupId     *string `json:"SourceBackupId,omitzero"` // required
+	SourceRegion       *string `json:"SourceRegion,omitzero"`
+	KmsKeyId           *string `json:"KmsKeyId,omitzero"`
+	CopyTags           *bool   `json:"CopyTags,omitzero"`
+	Tags               []Tag   `json:"Tags,omitzero"`
+}
+
+// Validate checks CopyBackupRequest against the model's constraints.
+func (s *CopyBackupRequest) Validate() error { return validateShape(s) }
+
+func (s *CopyBackupRequest) validate(v *validator, p string) {
+	if s.ClientRequestToken != nil {
+		v.str(join(p, "clientRequestToken"), *s.ClientRequestToken, &specClientRequestToken)
+	}
+	v.required(join(p, "sourceBackupId"), s.SourceBackupId != nil)
+	if s.SourceBackupId != nil {
+		v.str(join(p, "sourceBackupId"), *s.SourceBackupId, &specSourceBackupId)
+	}
+	if s.SourceRegion != nil {
+		v.str(join(p, "sourceRegion"), *s.SourceRegion, &specRegion)
+	}
+	if s.KmsKeyId != nil {
+		v.str(join(p, "kmsKeyId"), *s.KmsKeyId, &specKmsKeyId)
+	}
+	if s.Tags != nil {
+		q := join(p, "tags")
+		v.list(q, len(s.Tags), &specTags)
+		for i1 := range s.Tags {
+			s.Tags[i1].validate(v, item(q, i1))
+		}
+	}
+}
+
+// CopyBackupResponse is an FSx shape.
+type CopyBackupResponse struct {
+	Backup *Backup `json:"Backup,omitzero"`
+}
+
+// CopySnapshotAndUpdateVolumeRequest is an FSx shape.
+type CopySnapshotAndUpdateVolumeRequest struct {
+	ClientRequestToken *string  `json:"ClientRequestToken,omitzero"`
+	VolumeId           *string  `json:"VolumeId,omitzero"`          // required
+	SourceSnapshotARN  *string  `json:"SourceSnapshotARN,omitzero"` // required
+	CopyStrategy       *string  `json:"CopyStrategy,omitzero"`
+	Options            []string `json:"Options,omitzero"`
+}
+
+// Validate checks CopySnapshotAndUpdateVolumeRequest against the model's constraints.
+func (s *CopySnapshotAndUpdateVolumeRequest) Validate() error { return validateShape(s) }
+
+func (s *CopySnapshotAndUpdateVolumeRequest) validate(v *validator, p string) {
+	if s.ClientRequestToken != nil {
+		v.str(join(p, "clientRequestToken"), *s.ClientRequestToken, &specClientRequestToken)
+	}
+	v.required(join(p, "volumeId"), s.VolumeId != nil)
+	if s.VolumeId != nil {
+		v.str(join(p, "volumeId"), *s.VolumeId, &specVolumeId)
+	}
+	v.required(join(p, "sourceSnapshotARN"), s.SourceSnapshotARN != nil)
+	if s.SourceSnapshotARN != nil {
+		v.str(join(p, "sourceSnapshotARN"), *s.SourceSnapshotARN, &specResourceARN)
+	}
+	if s.CopyStrategy != nil {
+		v.str(join(p, "copyStrategy"), *s.CopyStrategy, &specOpenZFSCopyStrategy)
+	}
+	if s.Options != nil {
+		q := join(p, "options")
+		for i1 := range s.Options {
+			v.str(item(q, i1), s.Options[i1], &specUpdateOpenZFSVolumeOption)
+		}
+	}
+}
+
+// CopySnapshotAndUpdateVolumeResponse is an FSx shape.
+type CopySnapshotAndUpdateVolumeResponse struct {
+	VolumeId              *string                `json:"VolumeId,omitzero"`
+	Lifecycle             *string                `json:"Lifecycle,omitzero"`
+	AdministrativeActions []AdministrativeAction `json:"AdministrativeActions,omitzero"`
 }
 
 // CreateAggregateConfiguration is an FSx shape. Used to specify the configuration options for an FSx for ONTAP volume's storage aggregate or aggregates.
@@ -198,6 +336,122 @@ func (s *CreateAndAttachS3AccessPointS3Configuration) validate(v *validator, p s
 	if s.Policy != nil {
 		v.str(join(p, "policy"), *s.Policy, &specAccessPointPolicy)
 	}
+}
+
+// CreateBackupRequest is an FSx shape. The request object for the CreateBackup operation.
+type CreateBackupRequest struct {
+	FileSystemId       *string `json:"FileSystemId,omitzero"`
+	ClientRequestToken *string `json:"ClientRequestToken,omitzero"`
+	Tags               []Tag   `json:"Tags,omitzero"`
+	VolumeId           *string `json:"VolumeId,omitzero"`
+}
+
+// Validate checks CreateBackupRequest against the model's constraints.
+func (s *CreateBackupRequest) Validate() error { return validateShape(s) }
+
+func (s *CreateBackupRequest) validate(v *validator, p string) {
+	if s.FileSystemId != nil {
+		v.str(join(p, "fileSystemId"), *s.FileSystemId, &specFileSystemId)
+	}
+	if s.ClientRequestToken != nil {
+		v.str(join(p, "clientRequestToken"), *s.ClientRequestToken, &specClientRequestToken)
+	}
+	if s.Tags != nil {
+		q := join(p, "tags")
+		v.list(q, len(s.Tags), &specTags)
+		for i1 := range s.Tags {
+			s.Tags[i1].validate(v, item(q, i1))
+		}
+	}
+	if s.VolumeId != nil {
+		v.str(join(p, "volumeId"), *s.VolumeId, &specVolumeId)
+	}
+}
+
+// CreateBackupResponse is an FSx shape. The response object for the CreateBackup operation.
+type CreateBackupResponse struct {
+	Backup *Backup `json:"Backup,omitzero"`
+}
+
+// CreateFileSystemFromBackupRequest is an FSx shape. The request object for the CreateFileSystemFromBackup operation.
+type CreateFileSystemFromBackupRequest struct {
+	BackupId              *string                               `json:"BackupId,omitzero"` // required
+	ClientRequestToken    *string                               `json:"ClientRequestToken,omitzero"`
+	SubnetIds             []string                              `json:"SubnetIds,omitzero"` // required
+	SecurityGroupIds      []string                              `json:"SecurityGroupIds,omitzero"`
+	Tags                  []Tag                                 `json:"Tags,omitzero"`
+	WindowsConfiguration  *CreateFileSystemWindowsConfiguration `json:"WindowsConfiguration,omitzero"`
+	LustreConfiguration   *CreateFileSystemLustreConfiguration  `json:"LustreConfiguration,omitzero"`
+	StorageType           *string                               `json:"StorageType,omitzero"`
+	KmsKeyId              *string                               `json:"KmsKeyId,omitzero"`
+	FileSystemTypeVersion *string                               `json:"FileSystemTypeVersion,omitzero"`
+	OpenZFSConfiguration  *CreateFileSystemOpenZFSConfiguration `json:"OpenZFSConfiguration,omitzero"`
+	StorageCapacity       *int64                                `json:"StorageCapacity,omitzero"`
+	NetworkType           *string                               `json:"NetworkType,omitzero"`
+}
+
+// Validate checks CreateFileSystemFromBackupRequest against the model's constraints.
+func (s *CreateFileSystemFromBackupRequest) Validate() error { return validateShape(s) }
+
+func (s *CreateFileSystemFromBackupRequest) validate(v *validator, p string) {
+	v.required(join(p, "backupId"), s.BackupId != nil)
+	if s.BackupId != nil {
+		v.str(join(p, "backupId"), *s.BackupId, &specBackupId)
+	}
+	if s.ClientRequestToken != nil {
+		v.str(join(p, "clientRequestToken"), *s.ClientRequestToken, &specClientRequestToken)
+	}
+	v.required(join(p, "subnetIds"), s.SubnetIds != nil)
+	if s.SubnetIds != nil {
+		q := join(p, "subnetIds")
+		v.list(q, len(s.SubnetIds), &specSubnetIds)
+		for i1 := range s.SubnetIds {
+			v.str(item(q, i1), s.SubnetIds[i1], &specSubnetId)
+		}
+	}
+	if s.SecurityGroupIds != nil {
+		q := join(p, "securityGroupIds")
+		v.list(q, len(s.SecurityGroupIds), &specSecurityGroupIds)
+		for i1 := range s.SecurityGroupIds {
+			v.str(item(q, i1), s.SecurityGroupIds[i1], &specSecurityGroupId)
+		}
+	}
+	if s.Tags != nil {
+		q := join(p, "tags")
+		v.list(q, len(s.Tags), &specTags)
+		for i1 := range s.Tags {
+			s.Tags[i1].validate(v, item(q, i1))
+		}
+	}
+	if s.WindowsConfiguration != nil {
+		s.WindowsConfiguration.validate(v, join(p, "windowsConfiguration"))
+	}
+	if s.LustreConfiguration != nil {
+		s.LustreConfiguration.validate(v, join(p, "lustreConfiguration"))
+	}
+	if s.StorageType != nil {
+		v.str(join(p, "storageType"), *s.StorageType, &specStorageType)
+	}
+	if s.KmsKeyId != nil {
+		v.str(join(p, "kmsKeyId"), *s.KmsKeyId, &specKmsKeyId)
+	}
+	if s.FileSystemTypeVersion != nil {
+		v.str(join(p, "fileSystemTypeVersion"), *s.FileSystemTypeVersion, &specFileSystemTypeVersion)
+	}
+	if s.OpenZFSConfiguration != nil {
+		s.OpenZFSConfiguration.validate(v, join(p, "openZFSConfiguration"))
+	}
+	if s.StorageCapacity != nil {
+		v.num(join(p, "storageCapacity"), *s.StorageCapacity, &specStorageCapacity)
+	}
+	if s.NetworkType != nil {
+		v.str(join(p, "networkType"), *s.NetworkType, &specNetworkType)
+	}
+}
+
+// CreateFileSystemFromBackupResponse is an FSx shape. The response object for the CreateFileSystemFromBackup operation.
+type CreateFileSystemFromBackupResponse struct {
+	FileSystem *FileSystem `json:"FileSystem,omitzero"`
 }
 
 // CreateFileSystemLustreConfiguration is an FSx shape. The Lustre configuration for the file system being created.
@@ -736,6 +990,43 @@ func (s *CreateSnaplockConfiguration) validate(v *validator, p string) {
 	}
 }
 
+// CreateSnapshotRequest is an FSx shape.
+type CreateSnapshotRequest struct {
+	ClientRequestToken *string `json:"ClientRequestToken,omitzero"`
+	Name               *string `json:"Name,omitzero"`     // required
+	VolumeId           *string `json:"VolumeId,omitzero"` // required
+	Tags               []Tag   `json:"Tags,omitzero"`
+}
+
+// Validate checks CreateSnapshotRequest against the model's constraints.
+func (s *CreateSnapshotRequest) Validate() error { return validateShape(s) }
+
+func (s *CreateSnapshotRequest) validate(v *validator, p string) {
+	if s.ClientRequestToken != nil {
+		v.str(join(p, "clientRequestToken"), *s.ClientRequestToken, &specClientRequestToken)
+	}
+	v.required(join(p, "name"), s.Name != nil)
+	if s.Name != nil {
+		v.str(join(p, "name"), *s.Name, &specSnapshotName)
+	}
+	v.required(join(p, "volumeId"), s.VolumeId != nil)
+	if s.VolumeId != nil {
+		v.str(join(p, "volumeId"), *s.VolumeId, &specVolumeId)
+	}
+	if s.Tags != nil {
+		q := join(p, "tags")
+		v.list(q, len(s.Tags), &specTags)
+		for i1 := range s.Tags {
+			s.Tags[i1].validate(v, item(q, i1))
+		}
+	}
+}
+
+// CreateSnapshotResponse is an FSx shape.
+type CreateSnapshotResponse struct {
+	Snapshot *Snapshot `json:"Snapshot,omitzero"`
+}
+
 // CreateStorageVirtualMachineRequest is an FSx shape.
 type CreateStorageVirtualMachineRequest struct {
 	ActiveDirectoryConfiguration *CreateSvmActiveDirectoryConfiguration `json:"ActiveDirectoryConfiguration,omitzero"`
@@ -804,6 +1095,47 @@ func (s *CreateSvmActiveDirectoryConfiguration) validate(v *validator, p string)
 	}
 }
 
+// CreateVolumeFromBackupRequest is an FSx shape.
+type CreateVolumeFromBackupRequest struct {
+	BackupId           *string                         `json:"BackupId,omitzero"` // required
+	ClientRequestToken *string                         `json:"ClientRequestToken,omitzero"`
+	Name               *string                         `json:"Name,omitzero"` // required
+	OntapConfiguration *CreateOntapVolumeConfiguration `json:"OntapConfiguration,omitzero"`
+	Tags               []Tag                           `json:"Tags,omitzero"`
+}
+
+// Validate checks CreateVolumeFromBackupRequest against the model's constraints.
+func (s *CreateVolumeFromBackupRequest) Validate() error { return validateShape(s) }
+
+func (s *CreateVolumeFromBackupRequest) validate(v *validator, p string) {
+	v.required(join(p, "backupId"), s.BackupId != nil)
+	if s.BackupId != nil {
+		v.str(join(p, "backupId"), *s.BackupId, &specBackupId)
+	}
+	if s.ClientRequestToken != nil {
+		v.str(join(p, "clientRequestToken"), *s.ClientRequestToken, &specClientRequestToken)
+	}
+	v.required(join(p, "name"), s.Name != nil)
+	if s.Name != nil {
+		v.str(join(p, "name"), *s.Name, &specVolumeName)
+	}
+	if s.OntapConfiguration != nil {
+		s.OntapConfiguration.validate(v, join(p, "ontapConfiguration"))
+	}
+	if s.Tags != nil {
+		q := join(p, "tags")
+		v.list(q, len(s.Tags), &specTags)
+		for i1 := range s.Tags {
+			s.Tags[i1].validate(v, item(q, i1))
+		}
+	}
+}
+
+// CreateVolumeFromBackupResponse is an FSx shape.
+type CreateVolumeFromBackupResponse struct {
+	Volume *Volume `json:"Volume,omitzero"`
+}
+
 // CreateVolumeRequest is an FSx shape.
 type CreateVolumeRequest struct {
 	ClientRequestToken   *string                           `json:"ClientRequestToken,omitzero"`
@@ -862,6 +1194,31 @@ type DataRepositoryConfiguration struct {
 // DataRepositoryFailureDetails is an FSx shape. Provides detailed information about the data repository if its Lifecycle is set to MISCONFIGURED or FAILED.
 type DataRepositoryFailureDetails struct {
 	Message *string `json:"Message,omitzero"`
+}
+
+// DeleteBackupRequest is an FSx shape. The request object for the DeleteBackup operation.
+type DeleteBackupRequest struct {
+	BackupId           *string `json:"BackupId,omitzero"` // required
+	ClientRequestToken *string `json:"ClientRequestToken,omitzero"`
+}
+
+// Validate checks DeleteBackupRequest against the model's constraints.
+func (s *DeleteBackupRequest) Validate() error { return validateShape(s) }
+
+func (s *DeleteBackupRequest) validate(v *validator, p string) {
+	v.required(join(p, "backupId"), s.BackupId != nil)
+	if s.BackupId != nil {
+		v.str(join(p, "backupId"), *s.BackupId, &specBackupId)
+	}
+	if s.ClientRequestToken != nil {
+		v.str(join(p, "clientRequestToken"), *s.ClientRequestToken, &specClientRequestToken)
+	}
+}
+
+// DeleteBackupResponse is an FSx shape. The response object for the DeleteBackup operation.
+type DeleteBackupResponse struct {
+	BackupId  *string `json:"BackupId,omitzero"`
+	Lifecycle *string `json:"Lifecycle,omitzero"`
 }
 
 // DeleteFileSystemLustreConfiguration is an FSx shape. The configuration object for the Amazon FSx for Lustre file system being deleted in the DeleteFileSystem operation.
@@ -987,6 +1344,31 @@ type DeleteFileSystemWindowsResponse struct {
 	FinalBackupTags []Tag   `json:"FinalBackupTags,omitzero"`
 }
 
+// DeleteSnapshotRequest is an FSx shape.
+type DeleteSnapshotRequest struct {
+	ClientRequestToken *string `json:"ClientRequestToken,omitzero"`
+	SnapshotId         *string `json:"SnapshotId,omitzero"` // required
+}
+
+// Validate checks DeleteSnapshotRequest against the model's constraints.
+func (s *DeleteSnapshotRequest) Validate() error { return validateShape(s) }
+
+func (s *DeleteSnapshotRequest) validate(v *validator, p string) {
+	if s.ClientRequestToken != nil {
+		v.str(join(p, "clientRequestToken"), *s.ClientRequestToken, &specClientRequestToken)
+	}
+	v.required(join(p, "snapshotId"), s.SnapshotId != nil)
+	if s.SnapshotId != nil {
+		v.str(join(p, "snapshotId"), *s.SnapshotId, &specSnapshotId)
+	}
+}
+
+// DeleteSnapshotResponse is an FSx shape.
+type DeleteSnapshotResponse struct {
+	SnapshotId *string `json:"SnapshotId,omitzero"`
+	Lifecycle  *string `json:"Lifecycle,omitzero"`
+}
+
 // DeleteStorageVirtualMachineRequest is an FSx shape.
 type DeleteStorageVirtualMachineRequest struct {
 	ClientRequestToken      *string `json:"ClientRequestToken,omitzero"`
@@ -1090,6 +1472,46 @@ type DeleteVolumeResponse struct {
 	OntapResponse *DeleteVolumeOntapResponse `json:"OntapResponse,omitzero"`
 }
 
+// DescribeBackupsRequest is an FSx shape. The request object for the DescribeBackups operation.
+type DescribeBackupsRequest struct {
+	BackupIds  []string `json:"BackupIds,omitzero"`
+	Filters    []Filter `json:"Filters,omitzero"`
+	MaxResults *int64   `json:"MaxResults,omitzero"`
+	NextToken  *string  `json:"NextToken,omitzero"`
+}
+
+// Validate checks DescribeBackupsRequest against the model's constraints.
+func (s *DescribeBackupsRequest) Validate() error { return validateShape(s) }
+
+func (s *DescribeBackupsRequest) validate(v *validator, p string) {
+	if s.BackupIds != nil {
+		q := join(p, "backupIds")
+		v.list(q, len(s.BackupIds), &specBackupIds)
+		for i1 := range s.BackupIds {
+			v.str(item(q, i1), s.BackupIds[i1], &specBackupId)
+		}
+	}
+	if s.Filters != nil {
+		q := join(p, "filters")
+		v.list(q, len(s.Filters), &specFilters)
+		for i1 := range s.Filters {
+			s.Filters[i1].validate(v, item(q, i1))
+		}
+	}
+	if s.MaxResults != nil {
+		v.num(join(p, "maxResults"), *s.MaxResults, &specMaxResults)
+	}
+	if s.NextToken != nil {
+		v.str(join(p, "nextToken"), *s.NextToken, &specNextToken)
+	}
+}
+
+// DescribeBackupsResponse is an FSx shape. Response object for the DescribeBackups operation.
+type DescribeBackupsResponse struct {
+	Backups   []Backup `json:"Backups,omitzero"`
+	NextToken *string  `json:"NextToken,omitzero"`
+}
+
 // DescribeFileSystemsRequest is an FSx shape. The request object for DescribeFileSystems operation.
 type DescribeFileSystemsRequest struct {
 	FileSystemIds []string `json:"FileSystemIds,omitzero"`
@@ -1160,6 +1582,47 @@ func (s *DescribeS3AccessPointAttachmentsRequest) validate(v *validator, p strin
 type DescribeS3AccessPointAttachmentsResponse struct {
 	S3AccessPointAttachments []S3AccessPointAttachment `json:"S3AccessPointAttachments,omitzero"`
 	NextToken                *string                   `json:"NextToken,omitzero"`
+}
+
+// DescribeSnapshotsRequest is an FSx shape.
+type DescribeSnapshotsRequest struct {
+	SnapshotIds   []string         `json:"SnapshotIds,omitzero"`
+	Filters       []SnapshotFilter `json:"Filters,omitzero"`
+	MaxResults    *int64           `json:"MaxResults,omitzero"`
+	NextToken     *string          `json:"NextToken,omitzero"`
+	IncludeShared *bool            `json:"IncludeShared,omitzero"`
+}
+
+// Validate checks DescribeSnapshotsRequest against the model's constraints.
+func (s *DescribeSnapshotsRequest) Validate() error { return validateShape(s) }
+
+func (s *DescribeSnapshotsRequest) validate(v *validator, p string) {
+	if s.SnapshotIds != nil {
+		q := join(p, "snapshotIds")
+		v.list(q, len(s.SnapshotIds), &specSnapshotIds)
+		for i1 := range s.SnapshotIds {
+			v.str(item(q, i1), s.SnapshotIds[i1], &specSnapshotId)
+		}
+	}
+	if s.Filters != nil {
+		q := join(p, "filters")
+		v.list(q, len(s.Filters), &specSnapshotFilters)
+		for i1 := range s.Filters {
+			s.Filters[i1].validate(v, item(q, i1))
+		}
+	}
+	if s.MaxResults != nil {
+		v.num(join(p, "maxResults"), *s.MaxResults, &specMaxResults)
+	}
+	if s.NextToken != nil {
+		v.str(join(p, "nextToken"), *s.NextToken, &specNextToken)
+	}
+}
+
+// DescribeSnapshotsResponse is an FSx shape.
+type DescribeSnapshotsResponse struct {
+	Snapshots []Snapshot `json:"Snapshots,omitzero"`
+	NextToken *string    `json:"NextToken,omitzero"`
 }
 
 // DescribeStorageVirtualMachinesRequest is an FSx shape.
@@ -1340,10 +1803,37 @@ type FileSystemNotFound struct {
 	Message *string `json:"Message,omitzero"`
 }
 
+// Filter is an FSx shape. A filter used to restrict the results of describe calls.
+type Filter struct {
+	Name   *string  `json:"Name,omitzero"`
+	Values []string `json:"Values,omitzero"`
+}
+
+// Validate checks Filter against the model's constraints.
+func (s *Filter) Validate() error { return validateShape(s) }
+
+func (s *Filter) validate(v *validator, p string) {
+	if s.Name != nil {
+		v.str(join(p, "name"), *s.Name, &specFilterName)
+	}
+	if s.Values != nil {
+		q := join(p, "values")
+		v.list(q, len(s.Values), &specFilterValues)
+		for i1 := range s.Values {
+			v.str(item(q, i1), s.Values[i1], &specFilterValue)
+		}
+	}
+}
+
 // IncompatibleParameterError is an FSx error shape. The error returned when a second request is received with the same client request token but different parameters settings.
 type IncompatibleParameterError struct {
 	Parameter *string `json:"Parameter,omitzero"` // required
 	Message   *string `json:"Message,omitzero"`
+}
+
+// IncompatibleRegionForMultiAZ is an FSx error shape. Amazon FSx doesn't support Multi-AZ Windows File Server copy backup in the destination Region, so the copied backup can't be restored.
+type IncompatibleRegionForMultiAZ struct {
+	Message *string `json:"Message,omitzero"`
 }
 
 // InternalServerError is an FSx error shape. A generic error indicating a server-side failure.
@@ -1355,6 +1845,11 @@ type InternalServerError struct {
 type InvalidAccessPoint struct {
 	ErrorCode *string `json:"ErrorCode,omitzero"`
 	Message   *string `json:"Message,omitzero"`
+}
+
+// InvalidDestinationKmsKey is an FSx error shape. The Key Management Service (KMS) key of the destination backup is not valid.
+type InvalidDestinationKmsKey struct {
+	Message *string `json:"Message,omitzero"`
 }
 
 // InvalidExportPath is an FSx error shape. The path provided for data repository export isn't valid.
@@ -1380,10 +1875,20 @@ type InvalidPerUnitStorageThroughput struct {
 	Message *string `json:"Message,omitzero"`
 }
 
+// InvalidRegion is an FSx error shape. The Region provided for SourceRegion is not valid or is in a different Amazon Web Services partition.
+type InvalidRegion struct {
+	Message *string `json:"Message,omitzero"`
+}
+
 // InvalidRequest is an FSx error shape. The action or operation requested is invalid.
 type InvalidRequest struct {
 	ErrorCode *string `json:"ErrorCode,omitzero"`
 	Message   *string `json:"Message,omitzero"`
+}
+
+// InvalidSourceKmsKey is an FSx error shape. The Key Management Service (KMS) key of the source backup is not valid.
+type InvalidSourceKmsKey struct {
+	Message *string `json:"Message,omitzero"`
 }
 
 // LifecycleTransitionReason is an FSx shape. Describes why a resource lifecycle state changed.
@@ -1841,6 +2346,45 @@ type ResourceNotFound struct {
 	Message     *string `json:"Message,omitzero"`
 }
 
+// RestoreVolumeFromSnapshotRequest is an FSx shape.
+type RestoreVolumeFromSnapshotRequest struct {
+	ClientRequestToken *string  `json:"ClientRequestToken,omitzero"`
+	VolumeId           *string  `json:"VolumeId,omitzero"`   // required
+	SnapshotId         *string  `json:"SnapshotId,omitzero"` // required
+	Options            []string `json:"Options,omitzero"`
+}
+
+// Validate checks RestoreVolumeFromSnapshotRequest against the model's constraints.
+func (s *RestoreVolumeFromSnapshotRequest) Validate() error { return validateShape(s) }
+
+func (s *RestoreVolumeFromSnapshotRequest) validate(v *validator, p string) {
+	if s.ClientRequestToken != nil {
+		v.str(join(p, "clientRequestToken"), *s.ClientRequestToken, &specClientRequestToken)
+	}
+	v.required(join(p, "volumeId"), s.VolumeId != nil)
+	if s.VolumeId != nil {
+		v.str(join(p, "volumeId"), *s.VolumeId, &specVolumeId)
+	}
+	v.required(join(p, "snapshotId"), s.SnapshotId != nil)
+	if s.SnapshotId != nil {
+		v.str(join(p, "snapshotId"), *s.SnapshotId, &specSnapshotId)
+	}
+	if s.Options != nil {
+		q := join(p, "options")
+		v.list(q, len(s.Options), &specRestoreOpenZFSVolumeOptions)
+		for i1 := range s.Options {
+			v.str(item(q, i1), s.Options[i1], &specRestoreOpenZFSVolumeOption)
+		}
+	}
+}
+
+// RestoreVolumeFromSnapshotResponse is an FSx shape.
+type RestoreVolumeFromSnapshotResponse struct {
+	VolumeId              *string                `json:"VolumeId,omitzero"`
+	Lifecycle             *string                `json:"Lifecycle,omitzero"`
+	AdministrativeActions []AdministrativeAction `json:"AdministrativeActions,omitzero"`
+}
+
 // RetentionPeriod is an FSx shape. Specifies the retention period of an FSx for ONTAP SnapLock volume.
 type RetentionPeriod struct {
 	Type  *string `json:"Type,omitzero"` // required
@@ -2080,6 +2624,39 @@ type Snapshot struct {
 	LifecycleTransitionReason *LifecycleTransitionReason `json:"LifecycleTransitionReason,omitzero"`
 	Tags                      []Tag                      `json:"Tags,omitzero"`
 	AdministrativeActions     []AdministrativeAction     `json:"AdministrativeActions,omitzero"`
+}
+
+// SnapshotFilter is an FSx shape. A filter used to restrict the results of DescribeSnapshots calls.
+type SnapshotFilter struct {
+	Name   *string  `json:"Name,omitzero"`
+	Values []string `json:"Values,omitzero"`
+}
+
+// Validate checks SnapshotFilter against the model's constraints.
+func (s *SnapshotFilter) Validate() error { return validateShape(s) }
+
+func (s *SnapshotFilter) validate(v *validator, p string) {
+	if s.Name != nil {
+		v.str(join(p, "name"), *s.Name, &specSnapshotFilterName)
+	}
+	if s.Values != nil {
+		q := join(p, "values")
+		v.list(q, len(s.Values), &specSnapshotFilterValues)
+		for i1 := range s.Values {
+			v.str(item(q, i1), s.Values[i1], &specSnapshotFilterValue)
+		}
+	}
+}
+
+// SnapshotNotFound is an FSx error shape. No Amazon FSx snapshots were found based on the supplied parameters.
+type SnapshotNotFound struct {
+	Message *string `json:"Message,omitzero"`
+}
+
+// SourceBackupUnavailable is an FSx error shape. The request was rejected because the lifecycle status of the source backup isn't AVAILABLE.
+type SourceBackupUnavailable struct {
+	Message  *string `json:"Message,omitzero"`
+	BackupId *string `json:"BackupId,omitzero"`
 }
 
 // StorageVirtualMachine is an FSx shape. Describes the Amazon FSx for NetApp ONTAP storage virtual machine (SVM) configuration.
@@ -2647,6 +3224,35 @@ func (s *UpdateSnaplockConfiguration) validate(v *validator, p string) {
 	}
 }
 
+// UpdateSnapshotRequest is an FSx shape.
+type UpdateSnapshotRequest struct {
+	ClientRequestToken *string `json:"ClientRequestToken,omitzero"`
+	Name               *string `json:"Name,omitzero"`       // required
+	SnapshotId         *string `json:"SnapshotId,omitzero"` // required
+}
+
+// Validate checks UpdateSnapshotRequest against the model's constraints.
+func (s *UpdateSnapshotRequest) Validate() error { return validateShape(s) }
+
+func (s *UpdateSnapshotRequest) validate(v *validator, p string) {
+	if s.ClientRequestToken != nil {
+		v.str(join(p, "clientRequestToken"), *s.ClientRequestToken, &specClientRequestToken)
+	}
+	v.required(join(p, "name"), s.Name != nil)
+	if s.Name != nil {
+		v.str(join(p, "name"), *s.Name, &specSnapshotName)
+	}
+	v.required(join(p, "snapshotId"), s.SnapshotId != nil)
+	if s.SnapshotId != nil {
+		v.str(join(p, "snapshotId"), *s.SnapshotId, &specSnapshotId)
+	}
+}
+
+// UpdateSnapshotResponse is an FSx shape.
+type UpdateSnapshotResponse struct {
+	Snapshot *Snapshot `json:"Snapshot,omitzero"`
+}
+
 // UpdateStorageVirtualMachineRequest is an FSx shape.
 type UpdateStorageVirtualMachineRequest struct {
 	ActiveDirectoryConfiguration *UpdateSvmActiveDirectoryConfiguration `json:"ActiveDirectoryConfiguration,omitzero"`
@@ -2858,6 +3464,8 @@ var (
 	specAutocommitPeriodType                         = strSpec{min: 0, max: -1, enum: []string{"MINUTES", "HOURS", "DAYS", "MONTHS", "YEARS", "NONE"}}
 	specAutocommitPeriodValue                        = numSpec{min: 1, max: 65535}
 	specAutomaticBackupRetentionDays                 = numSpec{min: 0, max: 90}
+	specBackupId                                     = strSpec{min: 12, max: 128, pattern: `^(backup-[0-9a-f]{8,})$`, re: regexp.MustCompile(`^(backup-[0-9a-f]{8,})$`)}
+	specBackupIds                                    = listSpec{min: 0, max: 50}
 	specClientRequestToken                           = strSpec{min: 1, max: 63, pattern: `[A-za-z0-9_.-]{0,63}$`, re: regexp.MustCompile(`[A-za-z0-9_.-]{0,63}$`)}
 	specCoolingPeriod                                = numSpec{min: 2, max: 183}
 	specCustomerSecretsManagerARN                    = strSpec{min: 64, max: 1024, pattern: `^arn:[^:]{1,63}:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[a-zA-Z0-9/_+=.@-]+-[a-zA-Z0-9]{6}$`, re: regexp.MustCompile(`^arn:[^:]{1,63}:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[a-zA-Z0-9/_+=.@-]+-[a-zA-Z0-9]{6}$`)}
@@ -2881,6 +3489,10 @@ var (
 	specFileSystemType                               = strSpec{min: 0, max: -1, enum: []string{"WINDOWS", "LUSTRE", "ONTAP", "OPENZFS"}}
 	specFileSystemTypeVersion                        = strSpec{min: 1, max: 20, pattern: `^[0-9](.[0-9]*)*$`, re: regexp.MustCompile(`^[0-9](.[0-9]*)*$`)}
 	specFileSystemUID                                = numSpec{min: 0, max: 4294967295}
+	specFilterName                                   = strSpec{min: 0, max: -1, enum: []string{"file-system-id", "backup-type", "file-system-type", "volume-id", "data-repository-type", "file-cache-id", "file-cache-type"}}
+	specFilterValue                                  = strSpec{min: 1, max: 128, pattern: `^[0-9a-zA-Z\*\.\\/\?\-\_]*$`, re: regexp.MustCompile(`^[0-9a-zA-Z\*\.\\/\?\-\_]*$`)}
+	specFilterValues                                 = listSpec{min: 0, max: 20}
+	specFilters                                      = listSpec{min: 0, max: 10}
 	specGeneralARN                                   = strSpec{min: 8, max: 1024, pattern: `^arn:[^:]{1,63}:[^:]{0,63}:[^:]{0,63}:(?:|\d{12}):[^/].{0,1023}$`, re: regexp.MustCompile(`^arn:[^:]{1,63}:[^:]{0,63}:[^:]{0,63}:(?:|\d{12}):[^/].{0,}$`)}
 	specHAPairs                                      = numSpec{min: 1, max: 12}
 	specInputOntapVolumeType                         = strSpec{min: 0, max: -1, enum: []string{"RW", "DP"}}
@@ -2925,7 +3537,10 @@ var (
 	specOrganizationalUnitDistinguishedName          = strSpec{min: 1, max: 2000, pattern: `^[^\u0000\u0085\u2028\u2029\r\n]{1,2000}$`, re: regexp.MustCompile(`^[^\x{0000}\x{0085}\x{2028}\x{2029}\r\n]{1,}$`)}
 	specPerUnitStorageThroughput                     = numSpec{min: 12, max: 1000}
 	specPrivilegedDelete                             = strSpec{min: 0, max: -1, enum: []string{"DISABLED", "ENABLED", "PERMANENTLY_DISABLED"}}
+	specRegion                                       = strSpec{min: 1, max: 20, pattern: `^[a-z0-9-]{1,20}$`, re: regexp.MustCompile(`^[a-z0-9-]{1,20}$`)}
 	specResourceARN                                  = strSpec{min: 8, max: 512, pattern: `^arn:(?=[^:]+:fsx:[^:]+:\d{12}:)((|(?=[a-z0-9-.]{1,63})(?!\d{1,3}(\.\d{1,3}){3})(?![^:]*-{2})(?![^:]*-\.)(?![^:]*\.-)[a-z0-9].*(?<!-)):){4}(?!/).{0,1024}$`, re: regexp.MustCompile(`^arn:[a-z0-9][a-z0-9.-]{0,62}:[a-z0-9][a-z0-9.-]{0,62}:[a-z0-9.-]{0,63}:\d{12}:(?:[^/].*)?$`)}
+	specRestoreOpenZFSVolumeOption                   = strSpec{min: 0, max: -1, enum: []string{"DELETE_INTERMEDIATE_SNAPSHOTS", "DELETE_CLONED_VOLUMES"}}
+	specRestoreOpenZFSVolumeOptions                  = listSpec{min: 0, max: 2}
 	specRetentionPeriodType                          = strSpec{min: 0, max: -1, enum: []string{"SECONDS", "MINUTES", "HOURS", "DAYS", "MONTHS", "YEARS", "INFINITE", "UNSPECIFIED"}}
 	specRetentionPeriodValue                         = numSpec{min: 0, max: 65535}
 	specRouteTableId                                 = strSpec{min: 12, max: 21, pattern: `^(rtb-[0-9a-f]{8,})$`, re: regexp.MustCompile(`^(rtb-[0-9a-f]{8,})$`)}
@@ -2941,7 +3556,15 @@ var (
 	specSecurityGroupIds                             = listSpec{min: 0, max: 50}
 	specSecurityStyle                                = strSpec{min: 0, max: -1, enum: []string{"UNIX", "NTFS", "MIXED"}}
 	specSnaplockType                                 = strSpec{min: 0, max: -1, enum: []string{"COMPLIANCE", "ENTERPRISE"}}
+	specSnapshotFilterName                           = strSpec{min: 0, max: -1, enum: []string{"file-system-id", "volume-id"}}
+	specSnapshotFilterValue                          = strSpec{min: 1, max: 128, pattern: `^[0-9a-zA-Z\*\.\\/\?\-\_]*$`, re: regexp.MustCompile(`^[0-9a-zA-Z\*\.\\/\?\-\_]*$`)}
+	specSnapshotFilterValues                         = listSpec{min: 0, max: 20}
+	specSnapshotFilters                              = listSpec{min: 0, max: 2}
+	specSnapshotId                                   = strSpec{min: 11, max: 28, pattern: `^((fs)?volsnap-[0-9a-f]{8,})$`, re: regexp.MustCompile(`^((fs)?volsnap-[0-9a-f]{8,})$`)}
+	specSnapshotIds                                  = listSpec{min: 0, max: 50}
+	specSnapshotName                                 = strSpec{min: 1, max: 203, pattern: `^[a-zA-Z0-9_:.-]{1,203}$`, re: regexp.MustCompile(`^[a-zA-Z0-9_:.-]{1,203}$`)}
 	specSnapshotPolicy                               = strSpec{min: 1, max: 255}
+	specSourceBackupId                               = strSpec{min: 12, max: 128, pattern: `^(backup-[0-9a-f]{8,})$`, re: regexp.MustCompile(`^(backup-[0-9a-f]{8,})$`)}
 	specStorageCapacity                              = numSpec{min: 0, max: 2147483647}
 	specStorageType                                  = strSpec{min: 0, max: -1, enum: []string{"SSD", "HDD", "INTELLIGENT_TIERING"}}
 	specStorageVirtualMachineFilterName              = strSpec{min: 0, max: -1, enum: []string{"file-system-id"}}
@@ -2961,6 +3584,7 @@ var (
 	specThroughputCapacityMbps                       = numSpec{min: 4000, max: 2000000}
 	specThroughputCapacityPerHAPair                  = numSpec{min: 128, max: 6144}
 	specTieringPolicyName                            = strSpec{min: 0, max: -1, enum: []string{"SNAPSHOT_ONLY", "AUTO", "ALL", "NONE"}}
+	specUpdateOpenZFSVolumeOption                    = strSpec{min: 0, max: -1, enum: []string{"DELETE_INTERMEDIATE_SNAPSHOTS", "DELETE_CLONED_VOLUMES", "DELETE_INTERMEDIATE_DATA"}}
 	specVolumeCapacity                               = numSpec{min: 0, max: 2147483647}
 	specVolumeCapacityBytes                          = numSpec{min: 0, max: 22517998000000000}
 	specVolumeFilterName                             = strSpec{min: 0, max: -1, enum: []string{"file-system-id", "storage-virtual-machine-id"}}
@@ -2998,4 +3622,16 @@ var operationInputs = map[string]func() awsjson.Validator{
 	"CreateAndAttachS3AccessPoint":     func() awsjson.Validator { return new(CreateAndAttachS3AccessPointRequest) },
 	"DescribeS3AccessPointAttachments": func() awsjson.Validator { return new(DescribeS3AccessPointAttachmentsRequest) },
 	"DetachAndDeleteS3AccessPoint":     func() awsjson.Validator { return new(DetachAndDeleteS3AccessPointRequest) },
+	"CreateSnapshot":                   func() awsjson.Validator { return new(CreateSnapshotRequest) },
+	"DescribeSnapshots":                func() awsjson.Validator { return new(DescribeSnapshotsRequest) },
+	"UpdateSnapshot":                   func() awsjson.Validator { return new(UpdateSnapshotRequest) },
+	"DeleteSnapshot":                   func() awsjson.Validator { return new(DeleteSnapshotRequest) },
+	"RestoreVolumeFromSnapshot":        func() awsjson.Validator { return new(RestoreVolumeFromSnapshotRequest) },
+	"CopySnapshotAndUpdateVolume":      func() awsjson.Validator { return new(CopySnapshotAndUpdateVolumeRequest) },
+	"CreateBackup":                     func() awsjson.Validator { return new(CreateBackupRequest) },
+	"DescribeBackups":                  func() awsjson.Validator { return new(DescribeBackupsRequest) },
+	"DeleteBackup":                     func() awsjson.Validator { return new(DeleteBackupRequest) },
+	"CopyBackup":                       func() awsjson.Validator { return new(CopyBackupRequest) },
+	"CreateVolumeFromBackup":           func() awsjson.Validator { return new(CreateVolumeFromBackupRequest) },
+	"CreateFileSystemFromBackup":       func() awsjson.Validator { return new(CreateFileSystemFromBackupRequest) },
 }

@@ -50,6 +50,9 @@ func (rq *request) deleteObjects() error {
 	res := &deleteResult{NS: s3NS}
 	for _, o := range req.Objects {
 		err := rq.authorize("s3:DeleteObject", o.Key, nil)
+		if err == nil && underSnapDir(o.Key) {
+			err = awserr.AccessDenied.Err("") // snapshots are read-only
+		}
 		if err == nil && o.VersionID != "" && o.VersionID != "null" {
 			err = awserr.NoSuchVersion.Err("")
 		}

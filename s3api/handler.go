@@ -37,6 +37,9 @@ type AccessPoint struct {
 	QuotaBytes int64
 	// Policy is the access point's resource policy, parsed once (nil = none).
 	Policy *policy.Document
+	// Snapshot opens the volume's snapshots for .zfs/snapshot/<name>/
+	// keys (snapdir.go); nil where the volume has none (ONTAP).
+	Snapshot SnapshotRoots
 	// Unusable, when set, refuses every request (an *awserr.Error to
 	// return as is): the attachment is not AVAILABLE.
 	Unusable error
@@ -162,8 +165,12 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) error {
 	if err := checkOwner(r, ap); err != nil {
 		return err
 	}
-	rq := &request{h: h, w: w, r: r.WithContext(ctx), q: rt.query, ap: ap, principal: p, key: rt.addr.key, op: rt.name,
-		byARN: rt.addr.account != ""}
+	ap, key, snapPrefix, err := snapshotView(rt.name, ap, rt.addr.key)
+	if err != nil {
+		return err
+	}
+	rq := &request{h: h, w: w, r: r.WithContext(ctx), q: rt.query, ap: ap, principal: p, key: key, op: rt.name,
+		byARN: rt.addr.account != "", keyPrefix: snapPrefix}
 	if rt.action != "" {
 		if err := rq.authorize(rt.action, rq.key, nil); err != nil {
 			return err

@@ -21,6 +21,9 @@ type request struct {
 	op        string
 	byARN     bool // addressed as "<name>-<account>." rather than by alias
 	vfs       *volume.FS
+	// keyPrefix is what snapshotView cut off key (".zfs/snapshot/<name>/"):
+	// policies see the key as the client sent it.
+	keyPrefix string
 }
 
 func (rq *request) ctx() context.Context { return rq.r.Context() }
@@ -41,6 +44,9 @@ func (rq *request) fs() *volume.FS {
 func (rq *request) authorize(action, key string, extra map[string][]string) error {
 	if rq.h.cfg.Authorize == nil {
 		return nil
+	}
+	if key != "" {
+		key = rq.keyPrefix + key
 	}
 	var c map[string][]string // made only when there is a key to put in
 	if action == "s3:ListBucket" {

@@ -11,6 +11,7 @@ import (
 type Config struct {
 	Listen    string   // host:port; port 0 picks a free one
 	DataDir   string   // volumes, staging, the SQLite file, root credentials
+	BackupDir string   // FSx backups; "" = <DataDir>/backups
 	StoreURL  string   // "" = sqlite file in DataDir; sqlite:///path; postgres://...
 	Region    string   // default us-east-1
 	AccountID string   // 12 digits

@@ -15,6 +15,8 @@ var (
 	Attachments = Kind[fsxd.Attachment]{Name: fsxd.KindAttachment} // key: access point name
 	Aliases     = Kind[Alias]{Name: fsxd.KindAlias}                // key: access point alias
 	Tokens      = Kind[fsxd.Token]{Name: fsxd.KindToken}           // key: fsxd.TokenKey
+	Snapshots   = Kind[fsxd.Snapshot]{Name: fsxd.KindSnapshot}     // key: snapshot id
+	Backups     = Kind[fsxd.Backup]{Name: fsxd.KindBackup}         // key: backup id
 
 	// PendingAttachments indexes attachments that are CREATING or
 	// DELETING (key: access point name), so the reconciler reads only those.

@@ -13,6 +13,10 @@ var defaultOps = []string{
 	"CreateVolume", "DescribeVolumes", "DeleteVolume", "UpdateVolume",
 	"TagResource", "UntagResource", "ListTagsForResource",
 	"CreateAndAttachS3AccessPoint", "DescribeS3AccessPointAttachments", "DetachAndDeleteS3AccessPoint",
+	"CreateSnapshot", "DescribeSnapshots", "UpdateSnapshot", "DeleteSnapshot",
+	"RestoreVolumeFromSnapshot", "CopySnapshotAndUpdateVolume",
+	"CreateBackup", "DescribeBackups", "DeleteBackup", "CopyBackup",
+	"CreateVolumeFromBackup", "CreateFileSystemFromBackup",
 }
 
 // closure returns the names of every shape reachable from roots.

@@ -1,0 +1,81 @@
+package fsxapi
+
+import (
+	"fmt"
+	"sync"
+
+	"github.com/fsxd/fsxd/volume"
+)
+
+// background runs the long copies (snapshots, restores, backups) outside
+// the reconciler's pass, one per resource at a time, and keeps their
+// progress for Describe. Only this process knows of its jobs: the store
+// says what must happen, and a job cut short by a crash is started again
+// by the next pass (every job is idempotent).
+type background struct {
+	mu      sync.Mutex
+	running map[string]*job
+	wg      sync.WaitGroup
+}
+
+type job struct {
+	mu    sync.Mutex
+	stats volume.CopyStats
+}
+
+func newBackground() *background { return &background{running: map[string]*job{}} }
+
+// start runs fn for id unless a job for id is running; it reports whether
+// it started one.
+func (b *background) start(id string, fn func(progress func(volume.CopyStats))) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if _, ok := b.running[id]; ok {
+		return false
+	}
+	j := &job{}
+	b.running[id] = j
+	b.wg.Add(1)
+	go func() {
+		defer b.wg.Done()
+		defer func() {
+			b.mu.Lock()
+			delete(b.running, id)
+			b.mu.Unlock()
+		}()
+		fn(func(st volume.CopyStats) {
+			j.mu.Lock()
+			j.stats = st
+			j.mu.Unlock()
+		})
+	}()
+	return true
+}
+
+// busy reports whether a job for id is running.
+func (b *background) busy(id string) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	_, ok := b.running[id]
+	return ok
+}
+
+// progress describes a running job ("" when none runs for id).
+func (b *background) progress(id string) string {
+	b.mu.Lock()
+	j, ok := b.running[id]
+	b.mu.Unlock()
+	if !ok {
+		return ""
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return fmt.Sprintf("Copying: %d files, %d bytes so far.", j.stats.Files, j.stats.Bytes)
+}
+
+// Wait blocks until every running job has finished (tests and shutdown).
+func (s *Service) Wait() { s.work.wg.Wait() }
+
+func copiedMessage(method string, bytes int64) string {
+	return fmt.Sprintf("Copied %d bytes (%s).", bytes, method)
+}
