@@ -179,7 +179,7 @@ func TestBackupONTAPVolume(t *testing.T) {
 		BackupId: aws.String(id), Name: aws.String("restored"),
 		OntapConfiguration: &types.CreateOntapVolumeConfiguration{
 			StorageVirtualMachineId: aws.String(svmID), JunctionPath: aws.String("/restored"),
-			SizeInMegabytes: aws.Int32(1024), StorageEfficiencyEnabled: aws.Bool(true),
+			SizeInBytes: aws.Int64(1 << 30), StorageEfficiencyEnabled: aws.Bool(true),
 		},
 	})
 	if err != nil {
