@@ -92,9 +92,12 @@ type Checker struct {
 	// Identity returns the caller's identity policies (inline user policies
 	// and those of its groups). It is not called for the root user.
 	Identity func(ctx context.Context, p *fsxd.Principal) ([]*policy.Document, error)
-	// Session returns the policy a temporary session was made with, or
-	// nil; the session may do only what it allows as well. Nil: none.
-	Session func(ctx context.Context, p *fsxd.Principal) (*policy.Document, error)
+	// Session returns the policies a temporary session was made with
+	// (STS Policy and PolicyArns): nil when there are none, else the
+	// session may do only what one of them allows as well; an empty,
+	// non-nil list allows nothing (its managed policies are gone). A nil
+	// func: sessions are not narrowed.
+	Session func(ctx context.Context, p *fsxd.Principal) ([]*policy.Document, error)
 	// VPCs are the operator's declared VPCs: id -> the networks its
 	// clients come from.
 	VPCs map[string][]*net.IPNet

@@ -68,24 +68,25 @@ func (c *Checker) Check(ctx context.Context, req Request) error {
 	return deny(&req, layer, "no policy allows %s on %s for %s", req.Action, req.Resource, p.ARN)
 }
 
-// checkSession intersects an allowed request with its session's policy
-// (STS AssumeRole's Policy parameter), as AWS does.
+// checkSession intersects an allowed request with its session's policies
+// (STS AssumeRole's Policy and PolicyArns), as AWS does: one of them must
+// allow it too.
 func (c *Checker) checkSession(ctx context.Context, req *Request, preq policy.Request) error {
 	p := req.Principal
 	if !p.Temporary || c.Session == nil {
 		return nil
 	}
-	doc, err := c.Session(ctx, p)
+	docs, err := c.Session(ctx, p)
 	if err != nil {
 		return fmt.Errorf("authz: loading the session policy of %s: %w", p.ARN, err)
 	}
-	if doc == nil {
+	if docs == nil {
 		return nil
 	}
-	if doc.ReadsContext() && preq.Context == nil {
+	if readsContext(nil, docs) && preq.Context == nil {
 		preq.Context = c.conditionKeys(req)
 	}
-	if policy.Evaluate(preq, []*policy.Document{doc}, nil) != policy.Allow {
+	if policy.Evaluate(preq, docs, nil) != policy.Allow {
 		return deny(req, LayerIdentity, "the session policy of %s does not allow %s on %s", p.ARN, req.Action, req.Resource)
 	}
 	return nil

@@ -69,7 +69,7 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checker.Session = e.dir.SessionPolicy
+	checker.Session = e.dir.SessionPolicies
 	authn := &auth.Authenticator{Now: time.Now, Lookup: e.dir.LookupKey}
 	e.svc = New(Config{
 		Identity: e.dir,

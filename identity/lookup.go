@@ -28,10 +28,11 @@ type Credential struct {
 	Principal fsxd.Principal
 	Active    bool
 	// Temporary credentials only: the session token's hash (TokenHash),
-	// which every request must present, the expiry and the session policy.
-	TokenHash     string
-	Expires       time.Time
-	SessionPolicy *policy.Document
+	// which every request must present, the expiry and the session
+	// policies (nil: none; see authz.Checker.Session).
+	TokenHash       string
+	Expires         time.Time
+	SessionPolicies []*policy.Document
 }
 
 // LookupKey resolves an access key for SigV4: the root user's, or an IAM
@@ -84,8 +85,9 @@ func (d *Directory) LookupKey(ctx context.Context, id string) (Credential, error
 	return cred, nil
 }
 
-// IdentityPolicies returns p's identity policies: a user's inline policies
-// and those of its groups, or a role session's role's, parsed. The root
+// IdentityPolicies returns p's identity policies: a user's inline and
+// attached managed policies (default versions) and those of its groups,
+// or a role session's role's, parsed. The root
 // user has none (it needs none). A principal whose user or role is gone,
 // or was recreated under the same name, has none either: its requests are
 // denied.
@@ -106,8 +108,9 @@ func (d *Directory) IdentityPolicies(ctx context.Context, p *fsxd.Principal) ([]
 			} else if err != nil {
 				return err
 			}
-			texts = SortedValues(r.Policies)
-			return nil
+			managed, err := d.managedTexts(tx, r.ManagedPolicies)
+			texts = append(SortedValues(r.Policies), managed...)
+			return err
 		}
 		u, err := Users(tx).Get(NameKey(p.UserName))
 		if errors.Is(err, store.ErrNotFound) || err == nil && u.ID != p.UserID {
@@ -116,6 +119,7 @@ func (d *Directory) IdentityPolicies(ctx context.Context, p *fsxd.Principal) ([]
 			return err
 		}
 		texts = append(texts, SortedValues(u.Policies)...)
+		arns := u.ManagedPolicies
 		for _, name := range u.Groups {
 			g, err := Groups(tx).Get(NameKey(name))
 			if errors.Is(err, store.ErrNotFound) {
@@ -124,8 +128,11 @@ func (d *Directory) IdentityPolicies(ctx context.Context, p *fsxd.Principal) ([]
 				return err
 			}
 			texts = append(texts, SortedValues(g.Policies)...)
+			arns = append(arns[:len(arns):len(arns)], g.ManagedPolicies...)
 		}
-		return nil
+		managed, err := d.managedTexts(tx, arns)
+		texts = append(texts, managed...)
+		return err
 	})
 	if err != nil {
 		return nil, err

@@ -60,11 +60,15 @@ func (dir *Directory) NewSession(s *Session, d time.Duration) (Issued, error) {
 func (d *Directory) lookupSession(ctx context.Context, id string) (Credential, error) {
 	var s *Session
 	var p fsxd.Principal
+	var managed []string
 	err := d.cfg.Store.View(ctx, func(tx *store.Tx) (err error) {
 		if s, err = Sessions(tx).Get(id); err != nil {
 			return err
 		}
-		p, err = d.sessionPrincipal(tx, s)
+		if p, err = d.sessionPrincipal(tx, s); err != nil {
+			return err
+		}
+		managed, err = d.managedTexts(tx, s.PolicyArns)
 		return err
 	})
 	if errors.Is(err, store.ErrNotFound) {
@@ -77,8 +81,14 @@ func (d *Directory) lookupSession(ctx context.Context, id string) (Credential, e
 		return Credential{}, err
 	}
 	cred := Credential{Secret: secret, Active: true, Principal: p, TokenHash: s.TokenHash, Expires: s.Expires}
-	if s.SessionPolicy != "" {
-		if cred.SessionPolicy, err = policy.ParseKind([]byte(s.SessionPolicy), policy.IdentityPolicy); err != nil {
+	if s.SessionPolicy != "" || len(s.PolicyArns) > 0 {
+		texts := managed
+		if s.SessionPolicy != "" {
+			texts = append([]string{s.SessionPolicy}, managed...)
+		}
+		// Never nil here: a session whose managed session policies are
+		// all deleted may do nothing, not everything.
+		if cred.SessionPolicies, err = parseStored(texts, p.ARN); err != nil {
 			return Credential{}, err
 		}
 	}
@@ -116,9 +126,10 @@ func (d *Directory) sessionPrincipal(tx *store.Tx, s *Session) (fsxd.Principal, 
 	return p, nil
 }
 
-// SessionPolicy returns the policy passed when p's session was made, or
-// nil: the session may do only what it allows too (authz intersects).
-func (d *Directory) SessionPolicy(ctx context.Context, p *fsxd.Principal) (*policy.Document, error) {
+// SessionPolicies returns the policies passed when p's session was made
+// (Policy and PolicyArns), or nil: the session may do only what one of
+// them allows too (authz intersects).
+func (d *Directory) SessionPolicies(ctx context.Context, p *fsxd.Principal) ([]*policy.Document, error) {
 	if p == nil || !p.Temporary || !strings.HasPrefix(p.AccessKeyID, TempKeyPrefix) {
 		return nil, nil
 	}
@@ -126,5 +137,5 @@ func (d *Directory) SessionPolicy(ctx context.Context, p *fsxd.Principal) (*poli
 	if errors.Is(err, ErrUnknownKey) {
 		return nil, nil // gone since: authentication refuses its next request
 	}
-	return cred.SessionPolicy, err
+	return cred.SessionPolicies, err
 }

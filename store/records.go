@@ -44,6 +44,8 @@ type IAMUser struct {
 	Policies map[string]string `json:"Policies,omitempty"` // inline: name -> document as sent
 	Groups   []string          `json:"Groups,omitempty"`   // group names, as created
 	Keys     []string          `json:"Keys,omitempty"`     // access key ids
+	// ManagedPolicies are the ARNs of the managed policies attached.
+	ManagedPolicies []string `json:"ManagedPolicies,omitempty"`
 }
 
 // IAMGroup is an IAM group with its inline policies.
@@ -53,6 +55,8 @@ type IAMGroup struct {
 	ID       string            `json:"ID"` // AGPA...
 	Created  time.Time         `json:"Created"`
 	Policies map[string]string `json:"Policies,omitempty"`
+	// ManagedPolicies are the ARNs of the managed policies attached.
+	ManagedPolicies []string `json:"ManagedPolicies,omitempty"`
 }
 
 // IAMKey is an access key. The secret is sealed (package secret) with the

@@ -13,7 +13,8 @@ type IAMRole struct {
 	AssumeRolePolicy   string            `json:"AssumeRolePolicy"`   // trust policy, as sent
 	MaxSessionDuration int               `json:"MaxSessionDuration"` // seconds
 	Tags               []IAMTag          `json:"Tags,omitempty"`
-	Policies           map[string]string `json:"Policies,omitempty"` // inline: name -> document as sent
+	Policies           map[string]string `json:"Policies,omitempty"`        // inline: name -> document as sent
+	ManagedPolicies    []string          `json:"ManagedPolicies,omitempty"` // attached: policy ARNs
 }
 
 // IAMSession is a set of temporary credentials (STS AssumeRole or
@@ -37,4 +38,32 @@ type IAMSession struct {
 	// SessionPolicy is the AssumeRole Policy parameter; the session may do
 	// only what both it and the role's policies allow.
 	SessionPolicy string `json:"SessionPolicy,omitempty"`
+	// PolicyArns are the AssumeRole PolicyArns: managed session policies,
+	// resolved (default version) when the session is used.
+	PolicyArns []string `json:"PolicyArns,omitempty"`
+}
+
+// IAMPolicy is a customer managed policy with its versions (at most five).
+// Which users, groups and roles it is attached to is kept in their
+// records (ManagedPolicies), what the hot path reads.
+type IAMPolicy struct {
+	Name           string             `json:"Name"` // as created
+	Path           string             `json:"Path"`
+	ID             string             `json:"ID"` // ANPA...
+	Created        time.Time          `json:"Created"`
+	Updated        time.Time          `json:"Updated"`
+	Description    string             `json:"Description,omitempty"`
+	Tags           []IAMTag           `json:"Tags,omitempty"`
+	DefaultVersion string             `json:"DefaultVersion"` // "v1", ...
+	Versions       []IAMPolicyVersion `json:"Versions"`       // oldest first
+	// LastVersion numbers the versions: IAM never reuses a version id,
+	// even after DeletePolicyVersion.
+	LastVersion int `json:"LastVersion"`
+}
+
+// IAMPolicyVersion is one version of a managed policy.
+type IAMPolicyVersion struct {
+	ID       string    `json:"ID"` // "v1", ...
+	Document string    `json:"Document"`
+	Created  time.Time `json:"Created"`
 }

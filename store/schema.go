@@ -33,4 +33,5 @@ var (
 
 	IAMRoles    = Kind[IAMRole]{Name: "iam-role"}       // key: lower-case role name
 	IAMSessions = Kind[IAMSession]{Name: "iam-session"} // key: temporary access key id
+	IAMPolicies = Kind[IAMPolicy]{Name: "iam-policy"}   // key: lower-case managed policy name
 )

@@ -15,6 +15,7 @@ var tables = []string{
 	FileSystems.Name, SVMs.Name, Volumes.Name, Attachments.Name, Aliases.Name, Tokens.Name,
 	PendingAttachments.Name, AttachmentCounts.Name, IAMUsers.Name, IAMGroups.Name, IAMKeys.Name,
 	IAMRoles.Name, IAMSessions.Name, Snapshots.Name, Backups.Name,
+	IAMPolicies.Name,
 }
 
 // TestSchemaKindsUnique: no two tables share a kind, and the list above
