@@ -41,7 +41,13 @@ func goldenService(t *testing.T) *Service {
 }
 
 // Random ids are replaced before comparing.
-var randomIDs = regexp.MustCompile(`\b(AIDA|AGPA)[A-Z2-7]{17}\b|\bAKIA[A-Z2-7]{16}\b`)
+var randomIDs = regexp.MustCompile(`\b(AIDA|AGPA|ANPA)[A-Z2-7]{17}\b|\bAKIA[A-Z2-7]{16}\b`)
+
+// The managed policy the golden files create.
+const (
+	policyDoc = "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22s3%3AGetObject%22%2C%22Resource%22%3A%22*%22%7D%7D"
+	policyARN = "arn%3Aaws%3Aiam%3A%3A123456789012%3Apolicy%2Fapp%2Fread"
+)
 
 // TestGolden replays request/response pairs: testdata/<name>.txt holds
 // the request (method, then the form) and, after a "----" line, the
@@ -66,6 +72,18 @@ func TestGolden(t *testing.T) {
 		{"error_sts_version", "POST", "Action=GetCallerIdentity&Version=2010-05-08"},
 		{"error_duplicate_parameter", "POST", "Action=GetUser&Version=2010-05-08&UserName=a&UserName=b"},
 		{"error_malformed_policy", "POST", "Action=PutUserPolicy&Version=2010-05-08&UserName=alice&PolicyName=p&PolicyDocument=%7B%7D"},
+		{"create_policy", "POST", "Action=CreatePolicy&Version=2010-05-08&PolicyName=read&Path=%2Fapp%2F&Description=reads&PolicyDocument=" + policyDoc},
+		{"create_policy_version", "POST", "Action=CreatePolicyVersion&Version=2010-05-08&PolicyArn=" + policyARN + "&SetAsDefault=true&PolicyDocument=" + policyDoc},
+		{"get_policy_version", "POST", "Action=GetPolicyVersion&Version=2010-05-08&PolicyArn=" + policyARN + "&VersionId=v1"},
+		{"list_policy_versions", "POST", "Action=ListPolicyVersions&Version=2010-05-08&PolicyArn=" + policyARN},
+		{"attach_user_policy", "POST", "Action=AttachUserPolicy&Version=2010-05-08&UserName=alice&PolicyArn=" + policyARN},
+		{"get_policy", "POST", "Action=GetPolicy&Version=2010-05-08&PolicyArn=" + policyARN},
+		{"list_policies", "POST", "Action=ListPolicies&Version=2010-05-08&Scope=Local"},
+		{"list_attached_user_policies", "POST", "Action=ListAttachedUserPolicies&Version=2010-05-08&UserName=alice"},
+		{"list_entities_for_policy", "POST", "Action=ListEntitiesForPolicy&Version=2010-05-08&PolicyArn=" + policyARN},
+		{"error_delete_policy_attached", "POST", "Action=DeletePolicy&Version=2010-05-08&PolicyArn=" + policyARN},
+		{"error_delete_default_version", "POST", "Action=DeletePolicyVersion&Version=2010-05-08&PolicyArn=" + policyARN + "&VersionId=v2"},
+		{"error_no_such_policy", "POST", "Action=GetPolicy&Version=2010-05-08&PolicyArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Apolicy%2Fnone"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			req := httptest.NewRequest(c.method, "/", nil)

@@ -153,6 +153,8 @@ func (c *call) deleteGroup() (any, error) {
 			return awserr.DeleteConflict.Err("Cannot delete entity, must remove users from group first.")
 		case len(g.Policies) > 0:
 			return awserr.DeleteConflict.Err("Cannot delete entity, must delete policies first.")
+		case len(g.ManagedPolicies) > 0:
+			return errDetachFirst()
 		}
 		return groups(tx).Delete(nameKey(name))
 	})

@@ -236,10 +236,13 @@ func (c *call) updateAssumeRolePolicy() (any, error) {
 	})
 }
 
-// deleteRole refuses while inline policies remain, as IAM does. The
+// deleteRole refuses while managed or inline policies remain, as IAM does. The
 // role's sessions die with it: their keys no longer resolve.
 func (c *call) deleteRole() (any, error) {
 	return nil, c.changeRole("iam:DeleteRole", func(tx *store.Tx, r *roleRec) error {
+		if len(r.ManagedPolicies) > 0 {
+			return errDetachFirst()
+		}
 		if len(r.Policies) > 0 {
 			return awserr.DeleteConflict.Err("Cannot delete entity, must delete policies first.")
 		}

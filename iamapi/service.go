@@ -1,5 +1,5 @@
-// Package iamapi serves IAM (users, access keys, groups, inline policies)
-// and STS GetCallerIdentity over the Query protocol. It is a front end:
+// Package iamapi serves IAM (users, access keys, groups, roles, inline and
+// managed policies) and STS over the Query protocol. It is a front end:
 // the records, and the lookups the rest of fsxd makes of them, belong to
 // the identity core (package identity) it edits.
 package iamapi
@@ -88,6 +88,18 @@ var (
 		"DeleteRole":    (*call).deleteRole,
 		"PutRolePolicy": (*call).putRolePolicy, "GetRolePolicy": (*call).getRolePolicy,
 		"ListRolePolicies": (*call).listRolePolicies, "DeleteRolePolicy": (*call).deleteRolePolicy,
+		"CreatePolicy": (*call).createManagedPolicy, "GetPolicy": (*call).getManagedPolicy,
+		"ListPolicies": (*call).listManagedPolicies, "DeletePolicy": (*call).deleteManagedPolicy,
+		"CreatePolicyVersion": (*call).createPolicyVersion, "GetPolicyVersion": (*call).getPolicyVersion,
+		"ListPolicyVersions": (*call).listPolicyVersions, "SetDefaultPolicyVersion": (*call).setDefaultPolicyVersion,
+		"DeletePolicyVersion": (*call).deletePolicyVersion,
+		"AttachUserPolicy":    (*call).attachUserPolicy, "DetachUserPolicy": (*call).detachUserPolicy,
+		"AttachGroupPolicy": (*call).attachGroupPolicy, "DetachGroupPolicy": (*call).detachGroupPolicy,
+		"AttachRolePolicy": (*call).attachRolePolicy, "DetachRolePolicy": (*call).detachRolePolicy,
+		"ListAttachedUserPolicies":  (*call).listAttachedUserPolicies,
+		"ListAttachedGroupPolicies": (*call).listAttachedGroupPolicies,
+		"ListAttachedRolePolicies":  (*call).listAttachedRolePolicies,
+		"ListEntitiesForPolicy":     (*call).listEntitiesForPolicy,
 	}}
 	stsAPI = api{stsNS, stsVersion, map[string]handler{
 		"GetCallerIdentity": (*call).getCallerIdentity,

@@ -6,6 +6,7 @@ package iamapi
 
 import (
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -91,6 +92,10 @@ func (c *call) assumeRole() (any, error) {
 			return nil, err
 		}
 	}
+	policyArns, err := c.sessionPolicyArns()
+	if err != nil {
+		return nil, err
+	}
 	if c.caller.IsRoot {
 		return nil, awserr.IAMAccessDenied.Err("Roles may not be assumed by root accounts.")
 	}
@@ -111,7 +116,7 @@ func (c *call) assumeRole() (any, error) {
 	if dur > time.Duration(role.MaxSessionDuration)*time.Second {
 		return nil, awserr.ValidationError.Err("The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
 	}
-	s := &identity.Session{RoleName: role.Name, RoleID: role.ID, SessionName: session, SessionPolicy: sessionPolicy}
+	s := &identity.Session{RoleName: role.Name, RoleID: role.ID, SessionName: session, SessionPolicy: sessionPolicy, PolicyArns: policyArns}
 	iss, err := c.issue(s, dur, func(tx *store.Tx) error {
 		r, err := roles(tx).Get(nameKey(role.Name))
 		if err != nil || r.ID != role.ID {
@@ -205,4 +210,25 @@ func (c *call) getSessionToken() (any, error) {
 		return nil, err
 	}
 	return struct{ Credentials credentialsXML }{credentialsOf(iss)}, nil
+}
+
+// maxSessionPolicyArns is STS's limit on PolicyArns.
+const maxSessionPolicyArns = 10
+
+// sessionPolicyArns reads PolicyArns.member.N.arn: managed policies the
+// session is narrowed to (with Policy, if any). An ARN that names no
+// policy is kept: it allows nothing (docs/decisions.md).
+func (c *call) sessionPolicyArns() ([]string, error) {
+	var arns []string
+	for i, m := range c.f.members("PolicyArns", "arn") {
+		arn := m["arn"]
+		if err := pPolicyArn.check(arn, fmt.Sprintf("policyArns.%d.member.arn", i+1)); err != nil {
+			return nil, err
+		}
+		arns = append(arns, arn)
+	}
+	if len(arns) > maxSessionPolicyArns {
+		return nil, invalid("policyArns", strconv.Itoa(len(arns)), "Member must have length less than or equal to 10")
+	}
+	return arns, nil
 }

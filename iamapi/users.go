@@ -193,9 +193,17 @@ func (c *call) deleteUser() (any, error) {
 			return awserr.DeleteConflict.Err("Cannot delete entity, must delete access keys first.")
 		case len(u.Policies) > 0:
 			return awserr.DeleteConflict.Err("Cannot delete entity, must delete policies first.")
+		case len(u.ManagedPolicies) > 0:
+			return errDetachFirst()
 		case len(u.Groups) > 0:
 			return awserr.DeleteConflict.Err("Cannot delete entity, must remove users from group first.")
 		}
 		return users(tx).Delete(nameKey(name))
 	})
+}
+
+// errDetachFirst refuses to delete a user, group or role with managed
+// policies attached, as IAM does.
+func errDetachFirst() error {
+	return awserr.DeleteConflict.Err("Cannot delete entity, must detach all policies first.")
 }
