@@ -55,7 +55,7 @@ func New(cfg Config) (*Console, error) {
 		return nil, err
 	}
 	for _, n := range names {
-		t, err := template.New("layout.html").Funcs(funcs).ParseFS(webFS, "web/layout.html", n)
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(webFS, "web/layout.html", "web/part_*.html", n)
 		if err != nil {
 			return nil, err
 		}

@@ -24,6 +24,7 @@ type iamPage struct {
 	Problem   string           // a policy editor error
 	PolicyFor string
 	Policy    string
+	Access    *iamAccess // roles and managed policies (roles.go)
 }
 
 func (c *Console) iamPage(w http.ResponseWriter, r *http.Request, ss *session) {
@@ -54,6 +55,7 @@ func (c *Console) fillIAM(ctx context.Context, r *http.Request, ss *session, v *
 	if g, err := cl.iam.ListGroups(ctx, &iam.ListGroupsInput{}); err == nil {
 		p.Groups = g.Groups
 	}
+	p.Access = fillAccess(ctx, cl)
 	v.Data = p
 }
 
