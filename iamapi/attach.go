@@ -60,58 +60,57 @@ var (
 
 const maxAttached = identity.MaxAttachedPolicies
 
-func (c *call) attach(o *attachOwner, action string) (any, error) {
+// changeAttached authorizes action on the owner the request names and
+// replaces its attached ARNs with what fn makes of them and PolicyArn; a
+// nil result leaves them as they are.
+func (c *call) changeAttached(o *attachOwner, action string, fn func(tx *store.Tx, arns []string, arn string) ([]string, error)) error {
 	name, ownerARN, err := o.target(c)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	arn, err := c.policyARN()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if err := c.authorize(action, ownerARN); err != nil {
-		return nil, err
+		return err
 	}
-	return nil, c.s.dir.Store().Update(c.ctx, func(tx *store.Tx) error {
+	return c.s.dir.Store().Update(c.ctx, func(tx *store.Tx) error {
 		arns, save, err := o.load(tx, name)
 		if err != nil {
 			return err
 		}
-		if _, err := c.loadPolicy(tx, arn); err != nil {
+		after, err := fn(tx, arns, arn)
+		if err != nil || after == nil {
 			return err
 		}
-		if slices.Contains(arns, arn) {
-			return nil // attaching twice is not an error on IAM
+		return save(after)
+	})
+}
+
+// attach adds PolicyArn; attaching twice is not an error on IAM.
+func (c *call) attach(o *attachOwner, action string) (any, error) {
+	return nil, c.changeAttached(o, action, func(tx *store.Tx, arns []string, arn string) ([]string, error) {
+		if _, err := c.loadPolicy(tx, arn); err != nil {
+			return nil, err
 		}
-		if len(arns) >= maxAttached {
-			return awserr.LimitExceeded.Err("Cannot exceed quota for %s: %d", o.quota, maxAttached)
+		switch {
+		case slices.Contains(arns, arn):
+			return nil, nil
+		case len(arns) >= maxAttached:
+			return nil, awserr.LimitExceeded.Err("Cannot exceed quota for %s: %d", o.quota, maxAttached)
 		}
-		return save(append(arns, arn))
+		return append(arns, arn), nil
 	})
 }
 
 func (c *call) detach(o *attachOwner, action string) (any, error) {
-	name, ownerARN, err := o.target(c)
-	if err != nil {
-		return nil, err
-	}
-	arn, err := c.policyARN()
-	if err != nil {
-		return nil, err
-	}
-	if err := c.authorize(action, ownerARN); err != nil {
-		return nil, err
-	}
-	return nil, c.s.dir.Store().Update(c.ctx, func(tx *store.Tx) error {
-		arns, save, err := o.load(tx, name)
-		if err != nil {
-			return err
-		}
+	return nil, c.changeAttached(o, action, func(_ *store.Tx, arns []string, arn string) ([]string, error) {
 		i := slices.Index(arns, arn)
 		if i < 0 {
-			return awserr.NoSuchEntity.Err("Policy %s was not found.", arn)
+			return nil, awserr.NoSuchEntity.Err("Policy %s was not found.", arn)
 		}
-		return save(slices.Delete(slices.Clone(arns), i, i+1))
+		return slices.Delete(slices.Clone(arns), i, i+1), nil
 	})
 }
 
@@ -169,20 +168,30 @@ func attachmentCount(tx *store.Tx, arn string) (int, error) {
 // attachmentCounts counts the attachments of every policy, by ARN.
 func attachmentCounts(tx *store.Tx) (map[string]int, error) {
 	counts := map[string]int{}
-	add := func(arns []string) bool {
+	err := scanOwners(tx, func(_, _, _, _ string, arns []string) {
 		for _, a := range arns {
 			counts[a]++
 		}
-		return false
-	}
-	if _, err := users(tx).Count(func(u *userRec) bool { return add(u.ManagedPolicies) }); err != nil {
-		return nil, err
-	}
-	if _, err := groups(tx).Count(func(g *groupRec) bool { return add(g.ManagedPolicies) }); err != nil {
-		return nil, err
-	}
-	_, err := roles(tx).Count(func(r *roleRec) bool { return add(r.ManagedPolicies) })
+	})
 	return counts, err
+}
+
+// scanOwners calls fn for every group, user and role (kind "Group",
+// "User", "Role") with its attached ARNs.
+func scanOwners(tx *store.Tx, fn func(kind, path, name, id string, arns []string)) error {
+	if err := scan(groups(tx), func(g *groupRec) { fn("Group", g.Path, g.Name, g.ID, g.ManagedPolicies) }); err != nil {
+		return err
+	}
+	if err := scan(users(tx), func(u *userRec) { fn("User", u.Path, u.Name, u.ID, u.ManagedPolicies) }); err != nil {
+		return err
+	}
+	return scan(roles(tx), func(r *roleRec) { fn("Role", r.Path, r.Name, r.ID, r.ManagedPolicies) })
+}
+
+// scan calls fn for every record of t.
+func scan[T any](t store.Table[T], fn func(*T)) error {
+	_, err := t.Count(func(v *T) bool { fn(v); return false })
+	return err
 }
 
 type listEntitiesResult struct {
@@ -225,34 +234,13 @@ func (c *call) listEntitiesForPolicy() (any, error) {
 		return nil, err
 	}
 	arn := c.f["PolicyArn"]
-	want := func(kind, path string, arns []string) bool {
-		return (filter == "" || filter == kind) && strings.HasPrefix(path, prefix) && slices.Contains(arns, arn)
-	}
 	var all []entity
 	err = c.s.dir.Store().View(c.ctx, func(tx *store.Tx) error {
-		if _, err := groups(tx).Count(func(g *groupRec) bool {
-			if want("Group", g.Path, g.ManagedPolicies) {
-				all = append(all, entity{"g", g.Name, g.ID})
+		return scanOwners(tx, func(kind, path, name, id string, arns []string) {
+			if (filter == "" || filter == kind) && strings.HasPrefix(path, prefix) && slices.Contains(arns, arn) {
+				all = append(all, entity{kind, name, id})
 			}
-			return false
-		}); err != nil {
-			return err
-		}
-		if _, err := users(tx).Count(func(u *userRec) bool {
-			if want("User", u.Path, u.ManagedPolicies) {
-				all = append(all, entity{"u", u.Name, u.ID})
-			}
-			return false
-		}); err != nil {
-			return err
-		}
-		_, err := roles(tx).Count(func(r *roleRec) bool {
-			if want("Role", r.Path, r.ManagedPolicies) {
-				all = append(all, entity{"r", r.Name, r.ID})
-			}
-			return false
 		})
-		return err
 	})
 	if err != nil {
 		return nil, err
@@ -265,12 +253,12 @@ func entitiesXML(list []entity, truncated bool, marker string) listEntitiesResul
 	res := listEntitiesResult{IsTruncated: truncated, Marker: marker}
 	for _, e := range list {
 		switch e.kind {
-		case "g":
+		case "Group":
 			res.PolicyGroups.Member = append(res.PolicyGroups.Member, struct {
 				GroupName string
 				GroupID   string `xml:"GroupId"`
 			}{e.name, e.id})
-		case "u":
+		case "User":
 			res.PolicyUsers.Member = append(res.PolicyUsers.Member, struct {
 				UserName string
 				UserID   string `xml:"UserId"`

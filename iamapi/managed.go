@@ -41,7 +41,7 @@ type policyMetaXML struct {
 	Tags                          *members[tagXML] `xml:",omitempty"`
 }
 
-// policyXML renders p; full adds what only Create/GetPolicy return
+// managedXML renders p; full adds what only Create/GetPolicy return
 // (description, tags).
 func (s *Service) managedXML(p *managedRec, attachments int, full bool) policyMetaXML {
 	x := policyMetaXML{PolicyName: p.Name, DefaultVersionID: p.DefaultVersion, PolicyID: p.ID, Path: p.Path,
@@ -49,12 +49,7 @@ func (s *Service) managedXML(p *managedRec, attachments int, full bool) policyMe
 		CreateDate: isoTime(p.Created), UpdateDate: isoTime(p.Updated)}
 	if full {
 		x.Description = p.Description
-		if len(p.Tags) > 0 {
-			x.Tags = &members[tagXML]{}
-			for _, t := range p.Tags {
-				x.Tags.Member = append(x.Tags.Member, tagXML(t))
-			}
-		}
+		x.Tags = tagsXML(p.Tags)
 	}
 	return x
 }

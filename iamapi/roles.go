@@ -33,11 +33,8 @@ type roleXML struct {
 func (s *Service) roleXML(r *roleRec, withTags bool) roleXML {
 	x := roleXML{Path: r.Path, RoleName: r.Name, RoleID: r.ID, Arn: s.dir.RoleARN(r.Path, r.Name), CreateDate: isoTime(r.Created),
 		AssumeRolePolicyDocument: urlEncode(r.AssumeRolePolicy), Description: r.Description, MaxSessionDuration: r.MaxSessionDuration}
-	if withTags && len(r.Tags) > 0 {
-		x.Tags = &members[tagXML]{}
-		for _, t := range r.Tags {
-			x.Tags.Member = append(x.Tags.Member, tagXML(t))
-		}
+	if withTags {
+		x.Tags = tagsXML(r.Tags)
 	}
 	return x
 }

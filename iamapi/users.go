@@ -24,11 +24,20 @@ type userXML struct {
 
 func (s *Service) userXML(u *userRec, withTags bool) userXML {
 	x := userXML{Path: u.Path, UserName: u.Name, UserID: u.ID, Arn: s.dir.UserARN(u.Path, u.Name), CreateDate: isoTime(u.Created)}
-	if withTags && len(u.Tags) > 0 {
-		x.Tags = &members[tagXML]{}
-		for _, t := range u.Tags {
-			x.Tags.Member = append(x.Tags.Member, tagXML(t))
-		}
+	if withTags {
+		x.Tags = tagsXML(u.Tags)
+	}
+	return x
+}
+
+// tagsXML renders tags as IAM does: no element at all when there are none.
+func tagsXML(tags []tag) *members[tagXML] {
+	if len(tags) == 0 {
+		return nil
+	}
+	x := &members[tagXML]{}
+	for _, t := range tags {
+		x.Member = append(x.Member, tagXML(t))
 	}
 	return x
 }
