@@ -23,7 +23,7 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 // goldenService is the service with a fixed clock and a fixed root
 // caller: the wire format is what is under test.
-func goldenService(t *testing.T) *Service {
+func goldenService(t testing.TB) *Service {
 	b, err := sqlite.Open(filepath.Join(t.TempDir(), "fsxd.db"))
 	if err != nil {
 		t.Fatal(err)

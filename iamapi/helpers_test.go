@@ -138,7 +138,7 @@ func (e *env) user(name string) (*iam.Client, *sts.Client, string) {
 	return i, s, *out.AccessKey.AccessKeyId
 }
 
-func newEnvBox(t *testing.T) *secret.Box {
+func newEnvBox(t testing.TB) *secret.Box {
 	t.Helper()
 	box, err := secret.New(make([]byte, secret.KeySize))
 	if err != nil {
