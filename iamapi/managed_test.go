@@ -172,3 +172,42 @@ func TestManagedPolicyQuota(t *testing.T) {
 	_, err := e.IAM.DeleteUser(ctx, &iam.DeleteUserInput{UserName: aws.String("bob")})
 	wantCode(t, err, "DeleteConflict")
 }
+
+// TestManagedPolicyVersionsConcurrent: versions created at once never
+// exceed five nor share an id; the rest are refused with LimitExceeded.
+func TestManagedPolicyVersionsConcurrent(t *testing.T) {
+	e := newEnv(t)
+	arn := e.managedPolicy("busy", "/", docGet)
+	const n = 8
+	ids := make(chan string, n)
+	errs := make(chan error, n)
+	for range n {
+		go func() {
+			out, err := e.IAM.CreatePolicyVersion(ctx, &iam.CreatePolicyVersionInput{PolicyArn: aws.String(arn), PolicyDocument: aws.String(docAll)})
+			if err != nil {
+				errs <- err
+				return
+			}
+			ids <- *out.PolicyVersion.VersionId
+		}()
+	}
+	seen := map[string]bool{}
+	for range n {
+		select {
+		case id := <-ids:
+			if seen[id] {
+				t.Errorf("version %s created twice", id)
+			}
+			seen[id] = true
+		case err := <-errs:
+			wantCode(t, err, "LimitExceeded")
+		}
+	}
+	if len(seen) != 4 {
+		t.Errorf("%d versions created beside v1, want 4", len(seen))
+	}
+	vs := must[*iam.ListPolicyVersionsOutput](t)(e.IAM.ListPolicyVersions(ctx, &iam.ListPolicyVersionsInput{PolicyArn: aws.String(arn)}))
+	if len(vs.Versions) != 5 {
+		t.Errorf("ListPolicyVersions: %d versions, want 5", len(vs.Versions))
+	}
+}
