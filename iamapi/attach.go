@@ -72,7 +72,9 @@ func (c *call) changeAttached(o *attachOwner, action string, fn func(tx *store.T
 	if err != nil {
 		return err
 	}
-	if err := c.authorize(action, ownerARN); err != nil {
+	// iam:PolicyARN lets a policy say which policies may be attached, the
+	// usual guard against a user attaching itself more rights.
+	if err := c.authorizeWith(action, ownerARN, map[string][]string{"iam:PolicyARN": {arn}}); err != nil {
 		return err
 	}
 	return c.s.dir.Store().Update(c.ctx, func(tx *store.Tx) error {

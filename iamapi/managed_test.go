@@ -211,3 +211,19 @@ func TestManagedPolicyVersionsConcurrent(t *testing.T) {
 		t.Errorf("ListPolicyVersions: %d versions, want 5", len(vs.Versions))
 	}
 }
+
+// TestAttachPolicyARNCondition: iam:PolicyARN limits which managed
+// policies a delegated administrator may attach.
+func TestAttachPolicyARNCondition(t *testing.T) {
+	e := newEnv(t)
+	safe := e.managedPolicy("safe", "/", docGet)
+	admin := e.managedPolicy("admin", "/", docAll)
+	must[*iam.CreateUserOutput](t)(e.IAM.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("target")}))
+	delegateIAM, _, _ := e.user("delegate")
+	doc := `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"iam:AttachUserPolicy","Resource":"*",
+		"Condition":{"ArnEquals":{"iam:PolicyARN":"` + safe + `"}}}}`
+	must[*iam.PutUserPolicyOutput](t)(e.IAM.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("delegate"), PolicyName: aws.String("p"), PolicyDocument: aws.String(doc)}))
+	must[*iam.AttachUserPolicyOutput](t)(delegateIAM.AttachUserPolicy(ctx, &iam.AttachUserPolicyInput{UserName: aws.String("target"), PolicyArn: aws.String(safe)}))
+	_, err := delegateIAM.AttachUserPolicy(ctx, &iam.AttachUserPolicyInput{UserName: aws.String("target"), PolicyArn: aws.String(admin)})
+	wantCode(t, err, "AccessDenied")
+}

@@ -251,10 +251,16 @@ func (s *Service) Operation(r *http.Request) string {
 // authorize asks the server's policy layer; a refusal becomes IAM's
 // AccessDenied, naming only the caller, the action and the resource.
 func (c *call) authorize(action, resource string) error {
+	return c.authorizeWith(action, resource, nil)
+}
+
+// authorizeWith is authorize with the operation's condition keys
+// (iam:PolicyARN for attaching a managed policy).
+func (c *call) authorizeWith(action, resource string, keys map[string][]string) error {
 	if c.s.cfg.Checker == nil {
 		return nil
 	}
-	err := c.s.cfg.Checker.Check(c.ctx, authz.Request{Principal: c.caller, Action: action, Resource: resource})
+	err := c.s.cfg.Checker.Check(c.ctx, authz.Request{Principal: c.caller, Action: action, Resource: resource, Context: keys})
 	var ae *awserr.Error
 	switch {
 	case err == nil:
