@@ -18,6 +18,12 @@ type Principal struct {
 	RoleARN     string
 	RoleName    string
 	SessionName string
+	// FederatedUser is the Name of an STS GetFederationToken session: ARN
+	// is then arn:aws:sts::<acct>:federated-user/<name>, while UserName
+	// and UserID still name the IAM user whose policies (intersected with
+	// the session's) apply. Policies see aws:userid <acct>:<name> and no
+	// aws:username, as on AWS.
+	FederatedUser string
 	// Temporary: signed with STS credentials, whose session token was
 	// checked; the session's policy, if any, also limits the request.
 	Temporary bool

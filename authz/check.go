@@ -152,6 +152,10 @@ func (c *Checker) conditionKeys(req *Request) map[string][]string {
 	set("aws:principaltype", principalType(p))
 	set("aws:username", p.UserName)
 	set("aws:userid", p.UserID)
+	if p.FederatedUser != "" {
+		set("aws:username", "")
+		set("aws:userid", p.AccountID+":"+p.FederatedUser)
+	}
 	set("aws:currenttime", now.Format("2006-01-02T15:04:05Z"))
 	set("aws:epochtime", strconv.FormatInt(now.Unix(), 10))
 	set("aws:securetransport", strconv.FormatBool(req.SecureTransport))
@@ -188,6 +192,8 @@ func principalType(p *fsxd.Principal) string {
 		return "Account"
 	case p.RoleName != "":
 		return "AssumedRole"
+	case p.FederatedUser != "":
+		return "FederatedUser"
 	}
 	return "User"
 }

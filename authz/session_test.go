@@ -68,3 +68,18 @@ func TestCheckSession(t *testing.T) {
 		t.Errorf("a session policy that can't be loaded: %v, want a failure that is not a denial", err)
 	}
 }
+
+// TestFederatedConditionKeys: a federated user session is seen by
+// policies as AWS shows it: aws:PrincipalType FederatedUser, aws:userid
+// <account>:<name>, no aws:username.
+func TestFederatedConditionKeys(t *testing.T) {
+	c := newTestChecker(t)
+	p := user("pete")
+	p.Temporary, p.FederatedUser = true, "carl"
+	keys := c.conditionKeys(&Request{Principal: p})
+	for k, want := range map[string]string{"aws:principaltype": "FederatedUser", "aws:userid": acct + ":carl", "aws:username": ""} {
+		if got := keys[k]; len(got) != 1 && want != "" || len(got) > 0 && got[0] != want || want == "" && len(got) > 0 {
+			t.Errorf("%s = %q, want %q", k, got, want)
+		}
+	}
+}

@@ -1,15 +1,19 @@
 package e2e
 
-// Session policies end to end: AssumeRole's Policy and PolicyArns narrow
-// what the role's session may do to the intersection with the role's own
-// policies.
+// Session policies end to end: AssumeRole's and GetFederationToken's
+// Policy and PolicyArns narrow what the session may do to the
+// intersection with the role's or user's own policies.
 
 import (
+	"context"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 	ststypes "github.com/aws/aws-sdk-go-v2/service/sts/types"
 )
 
@@ -46,4 +50,41 @@ func TestSessionPolicyNarrowsRole(t *testing.T) {
 	everything := `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}`
 	wide := assumeWith(e, assumer, roleARN, everything)
 	azWant(t, "session policy cannot widen the role", azPut(wide, alias, "new.txt"), "AccessDenied")
+}
+
+// fedClients returns clients signed by a GetFederationToken session of u.
+func fedClients(t *testing.T, e *Env, u azClients, in *sts.GetFederationTokenInput) azClients {
+	t.Helper()
+	out, err := u.STS.GetFederationToken(context.Background(), in)
+	if err != nil {
+		t.Fatalf("GetFederationToken: %v", err)
+	}
+	c := out.Credentials
+	creds := credentials.NewStaticCredentialsProvider(*c.AccessKeyId, *c.SecretAccessKey, *c.SessionToken)
+	return azClients{S3: s3As(e, creds),
+		STS: sts.New(sts.Options{}, e.stsOpts, func(o *sts.Options) { o.Credentials = creds }),
+		IAM: iam.New(iam.Options{}, e.iamOpts, func(o *iam.Options) { o.Credentials = creds })}
+}
+
+func TestFederationTokenNarrowsUser(t *testing.T) {
+	e := Start(t)
+	ctx := context.Background()
+	alias, _ := azAccessPoint(t, e, "fed-pol", "")
+	u := azUser(t, e, "broker", `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":["s3:GetObject","sts:GetFederationToken","iam:GetUser"],"Resource":"*"}}`)
+
+	bare := fedClients(t, e, u, &sts.GetFederationTokenInput{Name: aws.String("bare"), DurationSeconds: aws.Int32(900)})
+	azWant(t, "a federated session without session policies", azGet(bare, alias, "public/a.txt"), "AccessDenied")
+
+	onlyPublic := `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"` + apARNPrefix + `fed-pol/object/public/*"}}`
+	fed := fedClients(t, e, u, &sts.GetFederationTokenInput{Name: aws.String("carl"), Policy: aws.String(onlyPublic)})
+	azWant(t, "session policy allows public/", azGet(fed, alias, "public/a.txt"), "")
+	azWant(t, "session policy does not allow secret/", azGet(fed, alias, "secret/b.txt"), "AccessDenied")
+	who, err := fed.STS.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil || aws.ToString(who.Arn) != "arn:aws:sts::"+Account+":federated-user/carl" || aws.ToString(who.UserId) != Account+":carl" {
+		t.Fatalf("GetCallerIdentity = %+v, %v", who, err)
+	}
+	_, err = fed.IAM.GetUser(ctx, &iam.GetUserInput{UserName: aws.String("broker")})
+	wantAPICode(t, err, "AccessDenied") // federated sessions may not call IAM
+	_, err = fed.STS.GetFederationToken(ctx, &sts.GetFederationTokenInput{Name: aws.String("again")})
+	wantAPICode(t, err, "AccessDenied")
 }

@@ -104,6 +104,7 @@ var (
 	stsAPI = api{stsNS, stsVersion, map[string]handler{
 		"GetCallerIdentity": (*call).getCallerIdentity,
 		"AssumeRole":        (*call).assumeRole, "GetSessionToken": (*call).getSessionToken,
+		"GetFederationToken": (*call).getFederationToken,
 	}}
 )
 
@@ -173,6 +174,10 @@ func (s *Service) serve(r *http.Request, a *api) (string, any, error) {
 	}
 	if !ok || f["Version"] != a.version {
 		return "", nil, awserr.InvalidAction.Err("Could not find operation %s for version %s", truncate(op, 64), truncate(f["Version"], 16))
+	}
+	if p.FederatedUser != "" && a.ns == iamNS {
+		// As AWS: federated user sessions may not call IAM at all.
+		return "", nil, awserr.IAMAccessDenied.Err("User: %s is not authorized to perform: iam:%s", p.ARN, truncate(op, 64))
 	}
 	c := &call{s: s, ctx: auth.WithPrincipal(r.Context(), p), caller: p, f: f}
 	res, err := h(c)

@@ -26,6 +26,9 @@ type callerIdentityXML struct {
 
 func (c *call) getCallerIdentity() (any, error) {
 	p := c.caller
+	if p.FederatedUser != "" {
+		return callerIdentityXML{UserID: p.AccountID + ":" + p.FederatedUser, Account: p.AccountID, Arn: p.ARN}, nil
+	}
 	return callerIdentityXML{UserID: p.UserID, Account: p.AccountID, Arn: p.ARN}, nil
 }
 
@@ -196,16 +199,7 @@ func (c *call) getSessionToken() (any, error) {
 		return nil, err
 	}
 	s := &identity.Session{UserName: p.UserName, UserID: p.UserID, Root: p.IsRoot}
-	iss, err := c.issue(s, dur, func(tx *store.Tx) error {
-		if p.IsRoot {
-			return nil
-		}
-		u, err := users(tx).Get(nameKey(p.UserName))
-		if err != nil || u.ID != p.UserID {
-			return awserr.InvalidClientTokenID.Err("")
-		}
-		return nil
-	})
+	iss, err := c.issue(s, dur, c.callerExists)
 	if err != nil {
 		return nil, err
 	}
@@ -231,4 +225,18 @@ func (c *call) sessionPolicyArns() ([]string, error) {
 		return nil, invalid("policyArns", strconv.Itoa(len(arns)), "Member must have length less than or equal to 10")
 	}
 	return arns, nil
+}
+
+// callerExists confirms, in the transaction storing a new session, that
+// the calling user has not been deleted meanwhile (root always exists).
+func (c *call) callerExists(tx *store.Tx) error {
+	p := c.caller
+	if p.IsRoot {
+		return nil
+	}
+	u, err := users(tx).Get(nameKey(p.UserName))
+	if err != nil || u.ID != p.UserID {
+		return awserr.InvalidClientTokenID.Err("")
+	}
+	return nil
 }

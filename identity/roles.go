@@ -41,3 +41,8 @@ func tagMap(tags []Tag) map[string]string {
 	}
 	return m
 }
+
+// FederatedUserARN is a GetFederationToken session's ARN.
+func (d *Directory) FederatedUserARN(name string) string {
+	return fmt.Sprintf("arn:%s:sts::%s:federated-user/%s", d.cfg.Account.Partition, d.cfg.Account.ID, name)
+}

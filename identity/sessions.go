@@ -81,13 +81,13 @@ func (d *Directory) lookupSession(ctx context.Context, id string) (Credential, e
 		return Credential{}, err
 	}
 	cred := Credential{Secret: secret, Active: true, Principal: p, TokenHash: s.TokenHash, Expires: s.Expires}
-	if s.SessionPolicy != "" || len(s.PolicyArns) > 0 {
+	if s.SessionPolicy != "" || len(s.PolicyArns) > 0 || s.FederatedName != "" {
 		texts := managed
 		if s.SessionPolicy != "" {
 			texts = append([]string{s.SessionPolicy}, managed...)
 		}
 		// Never nil here: a session whose managed session policies are
-		// all deleted may do nothing, not everything.
+		// all deleted, or a federated one without any, may do nothing.
 		if cred.SessionPolicies, err = parseStored(texts, p.ARN); err != nil {
 			return Credential{}, err
 		}
@@ -122,6 +122,9 @@ func (d *Directory) sessionPrincipal(tx *store.Tx, s *Session) (fsxd.Principal, 
 			return p, err
 		}
 		p.ARN, p.UserID, p.UserName, p.Tags = d.UserARN(u.Path, u.Name), u.ID, u.Name, tagMap(u.Tags)
+	}
+	if s.FederatedName != "" {
+		p.ARN, p.FederatedUser = d.FederatedUserARN(s.FederatedName), s.FederatedName
 	}
 	return p, nil
 }

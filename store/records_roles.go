@@ -41,6 +41,10 @@ type IAMSession struct {
 	// PolicyArns are the AssumeRole PolicyArns: managed session policies,
 	// resolved (default version) when the session is used.
 	PolicyArns []string `json:"PolicyArns,omitempty"`
+	// FederatedName is GetFederationToken's Name (the session acts as
+	// UserName, or root, narrowed to its session policies: with none, it
+	// may do nothing).
+	FederatedName string `json:"FederatedName,omitempty"`
 }
 
 // IAMPolicy is a customer managed policy with its versions (at most five).
