@@ -1,0 +1,151 @@
+package fsxapi
+
+// Automatic backups: an OpenZFS file system whose
+// AutomaticBackupRetentionDays is above 0 gets, once a day at its
+// DailyAutomaticBackupStartTime ("HH:MM", UTC), a backup of type
+// AUTOMATIC; its AUTOMATIC backups older than the retention are deleted.
+// Every node's reconciler runs the pass; the backup of one due time is
+// recorded together with an idempotency record keyed by file system and
+// due time (once), so one node takes it, once, even if it is deleted
+// later. Missed due times (fsxd was down) are not made up: the pass takes
+// only the latest one, as a late daily backup.
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/fsxd/fsxd"
+	"github.com/fsxd/fsxd/awserr"
+	"github.com/fsxd/fsxd/store"
+)
+
+// opAutomaticBackup scopes the idempotency records of automatic backups.
+const opAutomaticBackup = "AutomaticBackup"
+
+// lastDue is the latest time at or before now when a daily backup that
+// starts at hhmm ("HH:MM", UTC) was due; false if hhmm is not a time.
+func lastDue(now time.Time, hhmm string) (time.Time, bool) {
+	t, err := time.Parse("15:04", hhmm)
+	if err != nil || len(hhmm) != 5 || !specDailyTime.re.MatchString(hhmm) {
+		return time.Time{}, false
+	}
+	now = now.UTC()
+	due := time.Date(now.Year(), now.Month(), now.Day(), t.Hour(), t.Minute(), 0, 0, time.UTC)
+	if due.After(now) {
+		due = due.AddDate(0, 0, -1)
+	}
+	return due, true
+}
+
+// autoSchedule is a file system's automatic backup settings.
+type autoSchedule struct {
+	days  int64
+	start string
+}
+
+// scheduleOf returns the settings of an AVAILABLE OpenZFS file system
+// that asks for automatic backups.
+func scheduleOf(fs *fsxd.FileSystem) (autoSchedule, bool) {
+	if fs.Type != fsxd.TypeOpenZFS || fs.Lifecycle != fsxd.Available {
+		return autoSchedule{}, false
+	}
+	w, err := unwire[FileSystem](fs.Wire)
+	if err != nil || w.OpenZFSConfiguration == nil {
+		return autoSchedule{}, false
+	}
+	c := w.OpenZFSConfiguration
+	sc := autoSchedule{val(c.AutomaticBackupRetentionDays), val(c.DailyAutomaticBackupStartTime)}
+	return sc, sc.days > 0
+}
+
+// autoTaken remembers the due time each file system's last automatic
+// backup was recorded for, so the pass does not write every time.
+type autoTaken struct{ m sync.Map } // fs id -> time.Time
+
+func (a *autoTaken) has(fsID string, due time.Time) bool {
+	v, ok := a.m.Load(fsID)
+	return ok && v.(time.Time).Equal(due)
+}
+
+// autoBackupPass takes the automatic backups that are due and deletes
+// the expired ones.
+func (s *Service) autoBackupPass(ctx context.Context, fss []*fsxd.FileSystem) error {
+	if s.cfg.NoAutomaticBackups {
+		return nil
+	}
+	var errs []error
+	var expiring map[string]int64 // fs id -> retention days
+	for _, fs := range fss {
+		sc, ok := scheduleOf(fs)
+		if !ok {
+			continue
+		}
+		if due, ok := lastDue(s.now(), sc.start); ok && !due.Before(fs.CreationTime) && !s.taken.has(fs.ID, due) {
+			errs = append(errs, s.takeAutoBackup(ctx, fs.ID, due))
+		}
+		if expiring == nil {
+			expiring = map[string]int64{}
+		}
+		expiring[fs.ID] = sc.days
+	}
+	if expiring != nil {
+		errs = append(errs, s.expireAutoBackups(ctx, expiring))
+	}
+	return errors.Join(errs...)
+}
+
+// takeAutoBackup records the AUTOMATIC backup of fsID due at due, unless
+// a node did already. A backup in progress defers it to a later pass.
+func (s *Service) takeAutoBackup(ctx context.Context, fsID string, due time.Time) error {
+	req := &struct{ FileSystemId, Due string }{fsID, due.Format(time.RFC3339)}
+	token := fsID + "@" + req.Due
+	_, err := once(ctx, s, opAutomaticBackup, &token, req, func(tx *store.Tx) (*struct{ BackupId string }, string, error) {
+		rec, err := s.newBackup(tx, fsID, "", nil, true)
+		if err != nil {
+			return nil, "", err
+		}
+		rec.Type = "AUTOMATIC"
+		return &struct{ BackupId string }{rec.ID}, rec.ID, backups(tx).Put(rec.ID, rec)
+	})
+	switch {
+	case awserr.Is(err, awserr.BackupInProgress):
+		return nil
+	case err != nil:
+		return err
+	}
+	s.taken.m.Store(fsID, due)
+	return nil
+}
+
+// expireAutoBackups deletes (as DeleteBackup does) the AVAILABLE
+// AUTOMATIC backups of the file systems in days older than their
+// retention. Those of file systems that are gone are kept: nothing says
+// how long any more.
+func (s *Service) expireAutoBackups(ctx context.Context, days map[string]int64) error {
+	now := s.now()
+	expired := func(b *fsxd.Backup) bool {
+		d, ok := days[b.FileSystemID]
+		return ok && b.Type == "AUTOMATIC" && b.Lifecycle == fsxd.Available &&
+			!b.CreationTime.After(now.Add(-time.Duration(d)*24*time.Hour))
+	}
+	var old []*fsxd.Backup
+	err := s.view(ctx, func(tx *store.Tx) error {
+		var err error
+		old, _, err = backups(tx).List("", 0, expired)
+		return err
+	})
+	if err != nil || len(old) == 0 {
+		return err
+	}
+	return s.update(ctx, func(tx *store.Tx) error {
+		for _, b := range old {
+			err := swap(backups(tx), b.ID, func(r *fsxd.Backup) *string { return &r.Lifecycle }, fsxd.Available, backupDeleted)
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
