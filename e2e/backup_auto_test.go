@@ -20,6 +20,18 @@ type aheadClock struct{ ahead atomic.Int64 }
 
 func (c *aheadClock) Now() time.Time { return time.Now().Add(time.Duration(c.ahead.Load())) }
 
+// automaticBackups lists fsID's AUTOMATIC backups, through the
+// DescribeBackups filters.
+func automaticBackups(t *testing.T, e *Env, fsID string) []types.Backup {
+	t.Helper()
+	out, err := e.FSx.DescribeBackups(context.Background(), &fsx.DescribeBackupsInput{Filters: []types.Filter{
+		{Name: types.FilterNameBackupType, Values: []string{"AUTOMATIC"}}, {Name: types.FilterNameFileSystemId, Values: []string{fsID}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out.Backups
+}
+
 // TestAutomaticBackupThroughServer: a file system whose daily backup
 // starts two minutes from now gets none before, and an AUTOMATIC backup
 // once the server's clock is past that time, listed by DescribeBackups'
@@ -41,14 +53,7 @@ func TestAutomaticBackupThroughServer(t *testing.T) {
 	}
 	fsID := aws.ToString(out.FileSystem.FileSystemId)
 	apWaitFS(t, e, fsID)
-	automatic := func() []types.Backup {
-		out, err := e.FSx.DescribeBackups(ctx, &fsx.DescribeBackupsInput{Filters: []types.Filter{
-			{Name: types.FilterNameBackupType, Values: []string{"AUTOMATIC"}}, {Name: types.FilterNameFileSystemId, Values: []string{fsID}}}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return out.Backups
-	}
+	automatic := func() []types.Backup { return automaticBackups(t, e, fsID) }
 	// Several reconciler passes run before the due time: no backup.
 	time.Sleep(300 * time.Millisecond)
 	if b := automatic(); len(b) != 0 {

@@ -30,14 +30,7 @@ func TestMultiNodeAutomaticBackup(t *testing.T) {
 		t.Fatal(err)
 	}
 	fsID := aws.ToString(out.FileSystem.FileSystemId)
-	automatic := func() []types.Backup {
-		out, err := n2.FSx.DescribeBackups(ctx, &fsx.DescribeBackupsInput{Filters: []types.Filter{
-			{Name: types.FilterNameBackupType, Values: []string{"AUTOMATIC"}}, {Name: types.FilterNameFileSystemId, Values: []string{fsID}}}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return out.Backups
-	}
+	automatic := func() []types.Backup { return automaticBackups(t, n2.Env, fsID) }
 	Eventually(t, 2*time.Minute, "the AUTOMATIC backup AVAILABLE", func() bool {
 		b := automatic()
 		return len(b) > 0 && b[0].Lifecycle == types.BackupLifecycleAvailable
