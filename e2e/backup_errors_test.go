@@ -168,3 +168,60 @@ func waitVolumeGone(t *testing.T, e *Env, vol string) {
 		return errors.As(err, &nf)
 	})
 }
+
+// TestSnapshotAndBackupEdges: the errors of clones from snapshots, of
+// renames to a taken name and of deleting a file system whose root
+// volume has snapshots; tags on a backup's ARN.
+func TestSnapshotAndBackupEdges(t *testing.T) {
+	e := Start(t)
+	ctx := context.Background()
+	fsID, root := apOpenZFSFileSystem(t, e, "SINGLE_AZ_HA_2")
+	_, otherRoot := apOpenZFSFileSystem(t, e, "SINGLE_AZ_HA_2")
+	r1 := createSnapshot(t, e, root, "r1")
+	r2 := createSnapshot(t, e, root, "r2")
+	waitSnapshot(t, e, aws.ToString(r1.SnapshotId), types.SnapshotLifecycleAvailable)
+	waitSnapshot(t, e, aws.ToString(r2.SnapshotId), types.SnapshotLifecycleAvailable)
+
+	_, err := e.FSx.UpdateSnapshot(ctx, &fsx.UpdateSnapshotInput{SnapshotId: r2.SnapshotId, Name: aws.String("r1")})
+	fsxCode(t, "UpdateSnapshot to a taken name", err, "BadRequest", "A snapshot named r1 already exists on volume "+root)
+	clone := func(parent, arn string, strategy types.OpenZFSCopyStrategy) error {
+		_, err := e.FSx.CreateVolume(ctx, &fsx.CreateVolumeInput{VolumeType: types.VolumeTypeOpenzfs, Name: aws.String("c"),
+			OpenZFSConfiguration: &types.CreateOpenZFSVolumeConfiguration{ParentVolumeId: aws.String(parent),
+				OriginSnapshot: &types.CreateOpenZFSOriginSnapshotConfiguration{SnapshotARN: aws.String(arn), CopyStrategy: strategy}}})
+		return err
+	}
+	arn := aws.ToString(r1.ResourceARN)
+	fsxCode(t, "CreateVolume with INCREMENTAL_COPY", clone(root, arn, types.OpenZFSCopyStrategyIncrementalCopy), "BadRequest", "only for CopySnapshotAndUpdateVolume")
+	fsxCode(t, "CLONE into another file system", clone(otherRoot, arn, types.OpenZFSCopyStrategyClone), "BadRequest", "use the copy strategy FULL_COPY")
+	volARN := "arn:aws:fsx:us-east-1:" + Account + ":volume/" + fsID + "/" + root
+	fsxCode(t, "CreateVolume from a volume ARN", clone(root, volARN, types.OpenZFSCopyStrategyClone), "BadRequest", "is not a snapshot ARN")
+	missing := "arn:aws:fsx:us-east-1:" + Account + ":snapshot/" + root + "/fsvolsnap-0123456789abcdef0"
+	fsxCode(t, "CreateVolume from a missing snapshot", clone(root, missing, types.OpenZFSCopyStrategyClone), "SnapshotNotFound", "does not exist.")
+	if err := clone(otherRoot, arn, types.OpenZFSCopyStrategyFullCopy); err != nil {
+		t.Errorf("FULL_COPY into another file system: %v", err)
+	}
+
+	// Tags on a backup's ARN.
+	b, err := e.FSx.CreateBackup(ctx, &fsx.CreateBackupInput{FileSystemId: aws.String(fsID), Tags: []types.Tag{{Key: aws.String("a"), Value: aws.String("1")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	backupARN := b.Backup.ResourceARN
+	if _, err := e.FSx.TagResource(ctx, &fsx.TagResourceInput{ResourceARN: backupARN, Tags: []types.Tag{{Key: aws.String("b"), Value: aws.String("2")}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.FSx.UntagResource(ctx, &fsx.UntagResourceInput{ResourceARN: backupARN, TagKeys: []string{"a"}}); err != nil {
+		t.Fatal(err)
+	}
+	tags, err := e.FSx.ListTagsForResource(ctx, &fsx.ListTagsForResourceInput{ResourceARN: backupARN})
+	if err != nil || len(tags.Tags) != 1 || aws.ToString(tags.Tags[0].Key) != "b" {
+		t.Errorf("backup tags after TagResource b, UntagResource a: %+v, %v", tags, err)
+	}
+	if got := waitBackup(t, e, aws.ToString(b.Backup.BackupId), types.BackupLifecycleAvailable); len(got.Tags) != 1 || aws.ToString(got.Tags[0].Key) != "b" {
+		t.Errorf("DescribeBackups tags %+v", got.Tags)
+	}
+
+	_, err = e.FSx.DeleteFileSystem(ctx, &fsx.DeleteFileSystemInput{FileSystemId: aws.String(fsID),
+		OpenZFSConfiguration: &types.DeleteFileSystemOpenZFSConfiguration{SkipFinalBackup: aws.Bool(true)}})
+	fsxCode(t, "DeleteFileSystem with snapshots of its root volume", err, "BadRequest", "specify the option DELETE_CHILD_VOLUMES_AND_SNAPSHOTS")
+}
