@@ -1,13 +1,13 @@
 package fsxapi
 
-// Automatic backups: an OpenZFS file system whose
-// AutomaticBackupRetentionDays is above 0 gets, once a day at its
-// DailyAutomaticBackupStartTime ("HH:MM", UTC), a backup of type
-// AUTOMATIC; its AUTOMATIC backups older than the retention are deleted.
-// Every node's reconciler runs the pass; the backup of one due time is
-// recorded together with an idempotency record keyed by file system and
-// due time (once), so one node takes it, once, even if it is deleted
-// later. Missed due times (fsxd was down) are not made up: the pass takes
+// Automatic backups: a file system whose AutomaticBackupRetentionDays is
+// above 0 gets, once a day at its DailyAutomaticBackupStartTime ("HH:MM",
+// UTC), backups of type AUTOMATIC (as CreateBackup makes them: of an
+// OpenZFS file system, of each CREATED ONTAP volume); its AUTOMATIC
+// backups older than the retention are deleted. Every node's reconciler
+// runs the pass; each backup of one due time is recorded together with an
+// idempotency record keyed by what it backs up and the due time (once),
+// so one node takes it, once, even if it is deleted later. Missed due times (fsxd was down) are not made up: the pass takes
 // only the latest one, as a late daily backup.
 
 import (
@@ -45,33 +45,60 @@ type autoSchedule struct {
 	start string
 }
 
-// scheduleOf returns the settings of an AVAILABLE OpenZFS file system
-// that asks for automatic backups.
+// scheduleOf returns the settings of an AVAILABLE file system that asks
+// for automatic backups.
 func scheduleOf(fs *fsxd.FileSystem) (autoSchedule, bool) {
-	if fs.Type != fsxd.TypeOpenZFS || fs.Lifecycle != fsxd.Available {
+	if fs.Lifecycle != fsxd.Available {
 		return autoSchedule{}, false
 	}
 	w, err := unwire[FileSystem](fs.Wire)
-	if err != nil || w.OpenZFSConfiguration == nil {
-		return autoSchedule{}, false
+	var sc autoSchedule
+	switch {
+	case err != nil:
+	case w.OpenZFSConfiguration != nil:
+		c := w.OpenZFSConfiguration
+		sc = autoSchedule{val(c.AutomaticBackupRetentionDays), val(c.DailyAutomaticBackupStartTime)}
+	case w.OntapConfiguration != nil:
+		c := w.OntapConfiguration
+		sc = autoSchedule{val(c.AutomaticBackupRetentionDays), val(c.DailyAutomaticBackupStartTime)}
 	}
-	c := w.OpenZFSConfiguration
-	sc := autoSchedule{val(c.AutomaticBackupRetentionDays), val(c.DailyAutomaticBackupStartTime)}
 	return sc, sc.days > 0
+}
+
+// autoTarget is what one automatic backup is of: an OpenZFS file system
+// or an ONTAP volume (CreateBackup's FileSystemId or VolumeId).
+type autoTarget struct{ fsID, volID string }
+
+func (a autoTarget) key() string { return a.fsID + a.volID }
+
+// targetsOf are the automatic backups fs takes at due: itself (OpenZFS),
+// or its ONTAP volumes that were CREATED by then, save the SVMs' root
+// volumes (namespace roots that hold only junctions).
+func targetsOf(fs *fsxd.FileSystem, vols []*fsxd.Volume, due time.Time) []autoTarget {
+	if fs.Type == fsxd.TypeOpenZFS {
+		return []autoTarget{{fsID: fs.ID}}
+	}
+	var out []autoTarget
+	for _, v := range vols {
+		if v.FileSystemID == fs.ID && v.Type == fsxd.TypeONTAP && v.Lifecycle == fsxd.Created && !v.CreationTime.After(due) && !svmRoot(v) {
+			out = append(out, autoTarget{volID: v.ID})
+		}
+	}
+	return out
 }
 
 // autoTaken remembers the due time each file system's last automatic
 // backup was recorded for, so the pass does not write every time.
-type autoTaken struct{ m sync.Map } // fs id -> time.Time
+type autoTaken struct{ m sync.Map } // autoTarget.key() -> time.Time
 
-func (a *autoTaken) has(fsID string, due time.Time) bool {
-	v, ok := a.m.Load(fsID)
+func (a *autoTaken) has(key string, due time.Time) bool {
+	v, ok := a.m.Load(key)
 	return ok && v.(time.Time).Equal(due)
 }
 
 // autoBackupPass takes the automatic backups that are due and deletes
 // the expired ones.
-func (s *Service) autoBackupPass(ctx context.Context, fss []*fsxd.FileSystem) error {
+func (s *Service) autoBackupPass(ctx context.Context, fss []*fsxd.FileSystem, vols []*fsxd.Volume) error {
 	if s.cfg.NoAutomaticBackups {
 		return nil
 	}
@@ -82,8 +109,12 @@ func (s *Service) autoBackupPass(ctx context.Context, fss []*fsxd.FileSystem) er
 		if !ok {
 			continue
 		}
-		if due, ok := lastDue(s.now(), sc.start); ok && !due.Before(fs.CreationTime) && !s.taken.has(fs.ID, due) {
-			errs = append(errs, s.takeAutoBackup(ctx, fs.ID, due))
+		if due, ok := lastDue(s.now(), sc.start); ok && !due.Before(fs.CreationTime) {
+			for _, a := range targetsOf(fs, vols, due) {
+				if !s.taken.has(a.key(), due) {
+					errs = append(errs, s.takeAutoBackup(ctx, a, due))
+				}
+			}
 		}
 		if expiring == nil {
 			expiring = map[string]int64{}
@@ -96,26 +127,34 @@ func (s *Service) autoBackupPass(ctx context.Context, fss []*fsxd.FileSystem) er
 	return errors.Join(errs...)
 }
 
-// takeAutoBackup records the AUTOMATIC backup of fsID due at due, unless
-// a node did already. A backup in progress defers it to a later pass.
-func (s *Service) takeAutoBackup(ctx context.Context, fsID string, due time.Time) error {
-	req := &struct{ FileSystemId, Due string }{fsID, due.Format(time.RFC3339)}
-	token := fsID + "@" + req.Due
+func svmRoot(v *fsxd.Volume) bool {
+	w, err := unwire[Volume](v.Wire)
+	return err == nil && w.OntapConfiguration != nil && val(w.OntapConfiguration.StorageVirtualMachineRoot)
+}
+
+// takeAutoBackup records the AUTOMATIC backup of a due at due, unless a
+// node did already.
+func (s *Service) takeAutoBackup(ctx context.Context, a autoTarget, due time.Time) error {
+	req := &struct{ FileSystemId, VolumeId, Due string }{a.fsID, a.volID, due.Format(time.RFC3339)}
+	token := a.key() + "@" + req.Due
 	_, err := once(ctx, s, opAutomaticBackup, &token, req, func(tx *store.Tx) (*struct{ BackupId string }, string, error) {
-		rec, err := s.newBackup(tx, fsID, "", nil, true)
+		rec, err := s.newBackup(tx, a.fsID, a.volID, nil, true)
 		if err != nil {
 			return nil, "", err
 		}
 		rec.Type = "AUTOMATIC"
 		return &struct{ BackupId string }{rec.ID}, rec.ID, backups(tx).Put(rec.ID, rec)
 	})
+	var refused *awserr.Error
 	switch {
-	case awserr.Is(err, awserr.BackupInProgress):
+	case errors.As(err, &refused):
+		// A backup in progress, or the volume or file system is no
+		// longer CREATED or AVAILABLE: a later pass tries again.
 		return nil
 	case err != nil:
 		return err
 	}
-	s.taken.m.Store(fsID, due)
+	s.taken.m.Store(a.key(), due)
 	return nil
 }
 

@@ -152,3 +152,55 @@ func TestAutomaticBackupsOff(t *testing.T) {
 		t.Errorf("%d automatic backups with NoAutomaticBackups", n)
 	}
 }
+
+// TestAutomaticBackupsONTAP: an ONTAP file system's automatic backups
+// are of each volume that was CREATED by the due time.
+func TestAutomaticBackupsONTAP(t *testing.T) {
+	e := newTestEnv(t) // 2023-11-14T22:13:20Z
+	ctx := context.Background()
+	fs, err := e.svc.CreateFileSystem(ctx, &CreateFileSystemRequest{
+		FileSystemType: ptr("ONTAP"), StorageCapacity: ptr(int64(1024)), SubnetIds: []string{"subnet-01234567"},
+		OntapConfiguration: &CreateFileSystemOntapConfiguration{DeploymentType: ptr("SINGLE_AZ_1"), ThroughputCapacity: ptr(int64(128)),
+			AutomaticBackupRetentionDays: ptr(int64(1)), DailyAutomaticBackupStartTime: ptr("23:00")},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.settle()
+	e.settle()
+	svm, err := e.svc.CreateStorageVirtualMachine(ctx, &CreateStorageVirtualMachineRequest{FileSystemId: fs.FileSystem.FileSystemId, Name: ptr("svm1")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.settle()
+	vol := func(name string) string {
+		out, err := e.svc.CreateVolume(ctx, &CreateVolumeRequest{VolumeType: ptr("ONTAP"), Name: ptr(name),
+			OntapConfiguration: &CreateOntapVolumeConfiguration{StorageVirtualMachineId: svm.StorageVirtualMachine.StorageVirtualMachineId,
+				JunctionPath: ptr("/" + name), SizeInBytes: ptr(int64(1 << 30)), StorageEfficiencyEnabled: ptr(true)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.settle()
+		return *out.Volume.VolumeId
+	}
+	early := vol("early")
+	e.clock = time.Date(2023, 11, 14, 23, 0, 5, 0, time.UTC)
+	late := vol("late") // created after the due time: in tomorrow's backups
+	e.reconcileAll(e.svc, e.service())
+	got := e.automatic()[fsxd.Available]
+	if len(got) != 1 || got[0].VolumeID != early || got[0].ResourceType != "VOLUME" {
+		for _, b := range got {
+			t.Logf("backup of %s (%s)", b.VolumeID, b.ResourceType)
+		}
+		t.Fatalf("%d automatic backups of the ONTAP volumes, want one of %s", len(got), early)
+	}
+	e.clock = e.clock.Add(24 * time.Hour)
+	e.reconcileAll(e.svc)
+	vols := map[string]int{}
+	for _, b := range e.automatic()[fsxd.Available] {
+		vols[b.VolumeID]++
+	}
+	if vols[early] != 1 || vols[late] != 1 {
+		t.Errorf("a day later: AVAILABLE automatic backups per volume %v, want one each of %s and %s (the first expired)", vols, early, late)
+	}
+}
