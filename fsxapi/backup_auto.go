@@ -5,15 +5,17 @@ package fsxapi
 // UTC), backups of type AUTOMATIC (as CreateBackup makes them: of an
 // OpenZFS file system, of each CREATED ONTAP volume); its AUTOMATIC
 // backups older than the retention are deleted. Every node's reconciler
-// runs the pass; each backup of one due time is recorded together with an
-// idempotency record keyed by what it backs up and the due time (once),
-// so one node takes it, once, even if it is deleted later. Missed due times (fsxd was down) are not made up: the pass takes
-// only the latest one, as a late daily backup.
+// runs the pass (at most every autoBackupEvery); each backup of one due
+// time is recorded together with an idempotency record keyed by what it
+// backs up and the due time (once), so one node takes it, once, even if
+// it is deleted later. Missed due times (fsxd was down) are not made up:
+// the pass takes only the latest one, as a late daily backup.
 
 import (
 	"context"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/fsxd/fsxd"
@@ -21,8 +23,13 @@ import (
 	"github.com/fsxd/fsxd/store"
 )
 
-// opAutomaticBackup scopes the idempotency records of automatic backups.
-const opAutomaticBackup = "AutomaticBackup"
+const (
+	// opAutomaticBackup scopes the idempotency records of automatic backups.
+	opAutomaticBackup = "AutomaticBackup"
+	// autoBackupEvery spaces the passes: start times are whole minutes, and
+	// a pass reads every backup record.
+	autoBackupEvery = 10 * time.Second
+)
 
 // lastDue is the latest time at or before now when a daily backup that
 // starts at hhmm ("HH:MM", UTC) was due; false if hhmm is not a time.
@@ -87,9 +94,22 @@ func targetsOf(fs *fsxd.FileSystem, vols []*fsxd.Volume, due time.Time) []autoTa
 	return out
 }
 
-// autoTaken remembers the due time each file system's last automatic
-// backup was recorded for, so the pass does not write every time.
-type autoTaken struct{ m sync.Map } // autoTarget.key() -> time.Time
+// autoTaken remembers the due time each target's last automatic backup
+// was recorded for, so the pass does not write every time, and when the
+// last pass ran.
+type autoTaken struct {
+	m    sync.Map // autoTarget.key() -> time.Time
+	last atomic.Int64
+}
+
+// due reports whether a pass is due at now, and if so counts it as run.
+func (a *autoTaken) due(now time.Time) bool {
+	last := a.last.Load()
+	if d := now.UnixNano() - last; last != 0 && d >= 0 && d < int64(autoBackupEvery) {
+		return false
+	}
+	return a.last.CompareAndSwap(last, now.UnixNano())
+}
 
 func (a *autoTaken) has(key string, due time.Time) bool {
 	v, ok := a.m.Load(key)
@@ -99,7 +119,7 @@ func (a *autoTaken) has(key string, due time.Time) bool {
 // autoBackupPass takes the automatic backups that are due and deletes
 // the expired ones.
 func (s *Service) autoBackupPass(ctx context.Context, fss []*fsxd.FileSystem, vols []*fsxd.Volume) error {
-	if s.cfg.NoAutomaticBackups {
+	if s.cfg.NoAutomaticBackups || !s.taken.due(s.now()) {
 		return nil
 	}
 	var errs []error
@@ -127,6 +147,7 @@ func (s *Service) autoBackupPass(ctx context.Context, fss []*fsxd.FileSystem, vo
 	return errors.Join(errs...)
 }
 
+// svmRoot reports whether v is an SVM's root volume.
 func svmRoot(v *fsxd.Volume) bool {
 	w, err := unwire[Volume](v.Wire)
 	return err == nil && w.OntapConfiguration != nil && val(w.OntapConfiguration.StorageVirtualMachineRoot)

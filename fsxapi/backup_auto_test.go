@@ -204,3 +204,17 @@ func TestAutomaticBackupsONTAP(t *testing.T) {
 		t.Errorf("a day later: AVAILABLE automatic backups per volume %v, want one each of %s and %s (the first expired)", vols, early, late)
 	}
 }
+
+// TestAutoPassSpacing: passes run at most every autoBackupEvery.
+func TestAutoPassSpacing(t *testing.T) {
+	var a autoTaken
+	t0 := time.Unix(1700000000, 0)
+	for i, c := range []struct {
+		at   time.Duration
+		want bool
+	}{{0, true}, {time.Second, false}, {autoBackupEvery - 1, false}, {autoBackupEvery, true}, {autoBackupEvery + time.Second, false}, {-time.Hour, true}} {
+		if got := a.due(t0.Add(c.at)); got != c.want {
+			t.Errorf("step %d, at %v: due = %v, want %v", i, c.at, got, c.want)
+		}
+	}
+}
