@@ -34,9 +34,6 @@ type ProcessOptions struct {
 	Port    int      // 0 picks a free port; Restart keeps it
 	Args    []string // more flags, e.g. "--lifecycle-delay", "2s"
 	Env     []string // more environment, KEY=VALUE
-	// AutomaticBackups leaves out --no-automatic-backups, which every
-	// other process gets (see Start).
-	AutomaticBackups bool
 }
 
 // Process is a running fsxd binary. Its Env holds SDK clients signed as
@@ -96,9 +93,8 @@ func (p *Process) begin() {
 	if p.Opts.Store != "" {
 		args = append(args, "--store", p.Opts.Store)
 	}
-	if !p.Opts.AutomaticBackups {
-		args = append(args, "--no-automatic-backups")
-	}
+	// As Start does; Args "--no-automatic-backups=false" undoes it.
+	args = append(args, "--no-automatic-backups")
 	p.cmd = exec.Command(fsxdBinary(p.t), append(args, p.Opts.Args...)...)
 	p.cmd.Env = append(os.Environ(), "FSXD_ROOT_ACCESS_KEY_ID="+testRootKey, "FSXD_ROOT_SECRET_ACCESS_KEY="+testRootSecret)
 	p.cmd.Env = append(p.cmd.Env, p.Opts.Env...)
