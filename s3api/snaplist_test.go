@@ -134,4 +134,10 @@ func TestCopyFromSnapshot(t *testing.T) {
 	if got := e.do("GET", "/"+testAlias+"/.zfs/snapshot/a/x.txt", nil); got.body != "a:x.txt" {
 		t.Errorf("snapshot x.txt after refused writes = %q", got.body)
 	}
+	// UploadPartCopy reads a snapshot's file as CopyObject does.
+	id := e.createUpload("from-snap")
+	e.do("PUT", "/"+testAlias+"/from-snap?partNumber=1&uploadId="+id, nil,
+		"x-amz-copy-source: /"+testAlias+"/.zfs/snapshot/a-b/z.txt").expect(t, 200, "")
+	e.do("PUT", "/"+testAlias+"/from-snap?partNumber=2&uploadId="+id, nil,
+		"x-amz-copy-source: /"+testAlias+"/.zfs/snapshot/nosuch/z.txt").expect(t, 404, "NoSuchKey")
 }
