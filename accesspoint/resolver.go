@@ -160,6 +160,7 @@ func (s *Service) build(a *fsxd.Attachment, vol *fsxd.Volume, fs *fsxd.FileSyste
 	ap.Root = root
 	if vol.Type == fsxd.TypeOpenZFS {
 		ap.Snapshot = s.snapshotRoots(vol, s.openOptions(vol, fs))
+		ap.SnapshotNames = s.snapshotNames(vol)
 	}
 	if vol.QuotaGiB > 0 {
 		ap.QuotaBytes = vol.QuotaGiB << 30

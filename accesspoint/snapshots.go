@@ -17,22 +17,43 @@ import (
 func (s *Service) snapshotRoots(vol *fsxd.Volume, opts volume.Options) func(string) (*volume.Root, error) {
 	volID := vol.ID
 	return func(name string) (*volume.Root, error) {
-		var dir string
-		err := s.st.View(context.Background(), func(tx *store.Tx) error {
-			snaps, _, err := store.Snapshots.In(tx).List("", 0, func(r *fsxd.Snapshot) bool {
-				return r.VolumeID == volID && r.Name == name && r.Lifecycle == fsxd.Available
-			})
-			if len(snaps) > 0 {
-				dir = snaps[0].Dir
-			}
-			return err
-		})
+		snaps, err := s.availableSnapshots(volID, name)
 		if err != nil {
-			return nil, awserr.From(err, awserr.InternalError)
+			return nil, err
 		}
-		if dir == "" {
+		if len(snaps) == 0 {
 			return nil, awserr.NoSuchKey.Err("")
 		}
-		return s.cache.root(dir, opts)
+		return s.cache.root(snaps[0].Dir, opts)
 	}
+}
+
+// snapshotNames lists the names under .zfs/snapshot/ (s3api/snaplist.go).
+func (s *Service) snapshotNames(vol *fsxd.Volume) func() ([]string, error) {
+	volID := vol.ID
+	return func() ([]string, error) {
+		snaps, err := s.availableSnapshots(volID, "")
+		names := make([]string, len(snaps))
+		for i, r := range snaps {
+			names[i] = r.Name
+		}
+		return names, err
+	}
+}
+
+// availableSnapshots are the volume's AVAILABLE snapshots, or the one
+// named name when it is not "".
+func (s *Service) availableSnapshots(volID, name string) ([]*fsxd.Snapshot, error) {
+	var snaps []*fsxd.Snapshot
+	err := s.st.View(context.Background(), func(tx *store.Tx) error {
+		var err error
+		snaps, _, err = store.Snapshots.In(tx).List("", 0, func(r *fsxd.Snapshot) bool {
+			return r.VolumeID == volID && (name == "" || r.Name == name) && r.Lifecycle == fsxd.Available
+		})
+		return err
+	})
+	if err != nil {
+		return nil, awserr.From(err, awserr.InternalError)
+	}
+	return snaps, nil
 }

@@ -60,6 +60,9 @@ func ImportRoots(dirs ...string) Option {
 	return func(c *server.Config) { c.ImportRoots = append(c.ImportRoots, dirs...) }
 }
 
+// AutomaticBackups lets file systems' daily AUTOMATIC backups run.
+func AutomaticBackups(c *server.Config) { c.NoAutomaticBackups = false }
+
 // Start runs fsxd in-process on 127.0.0.1 with a fresh data dir and short
 // lifecycle delays; it is stopped when the test ends.
 func Start(t testing.TB, opts ...Option) *Env {
@@ -75,6 +78,9 @@ func Start(t testing.TB, opts ...Option) *Env {
 		Domains:             []string{"s3.fsxd.test"},
 		Umask:               0o022,
 		Logger:              slog.New(slog.NewTextHandler(io.Discard, nil)),
+		// Every file system asks for daily backups by default (30 days,
+		// 05:00): only tests that want them get them (AutomaticBackups).
+		NoAutomaticBackups: true,
 	}
 	if os.Getenv("FSXD_E2E_LOG") != "" {
 		cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, nil))

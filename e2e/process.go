@@ -93,6 +93,8 @@ func (p *Process) begin() {
 	if p.Opts.Store != "" {
 		args = append(args, "--store", p.Opts.Store)
 	}
+	// As Start does; Args "--no-automatic-backups=false" undoes it.
+	args = append(args, "--no-automatic-backups")
 	p.cmd = exec.Command(fsxdBinary(p.t), append(args, p.Opts.Args...)...)
 	p.cmd.Env = append(os.Environ(), "FSXD_ROOT_ACCESS_KEY_ID="+testRootKey, "FSXD_ROOT_SECRET_ACCESS_KEY="+testRootSecret)
 	p.cmd.Env = append(p.cmd.Env, p.Opts.Env...)

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -213,6 +214,44 @@ func checkSnapDir(t *testing.T, c *s3.Client, alias string) {
 	wantS3Code(t, "DELETE in a snapshot", err, "AccessDenied")
 	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(alias), Key: aws.String(".zfs/new"), Body: strings.NewReader("x")})
 	wantS3Code(t, "PUT under .zfs", err, "AccessDenied")
+	_, err = c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String(alias), Key: aws.String(".zfs/snapshot/before/big")})
+	wantS3Code(t, "CreateMultipartUpload in a snapshot", err, "AccessDenied")
+	_, err = c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String(alias), Key: aws.String(".zfs/snapshot/before/docs/c.txt"), CopySource: aws.String(alias + "/docs/a.txt")})
+	wantS3Code(t, "CopyObject into a snapshot", err, "AccessDenied")
+	checkSnapDirListing(t, c, alias)
+
+	// Restore one file: copy it from the snapshot to its live key.
+	if _, err := c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String(alias), Key: aws.String("docs/b.txt"), CopySource: aws.String(alias + "/.zfs/snapshot/before/docs/b.txt")}); err != nil {
+		t.Fatalf("CopyObject from the snapshot: %v", err)
+	}
+	if got := getObject(t, c, alias, "docs/b.txt"); got != "b" {
+		t.Errorf("docs/b.txt restored from the snapshot = %q", got)
+	}
+}
+
+// checkSnapDirListing: a prefix under .zfs/ lists the snapshots by name,
+// and their keys.
+func checkSnapDirListing(t *testing.T, c *s3.Client, alias string) {
+	t.Helper()
+	list := func(prefix string) (keys, prefixes []string) {
+		out, err := c.ListObjectsV2(context.Background(), &s3.ListObjectsV2Input{Bucket: aws.String(alias), Prefix: aws.String(prefix), Delimiter: aws.String("/")})
+		if err != nil {
+			t.Fatalf("ListObjectsV2 %s: %v", prefix, err)
+		}
+		for _, o := range out.Contents {
+			keys = append(keys, aws.ToString(o.Key))
+		}
+		for _, p := range out.CommonPrefixes {
+			prefixes = append(prefixes, aws.ToString(p.Prefix))
+		}
+		return keys, prefixes
+	}
+	if _, p := list(".zfs/snapshot/"); !slices.Equal(p, []string{".zfs/snapshot/before/"}) {
+		t.Errorf("snapshots listed under .zfs/snapshot/: %q", p)
+	}
+	if k, _ := list(".zfs/snapshot/before/docs/"); !slices.Equal(k, []string{".zfs/snapshot/before/docs/a.txt", ".zfs/snapshot/before/docs/b.txt"}) {
+		t.Errorf("keys of the snapshot's docs/: %q", k)
+	}
 }
 
 func wantS3Code(t *testing.T, what string, err error, code string) {

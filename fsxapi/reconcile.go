@@ -43,7 +43,7 @@ func (s *Service) Reconcile(ctx context.Context) error {
 		return err
 	}
 	return errors.Join(s.creations(ctx, fss, vms, vols), s.deletions(ctx, fss, vms, vols), s.adoptRootIDs(ctx, vols),
-		s.snapshotPass(ctx, vols), s.backupPass(ctx, vols))
+		s.snapshotPass(ctx, vols), s.backupPass(ctx, vols), s.autoBackupPass(ctx, fss, vols))
 }
 
 func (s *Service) due(r fsxdCreated) bool {

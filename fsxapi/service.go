@@ -69,6 +69,9 @@ type Config struct {
 	Imports *importpath.Roots
 	// BackupDir holds backups; "" = <DataDir>/backups.
 	BackupDir string
+	// NoAutomaticBackups turns off the daily AUTOMATIC backups file
+	// systems ask for (backup_auto.go).
+	NoAutomaticBackups bool
 }
 
 // Service serves the FSx operations.
@@ -83,6 +86,7 @@ type Service struct {
 	work            *background
 	cleanOnce       sync.Once
 	backupCleanOnce sync.Once
+	taken           autoTaken // backup_auto.go
 }
 
 // New returns a service; cfg.Store and cfg.DataDir are required.

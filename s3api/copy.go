@@ -15,6 +15,7 @@ type source struct {
 	key  string
 	path volume.Path
 	f    *volume.File
+	snap bool // in a snapshot (.zfs/snapshot/<name>/): never the destination itself
 }
 
 // openSource resolves x-amz-copy-source within this access point, checks
@@ -28,14 +29,22 @@ func (rq *request) openSource() (*source, error) {
 	if !cs.sameAccessPoint(rq.ap) {
 		return nil, awserr.InvalidRequestS3.Err("The copy source must be in the same access point as the destination: FSx access points copy only within themselves.")
 	}
-	p, err := parseKey(cs.key)
+	fs, key := rq.fs(), cs.key
+	if underSnapDir(key) { // restoring one file from a snapshot
+		sap, inner, _, err := snapshotView(opGetObject, rq.ap, key)
+		if err != nil {
+			return nil, err
+		}
+		fs, key = sap.Root.As(sap.Identity), inner
+	}
+	p, err := parseKey(key)
 	if err != nil {
 		return nil, err
 	}
 	if p.IsDir() {
 		return nil, awserr.InvalidRequestS3.Err("The copy source is a directory, which holds no data.")
 	}
-	f, err := rq.fs().Open(rq.ctx(), p)
+	f, err := fs.Open(rq.ctx(), p)
 	var info *volume.Info
 	if err == nil {
 		info = &f.Info
@@ -53,7 +62,7 @@ func (rq *request) openSource() (*source, error) {
 		f.Close()
 		return nil, err
 	}
-	return &source{key: cs.key, path: p, f: f}, nil
+	return &source{key: cs.key, path: p, f: f, snap: underSnapDir(cs.key)}, nil
 }
 
 // directive reads x-amz-metadata-directive or x-amz-tagging-directive.
@@ -93,7 +102,7 @@ func (rq *request) copyObject() error {
 	if err != nil {
 		return err
 	}
-	if src.path == p {
+	if src.path == p && !src.snap {
 		if !metaReplace {
 			return awserr.InvalidRequestS3.Err("This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
 		}

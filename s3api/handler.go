@@ -40,6 +40,8 @@ type AccessPoint struct {
 	// Snapshot opens the volume's snapshots for .zfs/snapshot/<name>/
 	// keys (snapdir.go); nil where the volume has none (ONTAP).
 	Snapshot SnapshotRoots
+	// SnapshotNames lists them for a listing under .zfs/ (snaplist.go).
+	SnapshotNames SnapshotNames
 	// Unusable, when set, refuses every request (an *awserr.Error to
 	// return as is): the attachment is not AVAILABLE.
 	Unusable error

@@ -48,7 +48,7 @@ func (rq *request) listObjectsV2() error {
 		}
 		after = max(after, startAfter)
 	}
-	pg, err := collect(rq.ctx(), rq.fs().Walk, listQuery{prefix: lp.prefix, delimiter: lp.delimiter, after: after, max: lp.max})
+	pg, err := collect(rq.ctx(), rq.listWalk(lp.prefix), listQuery{prefix: lp.prefix, delimiter: lp.delimiter, after: after, max: lp.max})
 	if err != nil {
 		return volumeErr(err, lp.prefix, reading)
 	}
@@ -67,7 +67,7 @@ func (rq *request) listObjects() error {
 		return err
 	}
 	marker := rq.q.Get("marker")
-	pg, err := collect(rq.ctx(), rq.fs().Walk, listQuery{prefix: lp.prefix, delimiter: lp.delimiter, after: marker, max: lp.max})
+	pg, err := collect(rq.ctx(), rq.listWalk(lp.prefix), listQuery{prefix: lp.prefix, delimiter: lp.delimiter, after: marker, max: lp.max})
 	if err != nil {
 		return volumeErr(err, lp.prefix, reading)
 	}

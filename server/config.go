@@ -9,15 +9,18 @@ import (
 // Config is everything fsxd serve takes. cmd/fsxd fills it from flags and
 // the environment; tests fill it directly.
 type Config struct {
-	Listen    string   // host:port; port 0 picks a free one
-	DataDir   string   // volumes, staging, the SQLite file, root credentials
-	BackupDir string   // FSx backups; "" = <DataDir>/backups
-	StoreURL  string   // "" = sqlite file in DataDir; sqlite:///path; postgres://...
-	Region    string   // default us-east-1
-	AccountID string   // 12 digits
-	Domains   []string // base domains for virtual-hosted S3 requests
-	TLSCert   string
-	TLSKey    string
+	Listen    string // host:port; port 0 picks a free one
+	DataDir   string // volumes, staging, the SQLite file, root credentials
+	BackupDir string // FSx backups; "" = <DataDir>/backups
+	// NoAutomaticBackups turns off the daily AUTOMATIC backups that file
+	// systems ask for (AutomaticBackupRetentionDays).
+	NoAutomaticBackups bool
+	StoreURL           string   // "" = sqlite file in DataDir; sqlite:///path; postgres://...
+	Region             string   // default us-east-1
+	AccountID          string   // 12 digits
+	Domains            []string // base domains for virtual-hosted S3 requests
+	TLSCert            string
+	TLSKey             string
 	// NodeID names this node in every log line and on /_fsxd/health, so
 	// the logs of several nodes behind one load balancer can be told
 	// apart. Default: <hostname>-<6 random hex digits>, new each start.

@@ -91,6 +91,7 @@ func serve(args []string, stderr io.Writer) int {
 	fs.StringVar(&cfg.Listen, "listen", "127.0.0.1:9000", "`HOST:PORT` to serve every API on")
 	fs.StringVar(&cfg.DataDir, "data-dir", "fsxd-data", "`DIR` for volumes, staging, the SQLite store and root credentials")
 	fs.StringVar(&cfg.BackupDir, "backup-dir", "", "`DIR` for FSx backups, full copies that outlive their volumes (default <data-dir>/backups)")
+	fs.BoolVar(&cfg.NoAutomaticBackups, "no-automatic-backups", false, "take no daily AUTOMATIC backups, whatever AutomaticBackupRetentionDays file systems ask for")
 	fs.StringVar(&cfg.StoreURL, "store", "", "metadata store `URL`: sqlite:///path/fsxd.db or postgres://user@host/db (default: SQLite in the data dir)")
 	fs.StringVar(&cfg.Region, "region", "us-east-1", "AWS `region` this fsxd presents")
 	fs.StringVar(&cfg.AccountID, "account-id", "123456789012", "12-digit AWS account `id` of every resource")
