@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -13,6 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"golang.org/x/sys/unix"
+
+	"github.com/fsxd/fsxd/fsxapi"
 )
 
 // The scaling section: what one ListObjectsV2 page costs fsxd as the
@@ -77,7 +78,7 @@ func (s *suite) scaling(ctx context.Context) {
 
 func (s *suite) scaleRow(ctx context.Context, t *Target, r *scaleRow, full bool) error {
 	prefix := fmt.Sprintf("scale-%s-%d/", r.layout, r.files)
-	pid := t.Proc.cmd.Process.Pid
+	pid := t.Proc
 	page := func(i int) error {
 		after := prefix + scaleKey(r.layout, r.files*i/scalePages)
 		if i == 0 {
@@ -177,20 +178,10 @@ func makeFiles(dir, layout string, n int) error {
 	return nil
 }
 
-// procCPU is the user+system CPU time pid has used.
-func procCPU(pid int) time.Duration {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return 0
-	}
-	// Fields after the command (which may hold spaces) start after ")".
-	f := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+1:]))
-	if len(f) < 13 {
-		return 0
-	}
-	ut, _ := strconv.ParseInt(f[11], 10, 64)
-	st, _ := strconv.ParseInt(f[12], 10, 64)
-	return time.Duration(ut+st) * time.Second / 100 // USER_HZ is 100 on Linux
+// procCPU is p's CPU so far, 0 if /proc cannot be read.
+func procCPU(p *Process) time.Duration {
+	c, _ := p.CPU()
+	return c
 }
 
 func (s *suite) scaleReport(rows []scaleRow) {
@@ -217,8 +208,9 @@ func (s *suite) scaleReport(rows []scaleRow) {
 // rootVolumeDir is the root volume's directory, where the root access
 // point's keys are files.
 func (s *suite) rootVolumeDir() string {
-	if s.deploy == nil {
+	t := s.targets[Fsxd]
+	if s.deploy == nil || t == nil || t.Proc == nil || t.Proc.DataDir == "" {
 		return ""
 	}
-	return filepath.Join(s.fsxdDir, "fs", s.deploy.FileSystem, "fsx")
+	return fsxapi.OpenZFSRootVolumeDir(t.Proc.DataDir, s.deploy.FileSystem)
 }

@@ -18,9 +18,19 @@ import (
 
 func (s *Service) fsRoot() string { return filepath.Join(s.cfg.DataDir, "fs") }
 
-func (s *Service) fsDir(fsID string) string { return filepath.Join(s.fsRoot(), fsID) }
+func (s *Service) fsDir(fsID string) string { return fsDirIn(s.cfg.DataDir, fsID) }
+
+func fsDirIn(dataDir, fsID string) string { return filepath.Join(dataDir, "fs", fsID) }
 
 func openZFSRootDir(fsDir string) string { return filepath.Join(fsDir, "fsx") }
+
+// OpenZFSRootVolumeDir is the directory of the root volume of OpenZFS
+// file system fsID created by a server whose --data-dir is dataDir. It is
+// exported for tools (the benchmark) that lay files out on the volume's
+// disk directly; it is the path the server itself uses.
+func OpenZFSRootVolumeDir(dataDir, fsID string) string {
+	return openZFSRootDir(fsDirIn(dataDir, fsID))
+}
 
 func svmDir(fsDir, svmID string) string { return filepath.Join(fsDir, svmID) }
 
