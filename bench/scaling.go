@@ -74,6 +74,7 @@ func (s *suite) scaling(ctx context.Context) {
 		fmt.Fprintf(s.cfg.Log, "scaling: %s %d: %s CPU/page\n", r.layout, r.files, r.cpuPage)
 	}
 	s.scaleReport(rows)
+	s.scaleIAM(ctx)
 }
 
 func (s *suite) scaleRow(ctx context.Context, t *Target, r *scaleRow, full bool) error {
