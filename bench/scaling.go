@@ -79,7 +79,7 @@ func (s *suite) scaling(ctx context.Context) {
 
 func (s *suite) scaleRow(ctx context.Context, t *Target, r *scaleRow, full bool) error {
 	prefix := fmt.Sprintf("scale-%s-%d/", r.layout, r.files)
-	pid := t.Proc
+	proc := t.Proc
 	page := func(i int) error {
 		after := prefix + scaleKey(r.layout, r.files*i/scalePages)
 		if i == 0 {
@@ -92,21 +92,21 @@ func (s *suite) scaleRow(ctx context.Context, t *Target, r *scaleRow, full bool)
 		}
 		return err
 	}
-	c0 := procCPU(pid)
+	c0 := procCPU(proc)
 	if err := page(scalePages / 2); err != nil {
 		return err
 	}
-	c1, w1 := procCPU(pid), time.Now()
+	c1, w1 := procCPU(proc), time.Now()
 	r.cpuFirst = c1 - c0
 	for i := range scalePages {
 		if err := page(i); err != nil {
 			return err
 		}
 	}
-	r.cpuPage = (procCPU(pid) - c1) / scalePages
+	r.cpuPage = (procCPU(proc) - c1) / scalePages
 	r.wall = time.Since(w1) / scalePages
 	if full {
-		c, w := procCPU(pid), time.Now()
+		c, w := procCPU(proc), time.Now()
 		p := s3.NewListObjectsV2Paginator(t.S3, &s3.ListObjectsV2Input{Bucket: aws.String(t.Bucket), Prefix: aws.String(prefix)})
 		n := 0
 		for p.HasMorePages() {
@@ -119,7 +119,7 @@ func (s *suite) scaleRow(ctx context.Context, t *Target, r *scaleRow, full bool)
 		if n != r.files {
 			return fmt.Errorf("full listing: %d keys", n)
 		}
-		r.full, r.fullWall = procCPU(pid)-c, time.Since(w)
+		r.full, r.fullWall = procCPU(proc)-c, time.Since(w)
 	}
 	return nil
 }

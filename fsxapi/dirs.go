@@ -16,11 +16,13 @@ import (
 // The directory layout (see the package documentation). Paths are built
 // here only.
 
-func (s *Service) fsRoot() string { return filepath.Join(s.cfg.DataDir, "fs") }
+func (s *Service) fsRoot() string { return fsRootIn(s.cfg.DataDir) }
 
 func (s *Service) fsDir(fsID string) string { return fsDirIn(s.cfg.DataDir, fsID) }
 
-func fsDirIn(dataDir, fsID string) string { return filepath.Join(dataDir, "fs", fsID) }
+func fsRootIn(dataDir string) string { return filepath.Join(dataDir, "fs") }
+
+func fsDirIn(dataDir, fsID string) string { return filepath.Join(fsRootIn(dataDir), fsID) }
 
 func openZFSRootDir(fsDir string) string { return filepath.Join(fsDir, "fsx") }
 
