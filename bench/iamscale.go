@@ -23,10 +23,11 @@ import (
 // spread their statements over groups, as a real account must.
 
 // How many GETs each case measures: CPU is read in 10 ms ticks, so it
-// takes a hundred cold GETs (about a millisecond each) and a thousand
-// warm ones (a tenth of that) to resolve them to a few percent.
+// takes a few hundred cold GETs (about a millisecond each) and a
+// thousand warm ones (a tenth of that) to resolve them to a few percent;
+// the cold figure is a difference of two such sums, hence more of them.
 const (
-	iamReps     = 100
+	iamReps     = 300
 	iamWarmReps = 1000
 )
 
