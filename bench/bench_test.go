@@ -279,7 +279,7 @@ func TestCPUPerUnit(t *testing.T) {
 	if _, u := CPUPerUnit(Result{Ops: 1}); u != "" {
 		t.Error("unmeasured CPU got a unit")
 	}
-	if f := HashFloor(); !(f > 0) {
+	if f := HashFloor(); !(f > 0) || math.IsInf(f, 0) {
 		t.Errorf("HashFloor = %v", f)
 	}
 }

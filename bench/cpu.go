@@ -115,7 +115,9 @@ func HashFloor() float64 {
 	}
 	m.Sum(nil)
 	s.Sum(nil)
-	return (threadCPU() - c0).Seconds() / (total / (1 << 30))
+	// float64 first: total/(1<<30) of two integer constants is 0, and the
+	// floor came out +Inf.
+	return (threadCPU() - c0).Seconds() / (float64(total) / (1 << 30))
 }
 
 func threadCPU() time.Duration {

@@ -104,7 +104,7 @@ func headCase() Case {
 // deleteCase deletes objects that exist: each measurement first creates
 // its own keys (untimed), since deleting a missing key is a cheaper path.
 func deleteCase() Case {
-	return Case{Name: "delete-4KiB", Min: 0.75,
+	return Case{Name: "delete-4KiB", Min: 0.50,
 		S3: func(t *Target) *Job {
 			var p pool
 			return &Job{

@@ -22,6 +22,7 @@ import (
 // SQLite in its data dir.
 type Process struct {
 	URL, Key, Secret string
+	DataDir          string // fsxd's --data-dir; "" for the stub
 	cmd              *exec.Cmd
 	done             chan error
 	log              *os.File
@@ -53,9 +54,14 @@ func StartFsxd(ctx context.Context, bin, dataDir string) (*Process, error) {
 	}
 	// A short lifecycle delay only shortens setup; nothing measured waits
 	// on it.
-	cmd := exec.Command(bin, "serve", "--listen", addr, "--data-dir", filepath.Join(dataDir, "data"), "--lifecycle-delay", "100ms")
+	data := filepath.Join(dataDir, "data")
+	cmd := exec.Command(bin, "serve", "--listen", addr, "--data-dir", data, "--lifecycle-delay", "100ms")
 	cmd.Env = append(os.Environ(), "FSXD_ROOT_ACCESS_KEY_ID="+rootKey, "FSXD_ROOT_SECRET_ACCESS_KEY="+rootSecret)
-	return startProcess(ctx, cmd, "http://"+addr, dataDir, "fsxd", "/_fsxd/health")
+	p, err := startProcess(ctx, cmd, "http://"+addr, dataDir, "fsxd", "/_fsxd/health")
+	if p != nil {
+		p.DataDir = data
+	}
+	return p, err
 }
 
 // StartStub runs the stub in a child process (this binary, re-executed

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -13,6 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"golang.org/x/sys/unix"
+
+	"github.com/fsxd/fsxd/fsxapi"
 )
 
 // The scaling section: what one ListObjectsV2 page costs fsxd as the
@@ -73,11 +74,12 @@ func (s *suite) scaling(ctx context.Context) {
 		fmt.Fprintf(s.cfg.Log, "scaling: %s %d: %s CPU/page\n", r.layout, r.files, r.cpuPage)
 	}
 	s.scaleReport(rows)
+	s.scaleIAM(ctx)
 }
 
 func (s *suite) scaleRow(ctx context.Context, t *Target, r *scaleRow, full bool) error {
 	prefix := fmt.Sprintf("scale-%s-%d/", r.layout, r.files)
-	pid := t.Proc.cmd.Process.Pid
+	proc := t.Proc
 	page := func(i int) error {
 		after := prefix + scaleKey(r.layout, r.files*i/scalePages)
 		if i == 0 {
@@ -90,21 +92,21 @@ func (s *suite) scaleRow(ctx context.Context, t *Target, r *scaleRow, full bool)
 		}
 		return err
 	}
-	c0 := procCPU(pid)
+	c0 := procCPU(proc)
 	if err := page(scalePages / 2); err != nil {
 		return err
 	}
-	c1, w1 := procCPU(pid), time.Now()
+	c1, w1 := procCPU(proc), time.Now()
 	r.cpuFirst = c1 - c0
 	for i := range scalePages {
 		if err := page(i); err != nil {
 			return err
 		}
 	}
-	r.cpuPage = (procCPU(pid) - c1) / scalePages
+	r.cpuPage = (procCPU(proc) - c1) / scalePages
 	r.wall = time.Since(w1) / scalePages
 	if full {
-		c, w := procCPU(pid), time.Now()
+		c, w := procCPU(proc), time.Now()
 		p := s3.NewListObjectsV2Paginator(t.S3, &s3.ListObjectsV2Input{Bucket: aws.String(t.Bucket), Prefix: aws.String(prefix)})
 		n := 0
 		for p.HasMorePages() {
@@ -117,7 +119,7 @@ func (s *suite) scaleRow(ctx context.Context, t *Target, r *scaleRow, full bool)
 		if n != r.files {
 			return fmt.Errorf("full listing: %d keys", n)
 		}
-		r.full, r.fullWall = procCPU(pid)-c, time.Since(w)
+		r.full, r.fullWall = procCPU(proc)-c, time.Since(w)
 	}
 	return nil
 }
@@ -177,20 +179,10 @@ func makeFiles(dir, layout string, n int) error {
 	return nil
 }
 
-// procCPU is the user+system CPU time pid has used.
-func procCPU(pid int) time.Duration {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return 0
-	}
-	// Fields after the command (which may hold spaces) start after ")".
-	f := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+1:]))
-	if len(f) < 13 {
-		return 0
-	}
-	ut, _ := strconv.ParseInt(f[11], 10, 64)
-	st, _ := strconv.ParseInt(f[12], 10, 64)
-	return time.Duration(ut+st) * time.Second / 100 // USER_HZ is 100 on Linux
+// procCPU is p's CPU so far, 0 if /proc cannot be read.
+func procCPU(p *Process) time.Duration {
+	c, _ := p.CPU()
+	return c
 }
 
 func (s *suite) scaleReport(rows []scaleRow) {
@@ -217,8 +209,9 @@ func (s *suite) scaleReport(rows []scaleRow) {
 // rootVolumeDir is the root volume's directory, where the root access
 // point's keys are files.
 func (s *suite) rootVolumeDir() string {
-	if s.deploy == nil {
+	t := s.targets[Fsxd]
+	if s.deploy == nil || t == nil || t.Proc == nil || t.Proc.DataDir == "" {
 		return ""
 	}
-	return filepath.Join(s.fsxdDir, "fs", s.deploy.FileSystem, "fsx")
+	return fsxapi.OpenZFSRootVolumeDir(t.Proc.DataDir, s.deploy.FileSystem)
 }

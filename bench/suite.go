@@ -36,7 +36,6 @@ type suite struct {
 	fsxdErr error // why the fsxd targets are missing, if they are
 	rawDir  string
 	deploy  *Deployment
-	fsxdDir string // fsxd's --data-dir
 	results []Result
 	json    *jsonOut
 }
@@ -111,7 +110,7 @@ func (s *suite) startFsxd(ctx context.Context, dir string, maxConns int) (*Proce
 		proc.Stop()
 		return nil, fmt.Errorf("deploying through the FSx API: %w", err)
 	}
-	s.deploy, s.fsxdDir = d, filepath.Join(dir, "fsxd")
+	s.deploy = d
 	s3c := NewS3Client(proc.URL, proc.Key, proc.Secret, maxConns)
 	s.targets[Fsxd] = &Target{Name: Fsxd, S3: s3c, Bucket: d.RootAlias, Prefix: Fsxd + "/", Proc: proc, Server: proc}
 	s.targets[FsxdUser] = &Target{Name: FsxdUser, S3: s3c, Bucket: d.UserAlias, Prefix: FsxdUser + "/", Proc: proc, Server: proc}

@@ -16,11 +16,23 @@ import (
 // The directory layout (see the package documentation). Paths are built
 // here only.
 
-func (s *Service) fsRoot() string { return filepath.Join(s.cfg.DataDir, "fs") }
+func (s *Service) fsRoot() string { return fsRootIn(s.cfg.DataDir) }
 
-func (s *Service) fsDir(fsID string) string { return filepath.Join(s.fsRoot(), fsID) }
+func (s *Service) fsDir(fsID string) string { return fsDirIn(s.cfg.DataDir, fsID) }
+
+func fsRootIn(dataDir string) string { return filepath.Join(dataDir, "fs") }
+
+func fsDirIn(dataDir, fsID string) string { return filepath.Join(fsRootIn(dataDir), fsID) }
 
 func openZFSRootDir(fsDir string) string { return filepath.Join(fsDir, "fsx") }
+
+// OpenZFSRootVolumeDir is the directory of the root volume of OpenZFS
+// file system fsID created by a server whose --data-dir is dataDir. It is
+// exported for tools (the benchmark) that lay files out on the volume's
+// disk directly; it is the path the server itself uses.
+func OpenZFSRootVolumeDir(dataDir, fsID string) string {
+	return openZFSRootDir(fsDirIn(dataDir, fsID))
+}
 
 func svmDir(fsDir, svmID string) string { return filepath.Join(fsDir, svmID) }
 

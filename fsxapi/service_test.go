@@ -206,3 +206,28 @@ func TestMoveUndoneWhenCommitFails(t *testing.T) {
 		t.Fatal("directory not moved back")
 	}
 }
+
+// TestOpenZFSRootVolumeDir: the exported path (the benchmark lays files
+// out there) is the directory the server gives a new root volume.
+func TestOpenZFSRootVolumeDir(t *testing.T) {
+	e := newTestEnv(t)
+	fsID, root := e.openZFS()
+	e.settle()
+	var dir string
+	err := e.st.View(context.Background(), func(tx *store.Tx) error {
+		v, err := volumes(tx).Get(root)
+		if err == nil {
+			dir = v.Dir
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := OpenZFSRootVolumeDir(e.dir, fsID); dir != want {
+		t.Errorf("root volume dir %q, OpenZFSRootVolumeDir %q", dir, want)
+	}
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		t.Errorf("root volume dir: %v", err)
+	}
+}

@@ -10,8 +10,9 @@ import (
 )
 
 // makeFlat creates n empty files flat/f0000000… with Meta, the way a PUT
-// leaves them, with a few syscalls each (a million in seconds).
-func makeFlat(b *testing.B, dir string, n int) {
+// leaves them (or, !meta, as written beside S3), with a few syscalls each
+// (a million in seconds).
+func makeFlat(b *testing.B, dir string, n int, meta bool) {
 	flat := filepath.Join(dir, "flat")
 	if err := os.Mkdir(flat, 0o755); err != nil {
 		b.Fatal(err)
@@ -29,8 +30,10 @@ func makeFlat(b *testing.B, dir string, n int) {
 		var st unix.Stat_t
 		unix.Fstat(fd, &st)
 		m := &Meta{ETag: `"d41d8cd98f00b204e9800998ecf8427e"`, Stamp: stampOf(&st)}
-		if err := unix.Fsetxattr(fd, metaXattr, encodeMeta(m), 0); err != nil {
-			b.Fatal(err)
+		if meta {
+			if err := unix.Fsetxattr(fd, metaXattr, encodeMeta(m), 0); err != nil {
+				b.Fatal(err)
+			}
 		}
 		unix.Close(fd)
 	}
@@ -44,7 +47,7 @@ func BenchmarkListPageFlat(b *testing.B) {
 	for _, n := range []int{1000, 100_000, 300_000} {
 		b.Run(fmt.Sprintf("files=%d", n), func(b *testing.B) {
 			r, dir := newRoot(b, Options{NoFsync: true, Enforce: Kernel})
-			makeFlat(b, dir, n)
+			makeFlat(b, dir, n, true)
 			benchSettle(b)
 			f := r.As(alice)
 			after := "flat/" // the first page of 1k, a middle page of more
@@ -64,5 +67,29 @@ func BenchmarkListPageFlat(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkListPageBesideS3 lists one 1,000-key page of files written
+// beside S3 (no Meta), settled: each costs fstatat, getxattr (ENODATA)
+// and a second fstatat, where it took statPinned's five syscalls.
+func BenchmarkListPageBesideS3(b *testing.B) {
+	needRoot(b)
+	r, dir := newRoot(b, Options{NoFsync: true, Enforce: Kernel})
+	makeFlat(b, dir, 10_000, false)
+	benchSettle(b)
+	f := r.As(alice)
+	b.ReportAllocs()
+	for b.Loop() {
+		got := 0
+		err := f.Walk(ctx, benchPage("flat/f0005000"), func(e Entry) error {
+			if got++; got == 1000 {
+				return ErrStopWalk
+			}
+			return nil
+		})
+		if err != nil || got != 1000 {
+			b.Fatal(got, err)
+		}
 	}
 }

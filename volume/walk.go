@@ -16,6 +16,7 @@ import (
 	"errors"
 	"sort"
 	"strings"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -85,8 +86,9 @@ type walker struct {
 	f     *FS
 	ctx   context.Context
 	delim bool
-	want  int // WalkOptions.Want
-	taken int // entries given to fn
+	want  int       // WalkOptions.Want
+	taken int       // entries given to fn
+	now   time.Time // clock read before the current window's stats
 	fn    func(Entry) error
 	stack []*frame
 }

@@ -9,8 +9,9 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// testHookStat, if set, counts the entries a walk stats.
-var testHookStat func()
+// testHookStat, if set, counts the entries a walk stats; testHookPinned
+// those it reads through statPinned.
+var testHookStat, testHookPinned func()
 
 // Stat batches grow from minWindow to maxWindow entries per credential
 // switch, so a one-key page stats few files and a long listing few switches.
@@ -160,6 +161,7 @@ func (w *walker) fill(fr *frame, i int) error {
 		end++
 	}
 	win := make([]Info, end-i)
+	w.now = time.Now() // before the window's stats: see unchanged
 	err := w.f.do(w.ctx, func() error {
 		for j := i; j < end; j++ {
 			switch e := fr.ents.at(j); {
@@ -211,8 +213,12 @@ func (w *walker) statEntry(fr *frame, e dent) Info {
 // a file after its Meta is written. The key is left out if its file keeps
 // going away, rather than listed with a synthetic ETag no version had.
 func (w *walker) statFile(fr *frame, name, key string, st *unix.Stat_t) Info {
-	if in := w.f.info(key, fr.fd, name, st); in.Meta != nil {
+	in := w.f.info(key, fr.fd, name, st)
+	if in.Meta != nil || unchanged(fr.fd, name, st, w.now) {
 		return in
+	}
+	if testHookPinned != nil {
+		testHookPinned()
 	}
 	for range 8 {
 		in, gone := w.statPinned(fr.fd, name, key)
@@ -221,6 +227,24 @@ func (w *walker) statFile(fr *frame, name, key string, st *unix.Stat_t) Info {
 		}
 	}
 	return Info{}
+}
+
+// unchanged reports whether name still leads to the inode st was read
+// from, unchanged since: then what was read by name in between (its
+// Meta, or that it has none) was that inode's, and a file without Meta
+// (written beside S3) costs one more fstatat instead of statPinned's
+// five syscalls. Any metadata change (setxattr, rename, link, write)
+// sets ctime from the clock; st's ctime is older than now, read before
+// st, by more than listSlack covers of the clock's coarseness, so a
+// change after st moved it. A file changed more recently goes the
+// pinned way.
+func unchanged(dirfd int, name string, st *unix.Stat_t, now time.Time) bool {
+	if st.Ctim.Nano() >= now.Add(-listSlack).UnixNano() {
+		return false
+	}
+	var again unix.Stat_t
+	return unix.Fstatat(dirfd, name, &again, unix.AT_SYMLINK_NOFOLLOW) == nil &&
+		again.Dev == st.Dev && again.Ino == st.Ino && again.Ctim == st.Ctim
 }
 
 // statPinned reads stat and Meta of entry name through one O_PATH fd.
