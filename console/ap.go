@@ -1,6 +1,7 @@
 package console
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,7 +19,8 @@ import (
 
 func (c *Console) accessPoints(w http.ResponseWriter, r *http.Request, ss *session) {
 	v := c.newView(r, ss, "Access points", "ap")
-	out, err := c.clientsFor(r, ss).fsx.DescribeS3AccessPointAttachments(withRemote(r.Context(), r.RemoteAddr), &fsx.DescribeS3AccessPointAttachmentsInput{})
+	ctx, cl := withRemote(r.Context(), r.RemoteAddr), c.clientsFor(r, ss)
+	out, err := cl.fsx.DescribeS3AccessPointAttachments(ctx, &fsx.DescribeS3AccessPointAttachmentsInput{})
 	if err != nil {
 		v.Denied = apiMessage(err)
 		c.render(w, "ap", v)
@@ -29,8 +31,25 @@ func (c *Console) accessPoints(w http.ResponseWriter, r *http.Request, ss *sessi
 			v.Refresh = 2 // until it settles
 		}
 	}
-	v.Data = out.S3AccessPointAttachments
+	v.Data, v.Deny = out.S3AccessPointAttachments, probeAccessPoints(ctx, cl, out.S3AccessPointAttachments)
 	c.render(w, "ap", v)
+}
+
+// probeAccessPoints asks whether the user may create an access point (one
+// named "new", on no particular volume) and detach each one.
+func probeAccessPoints(ctx context.Context, cl *clients, aps []types.S3AccessPointAttachment) denials {
+	p := newProber(ctx)
+	p.ask("ap/create", func(ctx context.Context) error {
+		_, err := cl.fsx.CreateAndAttachS3AccessPoint(ctx, &fsx.CreateAndAttachS3AccessPointInput{Name: aws.String("new"), Type: types.S3AccessPointAttachmentTypeOpenzfs})
+		return err
+	})
+	for _, a := range aps {
+		p.ask("ap/detach "+aws.ToString(a.Name), func(ctx context.Context) error {
+			_, err := cl.fsx.DetachAndDeleteS3AccessPoint(ctx, &fsx.DetachAndDeleteS3AccessPointInput{Name: a.Name})
+			return err
+		})
+	}
+	return p.out
 }
 
 // createAccessPoint builds CreateAndAttachS3AccessPoint from the form: the
@@ -135,6 +154,13 @@ func (c *Console) accessPointPolicy(w http.ResponseWriter, r *http.Request, ss *
 		} else if err == nil {
 			p.Policy = aws.ToString(out.Policy)
 		}
+		pr := newProber(ctx)
+		pr.ask("ap/policy", func(ctx context.Context) error {
+			_, err := cl.s3control.PutAccessPointPolicy(ctx, &s3control.PutAccessPointPolicyInput{
+				AccountId: aws.String(cl.account), Name: aws.String(p.Name), Policy: aws.String(`{"Version":"2012-10-17","Statement":[]}`)})
+			return err
+		})
+		v.Deny = pr.out
 	}
 	v.Data = p
 	c.render(w, "policy", v)

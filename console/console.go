@@ -142,7 +142,8 @@ type view struct {
 	Title, Nav, User, CSRF string
 	Refresh                int // seconds; 0: none
 	Flash, Error           string
-	Denied                 string // an API refusal: action and resource
+	Denied                 string  // an API refusal: action and resource
+	Deny                   denials // controls refused to this user, and why
 	Data                   any
 }
 

@@ -1,6 +1,7 @@
 package console
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 
@@ -43,8 +44,44 @@ func (c *Console) fileSystems(w http.ResponseWriter, r *http.Request, ss *sessio
 	} else {
 		v.Denied = apiMessage(err)
 	}
-	v.Data = buildTree(fss.FileSystems, svms, vols)
+	tree := buildTree(fss.FileSystems, svms, vols)
+	v.Data, v.Deny = tree, probeTree(ctx, cl, tree)
 	c.render(w, "fs", v)
+}
+
+// probeTree asks which of the page's forms the user may use: delete each
+// volume, create a volume in each SVM and under each OpenZFS file system.
+func probeTree(ctx context.Context, cl *clients, tree []fsNode) denials {
+	p := newProber(ctx)
+	del := func(v types.Volume) {
+		p.ask("volume/delete "+aws.ToString(v.VolumeId), func(ctx context.Context) error {
+			_, err := cl.fsx.DeleteVolume(ctx, &fsx.DeleteVolumeInput{VolumeId: v.VolumeId})
+			return err
+		})
+	}
+	for _, f := range tree {
+		for _, s := range f.SVMs {
+			p.ask("volume/create "+aws.ToString(s.SVM.StorageVirtualMachineId), func(ctx context.Context) error {
+				_, err := cl.fsx.CreateVolume(ctx, &fsx.CreateVolumeInput{Name: aws.String("probe"), VolumeType: types.VolumeTypeOntap,
+					OntapConfiguration: &types.CreateOntapVolumeConfiguration{StorageVirtualMachineId: s.SVM.StorageVirtualMachineId}})
+				return err
+			})
+			for _, v := range s.Volumes {
+				del(v)
+			}
+		}
+		if len(f.Volumes) > 0 {
+			p.ask("volume/create "+aws.ToString(f.FS.FileSystemId), func(ctx context.Context) error {
+				_, err := cl.fsx.CreateVolume(ctx, &fsx.CreateVolumeInput{Name: aws.String("probe"), VolumeType: types.VolumeTypeOpenzfs,
+					OpenZFSConfiguration: &types.CreateOpenZFSVolumeConfiguration{ParentVolumeId: f.Volumes[0].VolumeId}})
+				return err
+			})
+		}
+		for _, v := range f.Volumes {
+			del(v)
+		}
+	}
+	return p.out
 }
 
 func buildTree(fss []types.FileSystem, svms []types.StorageVirtualMachine, vols []types.Volume) []fsNode {
@@ -106,12 +143,15 @@ func (c *Console) deleteVolume(w http.ResponseWriter, r *http.Request, ss *sessi
 	back(w, r, "", "Deleting volume "+id, err)
 }
 
-// volRow is what the "volume" template gets: a volume and the form token.
+// volRow is what the "volume" template gets: a volume, the form token
+// and why its Delete is refused, if it is.
 type volRow struct {
-	V    types.Volume
-	CSRF string
+	V             types.Volume
+	CSRF, Refused string
 }
 
 func init() {
-	funcs["vol"] = func(v types.Volume, csrf string) volRow { return volRow{v, csrf} }
+	funcs["vol"] = func(v types.Volume, csrf string, d denials) volRow {
+		return volRow{v, csrf, d["volume/delete "+aws.ToString(v.VolumeId)]}
+	}
 }

@@ -161,3 +161,11 @@ func restrictedUser(t *testing.T, env *Env) (string, string) {
 	}
 	return aws.ToString(k.AccessKey.AccessKeyId), aws.ToString(k.AccessKey.SecretAccessKey)
 }
+
+// refused is why the control sel is disabled ("" when it is enabled): its
+// title, which the console sets to the refusal.
+func (b *browser) refused(sel string) string {
+	b.t.Helper()
+	js := `(() => { const e = document.querySelector(` + jsString(sel) + `); if (!e) return "missing"; return e.disabled ? (e.title || "disabled without a reason") : ""; })()`
+	return get(b, "state of "+sel, chromedp.Evaluate[string](js))
+}

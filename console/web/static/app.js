@@ -97,7 +97,10 @@ function browser() {
   const dz = document.getElementById("dropzone");
   dz.addEventListener("dragover", (e) => { e.preventDefault(); dz.classList.add("over"); });
   dz.addEventListener("dragleave", () => dz.classList.remove("over"));
-  dz.addEventListener("drop", (e) => { e.preventDefault(); dz.classList.remove("over"); files(e.dataTransfer.files); });
+  dz.addEventListener("drop", (e) => {
+    e.preventDefault(); dz.classList.remove("over");
+    if (dz.getAttribute("aria-disabled") !== "true") files(e.dataTransfer.files);
+  });
   document.getElementById("mkdir").onclick = async () => {
     const name = prompt("Folder name");
     if (!name) return;
