@@ -56,11 +56,13 @@ function browser() {
     li.innerHTML = '<span class="fname"></span> <progress max="100" value="0"></progress> <span class="state">0%</span> <button type="button">Cancel</button>';
     li.querySelector(".fname").textContent = file.name;
     li.dataset.file = file.name;
-    const bar = li.querySelector("progress"), state = li.querySelector(".state");
+    const bar = li.querySelector("progress"), state = li.querySelector(".state"), cancel = li.querySelector("button");
+    bar.setAttribute("aria-label", "Upload of " + file.name);
+    cancel.setAttribute("aria-label", "Cancel the upload of " + file.name);
     list.appendChild(li);
     total += file.size; sent[key] = 0; active++;
     const u = {cancelled: false, xhr: null};
-    li.querySelector("button").onclick = () => { u.cancelled = true; if (u.xhr) u.xhr.abort(); };
+    cancel.onclick = () => { u.cancelled = true; if (u.xhr) u.xhr.abort(); };
     const progress = (base) => (n) => { sent[key] = base + n; bar.value = Math.floor(100 * sent[key] / Math.max(file.size, 1)); state.textContent = bar.value + "%"; update(); };
     let uploadId = null;
     try {
@@ -79,9 +81,13 @@ function browser() {
       }
       bar.value = 100; state.textContent = "done"; li.classList.add("done");
     } catch (err) {
-      state.textContent = err.message; li.classList.add("failed");
-      if (uploadId) api({Op: "abort", Bucket: bucket, Key: key, UploadID: uploadId}).catch(() => {});
+      // Abort before saying so: a cancelled upload leaves no parts behind.
+      if (uploadId) await api({Op: "abort", Bucket: bucket, Key: key, UploadID: uploadId}).catch(() => {});
+      state.textContent = u.cancelled ? "cancelled" : err.message;
+      li.classList.add(u.cancelled ? "cancelled" : "failed");
+      if (u.cancelled) { total -= file.size; delete sent[key]; update(); } // overall counts what is still wanted
     }
+    cancel.disabled = true;
     if (--active === 0) refreshListing();
   }
   // refreshListing replaces the table with the server's current one,
