@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/fsx/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
 
+	"github.com/fsxd/fsxd"
 	"github.com/fsxd/fsxd/policy"
 )
 
@@ -31,8 +32,38 @@ func (c *Console) accessPoints(w http.ResponseWriter, r *http.Request, ss *sessi
 			v.Refresh = 2 // until it settles
 		}
 	}
-	v.Data, v.Deny = out.S3AccessPointAttachments, probeAccessPoints(ctx, cl, out.S3AccessPointAttachments)
+	v.Data = apPage{List: out.S3AccessPointAttachments, Resolved: c.resolved(ctx, out.S3AccessPointAttachments)}
+	v.Deny = probeAccessPoints(ctx, cl, out.S3AccessPointAttachments)
 	c.render(w, "ap", v)
+}
+
+// apPage is the access point list: the attachments as Describe returned
+// them and, by name, what each ONTAP user name resolves to.
+type apPage struct {
+	List     []types.S3AccessPointAttachment
+	Resolved map[string]string
+}
+
+func (c *Console) resolved(ctx context.Context, aps []types.S3AccessPointAttachment) map[string]string {
+	out := map[string]string{}
+	for _, a := range aps {
+		if c.cfg.Resolved == nil || a.OntapConfiguration == nil || a.Lifecycle != types.S3AccessPointAttachmentLifecycleAvailable {
+			continue
+		}
+		if id := c.cfg.Resolved(ctx, aws.ToString(a.Name)); id != nil {
+			out[aws.ToString(a.Name)] = posixText(*id)
+		}
+	}
+	return out
+}
+
+// posixText reads "uid 3001, gid 3001, groups 3100 3200".
+func posixText(id fsxd.PosixIdentity) string {
+	s := fmt.Sprintf("uid %d, gid %d", id.UID, id.GID)
+	if len(id.Groups) > 0 {
+		s += ", groups " + strings.Trim(fmt.Sprint(id.Groups), "[]")
+	}
+	return s
 }
 
 // probeAccessPoints asks whether the user may create an access point (one

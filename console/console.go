@@ -1,6 +1,7 @@
 package console
 
 import (
+	"context"
 	"embed"
 	"errors"
 	"html/template"
@@ -11,6 +12,8 @@ import (
 	"time"
 
 	"github.com/aws/smithy-go"
+
+	"github.com/fsxd/fsxd"
 )
 
 const prefix = "/_fsxd/console/"
@@ -29,6 +32,9 @@ type Config struct {
 	StoreKind string
 	Logger    *slog.Logger
 	Now       func() time.Time
+	// Resolved, when set, says what an attachment's file-system identity
+	// resolved to (an ONTAP user name's UID and GIDs): no API returns it.
+	Resolved func(ctx context.Context, accessPoint string) *fsxd.PosixIdentity
 }
 
 // Console serves the pages. It holds sessions in memory: a restart signs

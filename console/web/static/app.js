@@ -12,8 +12,41 @@ document.addEventListener("submit", (e) => {
 });
 document.addEventListener("click", (e) => {
   const b = e.target.closest("button.copy");
-  if (b) navigator.clipboard.writeText(b.dataset.copy).then(() => { b.textContent = "Copied"; });
+  if (b) copy(b.dataset.copy).then(() => { b.textContent = "Copied"; });
 });
+
+// copy puts text on the clipboard; outside a secure context (plain HTTP
+// to a host other than localhost) there is no Clipboard API, so it falls
+// back to a selected, hidden textarea.
+async function copy(text) {
+  if (navigator.clipboard && window.isSecureContext) {
+    try { await navigator.clipboard.writeText(text); return; } catch (err) { /* not focused: fall back */ }
+  }
+  const ta = document.createElement("textarea");
+  ta.value = text; ta.readOnly = true; ta.className = "visually-hidden";
+  document.body.appendChild(ta); ta.select(); document.execCommand("copy"); ta.remove();
+}
+
+// attachments re-reads the access point table every data-refresh seconds
+// while an attachment is CREATING or DELETING, replacing only the table so
+// that a half-filled form keeps its input.
+function attachments() {
+  const table = document.getElementById("attachments");
+  if (!table || !table.dataset.refresh) return;
+  const every = 1000 * table.dataset.refresh;
+  setTimeout(async function again() {
+    let fresh = null;
+    try {
+      const r = await fetch(location.pathname, {credentials: "same-origin"});
+      fresh = new DOMParser().parseFromString(await r.text(), "text/html").getElementById("attachments");
+    } catch (err) { /* the server is away: try again */ }
+    if (fresh) {
+      document.querySelector("#attachments tbody").replaceWith(fresh.querySelector("tbody"));
+      document.getElementById("refreshing").hidden = !fresh.dataset.refresh;
+    }
+    if (!fresh || fresh.dataset.refresh) setTimeout(again, every);
+  }, every);
+}
 
 async function api(body) {
   const r = await fetch("/_fsxd/console/objects/api", {
@@ -128,7 +161,7 @@ function browser() {
         const {url} = await api({Op: "link", Bucket: bucket, Key: b.dataset.key, Expires: mins * 60});
         const a = document.getElementById("link-out");
         a.href = url; a.textContent = url;
-        navigator.clipboard && navigator.clipboard.writeText(url).catch(() => {});
+        copy(url).catch(() => {});
       } else {
         document.getElementById("details").textContent = JSON.stringify(await api({Op: "head", Bucket: bucket, Key: b.dataset.key}), null, 2);
       }
@@ -151,4 +184,4 @@ async function chart() {
   setTimeout(chart, 10000);
 }
 
-document.addEventListener("DOMContentLoaded", () => { browser(); chart(); });
+document.addEventListener("DOMContentLoaded", () => { browser(); chart(); attachments(); });
