@@ -7,7 +7,9 @@ const PART = 8 * 1024 * 1024;
 const csrf = () => document.getElementById("main").dataset.csrf;
 
 document.addEventListener("submit", (e) => {
-  const msg = e.target.dataset.confirm;
+  // The button's question, else the form's: one form may hold a harmless
+  // button and a destructive one.
+  const msg = (e.submitter && e.submitter.dataset.confirm) || e.target.dataset.confirm;
   if (msg && !confirm(msg)) e.preventDefault();
 });
 document.addEventListener("click", (e) => {
