@@ -29,6 +29,9 @@ func (s *Server) wireConsole() error {
 		return err
 	}
 	s.console = c
+	// A first sample now: the server page's chart has a point (up to the
+	// moment it is read) from the start, not only after two intervals.
+	c.Sample(context.Background())
 	s.loops = append(s.loops, loop{name: "console-sample", interval: consoleSampleEvery, run: c.Sample})
 	return nil
 }

@@ -177,12 +177,16 @@ async function chart() {
   const r = await fetch("/_fsxd/console/server/rates", {credentials: "same-origin"});
   const pts = await r.json() || [];
   const max = Math.max(1, ...pts.map((p) => p.Requests));
-  const line = (f) => pts.map((p, i) => `${(i * 600 / Math.max(pts.length - 1, 1)).toFixed(1)},${(150 - 140 * f(p) / max).toFixed(1)}`).join(" ");
+  // One point is drawn as a level line across the chart.
+  const drawn = pts.length === 1 ? [pts[0], pts[0]] : pts;
+  const line = (f) => drawn.map((p, i) => `${(i * 600 / Math.max(drawn.length - 1, 1)).toFixed(1)},${(150 - 140 * f(p) / max).toFixed(1)}`).join(" ");
+  svg.dataset.points = pts.length;
   svg.querySelector(".req").setAttribute("points", line((p) => p.Requests));
   svg.querySelector(".err").setAttribute("points", line((p) => p.Errs));
   const last = pts[pts.length - 1];
   document.getElementById("chart-text").textContent = last ?
-    `Last ${pts.length} intervals; now ${last.Requests.toFixed(2)} requests/s, ${last.Errs.toFixed(2)} errors/s (peak ${max.toFixed(2)}).` : "Collecting samples…";
+    `Last ${pts.length} intervals; now ${last.Requests.toFixed(2)} requests/s, ${last.Errs.toFixed(2)} errors/s; ` +
+    `peak ${Math.max(...pts.map((p) => p.Requests)).toFixed(2)} requests/s, ${Math.max(...pts.map((p) => p.Errs)).toFixed(2)} errors/s.` : "Collecting samples…";
   setTimeout(chart, 10000);
 }
 
