@@ -136,6 +136,10 @@ function browser() {
   const files = (fl) => { for (const f of fl) upload(f); };
   document.getElementById("file-input").addEventListener("change", (e) => files(e.target.files));
   const dz = document.getElementById("dropzone");
+  // The drop zone is a button for the keyboard: Enter or Space opens the picker.
+  dz.addEventListener("keydown", (e) => {
+    if ((e.key === "Enter" || e.key === " ") && dz.getAttribute("aria-disabled") !== "true") { e.preventDefault(); document.getElementById("file-input").click(); }
+  });
   dz.addEventListener("dragover", (e) => { e.preventDefault(); dz.classList.add("over"); });
   dz.addEventListener("dragleave", () => dz.classList.remove("over"));
   dz.addEventListener("drop", (e) => {
