@@ -60,6 +60,11 @@ func TestConsoleAccessibility(t *testing.T) {
 		if wide > 390 {
 			t.Errorf("/%s is %d px wide on a 390 px screen", p.path, wide)
 		}
+		if p.path == "accesspoints" {
+			if right := get(b, "detach", chromedp.Evaluate[float64](`document.querySelector('tr[data-ap="phone-ap"] button.danger').getBoundingClientRect().right`)); right > 390 {
+				t.Errorf("Detach is at %v px, off a 390 px screen", right)
+			}
+		}
 		if p.shot != "" {
 			b.shot(p.shot)
 		}

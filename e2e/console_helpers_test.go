@@ -15,10 +15,10 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// updateConsoleShots rewrites docs/console/*.png from the browser test
-// (go test ./e2e -run TestConsoleBrowser -update-console); normal runs
+// updateConsoleShots rewrites docs/console/*.jpg from the browser test
+// (go test ./e2e -run TestConsole -update-console); normal runs
 // take no screenshots.
-var updateConsoleShots = flag.Bool("update-console", false, "rewrite docs/console/*.png")
+var updateConsoleShots = flag.Bool("update-console", false, "rewrite docs/console/*.jpg")
 
 // browser is one headless Chromium driven over the DevTools protocol.
 type browser struct {
