@@ -23,7 +23,7 @@ func (c *Console) accessPoints(w http.ResponseWriter, r *http.Request, ss *sessi
 	ctx, cl := withRemote(r.Context(), r.RemoteAddr), c.clientsFor(r, ss)
 	out, err := cl.fsx.DescribeS3AccessPointAttachments(ctx, &fsx.DescribeS3AccessPointAttachmentsInput{})
 	if err != nil {
-		v.Denied = apiMessage(err)
+		v.Denied, v.Data = apiMessage(err), apPage{}
 		c.render(w, "ap", v)
 		return
 	}

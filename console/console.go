@@ -35,6 +35,9 @@ type Config struct {
 	// Resolved, when set, says what an attachment's file-system identity
 	// resolved to (an ONTAP user name's UID and GIDs): no API returns it.
 	Resolved func(ctx context.Context, accessPoint string) *fsxd.PosixIdentity
+	// VolumeDir, when set, names a volume's directory on the server's
+	// disk, which the file system page shows to the root user only.
+	VolumeDir func(ctx context.Context, volumeID string) string
 }
 
 // Console serves the pages. It holds sessions in memory: a restart signs

@@ -101,6 +101,11 @@ func consoleIAMListOnly(t *testing.T, b *browser, env *Env) {
 		}
 	}
 	b.shot("iam-denied")
+	// Pages it may not read at all say why, and nothing else breaks.
+	for path, action := range map[string]string{"": "fsx:DescribeFileSystems", "accesspoints": "fsx:DescribeS3AccessPointAttachments"} {
+		b.run("open /"+path, chromedp.Navigate(b.url+path))
+		b.waitText("#denied", action)
+	}
 }
 
 func userKeys(t *testing.T, env *Env, user string) []iamtypes.AccessKeyMetadata {

@@ -100,6 +100,9 @@ func consoleCreateVolume(t *testing.T, b *browser, env *Env, fsID string) string
 	waitVolume(t, env, id, types.VolumeLifecycleAvailable)
 	b.run("reload", chromedp.Navigate(b.url))
 	b.waitText(`li[data-volume="`+id+`"]`, "AVAILABLE")
+	if dir := b.text(`li[data-volume="` + id + `"] code.dir`); !strings.HasPrefix(dir, env.DataDir) {
+		t.Fatalf("volume %s on disk at %q, want under %s", id, dir, env.DataDir)
+	}
 	for _, sel := range []string{"#create-volume", `li[data-volume="` + id + `"] button.danger`} {
 		if why := b.refused(sel); why != "" {
 			t.Fatalf("root sees %s disabled: %q", sel, why)
@@ -261,6 +264,9 @@ func consoleViewerDenied(t *testing.T, b *browser, env *Env, vol string) {
 	}
 	if why := b.refused(`li[data-volume="` + vol + `"] button.danger`); !strings.HasSuffix(why, "/"+vol) {
 		t.Fatalf("the refusal %q does not name volume %s", why, vol)
+	}
+	if n := get(b, "dirs", chromedp.Evaluate[int](`document.querySelectorAll("code.dir").length`)); n != 0 {
+		t.Fatalf("an IAM user is shown %d directories on the server's disk", n)
 	}
 	b.shot("denied-buttons")
 	b.run("submit anyway", chromedp.SetValue(chromedp.CSS("#new-volume-name"), "nope"),

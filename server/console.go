@@ -24,7 +24,7 @@ func (s *Server) wireConsole() error {
 	}
 	c, err := console.New(console.Config{API: s, Region: s.cfg.Region, AccountID: s.cfg.AccountID,
 		TLS: s.cfg.TLSCert != "", Version: s.cfg.Version, NodeID: s.cfg.NodeID,
-		StoreKind: storeKind(s.cfg.StoreURL), Logger: s.log, Now: s.cfg.Now, Resolved: s.resolvedIdentity})
+		StoreKind: storeKind(s.cfg.StoreURL), Logger: s.log, Now: s.cfg.Now, Resolved: s.resolvedIdentity, VolumeDir: s.volumeDir})
 	if err != nil {
 		return err
 	}
@@ -65,4 +65,17 @@ func (s *Server) resolvedIdentity(ctx context.Context, accessPoint string) *fsxd
 		return nil
 	})
 	return id
+}
+
+// volumeDir is the directory on disk that is a volume's root, "" when
+// unknown: the console shows it to the account's root user.
+func (s *Server) volumeDir(ctx context.Context, volumeID string) string {
+	var dir string
+	_ = s.store.View(ctx, func(tx *store.Tx) error {
+		if v, err := store.Volumes.In(tx).Get(volumeID); err == nil {
+			dir = v.Dir
+		}
+		return nil
+	})
+	return dir
 }
