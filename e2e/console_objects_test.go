@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -32,7 +33,8 @@ var consoleNames = []string{"sp ace.txt", "plus+sign.txt", "per%cent.txt", "ün�
 // step, walked into by its links, files with awkward names uploaded there,
 // listed, fetched through presigned links with the expiry asked for,
 // details with metadata, tags and a checksum, a multi-select delete that
-// asks first, and a cancelled multipart upload that leaves nothing.
+// asks first, a cancelled multipart upload that leaves nothing, a file
+// dropped on the page, and a folder listed 100 objects a page.
 func TestConsoleObjects(t *testing.T) {
 	env := Start(t)
 	alias, _ := azAccessPoint(t, env, "objects-ap", "")
@@ -52,6 +54,47 @@ func TestConsoleObjects(t *testing.T) {
 	consoleDetails(t, b, env, alias)
 	consoleMultiDelete(t, b, env, alias)
 	consoleCancelUpload(t, b, env, alias)
+	consoleDrop(t, b, env, alias)
+	consolePaging(t, b, env, alias)
+}
+
+// consoleDrop drops a file on the drop zone, as a drag from the desktop
+// would (a DataTransfer built in the page).
+func consoleDrop(t *testing.T, b *browser, env *Env, alias string) {
+	t.Helper()
+	b.run("drop", chromedp.Evaluate[chromedp.Void](`(() => {
+		const dt = new DataTransfer();
+		dt.items.add(new File(["dropped bytes"], "dropped ☂.txt", {type: "text/plain"}));
+		document.getElementById("dropzone").dispatchEvent(new DragEvent("drop", {dataTransfer: dt, bubbles: true, cancelable: true}));
+	})()`))
+	b.waitJS("for the drop to upload", `!!document.querySelector('#upload-list li[data-file="dropped ☂.txt"].done, #upload-list li[data-file="dropped ☂.txt"].failed')`)
+	out, err := env.S3.GetObject(context.Background(), &s3.GetObjectInput{Bucket: aws.String(alias), Key: aws.String(deepFolder + "dropped ☂.txt")})
+	if err != nil {
+		t.Fatalf("the dropped file: %v", err)
+	}
+	got, _ := io.ReadAll(out.Body)
+	out.Body.Close()
+	if string(got) != "dropped bytes" {
+		t.Fatalf("the dropped file holds %q", got)
+	}
+}
+
+// consolePaging lists a folder of 105 objects 100 at a time.
+func consolePaging(t *testing.T, b *browser, env *Env, alias string) {
+	t.Helper()
+	for i := range 105 {
+		key := fmt.Sprintf("many/%03d", i)
+		if _, err := env.S3.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String(alias), Key: aws.String(key), Body: strings.NewReader(key)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rows := `document.querySelectorAll("#objects tr[data-key]").length`
+	b.run("many", chromedp.Navigate(b.url+"objects?bucket="+url.QueryEscape(alias)+"&prefix=many/"), chromedp.WaitVisible(chromedp.CSS("#next-page")))
+	if n := get(b, "rows", chromedp.Evaluate[int](rows)); n != 100 {
+		t.Fatalf("first page: %d objects, want 100", n)
+	}
+	b.run("next page", chromedp.Click(chromedp.CSS("#next-page")))
+	b.waitJS("for the second page", rows+` === 5 && !document.getElementById("next-page") && !!document.querySelector('#objects tr[data-key="many/104"]')`)
 }
 
 // openFolder follows the folder link whose text is prefix.
