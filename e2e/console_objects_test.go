@@ -17,6 +17,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/chromedp/chromedp"
@@ -56,6 +57,54 @@ func TestConsoleObjects(t *testing.T) {
 	consoleCancelUpload(t, b, env, alias)
 	consoleDrop(t, b, env, alias)
 	consolePaging(t, b, env, alias)
+	consoleReader(t, b, env, alias)
+}
+
+// consoleReader: a user who may list and read sees Upload, Create folder
+// and Delete selected disabled with the refused action and the folder's
+// keys, and Download link enabled.
+func consoleReader(t *testing.T, b *browser, env *Env, alias string) {
+	t.Helper()
+	ctx := context.Background()
+	name := aws.String("reader")
+	doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:ListBucket","s3:GetObject","fsx:Describe*"],"Resource":"*"}]}`
+	if _, err := env.IAM.CreateUser(ctx, &iam.CreateUserInput{UserName: name}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.IAM.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: name, PolicyName: aws.String("read"), PolicyDocument: aws.String(doc)}); err != nil {
+		t.Fatal(err)
+	}
+	k, err := env.IAM.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.run("sign out", chromedp.Navigate(b.url), chromedp.Click(chromedp.CSS("#signout")))
+	b.waitText("h1", "Sign in")
+	b.signIn(aws.ToString(k.AccessKey.AccessKeyId), aws.ToString(k.AccessKey.SecretAccessKey))
+	b.waitText("#who", ":user/reader")
+	b.run("browse", chromedp.Navigate(b.url+"objects?bucket="+url.QueryEscape(alias)+"&prefix="+url.QueryEscape(deepFolder)))
+	b.waitText("#objects", consoleNames[2])
+	keys := "arn:aws:s3:" + Region + ":" + Account + ":accesspoint/objects-ap/object/" + deepFolder + "*"
+	for sel, action := range map[string]string{"#mkdir": "s3:PutObject", "#file-input": "s3:PutObject", "#delete-selected": "s3:DeleteObject"} {
+		want := "Denied: " + action + " on " + keys
+		if sel == "#file-input" { // hidden behind its label, which says why
+			if why := b.refused(sel); why != "disabled without a reason" {
+				t.Fatalf("file input: %q, want disabled", why)
+			}
+			sel = `label[for="file-input"]`
+			if got := get(b, "label", chromedp.AttributeValue(chromedp.CSS(sel), "title")).Value; got != want {
+				t.Fatalf("upload label says %q, want %q", got, want)
+			}
+			continue
+		}
+		if why := b.refused(sel); why != want {
+			t.Fatalf("%s refused %q, want %q", sel, why, want)
+		}
+	}
+	if why := b.refused(`button.link[data-key=` + jsString(deepFolder+consoleNames[2]) + `]`); why != "" {
+		t.Fatalf("Download link refused to a reader: %q", why)
+	}
+	b.shot("objects-read-only")
 }
 
 // consoleDrop drops a file on the drop zone, as a drag from the desktop
