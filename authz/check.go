@@ -25,8 +25,8 @@ import (
 // an Allow from either is enough; the root user needs no Allow.
 //
 // A Request without SourceIP takes it, and SecureTransport, from
-// WithSource in ctx. Under WithDryRun, an allowed request gets
-// DryRunOperation instead of nil.
+// WithSource in ctx. Under WithDryRun, an allowed request gets ErrDryRun
+// instead of nil.
 func (c *Checker) Check(ctx context.Context, req Request) error {
 	return dryRun(ctx, c.decide(ctx, req))
 }

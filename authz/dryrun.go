@@ -9,9 +9,11 @@ package authz
 import (
 	"context"
 	"errors"
-
-	"github.com/fsxd/fsxd/awserr"
 )
+
+// ErrDryRun answers a dry run that every check allowed. Front ends render
+// it as awserr.DryRunOperation.
+var ErrDryRun = errors.New("authz: dry run: the request would have been allowed")
 
 // DryRun is what a dry run found: the first refusal, nil when every check
 // passed.
@@ -22,8 +24,8 @@ type DryRun struct {
 type dryRunKey struct{}
 
 // WithDryRun marks ctx's requests as questions: Check decides in full,
-// records a refusal in d, and answers an allowed request with
-// DryRunOperation instead of nil, so the front end performs nothing.
+// records a refusal in d, and answers an allowed request with ErrDryRun
+// instead of nil, so the front end performs nothing.
 func WithDryRun(ctx context.Context, d *DryRun) context.Context {
 	return context.WithValue(ctx, dryRunKey{}, d)
 }
@@ -48,7 +50,7 @@ func dryRun(ctx context.Context, err error) error {
 			d.Denied = den
 		}
 	case err == nil:
-		return awserr.DryRunOperation.Err("")
+		return ErrDryRun
 	}
 	return err
 }

@@ -4,12 +4,10 @@ import (
 	"context"
 	"errors"
 	"testing"
-
-	"github.com/fsxd/fsxd/awserr"
 )
 
 // TestDryRun: a dry run decides as Check does, answers an allowed request
-// with DryRunOperation (never nil: the front end must not go on) and
+// with ErrDryRun (never nil: the front end must not go on) and
 // records the first refusal with its action and resource.
 func TestDryRun(t *testing.T) {
 	c := newTestChecker(t)
@@ -39,8 +37,8 @@ func TestDryRun(t *testing.T) {
 			}
 			var d DryRun
 			err := tc.check(WithDryRun(context.Background(), &d))
-			if got := awserr.Is(err, awserr.DryRunOperation); got != tc.wantDryRun {
-				t.Fatalf("err = %v, DryRunOperation %v, want %v", err, got, tc.wantDryRun)
+			if got := errors.Is(err, ErrDryRun); got != tc.wantDryRun {
+				t.Fatalf("err = %v, ErrDryRun %v, want %v", err, got, tc.wantDryRun)
 			}
 			if tc.denied == "" {
 				if d.Denied != nil {

@@ -250,6 +250,8 @@ func (c *call) authorize(action, resource string) error {
 	case errors.Is(err, authz.ErrDenied):
 		return awserr.IAMAccessDenied.Err("User: %s is not authorized to perform: %s on resource: %s",
 			c.caller.ARN, action, resource).Wrap(err)
+	case errors.Is(err, authz.ErrDryRun):
+		return awserr.DryRunOperation.Err("")
 	case errors.As(err, &ae):
 		return ae
 	}
