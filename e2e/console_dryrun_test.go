@@ -14,6 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/fsx"
 	"github.com/aws/aws-sdk-go-v2/service/fsx/types"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go"
 
 	"github.com/fsxd/fsxd/authz"
@@ -77,6 +79,34 @@ func TestConsoleDryRun(t *testing.T) {
 	}
 	if _, err := env.FSx.DescribeVolumes(context.Background(), &fsx.DescribeVolumesInput{VolumeIds: []string{vol}}); err != nil {
 		t.Fatalf("the volume is gone after a dry run: %v", err)
+	}
+	dryRunIAMAndS3(t, env)
+}
+
+// dryRunIAMAndS3: IAM and S3 answer an allowed dry run with
+// DryRunOperation too, and do nothing.
+func dryRunIAMAndS3(t *testing.T, env *Env) {
+	t.Helper()
+	alias, _ := azAccessPoint(t, env, "dry-ap", "")
+	hc := &http.Client{Transport: serveInProcess{env.Server()}}
+	ctx := authz.WithDryRun(context.Background(), &authz.DryRun{})
+	iamc := iam.New(iam.Options{Region: Region, Credentials: env.Creds(), BaseEndpoint: aws.String(env.URL), HTTPClient: hc, Retryer: aws.NopRetryer{}})
+	_, err := iamc.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("dry")})
+	wantCode(t, "IAM CreateUser", err, "DryRunOperation")
+	if _, err := env.IAM.GetUser(context.Background(), &iam.GetUserInput{UserName: aws.String("dry")}); err == nil {
+		t.Fatal("a dry run created a user")
+	}
+	s3c := s3.New(s3.Options{Region: Region, Credentials: env.Creds(), BaseEndpoint: aws.String(env.URL), UsePathStyle: true, HTTPClient: hc, Retryer: aws.NopRetryer{}})
+	_, err = s3c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(alias), Key: aws.String("public/a.txt")})
+	wantCode(t, "S3 DeleteObject", err, "DryRunOperation")
+	headObject(t, env, alias, "public/a.txt", true)
+}
+
+func wantCode(t *testing.T, what string, err error, code string) {
+	t.Helper()
+	var ae smithy.APIError
+	if !errors.As(err, &ae) || ae.ErrorCode() != code {
+		t.Fatalf("%s: %v, want %s", what, err, code)
 	}
 }
 
