@@ -146,13 +146,19 @@ func (b *browser) shot(name string) {
 // restrictedUser makes an IAM user who may look at FSx but change nothing.
 func restrictedUser(t *testing.T, env *Env) (string, string) {
 	t.Helper()
+	return policyUser(t, env, "viewer", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["fsx:Describe*"],"Resource":"*"}]}`)
+}
+
+// policyUser makes an IAM user with the inline policy doc and returns its
+// access key.
+func policyUser(t *testing.T, env *Env, user, doc string) (string, string) {
+	t.Helper()
 	ctx := context.Background()
-	name := aws.String("viewer")
+	name := aws.String(user)
 	if _, err := env.IAM.CreateUser(ctx, &iam.CreateUserInput{UserName: name}); err != nil {
 		t.Fatal(err)
 	}
-	doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["fsx:Describe*"],"Resource":"*"}]}`
-	if _, err := env.IAM.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: name, PolicyName: aws.String("look"), PolicyDocument: aws.String(doc)}); err != nil {
+	if _, err := env.IAM.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: name, PolicyName: aws.String("inline"), PolicyDocument: aws.String(doc)}); err != nil {
 		t.Fatal(err)
 	}
 	k, err := env.IAM.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: name})
@@ -160,6 +166,16 @@ func restrictedUser(t *testing.T, env *Env) (string, string) {
 		t.Fatal(err)
 	}
 	return aws.ToString(k.AccessKey.AccessKeyId), aws.ToString(k.AccessKey.SecretAccessKey)
+}
+
+// switchTo signs out and signs in as a new IAM user with the policy doc.
+func (b *browser) switchTo(env *Env, user, doc string) {
+	b.t.Helper()
+	key, secret := policyUser(b.t, env, user, doc)
+	b.run("sign out", chromedp.Navigate(b.url), chromedp.Click(chromedp.CSS("#signout")))
+	b.waitText("h1", "Sign in")
+	b.signIn(key, secret)
+	b.waitText("#who", ":user/"+user)
 }
 
 // refused is why the control sel is disabled ("" when it is enabled): its

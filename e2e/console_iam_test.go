@@ -71,23 +71,7 @@ func TestConsoleAccessKeys(t *testing.T) {
 // changes disabled, each naming the action and resource refused.
 func consoleIAMListOnly(t *testing.T, b *browser, env *Env) {
 	t.Helper()
-	ctx := context.Background()
-	name := aws.String("auditor")
-	doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:List*"],"Resource":"*"}]}`
-	if _, err := env.IAM.CreateUser(ctx, &iam.CreateUserInput{UserName: name}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := env.IAM.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: name, PolicyName: aws.String("list"), PolicyDocument: aws.String(doc)}); err != nil {
-		t.Fatal(err)
-	}
-	k, err := env.IAM.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: name})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b.run("sign out", chromedp.Navigate(b.url), chromedp.Click(chromedp.CSS("#signout")))
-	b.waitText("h1", "Sign in")
-	b.signIn(aws.ToString(k.AccessKey.AccessKeyId), aws.ToString(k.AccessKey.SecretAccessKey))
-	b.waitText("#who", ":user/auditor")
+	b.switchTo(env, "auditor", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:List*"],"Resource":"*"}]}`)
 	b.run("IAM", chromedp.Navigate(b.url+"iam"))
 	b.waitText(`tr[data-user="dev"]`, "dev")
 	user := "arn:aws:iam::" + Account + ":user/"

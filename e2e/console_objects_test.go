@@ -17,7 +17,6 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/chromedp/chromedp"
@@ -65,23 +64,7 @@ func TestConsoleObjects(t *testing.T) {
 // keys, and Download link enabled.
 func consoleReader(t *testing.T, b *browser, env *Env, alias string) {
 	t.Helper()
-	ctx := context.Background()
-	name := aws.String("reader")
-	doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:ListBucket","s3:GetObject","fsx:Describe*"],"Resource":"*"}]}`
-	if _, err := env.IAM.CreateUser(ctx, &iam.CreateUserInput{UserName: name}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := env.IAM.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: name, PolicyName: aws.String("read"), PolicyDocument: aws.String(doc)}); err != nil {
-		t.Fatal(err)
-	}
-	k, err := env.IAM.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: name})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b.run("sign out", chromedp.Navigate(b.url), chromedp.Click(chromedp.CSS("#signout")))
-	b.waitText("h1", "Sign in")
-	b.signIn(aws.ToString(k.AccessKey.AccessKeyId), aws.ToString(k.AccessKey.SecretAccessKey))
-	b.waitText("#who", ":user/reader")
+	b.switchTo(env, "reader", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:ListBucket","s3:GetObject","fsx:Describe*"],"Resource":"*"}]}`)
 	b.run("browse", chromedp.Navigate(b.url+"objects?bucket="+url.QueryEscape(alias)+"&prefix="+url.QueryEscape(deepFolder)))
 	b.waitText("#objects", consoleNames[2])
 	keys := "arn:aws:s3:" + Region + ":" + Account + ":accesspoint/objects-ap/object/" + deepFolder + "*"
