@@ -210,7 +210,7 @@ func checkPolicy(text string, k policy.Kind) string {
 		return err.Error()
 	}
 	if _, err := policy.ParseKind([]byte(text), k); err != nil {
-		return err.Error()
+		return statementAt(text, k) + err.Error()
 	}
 	return ""
 }
