@@ -203,7 +203,7 @@ func consoleIAM(t *testing.T, b *browser) {
 	bad := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*"}]}`
 	b.run("identity policy", chromedp.Navigate(b.url+"iam"), chromedp.SetValue(chromedp.CSS("#pol-user"), "viewer"),
 		chromedp.SetValue(chromedp.CSS("#pol-doc"), bad), chromedp.Click(chromedp.CSS(`button[value="put-policy"]`)))
-	b.waitText("#problem", "Has prohibited field Principal")
+	b.waitText("#problem", "statement 1 (line 1, column 38): Has prohibited field Principal")
 	b.shot("iam")
 }
 
