@@ -29,6 +29,9 @@ func TestConsoleAccessPoints(t *testing.T) {
 	b := newBrowser(t, env)
 	b.signIn(env.Key, env.Secret)
 	b.waitText("#who", ":root")
+	b.run("file systems", chromedp.Navigate(b.url)) // the tree with an SVM and its volumes
+	b.waitText("#main", "SVM svm1")
+	b.waitText(`li[data-volume="`+ntfs+`"]`, "/ntfs")
 
 	row := `tr[data-ap="alice-ap"]`
 	consoleAttach(b, "alice-ap", vol, "UNIX", "fsxdalice")
