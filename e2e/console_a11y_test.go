@@ -62,6 +62,9 @@ func TestConsoleAccessibility(t *testing.T) {
 		if wide > 390 {
 			t.Errorf("/%s is %d px wide on a 390 px screen", p.path, wide)
 		}
+		if p.path == "accesspoints" {
+			b.waitText(`tr[data-ap="phone-ap"]`, "POSIX uid 1001 gid 1001 groups 4000")
+		}
 		if p.action != "" {
 			if right := get(b, "action", chromedp.Evaluate[float64](`document.querySelector(`+jsString(p.action)+`).getBoundingClientRect().right`)); right > 390 {
 				t.Errorf("/%s: %s is at %v px, off a 390 px screen", p.path, p.action, right)
