@@ -147,11 +147,11 @@ func (c *Checker) CheckAll(ctx context.Context, base Request, needs []Need) erro
 		if len(n.Context) > 0 {
 			req.Context = merged(base.Context, n.Context)
 		}
-		if err := c.Check(ctx, req); err != nil {
-			return err
+		if err := c.decide(ctx, req); err != nil {
+			return dryRun(ctx, err)
 		}
 	}
-	return nil
+	return dryRun(ctx, nil)
 }
 
 // merged is a copy of a with b's keys added (b wins).

@@ -25,8 +25,13 @@ import (
 // an Allow from either is enough; the root user needs no Allow.
 //
 // A Request without SourceIP takes it, and SecureTransport, from
-// WithSource in ctx.
+// WithSource in ctx. Under WithDryRun, an allowed request gets ErrDryRun
+// instead of nil.
 func (c *Checker) Check(ctx context.Context, req Request) error {
+	return dryRun(ctx, c.decide(ctx, req))
+}
+
+func (c *Checker) decide(ctx context.Context, req Request) error {
 	req = withSource(ctx, req)
 	p := req.Principal
 	if p == nil {

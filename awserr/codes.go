@@ -154,3 +154,9 @@ var (
 	// which FSx access points do not list among their operations.
 	PostObjectNotSupported = Code{"NotImplemented", http.StatusNotImplemented, "POST Object (browser-based upload with a policy document) is not supported by FSx access points; use a presigned PUT URL."}
 )
+
+// DryRunOperation answers a request the console asked about, not for
+// (authz.WithDryRun): every check passed and nothing was done. EC2's code
+// and words; only in-process callers can ask (docs/decisions.md, "Console:
+// disabled controls").
+var DryRunOperation = Code{"DryRunOperation", http.StatusPreconditionFailed, "Request would have succeeded, but DryRun flag is set."}

@@ -1,6 +1,7 @@
 package console
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,14 +14,16 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/fsx/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
 
+	"github.com/fsxd/fsxd"
 	"github.com/fsxd/fsxd/policy"
 )
 
 func (c *Console) accessPoints(w http.ResponseWriter, r *http.Request, ss *session) {
 	v := c.newView(r, ss, "Access points", "ap")
-	out, err := c.clientsFor(r, ss).fsx.DescribeS3AccessPointAttachments(withRemote(r.Context(), r.RemoteAddr), &fsx.DescribeS3AccessPointAttachmentsInput{})
+	ctx, cl := withRemote(r.Context(), r.RemoteAddr), c.clientsFor(r, ss)
+	out, err := cl.fsx.DescribeS3AccessPointAttachments(ctx, &fsx.DescribeS3AccessPointAttachmentsInput{})
 	if err != nil {
-		v.Denied = apiMessage(err)
+		v.Denied, v.Data = apiMessage(err), apPage{}
 		c.render(w, "ap", v)
 		return
 	}
@@ -29,8 +32,55 @@ func (c *Console) accessPoints(w http.ResponseWriter, r *http.Request, ss *sessi
 			v.Refresh = 2 // until it settles
 		}
 	}
-	v.Data = out.S3AccessPointAttachments
+	v.Data = apPage{List: out.S3AccessPointAttachments, Resolved: c.resolved(ctx, out.S3AccessPointAttachments)}
+	v.Deny = probeAccessPoints(ctx, cl, out.S3AccessPointAttachments)
 	c.render(w, "ap", v)
+}
+
+// apPage is the access point list: the attachments as Describe returned
+// them and, by name, what each ONTAP user name resolves to.
+type apPage struct {
+	List     []types.S3AccessPointAttachment
+	Resolved map[string]string
+}
+
+func (c *Console) resolved(ctx context.Context, aps []types.S3AccessPointAttachment) map[string]string {
+	out := map[string]string{}
+	for _, a := range aps {
+		if c.cfg.Resolved == nil || a.OntapConfiguration == nil || a.Lifecycle != types.S3AccessPointAttachmentLifecycleAvailable {
+			continue
+		}
+		if id := c.cfg.Resolved(ctx, aws.ToString(a.Name)); id != nil {
+			out[aws.ToString(a.Name)] = posixText(*id)
+		}
+	}
+	return out
+}
+
+// posixText reads "uid 3001, gid 3001, groups 3100 3200".
+func posixText(id fsxd.PosixIdentity) string {
+	s := fmt.Sprintf("uid %d, gid %d", id.UID, id.GID)
+	if len(id.Groups) > 0 {
+		s += ", groups " + strings.Trim(fmt.Sprint(id.Groups), "[]")
+	}
+	return s
+}
+
+// probeAccessPoints asks whether the user may create an access point (one
+// named "new", on no particular volume) and detach each one.
+func probeAccessPoints(ctx context.Context, cl *clients, aps []types.S3AccessPointAttachment) denials {
+	p := newProber(ctx)
+	p.ask("ap/create", func(ctx context.Context) error {
+		_, err := cl.fsx.CreateAndAttachS3AccessPoint(ctx, &fsx.CreateAndAttachS3AccessPointInput{Name: aws.String("new"), Type: types.S3AccessPointAttachmentTypeOpenzfs})
+		return err
+	})
+	for _, a := range aps {
+		p.ask("ap/detach "+aws.ToString(a.Name), func(ctx context.Context) error {
+			_, err := cl.fsx.DetachAndDeleteS3AccessPoint(ctx, &fsx.DetachAndDeleteS3AccessPointInput{Name: a.Name})
+			return err
+		})
+	}
+	return p.out
 }
 
 // createAccessPoint builds CreateAndAttachS3AccessPoint from the form: the
@@ -135,6 +185,13 @@ func (c *Console) accessPointPolicy(w http.ResponseWriter, r *http.Request, ss *
 		} else if err == nil {
 			p.Policy = aws.ToString(out.Policy)
 		}
+		pr := newProber(ctx)
+		pr.ask("ap/policy", func(ctx context.Context) error {
+			_, err := cl.s3control.PutAccessPointPolicy(ctx, &s3control.PutAccessPointPolicyInput{
+				AccountId: aws.String(cl.account), Name: aws.String(p.Name), Policy: aws.String(`{"Version":"2012-10-17","Statement":[]}`)})
+			return err
+		})
+		v.Deny = pr.out
 	}
 	v.Data = p
 	c.render(w, "policy", v)
@@ -153,7 +210,7 @@ func checkPolicy(text string, k policy.Kind) string {
 		return err.Error()
 	}
 	if _, err := policy.ParseKind([]byte(text), k); err != nil {
-		return err.Error()
+		return statementAt(text, k) + err.Error()
 	}
 	return ""
 }

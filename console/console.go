@@ -1,6 +1,7 @@
 package console
 
 import (
+	"context"
 	"embed"
 	"errors"
 	"html/template"
@@ -11,6 +12,8 @@ import (
 	"time"
 
 	"github.com/aws/smithy-go"
+
+	"github.com/fsxd/fsxd"
 )
 
 const prefix = "/_fsxd/console/"
@@ -29,6 +32,12 @@ type Config struct {
 	StoreKind string
 	Logger    *slog.Logger
 	Now       func() time.Time
+	// Resolved, when set, says what an attachment's file-system identity
+	// resolved to (an ONTAP user name's UID and GIDs): no API returns it.
+	Resolved func(ctx context.Context, accessPoint string) *fsxd.PosixIdentity
+	// VolumeDir, when set, names a volume's directory on the server's
+	// disk, which the file system page shows to the root user only.
+	VolumeDir func(ctx context.Context, volumeID string) string
 }
 
 // Console serves the pages. It holds sessions in memory: a restart signs
@@ -142,7 +151,8 @@ type view struct {
 	Title, Nav, User, CSRF string
 	Refresh                int // seconds; 0: none
 	Flash, Error           string
-	Denied                 string // an API refusal: action and resource
+	Denied                 string  // an API refusal: action and resource
+	Deny                   denials // controls refused to this user, and why
 	Data                   any
 }
 

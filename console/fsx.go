@@ -1,8 +1,10 @@
 package console
 
 import (
+	"context"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/fsx"
@@ -27,7 +29,7 @@ func (c *Console) fileSystems(w http.ResponseWriter, r *http.Request, ss *sessio
 	cl := c.clientsFor(r, ss)
 	fss, err := fsx.NewDescribeFileSystemsPaginator(cl.fsx, &fsx.DescribeFileSystemsInput{}).NextPage(ctx)
 	if err != nil {
-		v.Denied = apiMessage(err)
+		v.Denied, v.Data = apiMessage(err), fsPage{}
 		c.render(w, "fs", v)
 		return
 	}
@@ -43,8 +45,66 @@ func (c *Console) fileSystems(w http.ResponseWriter, r *http.Request, ss *sessio
 	} else {
 		v.Denied = apiMessage(err)
 	}
-	v.Data = buildTree(fss.FileSystems, svms, vols)
+	tree := buildTree(fss.FileSystems, svms, vols)
+	v.Data = fsPage{Tree: tree, Dirs: c.volumeDirs(ctx, ss, vols)}
+	v.Deny = probeTree(ctx, cl, tree)
 	c.render(w, "fs", v)
+}
+
+// fsPage is the file system tree and, by volume id, each volume's
+// directory on disk when it is shown.
+type fsPage struct {
+	Tree []fsNode
+	Dirs map[string]string
+}
+
+// volumeDirs are the volumes' directories on disk, for the root user
+// only: the operator who chose the data directory. IAM users see volumes
+// as the API shows them, without the server's paths.
+func (c *Console) volumeDirs(ctx context.Context, ss *session, vols []types.Volume) map[string]string {
+	if c.cfg.VolumeDir == nil || !strings.HasSuffix(ss.arn, ":root") {
+		return nil
+	}
+	dirs := make(map[string]string, len(vols))
+	for _, v := range vols {
+		dirs[aws.ToString(v.VolumeId)] = c.cfg.VolumeDir(ctx, aws.ToString(v.VolumeId))
+	}
+	return dirs
+}
+
+// probeTree asks which of the page's forms the user may use: delete each
+// volume, create a volume in each SVM and under each OpenZFS file system.
+func probeTree(ctx context.Context, cl *clients, tree []fsNode) denials {
+	p := newProber(ctx)
+	del := func(v types.Volume) {
+		p.ask("volume/delete "+aws.ToString(v.VolumeId), func(ctx context.Context) error {
+			_, err := cl.fsx.DeleteVolume(ctx, &fsx.DeleteVolumeInput{VolumeId: v.VolumeId})
+			return err
+		})
+	}
+	for _, f := range tree {
+		for _, s := range f.SVMs {
+			p.ask("volume/create "+aws.ToString(s.SVM.StorageVirtualMachineId), func(ctx context.Context) error {
+				_, err := cl.fsx.CreateVolume(ctx, &fsx.CreateVolumeInput{Name: aws.String("probe"), VolumeType: types.VolumeTypeOntap,
+					OntapConfiguration: &types.CreateOntapVolumeConfiguration{StorageVirtualMachineId: s.SVM.StorageVirtualMachineId}})
+				return err
+			})
+			for _, v := range s.Volumes {
+				del(v)
+			}
+		}
+		if len(f.Volumes) > 0 {
+			p.ask("volume/create "+aws.ToString(f.FS.FileSystemId), func(ctx context.Context) error {
+				_, err := cl.fsx.CreateVolume(ctx, &fsx.CreateVolumeInput{Name: aws.String("probe"), VolumeType: types.VolumeTypeOpenzfs,
+					OpenZFSConfiguration: &types.CreateOpenZFSVolumeConfiguration{ParentVolumeId: f.Volumes[0].VolumeId}})
+				return err
+			})
+		}
+		for _, v := range f.Volumes {
+			del(v)
+		}
+	}
+	return p.out
 }
 
 func buildTree(fss []types.FileSystem, svms []types.StorageVirtualMachine, vols []types.Volume) []fsNode {
@@ -106,12 +166,16 @@ func (c *Console) deleteVolume(w http.ResponseWriter, r *http.Request, ss *sessi
 	back(w, r, "", "Deleting volume "+id, err)
 }
 
-// volRow is what the "volume" template gets: a volume and the form token.
+// volRow is what the "volume" template gets: a volume, the form token,
+// why its Delete is refused, if it is, and its directory on disk, if shown.
 type volRow struct {
-	V    types.Volume
-	CSRF string
+	V                  types.Volume
+	CSRF, Refused, Dir string
 }
 
 func init() {
-	funcs["vol"] = func(v types.Volume, csrf string) volRow { return volRow{v, csrf} }
+	funcs["vol"] = func(v types.Volume, csrf string, d denials, dirs map[string]string) volRow {
+		id := aws.ToString(v.VolumeId)
+		return volRow{v, csrf, d["volume/delete "+id], dirs[id]}
+	}
 }

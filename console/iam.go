@@ -20,7 +20,7 @@ type iamUser struct {
 type iamPage struct {
 	Users     []iamUser
 	Groups    []types.Group
-	NewKey    *types.AccessKey // shown once, right after CreateAccessKey
+	NewKey    *types.AccessKey // shown once, on the page after CreateAccessKey
 	Problem   string           // a policy editor error
 	PolicyFor string
 	Policy    string
@@ -29,7 +29,7 @@ type iamPage struct {
 
 func (c *Console) iamPage(w http.ResponseWriter, r *http.Request, ss *session) {
 	v := c.newView(r, ss, "IAM", "iam")
-	c.fillIAM(r.Context(), r, ss, &v, &iamPage{})
+	c.fillIAM(r.Context(), r, ss, &v, &iamPage{NewKey: ss.once.take()})
 	c.render(w, "iam", v)
 }
 
@@ -56,11 +56,43 @@ func (c *Console) fillIAM(ctx context.Context, r *http.Request, ss *session, v *
 		p.Groups = g.Groups
 	}
 	p.Access = fillAccess(ctx, cl)
-	v.Data = p
+	v.Data, v.Deny = p, probeIAM(ctx, cl, p.Users)
+}
+
+// probeIAM asks whether the user may create users and groups, and create,
+// deactivate and delete each listed user's keys.
+func probeIAM(ctx context.Context, cl *clients, users []iamUser) denials {
+	pr := newProber(ctx)
+	pr.ask("iam/create-user", func(ctx context.Context) error {
+		_, err := cl.iam.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("new-user")})
+		return err
+	})
+	pr.ask("iam/create-group", func(ctx context.Context) error {
+		_, err := cl.iam.CreateGroup(ctx, &iam.CreateGroupInput{GroupName: aws.String("new-group")})
+		return err
+	})
+	for _, u := range users {
+		name := u.User.UserName
+		pr.ask("iam/create-key "+aws.ToString(name), func(ctx context.Context) error {
+			_, err := cl.iam.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: name})
+			return err
+		})
+		for _, k := range u.Keys {
+			pr.ask("iam/deactivate-key "+aws.ToString(k.AccessKeyId), func(ctx context.Context) error {
+				_, err := cl.iam.UpdateAccessKey(ctx, &iam.UpdateAccessKeyInput{UserName: name, AccessKeyId: k.AccessKeyId, Status: types.StatusTypeInactive})
+				return err
+			})
+			pr.ask("iam/delete-key "+aws.ToString(k.AccessKeyId), func(ctx context.Context) error {
+				_, err := cl.iam.DeleteAccessKey(ctx, &iam.DeleteAccessKeyInput{UserName: name, AccessKeyId: k.AccessKeyId})
+				return err
+			})
+		}
+	}
+	return pr.out
 }
 
 // iamDo performs one IAM change from a form; CreateAccessKey's secret is
-// rendered once in the answer and never stored by the console.
+// kept in the session until the page it redirects to shows it, once.
 func (c *Console) iamDo(w http.ResponseWriter, r *http.Request, ss *session) {
 	cl := c.clientsFor(r, ss)
 	ctx := withRemote(r.Context(), r.RemoteAddr)
@@ -75,12 +107,9 @@ func (c *Console) iamDo(w http.ResponseWriter, r *http.Request, ss *session) {
 	case "create-key":
 		out, err := cl.iam.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: user})
 		if err == nil {
-			v := c.newView(r, ss, "IAM", "iam")
-			c.fillIAM(r.Context(), r, ss, &v, &iamPage{NewKey: out.AccessKey})
-			c.render(w, "iam", v)
-			return
+			ss.once.put(out.AccessKey)
 		}
-		back(w, r, "iam", "", err)
+		back(w, r, "iam", "Access key created", err)
 		return
 	case "deactivate-key":
 		_, err = cl.iam.UpdateAccessKey(ctx, &iam.UpdateAccessKeyInput{UserName: user, AccessKeyId: key, Status: types.StatusTypeInactive})

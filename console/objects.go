@@ -1,6 +1,7 @@
 package console
 
 import (
+	"context"
 	"net/http"
 	"strings"
 
@@ -42,7 +43,7 @@ func (c *Console) objects(w http.ResponseWriter, r *http.Request, ss *session) {
 		p.Next = aws.ToString(out.NextContinuationToken)
 	}
 	p.Crumbs = crumbs(p.Prefix)
-	v.Data = p
+	v.Data, v.Deny = p, probeObjects(withRemote(r.Context(), r.RemoteAddr), c.clientsFor(r, ss), p.Bucket, p.Prefix)
 	c.render(w, "objects", v)
 }
 
@@ -58,4 +59,26 @@ func crumbs(prefix string) []crumb {
 		out = append(out, crumb{Name: s, Prefix: acc})
 	}
 	return out
+}
+
+// probeObjects asks whether the user may write (upload, create folder),
+// delete and read (download link) in this folder: the key "prefix*"
+// stands for any key in it, so a policy on "home/alice/*" allows it where
+// one on a single key does not.
+func probeObjects(ctx context.Context, cl *clients, bucket, prefix string) denials {
+	p := newProber(ctx)
+	key := aws.String(prefix + "*")
+	p.ask("objects/put", func(ctx context.Context) error {
+		_, err := cl.s3.PutObject(ctx, &s3.PutObjectInput{Bucket: &bucket, Key: key})
+		return err
+	})
+	p.ask("objects/delete", func(ctx context.Context) error {
+		_, err := cl.s3.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: &bucket, Key: key})
+		return err
+	})
+	p.ask("objects/get", func(ctx context.Context) error {
+		_, err := cl.s3.GetObject(ctx, &s3.GetObjectInput{Bucket: &bucket, Key: key})
+		return err
+	})
+	return p.out
 }

@@ -29,6 +29,18 @@ func newRates() *rates { return &rates{} }
 
 // Sample reads the counters once; the server calls it every few seconds.
 func (c *Console) Sample(ctx context.Context) error {
+	s := c.read(ctx)
+	c.rates.mu.Lock()
+	defer c.rates.mu.Unlock()
+	c.rates.samples = append(c.rates.samples, s)
+	if len(c.rates.samples) > keepSamples {
+		c.rates.samples = c.rates.samples[1:]
+	}
+	return nil
+}
+
+// read takes the counters' values now.
+func (c *Console) read(ctx context.Context) sample {
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "/_fsxd/metrics", nil)
 	rec := &recorder{header: http.Header{}}
 	c.cfg.API.ServeHTTP(rec, req)
@@ -44,13 +56,7 @@ func (c *Console) Sample(ctx context.Context) error {
 			s.Errors += lastFloat(line)
 		}
 	}
-	c.rates.mu.Lock()
-	defer c.rates.mu.Unlock()
-	c.rates.samples = append(c.rates.samples, s)
-	if len(c.rates.samples) > keepSamples {
-		c.rates.samples = c.rates.samples[1:]
-	}
-	return nil
+	return s
 }
 
 func lastFloat(line string) float64 {
@@ -64,12 +70,15 @@ type point struct {
 	Requests, Errs float64
 }
 
-func (r *rates) points() []point {
+// points are the rates between samples, the last one up to now, so the
+// chart has a point as soon as one sample was taken.
+func (r *rates) points(now sample) []point {
 	r.mu.Lock()
-	defer r.mu.Unlock()
+	all := append(r.samples[:len(r.samples):len(r.samples)], now)
+	r.mu.Unlock()
 	var out []point
-	for i := 1; i < len(r.samples); i++ {
-		a, b := r.samples[i-1], r.samples[i]
+	for i := 1; i < len(all); i++ {
+		a, b := all[i-1], all[i]
 		d := b.At.Sub(a.At).Seconds()
 		if d <= 0 {
 			continue
@@ -97,5 +106,9 @@ func (c *Console) serverPage(w http.ResponseWriter, r *http.Request, ss *session
 
 func (c *Console) serverRates(w http.ResponseWriter, r *http.Request, ss *session) {
 	w.Header().Set("Content-Type", "application/json")
-	json.NewEncoder(w).Encode(c.rates.points())
+	pts := c.rates.points(c.read(r.Context()))
+	if pts == nil {
+		pts = []point{}
+	}
+	json.NewEncoder(w).Encode(pts)
 }

@@ -27,6 +27,7 @@ const (
 type session struct {
 	id, key, secret, arn, csrf string
 	expires                    time.Time
+	once                       oneTime // a new access key, until shown
 }
 
 type sessions struct {

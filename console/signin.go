@@ -35,7 +35,6 @@ var funcs = template.FuncMap{
 		}
 		return p
 	},
-	"q": url.QueryEscape,
 }
 
 // badCredentials names neither part: a wrong id and a wrong secret read

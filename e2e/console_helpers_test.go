@@ -15,10 +15,10 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// updateConsoleShots rewrites docs/console/*.png from the browser test
-// (go test ./e2e -run TestConsoleBrowser -update-console); normal runs
+// updateConsoleShots rewrites docs/console/*.jpg from the browser test
+// (go test ./e2e -run TestConsole -update-console); normal runs
 // take no screenshots.
-var updateConsoleShots = flag.Bool("update-console", false, "rewrite docs/console/*.png")
+var updateConsoleShots = flag.Bool("update-console", false, "rewrite docs/console/*.jpg")
 
 // browser is one headless Chromium driven over the DevTools protocol.
 type browser struct {
@@ -146,13 +146,19 @@ func (b *browser) shot(name string) {
 // restrictedUser makes an IAM user who may look at FSx but change nothing.
 func restrictedUser(t *testing.T, env *Env) (string, string) {
 	t.Helper()
+	return policyUser(t, env, "viewer", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["fsx:Describe*"],"Resource":"*"}]}`)
+}
+
+// policyUser makes an IAM user with the inline policy doc and returns its
+// access key.
+func policyUser(t *testing.T, env *Env, user, doc string) (string, string) {
+	t.Helper()
 	ctx := context.Background()
-	name := aws.String("viewer")
+	name := aws.String(user)
 	if _, err := env.IAM.CreateUser(ctx, &iam.CreateUserInput{UserName: name}); err != nil {
 		t.Fatal(err)
 	}
-	doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["fsx:Describe*"],"Resource":"*"}]}`
-	if _, err := env.IAM.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: name, PolicyName: aws.String("look"), PolicyDocument: aws.String(doc)}); err != nil {
+	if _, err := env.IAM.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: name, PolicyName: aws.String("inline"), PolicyDocument: aws.String(doc)}); err != nil {
 		t.Fatal(err)
 	}
 	k, err := env.IAM.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: name})
@@ -160,4 +166,22 @@ func restrictedUser(t *testing.T, env *Env) (string, string) {
 		t.Fatal(err)
 	}
 	return aws.ToString(k.AccessKey.AccessKeyId), aws.ToString(k.AccessKey.SecretAccessKey)
+}
+
+// switchTo signs out and signs in as a new IAM user with the policy doc.
+func (b *browser) switchTo(env *Env, user, doc string) {
+	b.t.Helper()
+	key, secret := policyUser(b.t, env, user, doc)
+	b.run("sign out", chromedp.Navigate(b.url), chromedp.Click(chromedp.CSS("#signout")))
+	b.waitText("h1", "Sign in")
+	b.signIn(key, secret)
+	b.waitText("#who", ":user/"+user)
+}
+
+// refused is why the control sel is disabled ("" when it is enabled): its
+// title, which the console sets to the refusal.
+func (b *browser) refused(sel string) string {
+	b.t.Helper()
+	js := `(() => { const e = document.querySelector(` + jsString(sel) + `); if (!e) return "missing"; return e.disabled ? (e.title || "disabled without a reason") : ""; })()`
+	return get(b, "state of "+sel, chromedp.Evaluate[string](js))
 }

@@ -57,9 +57,7 @@ func TestConsoleBrowser(t *testing.T) {
 
 	b.signIn(viewerKey, viewerSecret)
 	b.waitText("#who", ":user/viewer")
-	b.run("viewer creates a volume", chromedp.Navigate(b.url), chromedp.WaitVisible(chromedp.CSS("#new-volume-name")),
-		chromedp.SetValue(chromedp.CSS("#new-volume-name"), "nope"), chromedp.Click(chromedp.CSS("#create-volume")))
-	b.waitText("#error", "is not authorized to perform: fsx:CreateVolume")
+	consoleViewerDenied(t, b, env, vol)
 	b.run("viewer opens IAM", chromedp.Navigate(b.url+"iam"))
 	b.waitText("#denied", "iam:ListUsers")
 	b.shot("denied")
@@ -102,6 +100,14 @@ func consoleCreateVolume(t *testing.T, b *browser, env *Env, fsID string) string
 	waitVolume(t, env, id, types.VolumeLifecycleAvailable)
 	b.run("reload", chromedp.Navigate(b.url))
 	b.waitText(`li[data-volume="`+id+`"]`, "AVAILABLE")
+	if dir := b.text(`li[data-volume="` + id + `"] code.dir`); !strings.HasPrefix(dir, env.DataDir) {
+		t.Fatalf("volume %s on disk at %q, want under %s", id, dir, env.DataDir)
+	}
+	for _, sel := range []string{"#create-volume", `li[data-volume="` + id + `"] button.danger`} {
+		if why := b.refused(sel); why != "" {
+			t.Fatalf("root sees %s disabled: %q", sel, why)
+		}
+	}
 	b.shot("file-systems")
 	return id
 }
@@ -182,8 +188,7 @@ func consoleServerPage(t *testing.T, b *browser) {
 	t.Helper()
 	b.run("server page", chromedp.Navigate(b.url+"server"))
 	b.waitText("#health", "ok")
-	b.waitText("#server-info", "sqlite")
-	b.shot("server")
+	b.waitText("#server-info", "sqlite") // TestConsoleServerPage takes the screenshot, with a chart
 }
 
 // consoleIAM creates an access key for the restricted user (its secret
@@ -198,7 +203,7 @@ func consoleIAM(t *testing.T, b *browser) {
 	bad := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*"}]}`
 	b.run("identity policy", chromedp.Navigate(b.url+"iam"), chromedp.SetValue(chromedp.CSS("#pol-user"), "viewer"),
 		chromedp.SetValue(chromedp.CSS("#pol-doc"), bad), chromedp.Click(chromedp.CSS(`button[value="put-policy"]`)))
-	b.waitText("#problem", "Has prohibited field Principal")
+	b.waitText("#problem", "statement 1 (line 1, column 38): Has prohibited field Principal")
 	b.shot("iam")
 }
 
@@ -238,6 +243,42 @@ func consoleCSRF(t *testing.T, b *browser, env *Env) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/_fsxd/console/signin" {
 		t.Fatalf("GET without a session: %d to %q, want 303 to the sign-in form", resp.StatusCode, resp.Header.Get("Location"))
+	}
+}
+
+// consoleViewerDenied: a user allowed only fsx:Describe* sees Create and
+// Delete disabled, each naming the action and resource the checker
+// refused; the API still refuses a form submitted anyway.
+func consoleViewerDenied(t *testing.T, b *browser, env *Env, vol string) {
+	t.Helper()
+	b.run("viewer's file systems", chromedp.Navigate(b.url))
+	b.waitText(`li[data-volume="`+vol+`"]`, "AVAILABLE")
+	volARN := "arn:aws:fsx:" + Region + ":" + Account + ":volume/"
+	for sel, want := range map[string]string{
+		"#create-volume": "Denied: fsx:CreateVolume on arn:aws:fsx:",
+		`li[data-volume="` + vol + `"] button.danger`: "Denied: fsx:DeleteVolume on " + volARN,
+	} {
+		if why := b.refused(sel); !strings.HasPrefix(why, want) || !strings.Contains(b.text("#main"), why) {
+			t.Fatalf("%s: refused %q, want it disabled with %q..., shown on the page", sel, why, want)
+		}
+	}
+	if why := b.refused(`li[data-volume="` + vol + `"] button.danger`); !strings.HasSuffix(why, "/"+vol) {
+		t.Fatalf("the refusal %q does not name volume %s", why, vol)
+	}
+	if n := get(b, "dirs", chromedp.Evaluate[int](`document.querySelectorAll("code.dir").length`)); n != 0 {
+		t.Fatalf("an IAM user is shown %d directories on the server's disk", n)
+	}
+	b.shot("denied-buttons")
+	b.run("submit anyway", chromedp.SetValue(chromedp.CSS("#new-volume-name"), "nope"),
+		chromedp.Evaluate[chromedp.Void](`document.getElementById("create-volume").form.submit()`))
+	b.waitText("#error", "is not authorized to perform: fsx:CreateVolume")
+	b.run("viewer's access points", chromedp.Navigate(b.url+"accesspoints"))
+	b.waitText(`tr[data-ap="web-ap"]`, "AVAILABLE")
+	if why := b.refused(`tr[data-ap="web-ap"] button.danger`); !strings.HasPrefix(why, "Denied: fsx:DetachAndDeleteS3AccessPoint on ") {
+		t.Fatalf("Detach refused %q", why)
+	}
+	if why := b.refused("#create-ap-submit"); !strings.HasPrefix(why, "Denied: fsx:CreateAndAttachS3AccessPoint on ") {
+		t.Fatalf("Create refused %q", why)
 	}
 }
 

@@ -46,8 +46,11 @@ func (a *Authorizer) Authorize(ctx context.Context, op string, in any) error {
 		return err
 	}
 	err = a.Checker.CheckAll(ctx, authz.Request{Principal: p, Context: keys}, needs)
-	if errors.Is(err, authz.ErrDenied) {
+	switch {
+	case errors.Is(err, authz.ErrDenied):
 		return awserr.JSONAccessDenied.Err("User: %s is not authorized to perform: %s", p.ARN, firstAction(needs)).Wrap(err)
+	case errors.Is(err, authz.ErrDryRun):
+		return awserr.DryRunOperation.Err("")
 	}
 	return err
 }

@@ -273,6 +273,8 @@ func (c *call) authorizeWith(action, resource string, keys map[string][]string) 
 	case errors.Is(err, authz.ErrDenied):
 		return awserr.IAMAccessDenied.Err("User: %s is not authorized to perform: %s on resource: %s",
 			c.caller.ARN, action, resource).Wrap(err)
+	case errors.Is(err, authz.ErrDryRun):
+		return awserr.DryRunOperation.Err("")
 	case errors.As(err, &ae):
 		return ae
 	}

@@ -30,6 +30,9 @@ type outcome struct {
 }
 
 func (s *Server) logRequest(r *http.Request, a api, w *statusWriter, err error, id string, d time.Duration) {
+	if authz.IsDryRun(r.Context()) {
+		return // the console's question, not a request: nothing was done
+	}
 	x := outcome{r: r, a: a, w: w, err: err, id: id, d: d, op: w.op, status: w.status}
 	if x.op == "" {
 		x.op = a.operation(r)

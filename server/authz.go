@@ -62,10 +62,13 @@ func (s *Server) authenticateQuery(r *http.Request) (*fsxd.Principal, error) {
 }
 
 // denyAs renders an authz refusal in an API's vocabulary, with no detail
-// about whose policy said no.
+// about whose policy said no, and a dry run's answer (authz.WithDryRun).
 func denyAs(err error, c awserr.Code) error {
-	if errors.Is(err, authz.ErrDenied) {
+	switch {
+	case errors.Is(err, authz.ErrDenied):
 		return c.Err("").Wrap(err)
+	case errors.Is(err, authz.ErrDryRun):
+		return awserr.DryRunOperation.Err("")
 	}
 	return err
 }

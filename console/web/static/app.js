@@ -7,13 +7,48 @@ const PART = 8 * 1024 * 1024;
 const csrf = () => document.getElementById("main").dataset.csrf;
 
 document.addEventListener("submit", (e) => {
-  const msg = e.target.dataset.confirm;
+  // The button's question, else the form's: one form may hold a harmless
+  // button and a destructive one.
+  const msg = (e.submitter && e.submitter.dataset.confirm) || e.target.dataset.confirm;
   if (msg && !confirm(msg)) e.preventDefault();
 });
 document.addEventListener("click", (e) => {
   const b = e.target.closest("button.copy");
-  if (b) navigator.clipboard.writeText(b.dataset.copy).then(() => { b.textContent = "Copied"; });
+  if (b) copy(b.dataset.copy).then(() => { b.textContent = "Copied"; });
 });
+
+// copy puts text on the clipboard; outside a secure context (plain HTTP
+// to a host other than localhost) there is no Clipboard API, so it falls
+// back to a selected, hidden textarea.
+async function copy(text) {
+  if (navigator.clipboard && window.isSecureContext) {
+    try { await navigator.clipboard.writeText(text); return; } catch (err) { /* not focused: fall back */ }
+  }
+  const ta = document.createElement("textarea");
+  ta.value = text; ta.readOnly = true; ta.className = "visually-hidden";
+  document.body.appendChild(ta); ta.select(); document.execCommand("copy"); ta.remove();
+}
+
+// attachments re-reads the access point table every data-refresh seconds
+// while an attachment is CREATING or DELETING, replacing only the table so
+// that a half-filled form keeps its input.
+function attachments() {
+  const table = document.getElementById("attachments");
+  if (!table || !table.dataset.refresh) return;
+  const every = 1000 * table.dataset.refresh;
+  setTimeout(async function again() {
+    let fresh = null;
+    try {
+      const r = await fetch(location.pathname, {credentials: "same-origin"});
+      fresh = new DOMParser().parseFromString(await r.text(), "text/html").getElementById("attachments");
+    } catch (err) { /* the server is away: try again */ }
+    if (fresh) {
+      document.querySelector("#attachments tbody").replaceWith(fresh.querySelector("tbody"));
+      document.getElementById("refreshing").hidden = !fresh.dataset.refresh;
+    }
+    if (!fresh || fresh.dataset.refresh) setTimeout(again, every);
+  }, every);
+}
 
 async function api(body) {
   const r = await fetch("/_fsxd/console/objects/api", {
@@ -56,11 +91,13 @@ function browser() {
     li.innerHTML = '<span class="fname"></span> <progress max="100" value="0"></progress> <span class="state">0%</span> <button type="button">Cancel</button>';
     li.querySelector(".fname").textContent = file.name;
     li.dataset.file = file.name;
-    const bar = li.querySelector("progress"), state = li.querySelector(".state");
+    const bar = li.querySelector("progress"), state = li.querySelector(".state"), cancel = li.querySelector("button");
+    bar.setAttribute("aria-label", "Upload of " + file.name);
+    cancel.setAttribute("aria-label", "Cancel the upload of " + file.name);
     list.appendChild(li);
     total += file.size; sent[key] = 0; active++;
     const u = {cancelled: false, xhr: null};
-    li.querySelector("button").onclick = () => { u.cancelled = true; if (u.xhr) u.xhr.abort(); };
+    cancel.onclick = () => { u.cancelled = true; if (u.xhr) u.xhr.abort(); };
     const progress = (base) => (n) => { sent[key] = base + n; bar.value = Math.floor(100 * sent[key] / Math.max(file.size, 1)); state.textContent = bar.value + "%"; update(); };
     let uploadId = null;
     try {
@@ -79,9 +116,13 @@ function browser() {
       }
       bar.value = 100; state.textContent = "done"; li.classList.add("done");
     } catch (err) {
-      state.textContent = err.message; li.classList.add("failed");
-      if (uploadId) api({Op: "abort", Bucket: bucket, Key: key, UploadID: uploadId}).catch(() => {});
+      // Abort before saying so: a cancelled upload leaves no parts behind.
+      if (uploadId) await api({Op: "abort", Bucket: bucket, Key: key, UploadID: uploadId}).catch(() => {});
+      state.textContent = u.cancelled ? "cancelled" : err.message;
+      li.classList.add(u.cancelled ? "cancelled" : "failed");
+      if (u.cancelled) { total -= file.size; delete sent[key]; update(); } // overall counts what is still wanted
     }
+    cancel.disabled = true;
     if (--active === 0) refreshListing();
   }
   // refreshListing replaces the table with the server's current one,
@@ -95,9 +136,16 @@ function browser() {
   const files = (fl) => { for (const f of fl) upload(f); };
   document.getElementById("file-input").addEventListener("change", (e) => files(e.target.files));
   const dz = document.getElementById("dropzone");
+  // The drop zone is a button for the keyboard: Enter or Space opens the picker.
+  dz.addEventListener("keydown", (e) => {
+    if ((e.key === "Enter" || e.key === " ") && dz.getAttribute("aria-disabled") !== "true") { e.preventDefault(); document.getElementById("file-input").click(); }
+  });
   dz.addEventListener("dragover", (e) => { e.preventDefault(); dz.classList.add("over"); });
   dz.addEventListener("dragleave", () => dz.classList.remove("over"));
-  dz.addEventListener("drop", (e) => { e.preventDefault(); dz.classList.remove("over"); files(e.dataTransfer.files); });
+  dz.addEventListener("drop", (e) => {
+    e.preventDefault(); dz.classList.remove("over");
+    if (dz.getAttribute("aria-disabled") !== "true") files(e.dataTransfer.files);
+  });
   document.getElementById("mkdir").onclick = async () => {
     const name = prompt("Folder name");
     if (!name) return;
@@ -119,7 +167,7 @@ function browser() {
         const {url} = await api({Op: "link", Bucket: bucket, Key: b.dataset.key, Expires: mins * 60});
         const a = document.getElementById("link-out");
         a.href = url; a.textContent = url;
-        navigator.clipboard && navigator.clipboard.writeText(url).catch(() => {});
+        copy(url).catch(() => {});
       } else {
         document.getElementById("details").textContent = JSON.stringify(await api({Op: "head", Bucket: bucket, Key: b.dataset.key}), null, 2);
       }
@@ -133,13 +181,17 @@ async function chart() {
   const r = await fetch("/_fsxd/console/server/rates", {credentials: "same-origin"});
   const pts = await r.json() || [];
   const max = Math.max(1, ...pts.map((p) => p.Requests));
-  const line = (f) => pts.map((p, i) => `${(i * 600 / Math.max(pts.length - 1, 1)).toFixed(1)},${(150 - 140 * f(p) / max).toFixed(1)}`).join(" ");
+  // One point is drawn as a level line across the chart.
+  const drawn = pts.length === 1 ? [pts[0], pts[0]] : pts;
+  const line = (f) => drawn.map((p, i) => `${(i * 600 / Math.max(drawn.length - 1, 1)).toFixed(1)},${(150 - 140 * f(p) / max).toFixed(1)}`).join(" ");
+  svg.dataset.points = pts.length;
   svg.querySelector(".req").setAttribute("points", line((p) => p.Requests));
   svg.querySelector(".err").setAttribute("points", line((p) => p.Errs));
   const last = pts[pts.length - 1];
   document.getElementById("chart-text").textContent = last ?
-    `Last ${pts.length} intervals; now ${last.Requests.toFixed(2)} requests/s, ${last.Errs.toFixed(2)} errors/s (peak ${max.toFixed(2)}).` : "Collecting samples…";
+    `Last ${pts.length} intervals; now ${last.Requests.toFixed(2)} requests/s, ${last.Errs.toFixed(2)} errors/s; ` +
+    `peak ${Math.max(...pts.map((p) => p.Requests)).toFixed(2)} requests/s, ${Math.max(...pts.map((p) => p.Errs)).toFixed(2)} errors/s.` : "Collecting samples…";
   setTimeout(chart, 10000);
 }
 
-document.addEventListener("DOMContentLoaded", () => { browser(); chart(); });
+document.addEventListener("DOMContentLoaded", () => { browser(); chart(); attachments(); });
