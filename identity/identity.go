@@ -38,8 +38,10 @@ type RootKey struct{ ID, Secret string }
 
 // Directory is the identity core over one store.
 type Directory struct {
-	cfg   Config
-	cache cache
+	cfg    Config
+	gen    *store.Watch // moves with IAM writes only
+	cache  cache
+	parsed parsed
 }
 
 // New returns the core.
@@ -47,7 +49,11 @@ func New(cfg Config) *Directory {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Directory{cfg: cfg}
+	d := &Directory{cfg: cfg, parsed: parsed{max: maxParsedBytes}}
+	if cfg.Store != nil {
+		d.gen = cfg.Store.Watch(store.IAMKinds...)
+	}
+	return d
 }
 
 // Store is the store the records live in.

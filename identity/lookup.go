@@ -1,10 +1,14 @@
 package identity
 
 // The two lookups every request makes: the access key (SigV4) and the
-// caller's policies (authz). Both are cached until the store's generation
-// moves, which every committed update does (and, with a multi-node
-// backend, every change another node announces): a deactivated key, a
-// deleted key or a changed policy is seen by the next request.
+// caller's policies (authz). Both are cached until the generation of the
+// IAM kinds moves, which every committed update of one of them does (and,
+// with a multi-node backend, every change another node announces as one
+// of them or as unknown): a deactivated key, a deleted key or a changed
+// policy is seen by the next request, while writes of other kinds (access
+// points, volumes) leave the cache warm. Parsed documents are cached by
+// their text apart from that (parsed.go), so a reload re-reads but does
+// not re-parse what did not change.
 
 import (
 	"context"
@@ -46,7 +50,7 @@ func (d *Directory) LookupKey(ctx context.Context, id string) (Credential, error
 			AccountID: acct, ARN: d.RootARN(), UserID: acct, IsRoot: true,
 		}}, nil
 	}
-	gen := d.cfg.Store.Generation() // before reading: see putKey
+	gen := d.gen.Generation() // before reading: see putKey
 	if k, ok := d.cache.key(gen, id); ok {
 		return k, nil
 	}
@@ -95,7 +99,7 @@ func (d *Directory) IdentityPolicies(ctx context.Context, p *fsxd.Principal) ([]
 	if p == nil || p.IsRoot || p.UserName == "" && p.RoleName == "" {
 		return nil, nil
 	}
-	gen := d.cfg.Store.Generation()
+	gen := d.gen.Generation()
 	if docs, ok := d.cache.docs(gen, p.UserID); ok {
 		return docs, nil
 	}
@@ -137,7 +141,7 @@ func (d *Directory) IdentityPolicies(ctx context.Context, p *fsxd.Principal) ([]
 	if err != nil {
 		return nil, err
 	}
-	docs, err := parseStored(texts, p.ARN)
+	docs, err := d.parseStored(texts, p.ARN)
 	if err != nil {
 		return nil, err
 	}
@@ -148,14 +152,14 @@ func (d *Directory) IdentityPolicies(ctx context.Context, p *fsxd.Principal) ([]
 // parseStored parses policies validated when they were stored. One that
 // no longer parses (a stricter parser) is an error: dropping it could
 // silently drop a Deny.
-func parseStored(texts []string, owner string) ([]*policy.Document, error) {
+func (d *Directory) parseStored(texts []string, owner string) ([]*policy.Document, error) {
 	docs := make([]*policy.Document, 0, len(texts))
 	for _, t := range texts {
-		d, err := policy.ParseKind([]byte(t), policy.IdentityPolicy)
+		doc, err := d.parsed.parse(t)
 		if err != nil {
 			return nil, fmt.Errorf("identity: stored policy of %s no longer parses: %w", owner, err)
 		}
-		docs = append(docs, d)
+		docs = append(docs, doc)
 	}
 	return docs, nil
 }

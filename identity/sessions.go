@@ -88,7 +88,7 @@ func (d *Directory) lookupSession(ctx context.Context, id string) (Credential, e
 		}
 		// Never nil here: a session whose managed session policies are
 		// all deleted, or a federated one without any, may do nothing.
-		if cred.SessionPolicies, err = parseStored(texts, p.ARN); err != nil {
+		if cred.SessionPolicies, err = d.parseStored(texts, p.ARN); err != nil {
 			return Credential{}, err
 		}
 	}

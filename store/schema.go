@@ -35,3 +35,7 @@ var (
 	IAMSessions = Kind[IAMSession]{Name: "iam-session"} // key: temporary access key id
 	IAMPolicies = Kind[IAMPolicy]{Name: "iam-policy"}   // key: lower-case managed policy name
 )
+
+// IAMKinds names every IAM kind above: caches of keys and policies watch
+// them (Store.Watch), so a new IAM kind belongs here too.
+var IAMKinds = []string{IAMUsers.Name, IAMGroups.Name, IAMKeys.Name, IAMRoles.Name, IAMSessions.Name, IAMPolicies.Name}

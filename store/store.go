@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 	"sync/atomic"
 )
 
@@ -39,45 +40,127 @@ type Backend interface {
 	View(ctx context.Context, fn func(Raw) error) error
 	Update(ctx context.Context, fn func(Raw) error) error
 	// Changes delivers a value whenever another node may have changed data
-	// (nil channel for single-node backends).
+	// (nil channel for single-node backends). Which kinds changed, a
+	// backend may tell through ChangedKinds; one that does not has changed
+	// them all.
 	Changes() <-chan struct{}
 	Ping(ctx context.Context) error
 	Close() error
 }
 
+// ChangedKinds is implemented by a multi-node backend that knows which
+// kinds other nodes' commits wrote. TakeChanged returns, and forgets, the
+// kinds written since the last call; all reports a change whose kinds are
+// unknown (a node of an older version, a missed notice).
+type ChangedKinds interface {
+	TakeChanged() (kinds []string, all bool)
+}
+
 // Store is the typed store fsxd uses.
 type Store struct {
-	b   Backend
-	gen atomic.Uint64
+	b     Backend
+	gen   atomic.Uint64 // every change
+	all   atomic.Uint64 // changes of unknown kinds
+	kinds sync.Map      // kind -> *atomic.Uint64, changes that wrote it
 }
 
 // New wraps a backend.
 func New(b Backend) *Store {
 	s := &Store{b: b}
 	if ch := b.Changes(); ch != nil {
+		ck, _ := b.(ChangedKinds)
 		go func() {
 			for range ch {
-				s.gen.Add(1)
+				s.remote(ck)
 			}
 		}()
 	}
 	return s
 }
 
+// remote counts another node's changes.
+func (s *Store) remote(ck ChangedKinds) {
+	if ck == nil {
+		s.changed(nil, true)
+		return
+	}
+	kinds, all := ck.TakeChanged()
+	s.changed(kinds, all)
+}
+
+// changed counts a change of kinds (all: of unknown kinds). It runs after
+// the commit; the per-kind counters move before Generation's, so a reader
+// never sees the latter new and the former old.
+func (s *Store) changed(kinds []string, all bool) {
+	if all {
+		s.all.Add(1)
+	}
+	for _, k := range kinds {
+		s.counter(k).Add(1)
+	}
+	s.gen.Add(1)
+}
+
+func (s *Store) counter(kind string) *atomic.Uint64 {
+	if c, ok := s.kinds.Load(kind); ok {
+		return c.(*atomic.Uint64)
+	}
+	c, _ := s.kinds.LoadOrStore(kind, new(atomic.Uint64))
+	return c.(*atomic.Uint64)
+}
+
 // Generation changes after every committed update (local or, with a
 // multi-node backend, remote). Caches compare it to know when to reload.
 func (s *Store) Generation() uint64 { return s.gen.Load() }
+
+// Watch returns a generation that changes only after a committed update
+// that wrote one of kinds (or whose kinds are unknown): a cache of those
+// kinds alone keeps what it holds across unrelated writes.
+func (s *Store) Watch(kinds ...string) *Watch {
+	w := &Watch{all: &s.all}
+	for _, k := range kinds {
+		w.kinds = append(w.kinds, s.counter(k))
+	}
+	return w
+}
+
+// Watch is a generation over some kinds (Store.Watch).
+type Watch struct {
+	all   *atomic.Uint64
+	kinds []*atomic.Uint64
+}
+
+// Generation is the sum of the kinds' counters and the unknown-kinds one.
+// Each only grows, and a reader that starts after a change reads every
+// counter after it, so the sum it reads exceeds any a reader that missed
+// the change could have read.
+func (w *Watch) Generation() uint64 {
+	g := w.all.Load()
+	for _, c := range w.kinds {
+		g += c.Load()
+	}
+	return g
+}
 
 // View runs fn in a read-only transaction.
 func (s *Store) View(ctx context.Context, fn func(*Tx) error) error {
 	return s.b.View(ctx, func(r Raw) error { return fn(&Tx{raw: r}) })
 }
 
-// Update runs fn in a read-write transaction; an error rolls back.
+// Update runs fn in a read-write transaction; an error rolls back. The
+// kinds the last attempt of fn wrote count as changed even when Update
+// fails: a commit whose answer was lost may still have happened, and a
+// needless reload costs less than a stale cache.
 func (s *Store) Update(ctx context.Context, fn func(*Tx) error) error {
-	err := s.b.Update(ctx, func(r Raw) error { return fn(&Tx{raw: r}) })
-	if err == nil {
-		s.gen.Add(1)
+	var w *writes
+	err := s.b.Update(ctx, func(r Raw) error {
+		w = &writes{Raw: r} // a retried fn starts over
+		return fn(&Tx{raw: w})
+	})
+	if w != nil && len(w.kinds) > 0 {
+		s.changed(w.kinds, false)
+	} else if err == nil {
+		s.changed(nil, false)
 	}
 	return err
 }

@@ -41,7 +41,8 @@ func (b *Backend) watch(ctx context.Context, conn *pgx.Conn) {
 			conn, _ = b.listen(ctx)
 		}
 		delay = 100 * time.Millisecond
-		b.signal() // commits made while we were away went unheard
+		b.pending.addAll() // commits made while we were away went unheard
+		b.signal()
 	}
 }
 
@@ -53,9 +54,16 @@ func (b *Backend) relay(ctx context.Context, conn *pgx.Conn) {
 		if err != nil {
 			return
 		}
-		if n.Payload != b.id {
-			b.signal()
+		id, kinds, known := parseNotice(n.Payload)
+		if id == b.id {
+			continue
 		}
+		if known {
+			b.pending.add(kinds)
+		} else {
+			b.pending.addAll()
+		}
+		b.signal()
 	}
 }
 

@@ -56,6 +56,7 @@ type Backend struct {
 	opts    Options
 	id      string // this node's NOTIFY payload, to ignore its own commits
 	changes chan struct{}
+	pending pending // what changes announces
 	stop    context.CancelFunc
 	done    sync.WaitGroup
 
@@ -115,8 +116,8 @@ func newID() string {
 
 // Changes delivers a value after another node commits an Update, and after
 // the listening connection is re-established (commits may have been missed).
-// Values coalesce: one pending value stands for any number of changes. The
-// channel is closed by Close.
+// Values coalesce: one pending value stands for any number of changes,
+// whose kinds TakeChanged tells. The channel is closed by Close.
 func (b *Backend) Changes() <-chan struct{} { return b.changes }
 
 // Ping checks that the database answers.

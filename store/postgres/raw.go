@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/fsxd/fsxd/store"
 	"github.com/fsxd/fsxd/store/internal/page"
@@ -24,8 +25,8 @@ var (
 type raw struct {
 	ctx   context.Context
 	tx    pgx.Tx
-	err   error // the first failed statement; the transaction is aborted
-	wrote bool  // something changed, so other nodes should hear of it
+	err   error    // the first failed statement; the transaction is aborted
+	wrote []string // kinds changed, so other nodes should hear of them
 }
 
 // fail records err as the transaction's failure and returns it wrapped.
@@ -91,8 +92,8 @@ func (r *raw) exec(op, q, kind, key string, val ...[]byte) (int64, error) {
 	if err != nil {
 		return 0, r.fail(op, kind, key, err)
 	}
-	if tag.RowsAffected() > 0 {
-		r.wrote = true
+	if tag.RowsAffected() > 0 && !slices.Contains(r.wrote, kind) {
+		r.wrote = append(r.wrote, kind)
 	}
 	return tag.RowsAffected(), nil
 }

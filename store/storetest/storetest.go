@@ -43,6 +43,7 @@ func Run(t *testing.T, open Opener) {
 		{"Count", testCount},
 		{"Restart", testRestart},
 		{"Generation", testGeneration},
+		{"WatchKinds", testWatchKinds},
 		{"Ping", testPing},
 	}
 	for _, tc := range tests {
