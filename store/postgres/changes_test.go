@@ -88,3 +88,50 @@ func schemaOf(t *testing.T, dsn string) string {
 	i := strings.LastIndex(dsn, "search_path=")
 	return strings.Fields(dsn[i+len("search_path="):])[0]
 }
+
+// TestChangedKindsAcrossNodes: another node's commit moves only the
+// watches of the kinds it wrote; a notice without kinds (an older node's)
+// moves them all.
+func TestChangedKindsAcrossNodes(t *testing.T) {
+	dsn := newSchema(t)
+	a := open(t, dsn, optsZero)
+	s := store.New(open(t, dsn, optsZero))
+	ctx := context.Background()
+	iam, other := s.Watch("iam-user"), s.Watch("volume")
+	tests := []struct {
+		name             string
+		commit           func() error
+		iamMoves, others bool
+	}{
+		{"volume", func() error { return a.Update(ctx, func(r store.Raw) error { return r.Put("volume", "v", nil) }) }, false, true},
+		{"iam-user", func() error { return a.Update(ctx, func(r store.Raw) error { return r.Put("iam-user", "u", nil) }) }, true, false},
+		{"old node", func() error {
+			_, err := admin.Exec(ctx, `SELECT pg_notify('fsxd_changes', $1)`, "0123456789abcdef")
+			return err
+		}, true, true},
+	}
+	for _, tc := range tests {
+		g0, i0, o0 := s.Generation(), iam.Generation(), other.Generation()
+		if err := tc.commit(); err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		waitGeneration(t, s, g0)
+		if moved := iam.Generation() != i0; moved != tc.iamMoves {
+			t.Errorf("after %s: iam-user watch moved = %v, want %v", tc.name, moved, tc.iamMoves)
+		}
+		if moved := other.Generation() != o0; moved != tc.others {
+			t.Errorf("after %s: volume watch moved = %v, want %v", tc.name, moved, tc.others)
+		}
+	}
+}
+
+// waitGeneration waits for s's generation to move past g0: the notice
+// arrives asynchronously.
+func waitGeneration(t *testing.T, s *store.Store, g0 uint64) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); s.Generation() == g0; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("no change announced within 5s")
+		}
+	}
+}
