@@ -6,7 +6,8 @@ import (
 	"github.com/fsxd/fsxd/policy"
 )
 
-// cache holds resolved keys and parsed policies for one store generation.
+// cache holds resolved keys and parsed policies for one generation of the
+// IAM kinds (Directory.gen).
 type cache struct {
 	mu       sync.Mutex
 	gen      uint64
