@@ -27,6 +27,8 @@ type idleBody struct {
 	slack time.Duration
 	set   time.Time // when the deadline was last moved; zero: never
 	done  bool
+	err   bool  // a Read failed (a stall, a reset): nothing more to wait for
+	n     int64 // bytes read
 }
 
 // maxIdleSlack bounds how late a stalled body is cut off.
@@ -53,9 +55,34 @@ func (b *idleBody) Read(p []byte) (int, error) {
 		}
 	}
 	n, err := b.ReadCloser.Read(p)
+	b.n += int64(n)
 	if err == io.EOF && !b.done {
 		b.done = true
 		b.rc.SetReadDeadline(time.Time{})
+	} else if err != nil {
+		b.err = true
 	}
 	return n, err
+}
+
+// maxDrain bounds how much of a started body is read after the answer.
+const maxDrain = 32 << 20
+
+// drain reads the rest of a body the handler started on but answered
+// before finishing (a 507 when the disk fills in the middle of a part).
+// Left unread, net/http closes the connection while the client is still
+// sending, and the client then often reads a reset instead of the answer.
+// Only a body the handler had begun to accept (the caller was
+// authenticated and authorized) and whose rest is at most maxDrain is
+// read, each pause bounded as before; the answer is flushed first, so a
+// client that stops sending on reading it ends the drain at once.
+func (b *idleBody) drain(w http.ResponseWriter, declared int64) {
+	if b == nil || b.done || b.err || b.set.IsZero() {
+		return
+	}
+	if declared >= 0 && declared-b.n > maxDrain {
+		return
+	}
+	_ = http.NewResponseController(w).Flush()
+	_, _ = io.CopyN(io.Discard, b, maxDrain)
 }

@@ -120,6 +120,7 @@ func (s *Server) serveInSlot(w *statusWriter, r *http.Request, a api, buffered b
 		err = a.serve(w, r)
 	}
 	if !buffered {
+		ib.drain(w, r.ContentLength)
 		s.cutUnreadBody(w, r, ib)
 	}
 	return err
