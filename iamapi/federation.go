@@ -27,16 +27,7 @@ func (c *call) getFederationToken() (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	inline, err := c.f.optional(pSessionPolicy, "")
-	if err != nil {
-		return nil, err
-	}
-	if inline != "" {
-		if _, err := parsePolicy(inline); err != nil {
-			return nil, err
-		}
-	}
-	arns, err := c.sessionPolicyArns()
+	inline, arns, err := c.sessionPolicies()
 	if err != nil {
 		return nil, err
 	}

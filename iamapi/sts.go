@@ -86,16 +86,7 @@ func (c *call) assumeRole() (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	sessionPolicy, err := c.f.optional(pSessionPolicy, "")
-	if err != nil {
-		return nil, err
-	}
-	if sessionPolicy != "" {
-		if _, err := parsePolicy(sessionPolicy); err != nil {
-			return nil, err
-		}
-	}
-	policyArns, err := c.sessionPolicyArns()
+	sessionPolicy, policyArns, err := c.sessionPolicies()
 	if err != nil {
 		return nil, err
 	}
@@ -208,6 +199,22 @@ func (c *call) getSessionToken() (any, error) {
 
 // maxSessionPolicyArns is STS's limit on PolicyArns.
 const maxSessionPolicyArns = 10
+
+// sessionPolicies reads a session's Policy (checked by the parser) and
+// PolicyArns, as AssumeRole and GetFederationToken take them.
+func (c *call) sessionPolicies() (inline string, arns []string, err error) {
+	inline, err = c.f.optional(pSessionPolicy, "")
+	if err != nil {
+		return "", nil, err
+	}
+	if inline != "" {
+		if _, err := parsePolicy(inline); err != nil {
+			return "", nil, err
+		}
+	}
+	arns, err = c.sessionPolicyArns()
+	return inline, arns, err
+}
 
 // sessionPolicyArns reads PolicyArns.member.N.arn: managed policies the
 // session is narrowed to (with Policy, if any). An ARN that names no
