@@ -33,6 +33,24 @@ func TestSchemaKindsUnique(t *testing.T) {
 	}
 }
 
+// TestIAMKindsComplete: every IAM table is watched by the identity cache
+// (IAMKinds), and nothing else is; a new IAM table left out would let the
+// cache serve keys or policies the table has since changed.
+func TestIAMKindsComplete(t *testing.T) {
+	watched := map[string]bool{}
+	for _, k := range IAMKinds {
+		watched[k] = true
+	}
+	for _, k := range tables {
+		if iam := strings.HasPrefix(k, "iam-"); iam != watched[k] {
+			t.Errorf("table %q: IAM %v, in IAMKinds %v", k, iam, watched[k])
+		}
+	}
+	if len(watched) != len(IAMKinds) {
+		t.Errorf("IAMKinds names a kind twice: %v", IAMKinds)
+	}
+}
+
 // TestTablesDeclaredOnce: outside schema.go nothing declares a table, so
 // the schema stays in one place (storetest's conformance kind excepted).
 func TestTablesDeclaredOnce(t *testing.T) {
