@@ -26,7 +26,7 @@ func (v *views) View(ctx context.Context, fn func(store.Raw) error) error {
 	return v.Backend.View(ctx, fn)
 }
 
-func newTestDir(t *testing.T) (*Directory, *views) {
+func newTestDir(t testing.TB) (*Directory, *views) {
 	t.Helper()
 	b, err := sqlite.Open(filepath.Join(t.TempDir(), "fsxd.db"))
 	if err != nil {
@@ -42,7 +42,7 @@ func allowDoc(action string) string {
 	return fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":%q,"Resource":"*"}]}`, action)
 }
 
-func putUser(t *testing.T, d *Directory, name, id string, policies map[string]string) *fsxd.Principal {
+func putUser(t testing.TB, d *Directory, name, id string, policies map[string]string) *fsxd.Principal {
 	t.Helper()
 	err := d.cfg.Store.Update(context.Background(), func(tx *store.Tx) error {
 		return Users(tx).Put(NameKey(name), &User{Name: name, Path: "/", ID: id, Policies: policies})
