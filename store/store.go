@@ -40,20 +40,20 @@ type Backend interface {
 	View(ctx context.Context, fn func(Raw) error) error
 	Update(ctx context.Context, fn func(Raw) error) error
 	// Changes delivers a value whenever another node may have changed data
-	// (nil channel for single-node backends). Which kinds changed, a
-	// backend may tell through ChangedKinds; one that does not has changed
-	// them all.
+	// (nil channel for single-node backends). What changed, a backend may
+	// tell through ChangedKinds; one that does not has changed everything.
 	Changes() <-chan struct{}
 	Ping(ctx context.Context) error
 	Close() error
 }
 
-// ChangedKinds is implemented by a multi-node backend that knows which
-// kinds other nodes' commits wrote. TakeChanged returns, and forgets, the
-// kinds written since the last call; all reports a change whose kinds are
-// unknown (a node of an older version, a missed notice).
+// ChangedKinds is implemented by a multi-node backend that knows what
+// other nodes' commits wrote. TakeChanged returns, and forgets, what was
+// written since the last call: records where they are known, kinds where
+// only those are, All for a change of unknown kinds (a node of an older
+// version, a missed notice).
 type ChangedKinds interface {
-	TakeChanged() (kinds []string, all bool)
+	TakeChanged() Change
 }
 
 // Store is the typed store fsxd uses.
@@ -62,6 +62,9 @@ type Store struct {
 	gen   atomic.Uint64 // every change
 	all   atomic.Uint64 // changes of unknown kinds
 	kinds sync.Map      // kind -> *atomic.Uint64, changes that wrote it
+
+	subMu sync.Mutex // serialises OnChange
+	subs  atomic.Pointer[[]subscriber]
 }
 
 // New wraps a backend.
@@ -81,21 +84,21 @@ func New(b Backend) *Store {
 // remote counts another node's changes.
 func (s *Store) remote(ck ChangedKinds) {
 	if ck == nil {
-		s.changed(nil, true)
+		s.changed(Change{All: true})
 		return
 	}
-	kinds, all := ck.TakeChanged()
-	s.changed(kinds, all)
+	s.changed(ck.TakeChanged())
 }
 
-// changed counts a change of kinds (all: of unknown kinds). It runs after
-// the commit; the per-kind counters move before Generation's, so a reader
-// never sees the latter new and the former old.
-func (s *Store) changed(kinds []string, all bool) {
-	if all {
+// changed tells subscribers of c and counts it. It runs after the commit;
+// the per-kind counters move before Generation's, so a reader never sees
+// the latter new and the former old.
+func (s *Store) changed(c Change) {
+	s.notify(c)
+	if c.All {
 		s.all.Add(1)
 	}
-	for _, k := range kinds {
+	for _, k := range c.kinds() {
 		s.counter(k).Add(1)
 	}
 	s.gen.Add(1)
@@ -148,7 +151,7 @@ func (s *Store) View(ctx context.Context, fn func(*Tx) error) error {
 }
 
 // Update runs fn in a read-write transaction; an error rolls back. The
-// kinds the last attempt of fn wrote count as changed even when Update
+// records the last attempt of fn wrote count as changed even when Update
 // fails: a commit whose answer was lost may still have happened, and a
 // needless reload costs less than a stale cache.
 func (s *Store) Update(ctx context.Context, fn func(*Tx) error) error {
@@ -157,10 +160,10 @@ func (s *Store) Update(ctx context.Context, fn func(*Tx) error) error {
 		w = &writes{Raw: r} // a retried fn starts over
 		return fn(&Tx{raw: w})
 	})
-	if w != nil && len(w.kinds) > 0 {
-		s.changed(w.kinds, false)
+	if c := w.change(); c != nil {
+		s.changed(*c)
 	} else if err == nil {
-		s.changed(nil, false)
+		s.changed(Change{})
 	}
 	return err
 }

@@ -54,12 +54,12 @@ func (b *Backend) relay(ctx context.Context, conn *pgx.Conn) {
 		if err != nil {
 			return
 		}
-		id, kinds, known := parseNotice(n.Payload)
+		id, c, known := parseNotice(n.Payload)
 		if id == b.id {
 			continue
 		}
 		if known {
-			b.pending.add(kinds)
+			b.pending.add(c)
 		} else {
 			b.pending.addAll()
 		}

@@ -1,90 +1,100 @@
 package postgres
 
 import (
+	"net/url"
+	"slices"
 	"strings"
-	"sync"
 
 	"github.com/fsxd/fsxd/store"
 )
 
-// A commit notice's payload is the committing node's id, then ':' and the
-// kinds it wrote, comma-separated: other nodes drop only caches of those
-// kinds. A payload of the id alone, which is all nodes of older versions
-// send, means any kind may have changed, and so does one that does not
-// parse. NOTIFY payloads must stay under 8000 bytes, hence maxNotice.
+// A commit notice's payload is the committing node's id, then ':' and a
+// comma-separated list: the kinds it wrote, then the records, each as
+// kind=key with the key query-escaped. Other nodes drop only caches of
+// those records; a kind listed without records of it means any record of
+// that kind. Nodes of the previous version read each record as a kind
+// nobody watches besides the bare kinds, so they drop caches of the kinds,
+// as before. A payload of the id alone, which is all nodes of older
+// versions send, means anything may have changed, and so does one that
+// does not parse. NOTIFY payloads must stay under 8000 bytes, hence
+// maxNotice: a longer list drops its records, then its kinds.
 const maxNotice = 7000
 
-// notice is the payload announcing a commit by node id that wrote kinds.
-// Kinds that cannot be listed (too many, or a separator in a name) are
-// announced as "anything changed".
-func notice(id string, kinds []string) string {
-	n := len(id)
-	for _, k := range kinds {
-		if k == "" || strings.ContainsAny(k, ",:") {
+// maxWritten bounds the records a transaction remembers for its notice:
+// more would not fit in one anyway.
+const maxWritten = maxNotice / 8
+
+// written is what a transaction wrote: its kinds, and its records unless
+// there were too many (over).
+type written struct {
+	kinds []string
+	refs  []store.Ref
+	over  bool
+}
+
+func (w *written) note(kind, key string) {
+	if !slices.Contains(w.kinds, kind) {
+		w.kinds = append(w.kinds, kind)
+	}
+	r := store.Ref{Kind: kind, Key: key}
+	switch {
+	case w.over || slices.Contains(w.refs, r):
+	case len(w.refs) == maxWritten:
+		w.over, w.refs = true, nil
+	default:
+		w.refs = append(w.refs, r)
+	}
+}
+
+// notice is the payload announcing w by node id. Kinds that cannot be
+// listed (a separator in a name) are announced as "anything changed".
+func notice(id string, w written) string {
+	for _, k := range w.kinds {
+		if k == "" || strings.ContainsAny(k, ",:=") {
 			return id
 		}
-		n += len(k) + 1
 	}
-	if n > maxNotice {
-		return id
-	}
-	return id + ":" + strings.Join(kinds, ",")
-}
-
-// parseNotice splits a payload into the node id and the kinds written;
-// known is false when the payload does not list them.
-func parseNotice(p string) (id string, kinds []string, known bool) {
-	id, list, ok := strings.Cut(p, ":")
-	if !ok || list == "" {
-		return id, nil, false
-	}
-	kinds = strings.Split(list, ",")
-	for _, k := range kinds {
-		if k == "" {
-			return id, nil, false
+	list := strings.Join(w.kinds, ",")
+	if !w.over {
+		var b strings.Builder
+		b.WriteString(list)
+		for _, r := range w.refs {
+			b.WriteString("," + r.Kind + "=" + url.QueryEscape(r.Key))
+		}
+		if len(id)+1+b.Len() <= maxNotice {
+			return id + ":" + b.String()
 		}
 	}
-	return id, kinds, true
+	if len(id)+1+len(list) > maxNotice {
+		return id
+	}
+	return id + ":" + list
 }
 
-// pending gathers the kinds other nodes changed until Store takes them.
-type pending struct {
-	mu    sync.Mutex
-	kinds map[string]struct{}
-	all   bool
-}
-
-func (p *pending) add(kinds []string) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.kinds == nil {
-		p.kinds = map[string]struct{}{}
+// parseNotice splits a payload into the node id and what was written;
+// known is false when the payload does not list it.
+func parseNotice(p string) (id string, c store.Change, known bool) {
+	id, list, ok := strings.Cut(p, ":")
+	if !ok || list == "" {
+		return id, store.Change{}, false
+	}
+	var kinds []string
+	for _, e := range strings.Split(list, ",") {
+		kind, esc, isRef := strings.Cut(e, "=")
+		key, err := url.QueryUnescape(esc)
+		if kind == "" || err != nil {
+			return id, store.Change{}, false
+		}
+		if !isRef {
+			kinds = append(kinds, kind)
+		} else {
+			c.Refs = append(c.Refs, store.Ref{Kind: kind, Key: key})
+		}
 	}
 	for _, k := range kinds {
-		p.kinds[k] = struct{}{}
+		if !slices.ContainsFunc(c.Refs, func(r store.Ref) bool { return r.Kind == k }) {
+			c.Kinds = append(c.Kinds, k) // no records listed: any of them
+		}
 	}
+	return id, c, true
 }
-
-func (p *pending) addAll() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.all = true
-}
-
-func (p *pending) take() (kinds []string, all bool) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	for k := range p.kinds {
-		kinds = append(kinds, k)
-	}
-	all = p.all
-	p.kinds, p.all = nil, false
-	return kinds, all
-}
-
-// TakeChanged returns the kinds other nodes changed since the last call
-// (store.ChangedKinds). Kinds are added before Changes is signalled, so
-// after a value is received they are there to take.
-func (b *Backend) TakeChanged() (kinds []string, all bool) { return b.pending.take() }
-
-var _ store.ChangedKinds = (*Backend)(nil)

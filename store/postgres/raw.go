@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 
 	"github.com/fsxd/fsxd/store"
 	"github.com/fsxd/fsxd/store/internal/page"
@@ -26,7 +25,7 @@ type raw struct {
 	ctx   context.Context
 	tx    pgx.Tx
 	err   error    // the first failed statement; the transaction is aborted
-	wrote []string // kinds changed, so other nodes should hear of them
+	wrote written // so other nodes hear of it
 }
 
 // fail records err as the transaction's failure and returns it wrapped.
@@ -92,8 +91,8 @@ func (r *raw) exec(op, q, kind, key string, val ...[]byte) (int64, error) {
 	if err != nil {
 		return 0, r.fail(op, kind, key, err)
 	}
-	if tag.RowsAffected() > 0 && !slices.Contains(r.wrote, kind) {
-		r.wrote = append(r.wrote, kind)
+	if tag.RowsAffected() > 0 {
+		r.wrote.note(kind, key)
 	}
 	return tag.RowsAffected(), nil
 }

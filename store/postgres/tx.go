@@ -82,8 +82,8 @@ func (b *Backend) updateOnce(ctx context.Context, fn func(store.Raw) error, excl
 	return b.commit(ctx, tx, r.wrote)
 }
 
-func (b *Backend) commit(ctx context.Context, tx pgx.Tx, wrote []string) error {
-	if len(wrote) > 0 {
+func (b *Backend) commit(ctx context.Context, tx pgx.Tx, wrote written) error {
+	if len(wrote.kinds) > 0 {
 		// Delivered at commit, and only if the commit succeeds.
 		if _, err := tx.Exec(ctx, `SELECT pg_notify($1, $2)`, channel, notice(b.id, wrote)); err != nil {
 			return fmt.Errorf("postgres: notify: %w", mapErr(ctx, err))
