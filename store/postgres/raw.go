@@ -24,7 +24,7 @@ var (
 type raw struct {
 	ctx   context.Context
 	tx    pgx.Tx
-	err   error    // the first failed statement; the transaction is aborted
+	err   error   // the first failed statement; the transaction is aborted
 	wrote written // so other nodes hear of it
 }
 
