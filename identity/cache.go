@@ -1,67 +1,133 @@
 package identity
 
+// The cache of resolved keys and policy lists. Each entry keeps the
+// records it was computed from (store.Reads: the user, its groups, the
+// managed policies attached, the key, the role, the session), and a
+// committed write drops exactly the entries that read what it wrote
+// (drop, called by the store's OnChange before the writer's Update
+// returns, or when another node's commit is heard). A write to one user
+// leaves every other user's entries alone; a write to a group drops its
+// members' (they read it); a managed policy's, those it is attached to.
+
 import (
+	"slices"
 	"sync"
 
-	"github.com/fsxd/fsxd/policy"
+	"github.com/fsxd/fsxd/store"
 )
 
-// cache holds resolved keys and parsed policies for one generation of the
-// IAM kinds (Directory.gen).
+// Sizes: logSize changes are remembered for fills in flight (one that
+// saw more pass is not cached); maxEntries bounds the cache, since
+// nothing but writes and eviction empties it (sessions keep coming).
+const (
+	logSize    = 64
+	maxEntries = 1 << 16
+)
+
+// slot names an entry: an access key (by id) or a principal's policies
+// (by user id).
+type slot struct {
+	policies bool
+	id       string
+}
+
+type entry struct {
+	val   any // Credential or []*policy.Document
+	reads store.Reads
+}
+
 type cache struct {
-	mu       sync.Mutex
-	gen      uint64
-	keys     map[string]Credential
-	policies map[string][]*policy.Document // by user id
+	mu      sync.Mutex
+	seq     uint64                // changes dropped so far
+	log     [logSize]store.Change // change n is log[n%logSize]
+	entries map[slot]*entry
+	byRef   map[store.Ref]map[slot]struct{} // record -> entries that read it
+	byKind  map[string]map[slot]struct{}    // kind -> entries that read any record of it
 }
 
-// advance moves the cache to generation gen, dropping what is older, and
-// reports whether the cache is at gen. A reader that looked at the
-// generation before a later reader moved the cache on just misses. c.mu
-// must be held.
-func (c *cache) advance(gen uint64) bool {
-	if gen > c.gen || c.keys == nil {
-		c.gen = gen
-		c.keys = map[string]Credential{}
-		c.policies = map[string][]*policy.Document{}
-	}
-	return gen == c.gen
-}
-
-func (c *cache) key(gen uint64, id string) (Credential, bool) {
+// begin returns the point a fill starts from, taken before it reads.
+func (c *cache) begin() uint64 {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if !c.advance(gen) {
-		return Credential{}, false
-	}
-	k, ok := c.keys[id]
-	return k, ok
+	return c.seq
 }
 
-// putKey caches a key read at generation gen, unless the cache has moved
-// on: a value read before a change must not outlive it.
-func (c *cache) putKey(gen uint64, id string, k Credential) {
+func (c *cache) get(s slot) (any, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.advance(gen) {
-		c.keys[id] = k
-	}
-}
-
-func (c *cache) docs(gen uint64, userID string) ([]*policy.Document, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if !c.advance(gen) {
+	e, ok := c.entries[s]
+	if !ok {
 		return nil, false
 	}
-	d, ok := c.policies[userID]
-	return d, ok
+	return e.val, true
 }
 
-func (c *cache) putDocs(gen uint64, userID string, d []*policy.Document) {
+// put caches val, computed from reads by a fill that began at start,
+// unless a change dropped since start touched what it read: a value read
+// before a change must not outlive it.
+func (c *cache) put(start uint64, s slot, val any, reads store.Reads) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.advance(gen) {
-		c.policies[userID] = d
+	if c.seq-start >= logSize {
+		return // too many changes since to tell: don't cache
 	}
+	for n := start + 1; n <= c.seq; n++ {
+		if touches(c.log[n%logSize], reads) {
+			return
+		}
+	}
+	c.remove(s)
+	if len(c.entries) >= maxEntries {
+		for old := range c.entries { // a random one: map order
+			c.remove(old)
+			break
+		}
+	}
+	c.insert(s, &entry{val: val, reads: reads})
+}
+
+// drop forgets the entries that read what ch wrote (store.OnChange).
+func (c *cache) drop(ch store.Change) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.seq++
+	c.log[c.seq%logSize] = ch
+	if ch.All {
+		c.entries, c.byRef, c.byKind = nil, nil, nil
+		return
+	}
+	for _, k := range ch.Kinds {
+		c.removeAll(c.byKind[k])
+		for r, slots := range c.byRef {
+			if r.Kind == k {
+				c.removeAll(slots)
+			}
+		}
+	}
+	for _, r := range ch.Refs {
+		c.removeAll(c.byRef[r])
+		c.removeAll(c.byKind[r.Kind])
+	}
+}
+
+// touches reports whether ch wrote anything reads read.
+func touches(ch store.Change, reads store.Reads) bool {
+	if ch.All {
+		return true
+	}
+	read := func(kind string) bool {
+		return slices.Contains(reads.Kinds, kind) ||
+			slices.ContainsFunc(reads.Refs, func(r store.Ref) bool { return r.Kind == kind })
+	}
+	for _, k := range ch.Kinds {
+		if read(k) {
+			return true
+		}
+	}
+	for _, r := range ch.Refs {
+		if slices.Contains(reads.Refs, r) || slices.Contains(reads.Kinds, r.Kind) {
+			return true
+		}
+	}
+	return false
 }

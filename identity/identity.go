@@ -5,10 +5,10 @@
 // (IdentityPolicies, for package authz). It speaks no protocol: the IAM and
 // STS Query front end (package iamapi) edits the records through it.
 //
-// Both lookups are cached and invalidated by the store's generation, so a
-// deactivated key or a changed policy takes effect at once on the node
-// that made the change, and on the others as soon as their store reports
-// the change.
+// Both lookups are cached, each answer until a record it was computed
+// from is written (cache.go), so a deactivated key or a changed policy
+// takes effect at once on the node that made the change, and on the
+// others as soon as their store reports the change.
 package identity
 
 import (
@@ -39,7 +39,6 @@ type RootKey struct{ ID, Secret string }
 // Directory is the identity core over one store.
 type Directory struct {
 	cfg    Config
-	gen    *store.Watch // moves with IAM writes only
 	cache  cache
 	parsed parsed
 }
@@ -51,7 +50,7 @@ func New(cfg Config) *Directory {
 	}
 	d := &Directory{cfg: cfg, parsed: parsed{max: maxParsedBytes}}
 	if cfg.Store != nil {
-		d.gen = cfg.Store.Watch(store.IAMKinds...)
+		cfg.Store.OnChange(store.IAMKinds, d.cache.drop)
 	}
 	return d
 }

@@ -1,14 +1,16 @@
 package identity
 
 // The two lookups every request makes: the access key (SigV4) and the
-// caller's policies (authz). Both are cached until the generation of the
-// IAM kinds moves, which every committed update of one of them does (and,
-// with a multi-node backend, every change another node announces as one
-// of them or as unknown): a deactivated key, a deleted key or a changed
-// policy is seen by the next request, while writes of other kinds (access
-// points, volumes) leave the cache warm. Parsed documents are cached by
-// their text apart from that (parsed.go), so a reload re-reads but does
-// not re-parse what did not change.
+// caller's policies (authz). Both are cached, each answer until one of
+// the records it was read from is written (cache.go): by a committed
+// update on this node, or by another node's commit that the store heard
+// of (with a backend that cannot say which records, every answer that
+// read a kind it names, or every answer). A deactivated key, a deleted
+// key or a changed policy is seen by the next request, while writes of
+// other records (another user, a group one is not in, access points)
+// leave the cache warm. Parsed documents are cached by their text apart
+// from that (parsed.go), so a reload re-reads but does not re-parse what
+// did not change.
 
 import (
 	"context"
@@ -50,20 +52,20 @@ func (d *Directory) LookupKey(ctx context.Context, id string) (Credential, error
 			AccountID: acct, ARN: d.RootARN(), UserID: acct, IsRoot: true,
 		}}, nil
 	}
-	gen := d.gen.Generation() // before reading: see putKey
-	if k, ok := d.cache.key(gen, id); ok {
-		return k, nil
+	start, at := d.cache.begin(), slot{id: id} // begin before reading: see put
+	if v, ok := d.cache.get(at); ok {
+		return v.(Credential), nil
 	}
 	if strings.HasPrefix(id, TempKeyPrefix) {
-		cred, err := d.lookupSession(ctx, id)
+		cred, reads, err := d.lookupSession(ctx, id)
 		if err == nil {
-			d.cache.putKey(gen, id, cred)
+			d.cache.put(start, at, cred, reads)
 		}
 		return cred, err
 	}
 	var k *AccessKey
 	var u *User
-	err := d.cfg.Store.View(ctx, func(tx *store.Tx) (err error) {
+	reads, err := d.cfg.Store.ViewReads(ctx, func(tx *store.Tx) (err error) {
 		if k, err = AccessKeys(tx).Get(id); err != nil {
 			return err
 		}
@@ -85,7 +87,7 @@ func (d *Directory) LookupKey(ctx context.Context, id string) (Credential, error
 	cred := Credential{Secret: secret, Active: k.Status == StatusActive, Principal: fsxd.Principal{
 		AccountID: d.cfg.Account.ID, ARN: d.UserARN(u.Path, u.Name), UserName: u.Name, UserID: u.ID, Tags: tagMap(u.Tags),
 	}}
-	d.cache.putKey(gen, id, cred)
+	d.cache.put(start, at, cred, reads)
 	return cred, nil
 }
 
@@ -99,12 +101,12 @@ func (d *Directory) IdentityPolicies(ctx context.Context, p *fsxd.Principal) ([]
 	if p == nil || p.IsRoot || p.UserName == "" && p.RoleName == "" {
 		return nil, nil
 	}
-	gen := d.gen.Generation()
-	if docs, ok := d.cache.docs(gen, p.UserID); ok {
-		return docs, nil
+	start, at := d.cache.begin(), slot{policies: true, id: p.UserID}
+	if v, ok := d.cache.get(at); ok {
+		return v.([]*policy.Document), nil
 	}
 	var texts []string
-	err := d.cfg.Store.View(ctx, func(tx *store.Tx) error {
+	reads, err := d.cfg.Store.ViewReads(ctx, func(tx *store.Tx) error {
 		if p.RoleName != "" {
 			r, err := Roles(tx).Get(NameKey(p.RoleName))
 			if errors.Is(err, store.ErrNotFound) || err == nil && !strings.HasPrefix(p.UserID, r.ID+":") {
@@ -145,7 +147,7 @@ func (d *Directory) IdentityPolicies(ctx context.Context, p *fsxd.Principal) ([]
 	if err != nil {
 		return nil, err
 	}
-	d.cache.putDocs(gen, p.UserID, docs)
+	d.cache.put(start, at, docs, reads)
 	return docs, nil
 }
 

@@ -54,14 +54,14 @@ func (dir *Directory) NewSession(s *Session, d time.Duration) (Issued, error) {
 	return iss, nil
 }
 
-// lookupSession resolves a temporary key. The session dies with its role
-// or user: one deleted (or deleted and created again under the name)
-// leaves its sessions unknown.
-func (d *Directory) lookupSession(ctx context.Context, id string) (Credential, error) {
+// lookupSession resolves a temporary key, returning what it read too (for
+// the cache). The session dies with its role or user: one deleted (or
+// deleted and created again under the name) leaves its sessions unknown.
+func (d *Directory) lookupSession(ctx context.Context, id string) (Credential, store.Reads, error) {
 	var s *Session
 	var p fsxd.Principal
 	var managed []string
-	err := d.cfg.Store.View(ctx, func(tx *store.Tx) (err error) {
+	reads, err := d.cfg.Store.ViewReads(ctx, func(tx *store.Tx) (err error) {
 		if s, err = Sessions(tx).Get(id); err != nil {
 			return err
 		}
@@ -72,13 +72,13 @@ func (d *Directory) lookupSession(ctx context.Context, id string) (Credential, e
 		return err
 	})
 	if errors.Is(err, store.ErrNotFound) {
-		return Credential{}, ErrUnknownKey
+		return Credential{}, reads, ErrUnknownKey
 	} else if err != nil {
-		return Credential{}, err
+		return Credential{}, reads, err
 	}
 	secret, err := d.cfg.Secrets.Open(s.Sealed, s.ID)
 	if err != nil {
-		return Credential{}, err
+		return Credential{}, reads, err
 	}
 	cred := Credential{Secret: secret, Active: true, Principal: p, TokenHash: s.TokenHash, Expires: s.Expires}
 	if s.SessionPolicy != "" || len(s.PolicyArns) > 0 || s.FederatedName != "" {
@@ -89,10 +89,10 @@ func (d *Directory) lookupSession(ctx context.Context, id string) (Credential, e
 		// Never nil here: a session whose managed session policies are
 		// all deleted, or a federated one without any, may do nothing.
 		if cred.SessionPolicies, err = d.parseStored(texts, p.ARN); err != nil {
-			return Credential{}, err
+			return Credential{}, reads, err
 		}
 	}
-	return cred, nil
+	return cred, reads, nil
 }
 
 // sessionPrincipal is who a session acts as; store.ErrNotFound when its
