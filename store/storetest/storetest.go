@@ -44,6 +44,8 @@ func Run(t *testing.T, open Opener) {
 		{"Restart", testRestart},
 		{"Generation", testGeneration},
 		{"WatchKinds", testWatchKinds},
+		{"OnChange", testOnChange},
+		{"ViewReads", testViewReads},
 		{"Ping", testPing},
 	}
 	for _, tc := range tests {
