@@ -2,7 +2,9 @@ package postgres_test
 
 import (
 	"context"
+	"fmt"
 	"net/url"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -132,6 +134,59 @@ func waitGeneration(t *testing.T, s *store.Store, g0 uint64) {
 	for deadline := time.Now().Add(5 * time.Second); s.Generation() == g0; time.Sleep(5 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatal("no change announced within 5s")
+		}
+	}
+}
+
+// TestChangedKindsRecordsAcrossNodes: another node's commit is heard as
+// the records it wrote; one writing more than a notice holds, as its
+// kinds; an older node's bare notice, as anything.
+func TestChangedKindsRecordsAcrossNodes(t *testing.T) {
+	dsn := newSchema(t)
+	a := store.New(open(t, dsn, optsZero))
+	b := store.New(open(t, dsn, optsZero))
+	ctx := context.Background()
+	heard := make(chan store.Change, 16)
+	b.OnChange([]string{"iam-user", "iam-group"}, func(c store.Change) { heard <- c })
+	put := func(kind string, keys ...string) func() error {
+		return func() error {
+			return a.Update(ctx, func(tx *store.Tx) error {
+				for _, k := range keys {
+					if err := tx.Raw().Put(kind, k, nil); err != nil {
+						return err
+					}
+				}
+				return tx.Raw().Put("volume", "v", nil)
+			})
+		}
+	}
+	many := make([]string, 2000)
+	for i := range many {
+		many[i] = fmt.Sprintf("user-%04d", i)
+	}
+	tests := []struct {
+		name   string
+		commit func() error
+		want   store.Change
+	}{
+		{"one user", put("iam-user", "a,b=c"), store.Change{Refs: []store.Ref{{Kind: "iam-user", Key: "a,b=c"}}}},
+		{"many users", put("iam-user", many...), store.Change{Kinds: []string{"iam-user"}}},
+		{"old node", func() error {
+			_, err := admin.Exec(ctx, `SELECT pg_notify('fsxd_changes', $1)`, "0123456789abcdef")
+			return err
+		}, store.Change{All: true}},
+	}
+	for _, tc := range tests {
+		if err := tc.commit(); err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		select {
+		case c := <-heard:
+			if !reflect.DeepEqual(c, tc.want) {
+				t.Errorf("after %s: heard %+v, want %+v", tc.name, c, tc.want)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("after %s: nothing heard within 5s", tc.name)
 		}
 	}
 }
