@@ -1,8 +1,8 @@
 package e2e
 
 // Managed policy changes made on one node of a PostgreSQL cluster take
-// effect on the other: its identity cache is invalidated by the store's
-// generation, which moves with every change any node commits.
+// effect on the other: its identity cache drops what read the records
+// another node's commit notice names (the group, the policy).
 
 import (
 	"context"
