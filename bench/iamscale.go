@@ -44,6 +44,9 @@ type iamRow struct {
 	statements        int
 	warm, cold, flush time.Duration // fsxd CPU per GET (warm, cold) and per flush
 	coldWall          time.Duration // client-side p50 of the cold GET alone
+	// CPU per GET right after another user's policy write, and per such
+	// write: with caches dropped per principal, a warm GET.
+	unrelated, otherFlush time.Duration
 }
 
 // iamUser is one case's IAM user: its policies and an S3 client signed
@@ -71,12 +74,17 @@ func (s *suite) scaleIAM(ctx context.Context) {
 		fmt.Fprintf(s.cfg.Out, "scaling IAM: root GET: %v\n", err)
 		return
 	}
+	other, err := makeOtherUser(ctx, ic)
+	if err != nil {
+		fmt.Fprintf(s.cfg.Out, "scaling IAM: %v\n", err)
+		return
+	}
 	var rows []iamRow
 	for _, n := range counts {
 		u, err := makeIAMUser(ctx, ic, t.Proc, n)
 		if err == nil {
 			var r iamRow
-			r, err = measureIAM(ctx, ic, t, u, key, n)
+			r, err = measureIAM(ctx, ic, t, u, other, key, n)
 			rows = append(rows, r)
 		}
 		if err != nil {
@@ -167,6 +175,16 @@ func (u *iamUser) putOwn(ctx context.Context, ic *iam.Client) error {
 	return nil
 }
 
+// makeOtherUser creates the user whose policy writes are unrelated to
+// every measured user: it has no key and is in no group.
+func makeOtherUser(ctx context.Context, ic *iam.Client) (*iamUser, error) {
+	u := &iamUser{name: "bench-iam-other", own: policyDoc(iamStatements(1))}
+	if _, err := ic.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(u.name)}); err != nil {
+		return nil, fmt.Errorf("CreateUser: %w", err)
+	}
+	return u, u.putOwn(ctx, ic)
+}
+
 func makeGroup(ctx context.Context, ic *iam.Client, group, user, doc string) error {
 	if _, err := ic.CreateGroup(ctx, &iam.CreateGroupInput{GroupName: aws.String(group)}); err != nil {
 		return fmt.Errorf("CreateGroup: %w", err)
@@ -183,8 +201,9 @@ func makeGroup(ctx context.Context, ic *iam.Client, group, user, doc string) err
 
 // measureIAM measures, in fsxd's CPU: a warm GET (caches full); a flush
 // alone; and a flush followed by a GET. The cold GET is the difference of
-// the last two.
-func measureIAM(ctx context.Context, ic *iam.Client, t *Target, u *iamUser, key string, n int) (iamRow, error) {
+// the last two. The same again with another user's policy write in place
+// of the flush gives the GET after an unrelated write.
+func measureIAM(ctx context.Context, ic *iam.Client, t *Target, u, other *iamUser, key string, n int) (iamRow, error) {
 	r := iamRow{statements: n}
 	flush := func() error { return u.putOwn(ctx, ic) }
 	get := func() error { return getAll(ctx, u.s3, t.Bucket, key) }
@@ -208,9 +227,28 @@ func measureIAM(ctx context.Context, ic *iam.Client, t *Target, u *iamUser, key 
 		walls = append(walls, time.Since(w))
 		return err
 	})
+	if err != nil {
+		return r, err
+	}
 	slices.Sort(walls)
 	r.cold, r.coldWall = max(both-r.flush, 0), walls[len(walls)/2]
+	r.unrelated, r.otherFlush, err = afterWrite(t.Proc, func() error { return other.putOwn(ctx, ic) }, get)
 	return r, err
+}
+
+// afterWrite returns p's CPU per get right after write (the difference
+// of write+get and write alone), and per write.
+func afterWrite(p *Process, write, get func() error) (afterGet, perWrite time.Duration, err error) {
+	if perWrite, err = cpuPer(p, iamReps, write); err != nil {
+		return 0, 0, err
+	}
+	both, err := cpuPer(p, iamReps, func() error {
+		if err := write(); err != nil {
+			return err
+		}
+		return get()
+	})
+	return max(both-perWrite, 0), perWrite, err
 }
 
 func getAll(ctx context.Context, c *s3.Client, bucket, key string) error {
@@ -240,10 +278,11 @@ func (s *suite) iamReport(rows []iamRow, root time.Duration) {
 	out := s.cfg.Out
 	fmt.Fprintf(out, "\nscaling: cold IAM evaluation, a user's first GET after its cached key and policies were dropped (fsxd CPU, %d GETs per case)\n", iamReps)
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "statements\tcold CPU/GET\tratio\twarm CPU/GET\tcold/warm\tcold/root GET\tcold p50 wall\tflush CPU\t")
+	fmt.Fprintln(tw, "statements\tcold CPU/GET\tratio\twarm CPU/GET\tcold/warm\tcold/root GET\tcold p50 wall\tflush CPU\tGET after other user's write\tother write CPU\t")
 	for _, r := range rows {
-		fmt.Fprintf(tw, "%d\t%.2f ms\t%s\t%.2f ms\t%s\t%s\t%.2f ms\t%.2f ms\t\n", r.statements, ms(r.cold),
-			ratioOf(r.cold, rows[0].cold), ms(r.warm), ratioOf(r.cold, r.warm), ratioOf(r.cold, root), ms(r.coldWall), ms(r.flush))
+		fmt.Fprintf(tw, "%d\t%.2f ms\t%s\t%.2f ms\t%s\t%s\t%.2f ms\t%.2f ms\t%.2f ms\t%.2f ms\t\n", r.statements, ms(r.cold),
+			ratioOf(r.cold, rows[0].cold), ms(r.warm), ratioOf(r.cold, r.warm), ratioOf(r.cold, root), ms(r.coldWall), ms(r.flush),
+			ms(r.unrelated), ms(r.otherFlush))
 	}
 	tw.Flush()
 	fmt.Fprintf(out, "root GET (no policies): %.2f ms CPU\n", ms(root))

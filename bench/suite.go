@@ -84,6 +84,8 @@ func Run(ctx context.Context, cfg Config) (bool, error) {
 	ok := s.report(rows)
 	if cfg.Only == nil || cfg.Only.MatchString("scaling") {
 		s.scaling(ctx)
+	} else if cfg.Only.MatchString("cold-iam") && s.targets[Fsxd] != nil {
+		s.scaleIAM(ctx) // the IAM half of scaling alone: minutes, not an hour
 	}
 	fmt.Fprintf(cfg.Out, "\ntotal time %s\n", time.Since(start).Round(time.Second))
 	return ok && s.fsxdErr == nil, errors.Join(ctx.Err(), s.json.err)
