@@ -12,8 +12,9 @@ import (
 const maxParsedBytes = 4 << 20
 
 // parsed caches identity policies parsed from their text. It outlives
-// generations: after an IAM write a principal's policies are read again,
-// but those whose text did not change are not parsed again. The text is
+// the cache's entries: after a write of a record a principal's policies
+// were read from they are read again, but those whose text did not
+// change are not parsed again. The text is
 // the whole key: parsing depends on nothing else (the kind is always
 // IdentityPolicy), and a parsed Document is never modified, so one may
 // serve every principal whose policy has that text.

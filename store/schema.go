@@ -36,6 +36,6 @@ var (
 	IAMPolicies = Kind[IAMPolicy]{Name: "iam-policy"}   // key: lower-case managed policy name
 )
 
-// IAMKinds names every IAM kind above: caches of keys and policies watch
-// them (Store.Watch), so a new IAM kind belongs here too.
+// IAMKinds names every IAM kind above: caches of keys and policies hear
+// of their writes (Store.OnChange), so a new IAM kind belongs here too.
 var IAMKinds = []string{IAMUsers.Name, IAMGroups.Name, IAMKeys.Name, IAMRoles.Name, IAMSessions.Name, IAMPolicies.Name}
