@@ -49,7 +49,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&conc, "concurrency", "1,8", "comma-separated `list` of concurrencies")
 	fs.IntVar(&cfg.Rounds, "rounds", 2, "rounds alternating fsxd and the stub (-short: 1)")
 	fs.BoolVar(&cfg.Short, "short", false, "about a minute: 1s measurements, fewer and smaller cases")
-	fs.StringVar(&only, "only", "", "run only the cases matching this `regexp`")
+	fs.StringVar(&only, "only", "", "run only the cases matching this `regexp` (\"scaling\": that section; \"cold-iam\": its IAM half alone)")
 	fs.StringVar(&jsonF, "json", "", "also write JSON lines to `file`")
 	fs.StringVar(&cfg.FsxdBin, "fsxd", "", "fsxd `binary` to run (default: go build ./cmd/fsxd)")
 	fs.StringVar(&cfg.DataDir, "data-dir", "", "parent `dir` for the run's files (default: temp dir if on the repo's disk and not tmpfs)")
