@@ -93,3 +93,30 @@ func BenchmarkListPageBesideS3(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkListPageThroughS3 lists one 1,000-key page of settled files
+// written through S3 (with Meta): each costs an fstatat and, unless the
+// Meta cache holds it, a getxattr and a decode.
+func BenchmarkListPageThroughS3(b *testing.B) {
+	needRoot(b)
+	r, dir := newRoot(b, Options{NoFsync: true, Enforce: Kernel})
+	makeFlat(b, dir, 10_000, true)
+	benchSettle(b)
+	f := r.As(alice)
+	b.ReportAllocs()
+	for b.Loop() {
+		got := 0
+		err := f.Walk(ctx, benchPage("flat/f0005000"), func(e Entry) error {
+			if e.Info.Meta == nil {
+				b.Fatal(e.Key, "listed without Meta")
+			}
+			if got++; got == 1000 {
+				return ErrStopWalk
+			}
+			return nil
+		})
+		if err != nil || got != 1000 {
+			b.Fatal(got, err)
+		}
+	}
+}
