@@ -11,9 +11,8 @@ import (
 
 // FS is one identity's view of one Root. It is cheap; make one per request.
 type FS struct {
-	r   *Root
-	id  fsxd.PosixIdentity
-	who string // credKey(id), for the Meta cache
+	r  *Root
+	id fsxd.PosixIdentity
 }
 
 // Identity returns the identity operations run as.

@@ -205,7 +205,7 @@ func (r *Root) Check() error {
 // operation exists without one.
 func (r *Root) As(id fsxd.PosixIdentity) *FS {
 	id.Groups = slices.Clone(id.Groups)
-	return &FS{r: r, id: id, who: credKey(id)}
+	return &FS{r: r, id: id}
 }
 
 // Close releases the root. Files already open stay usable.

@@ -125,7 +125,7 @@ func (w *walker) dir(fr *frame, i int) error {
 // anyAfter reports whether directory name holds a key after StartAfter,
 // which lies inside it: only then does S3 report its prefix.
 func (w *walker) anyAfter(parent int, name, key string, seek *string) (bool, error) {
-	sub := &walker{f: w.f, ctx: w.ctx, fn: func(Entry) error { return ErrStopWalk }}
+	sub := &walker{f: w.f, ctx: w.ctx, who: w.who, fn: func(Entry) error { return ErrStopWalk }}
 	child, _, err := sub.openChild(parent, name, key, seek)
 	if err != nil {
 		return false, w.ctx.Err()
@@ -215,7 +215,7 @@ func (w *walker) statEntry(fr *frame, e dent) Info {
 // What either way finds for a settled file is kept in the Meta cache
 // (metacache.go), whose entry serves while the stat is the same.
 func (w *walker) statFile(fr *frame, name, key string, st *unix.Stat_t) Info {
-	if m, ok := metas.get(w.f.who, st); ok {
+	if m, ok := metas.get(w.who, st); ok {
 		in := infoOf(key, st, nil)
 		in.Meta = m
 		return in
@@ -223,7 +223,7 @@ func (w *walker) statFile(fr *frame, name, key string, st *unix.Stat_t) Info {
 	in, rawLen := w.f.infoRead(key, fr.fd, name, st)
 	if in.Meta != nil || unchanged(fr.fd, name, st, w.now) {
 		if rawLen >= 0 && settledAt(st.Ctim, w.now) {
-			metas.put(w.f.who, st, in.Meta, rawLen)
+			metas.put(w.who, st, in.Meta, rawLen)
 		}
 		return in
 	}
