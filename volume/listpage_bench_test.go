@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -80,6 +81,7 @@ func BenchmarkListPageBesideS3(b *testing.B) {
 	benchSettle(b)
 	f := r.As(alice)
 	b.ReportAllocs()
+	defer reportCPU(b)()
 	for b.Loop() {
 		got := 0
 		err := f.Walk(ctx, benchPage("flat/f0005000"), func(e Entry) error {
@@ -104,6 +106,7 @@ func BenchmarkListPageThroughS3(b *testing.B) {
 	benchSettle(b)
 	f := r.As(alice)
 	b.ReportAllocs()
+	defer reportCPU(b)()
 	for b.Loop() {
 		got := 0
 		err := f.Walk(ctx, benchPage("flat/f0005000"), func(e Entry) error {
@@ -119,4 +122,18 @@ func BenchmarkListPageThroughS3(b *testing.B) {
 			b.Fatal(got, err)
 		}
 	}
+}
+
+// reportCPU reports the process's CPU time (user+system, all threads, GC
+// included) per op: on a shared machine ns/op also counts waiting for
+// a core. Call as defer reportCPU(b)() before b.Loop.
+func reportCPU(b *testing.B) func() {
+	start := processCPU()
+	return func() { b.ReportMetric(float64(processCPU()-start)/float64(b.N), "cpu-ns/op") }
+}
+
+func processCPU() time.Duration {
+	var ru unix.Rusage
+	unix.Getrusage(unix.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
