@@ -41,9 +41,11 @@ const metaCost = 320
 // to a quarter of the listing cache's bound.
 var metas = newMetaCache(DefaultListCacheBytes / 4)
 
+// metaKey has no pointers, so lookups hash 20 bytes and the GC does
+// not scan the keys.
 type metaKey struct {
 	dev, ino uint64
-	who      string // credKey of the identity that read it
+	who      uint32 // credID of the identity that read it
 }
 
 // metaEntry is one file's Meta as of one stat of it.
@@ -65,7 +67,7 @@ func (e *metaEntry) fits(st *unix.Stat_t) bool {
 type metaCache struct {
 	mu        sync.Mutex
 	max       int64
-	cur, old  map[metaKey]*metaEntry
+	cur, old  map[metaKey]metaEntry
 	used      int64        // by cur
 	hits      atomic.Int64 // for tests and benchmarks
 	misses    atomic.Int64
@@ -73,29 +75,33 @@ type metaCache struct {
 }
 
 func newMetaCache(max int64) *metaCache {
-	return &metaCache{max: max, cur: map[metaKey]*metaEntry{}}
+	return &metaCache{max: max, cur: map[metaKey]metaEntry{}}
 }
 
 func (c *metaCache) setMax(n int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.max = n
-	c.cur, c.old, c.used = map[metaKey]*metaEntry{}, nil, 0
+	c.cur, c.old, c.used = map[metaKey]metaEntry{}, nil, 0
 }
 
 // get returns the cached Meta of the file st for identity who; ok false
-// when there is none for this state of the file.
-func (c *metaCache) get(who string, st *unix.Stat_t) (m *Meta, ok bool) {
+// when there is none for this state of the file (or who is 0).
+func (c *metaCache) get(who uint32, st *unix.Stat_t) (m *Meta, ok bool) {
+	if who == 0 {
+		return nil, false
+	}
 	k := metaKey{st.Dev, st.Ino, who}
 	c.mu.Lock()
-	e := c.cur[k]
-	if e == nil && c.old[k] != nil {
-		e = c.old[k]
-		delete(c.old, k)
-		c.add(k, e)
+	e, ok := c.cur[k]
+	if !ok {
+		if e, ok = c.old[k]; ok {
+			delete(c.old, k)
+			c.add(k, e)
+		}
 	}
 	c.mu.Unlock()
-	if e == nil || !e.fits(st) {
+	if !ok || !e.fits(st) {
 		c.misses.Add(1)
 		return nil, false
 	}
@@ -105,15 +111,15 @@ func (c *metaCache) get(who string, st *unix.Stat_t) (m *Meta, ok bool) {
 
 // put remembers m (nil: none) as the Meta of the file st for identity
 // who. rawLen is its encoded size, for the bound.
-func (c *metaCache) put(who string, st *unix.Stat_t, m *Meta, rawLen int) {
-	e := &metaEntry{ctime: st.Ctim, mtime: st.Mtim, size: st.Size, meta: m, cost: metaCost + int64(rawLen)}
+func (c *metaCache) put(who uint32, st *unix.Stat_t, m *Meta, rawLen int) {
+	e := metaEntry{ctime: st.Ctim, mtime: st.Mtim, size: st.Size, meta: m, cost: metaCost + int64(rawLen)}
 	k := metaKey{st.Dev, st.Ino, who}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.max <= 0 {
+	if c.max <= 0 || who == 0 {
 		return
 	}
-	if old := c.cur[k]; old != nil {
+	if old, ok := c.cur[k]; ok {
 		c.used -= old.cost
 	}
 	delete(c.old, k)
@@ -121,13 +127,42 @@ func (c *metaCache) put(who string, st *unix.Stat_t, m *Meta, rawLen int) {
 }
 
 // add puts e into cur (c.mu held), turning generations when cur is full.
-func (c *metaCache) add(k metaKey, e *metaEntry) {
+func (c *metaCache) add(k metaKey, e metaEntry) {
 	if c.used+e.cost > c.max/2 {
 		c.evictions.Add(int64(len(c.old)))
-		c.old, c.cur, c.used = c.cur, make(map[metaKey]*metaEntry, len(c.cur)), 0
+		c.old, c.cur, c.used = c.cur, make(map[metaKey]metaEntry, len(c.cur)), 0
 	}
 	c.cur[k] = e
 	c.used += e.cost
+}
+
+// maxCreds bounds the identities the cache tells apart; later ones are
+// not cached (a deployment has a few per access point at most).
+const maxCreds = 1 << 16
+
+var creds struct {
+	sync.Mutex
+	ids map[string]uint32
+}
+
+// credID numbers an identity's credentials (uid, gid, groups) for the
+// Meta cache, from 1; 0 when maxCreds are numbered already.
+func credID(id fsxd.PosixIdentity) uint32 {
+	k := credKey(id)
+	creds.Lock()
+	defer creds.Unlock()
+	if n, ok := creds.ids[k]; ok {
+		return n
+	}
+	if len(creds.ids) >= maxCreds {
+		return 0
+	}
+	if creds.ids == nil {
+		creds.ids = map[string]uint32{}
+	}
+	n := uint32(len(creds.ids) + 1)
+	creds.ids[k] = n
+	return n
 }
 
 // credKey names an identity's credentials for the Meta cache.

@@ -73,7 +73,7 @@ func (f *FS) Walk(ctx context.Context, o WalkOptions, fn func(Entry) error) erro
 	default:
 		return nil // every key below dirKey sorts before StartAfter
 	}
-	w := &walker{f: f, ctx: ctx, delim: o.Delimiter, want: o.Want, who: credKey(f.id)}
+	w := &walker{f: f, ctx: ctx, delim: o.Delimiter, want: o.Want, who: credID(f.id)}
 	w.fn = func(e Entry) error { w.taken++; return fn(e) }
 	err := w.start(dirKey, base, seek)
 	if errors.Is(err, ErrStopWalk) {
@@ -86,7 +86,7 @@ type walker struct {
 	f     *FS
 	ctx   context.Context
 	delim bool
-	who   string    // credKey of the identity, for the Meta cache
+	who   uint32    // credID of the identity, for the Meta cache
 	want  int       // WalkOptions.Want
 	taken int       // entries given to fn
 	now   time.Time // clock read before the current window's stats
