@@ -35,7 +35,8 @@ type WalkOptions struct {
 	Want int
 }
 
-// Entry is one listed key.
+// Entry is one listed key. Its Info.Meta may be shared with other walks
+// (the Meta cache, metacache.go): read it, never change it.
 type Entry struct {
 	Key      string
 	IsPrefix bool // a common prefix "dir/" (Delimiter only); Info is then zero
