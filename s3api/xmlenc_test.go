@@ -69,3 +69,11 @@ func checkXMLTime(t *testing.T, ns int64) {
 		}
 	}
 }
+
+// BenchmarkEscapeXML escapes a typical key, which needs nothing.
+func BenchmarkEscapeXML(b *testing.B) {
+	buf := make([]byte, 0, 256)
+	for b.Loop() {
+		buf = appendEscapedXML(buf[:0], "data/2026/12/05/part-000123-of-001000.parquet")
+	}
+}
