@@ -228,3 +228,30 @@ func BenchmarkMetaCacheGet(b *testing.B) {
 		i = (i + 1) % len(sts)
 	}
 }
+
+// TestMetaCacheNoMetaThenMeta: that a file had no Meta is cached too, and
+// not served once Meta is written to it.
+func TestMetaCacheNoMetaThenMeta(t *testing.T) {
+	shortSlack(t)
+	r, dir := newRoot(t, Options{NoFsync: true})
+	f := r.As(rootID)
+	p := filepath.Join(dir, "b", "k")
+	os.Mkdir(filepath.Dir(p), 0o755)
+	if err := os.WriteFile(p, []byte("beside"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	settle()
+	listInfos(t, f, "b/")
+	hits := metas.hits.Load()
+	if in := listInfos(t, f, "b/")["b/k"]; in.Meta != nil || metas.hits.Load() == hits {
+		t.Fatalf("a file without Meta: Meta %v, cache hits %d → %d", in.Meta, hits, metas.hits.Load())
+	}
+	var st unix.Stat_t
+	unix.Stat(p, &st)
+	if err := unix.Setxattr(p, metaXattr, encodeMeta(&Meta{ETag: "etag-now", Stamp: stampOf(&st)}), 0); err != nil {
+		t.Fatal(err)
+	}
+	if in := listInfos(t, f, "b/")["b/k"]; etagIn(in) != "etag-now" {
+		t.Fatalf("after its Meta was written: ETag %s", etagIn(in))
+	}
+}
