@@ -50,7 +50,7 @@ var metas = newMetaCache(DefaultListCacheBytes / 4)
 // not scan the keys.
 type metaKey struct {
 	dev, ino uint64
-	who      uint32 // credID of the identity that read it
+	who      uint32 // walkerID of the walk that read it
 }
 
 // metaEntry is one file's Meta as of one stat of it.
@@ -153,10 +153,25 @@ var creds struct {
 	ids map[string]uint32
 }
 
-// credID numbers an identity's credentials (uid, gid, groups) for the
-// Meta cache, from 1; 0 when maxCreds are numbered already.
-func credID(id fsxd.PosixIdentity) uint32 {
-	k := credKey(id)
+// walkerID is who a walk of f reads Meta as, for the Meta cache: 0 (no
+// caching) with a MetaDir, else the identity and how its access is
+// enforced (Kernel applies ACLs, UserSpace mode bits only: the same
+// identity may be refused the Meta by one and not the other).
+func walkerID(f *FS) uint32 {
+	if f.r.md != nil {
+		return 0
+	}
+	mode := "u"
+	if f.r.kernel {
+		mode = "k"
+	}
+	return credID(mode + credKey(f.id))
+}
+
+// credID numbers the key of an identity's credentials (uid, gid, groups
+// and enforcement) for the Meta cache, from 1; 0 when maxCreds are
+// numbered already.
+func credID(k string) uint32 {
 	creds.Lock()
 	defer creds.Unlock()
 	if n, ok := creds.ids[k]; ok {

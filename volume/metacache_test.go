@@ -255,3 +255,28 @@ func TestMetaCacheNoMetaThenMeta(t *testing.T) {
 		t.Fatalf("after its Meta was written: ETag %s", etagIn(in))
 	}
 }
+
+// TestWalkerID: walks share Meta only with the same identity under the
+// same enforcement, and never with a MetaDir.
+func TestWalkerID(t *testing.T) {
+	kernel, _ := newRoot(t, Options{NoFsync: true, Enforce: Kernel})
+	user, _ := newRoot(t, Options{NoFsync: true, Enforce: UserSpace})
+	md, _ := newRoot(t, Options{NoFsync: true, MetaDir: t.TempDir(), forceMetaDir: true})
+	if walkerID(md.As(alice)) != 0 {
+		t.Error("a MetaDir walk uses the Meta cache")
+	}
+	ids := map[uint32]string{}
+	for name, f := range map[string]*FS{
+		"kernel alice": kernel.As(alice), "kernel bob": kernel.As(bob), "kernel carol": kernel.As(carol),
+		"user alice": user.As(alice), "kernel root": kernel.As(rootID),
+	} {
+		id := walkerID(f)
+		if other, ok := ids[id]; ok || id == 0 {
+			t.Errorf("%s has id %d, as %q", name, id, other)
+		}
+		ids[id] = name
+	}
+	if walkerID(kernel.As(alice)) != walkerID(kernel.As(alice)) {
+		t.Error("one identity, two ids")
+	}
+}

@@ -74,7 +74,7 @@ func (f *FS) Walk(ctx context.Context, o WalkOptions, fn func(Entry) error) erro
 	default:
 		return nil // every key below dirKey sorts before StartAfter
 	}
-	w := &walker{f: f, ctx: ctx, delim: o.Delimiter, want: o.Want, who: credID(f.id)}
+	w := &walker{f: f, ctx: ctx, delim: o.Delimiter, want: o.Want, who: walkerID(f)}
 	w.fn = func(e Entry) error { w.taken++; return fn(e) }
 	err := w.start(dirKey, base, seek)
 	if errors.Is(err, ErrStopWalk) {
@@ -87,7 +87,7 @@ type walker struct {
 	f     *FS
 	ctx   context.Context
 	delim bool
-	who   uint32    // credID of the identity, for the Meta cache
+	who   uint32    // walkerID, for the Meta cache
 	want  int       // WalkOptions.Want
 	taken int       // entries given to fn
 	now   time.Time // clock read before the current window's stats
