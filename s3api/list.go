@@ -52,6 +52,7 @@ func (rq *request) listObjectsV2() error {
 	if err != nil {
 		return volumeErr(err, lp.prefix, reading)
 	}
+	defer pg.release()
 	d := rq.listDoc(lp, &pg, rq.q.Get("fetch-owner") == "true")
 	d.v2, d.token, d.startAfter = true, token, startAfter
 	d.hasToken = rq.q.Has("continuation-token")
@@ -71,6 +72,7 @@ func (rq *request) listObjects() error {
 	if err != nil {
 		return volumeErr(err, lp.prefix, reading)
 	}
+	defer pg.release()
 	d := rq.listDoc(lp, &pg, true)
 	d.marker = marker
 	// S3 sends NextMarker only with a delimiter; without one a client

@@ -3,6 +3,7 @@ package s3api
 import (
 	"context"
 	"strings"
+	"sync"
 
 	"github.com/fsxd/fsxd/volume"
 )
@@ -29,6 +30,21 @@ type listPage struct {
 
 func (p *listPage) count() int { return len(p.objects) + len(p.prefixes) }
 
+// objectBufs recycles pages' object slices: a 1,000-key page grew its
+// slice of ~100-byte Infos through eight copies, per page.
+var objectBufs = sync.Pool{New: func() any { return new([]volume.Info) }}
+
+// release gives the page's objects back for another page; p is empty after.
+func (p *listPage) release() {
+	if cap(p.objects) == 0 || cap(p.objects) > 2*maxListKeys {
+		return
+	}
+	clear(p.objects) // drop the Meta pointers
+	b := p.objects[:0]
+	p.objects = nil
+	objectBufs.Put(&b)
+}
+
 // maxSkip bounds how many keys under one common prefix are skipped while
 // streaming before the walk is restarted past the whole prefix: a restart
 // costs a directory read per level, skipping costs a stat per key.
@@ -48,6 +64,7 @@ func collect(ctx context.Context, walk walkFunc, q listQuery) (listPage, error) 
 	if q.max <= 0 {
 		return pg, nil
 	}
+	pg.objects = *objectBufs.Get().(*[]volume.Info)
 	from := q.after
 	if g := groupOf(q.after, q.prefix, q.delimiter); g != "" {
 		from = g + "\xff"

@@ -80,9 +80,38 @@ func (x *xmlBuf) elemBool(name string, v bool) {
 // elemTime is an xmlTime element.
 func (x *xmlBuf) elemTime(name string, t time.Time) {
 	x.open(name)
-	x.b = t.UTC().AppendFormat(x.b, "2006-01-02T15:04:05.000Z")
+	x.b = appendXMLTime(x.b, t)
 	x.close(name)
 }
+
+const xmlTimeLayout = "2006-01-02T15:04:05.000Z"
+
+// appendXMLTime is t.UTC().AppendFormat(b, xmlTimeLayout) without the
+// layout's parsing, which cost a listing ~5 % of its CPU (one per key).
+func appendXMLTime(b []byte, t time.Time) []byte {
+	t = t.UTC()
+	year, month, day := t.Date()
+	if year < 0 || year > 9999 {
+		return t.AppendFormat(b, xmlTimeLayout) // signs and wide years: rare
+	}
+	hour, minute, sec := t.Clock()
+	b = append4(b, year)
+	b = append(b, '-')
+	b = append2(b, int(month))
+	b = append(b, '-')
+	b = append2(b, day)
+	b = append(b, 'T')
+	b = append2(b, hour)
+	b = append(b, ':')
+	b = append2(b, minute)
+	b = append(b, ':')
+	b = append2(b, sec)
+	ms := t.Nanosecond() / 1e6
+	return append(b, '.', byte('0'+ms/100), byte('0'+ms/10%10), byte('0'+ms%10), 'Z')
+}
+
+func append2(b []byte, v int) []byte { return append(b, byte('0'+v/10), byte('0'+v%10)) }
+func append4(b []byte, v int) []byte { return append2(append2(b, v/100), v%100) }
 
 func (x *xmlBuf) open(name string) {
 	x.b = append(x.b, '<')

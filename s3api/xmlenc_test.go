@@ -3,7 +3,9 @@ package s3api
 import (
 	"bytes"
 	"encoding/xml"
+	"math"
 	"testing"
+	"time"
 )
 
 // TestEscapeXMLMatchesEncodingXML holds the hand-written encoder to
@@ -33,5 +35,45 @@ func checkEscape(t *testing.T, s string) {
 	}
 	if got := appendEscapedXML([]byte("pre"), s); string(got) != "pre"+want.String() {
 		t.Errorf("escape %q = %q, want %q", s, got[3:], want.String())
+	}
+}
+
+// TestXMLTimeMatchesAppendFormat holds the hand-written time format to
+// the layout it replaces, which the golden files were written with.
+func TestXMLTimeMatchesAppendFormat(t *testing.T) {
+	for _, ns := range timeSeeds {
+		checkXMLTime(t, ns)
+	}
+}
+
+func FuzzXMLTime(f *testing.F) {
+	for _, ns := range timeSeeds {
+		f.Add(ns)
+	}
+	f.Fuzz(checkXMLTime)
+}
+
+var timeSeeds = []int64{
+	0, 1, -1, 999_999, 1_000_000, 1_764_979_200_123_456_789, -62_135_596_800_000_000,
+	math.MaxInt64, math.MinInt64, 253_402_300_799_999_999, 253_402_300_800_000_000,
+}
+
+func checkXMLTime(t *testing.T, ns int64) {
+	for _, tm := range []time.Time{
+		time.Unix(0, ns),
+		time.Unix(ns/1e9*1e3, ns%1e9).In(time.FixedZone("X", -7*3600)), // years beyond 9999 and before 0
+	} {
+		want := tm.UTC().AppendFormat([]byte("pre"), xmlTimeLayout)
+		if got := appendXMLTime([]byte("pre"), tm); string(got) != string(want) {
+			t.Errorf("time %v: %q, want %q", tm, got, want)
+		}
+	}
+}
+
+// BenchmarkEscapeXML escapes a typical key, which needs nothing.
+func BenchmarkEscapeXML(b *testing.B) {
+	buf := make([]byte, 0, 256)
+	for b.Loop() {
+		buf = appendEscapedXML(buf[:0], "data/2026/12/05/part-000123-of-001000.parquet")
 	}
 }

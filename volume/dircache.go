@@ -39,8 +39,12 @@ const DefaultListCacheBytes = 128 << 20
 // a directory is the same whichever volume lists it.
 var dirs = newDirCache(DefaultListCacheBytes)
 
-// SetListCacheBytes sets the bound of the listing cache; 0 disables it.
-func SetListCacheBytes(n int64) { dirs.setMax(n) }
+// SetListCacheBytes sets the bound of the listing cache, and a quarter
+// of it as the Meta cache's (metacache.go); 0 disables both.
+func SetListCacheBytes(n int64) {
+	dirs.setMax(n)
+	metas.setMax(n / 4)
+}
 
 type listID struct{ dev, ino uint64 }
 

@@ -102,20 +102,31 @@ func (m *metaDir) drop(dev, ino uint64) {
 // the kernel's rule (reading a user xattr needs read permission) is
 // applied in Go.
 func (f *FS) info(key string, fd int, name string, st *unix.Stat_t) Info {
+	in, _ := f.infoRead(key, fd, name, st)
+	return in
+}
+
+// infoRead is info that also says how the Meta was read: rawLen is the
+// encoded size, -1 when the answer is not to be remembered (MetaDir, or
+// a read that failed for another reason than no xattr or no right to it).
+func (f *FS) infoRead(key string, fd int, name string, st *unix.Stat_t) (in Info, rawLen int) {
 	if !f.r.kernel && !allowed(f.id, st, unix.R_OK) {
-		return infoOf(key, st, nil)
+		return infoOf(key, st, nil), 0
 	}
 	if f.r.md != nil {
-		return infoOf(key, st, f.r.md.load(st.Dev, st.Ino))
+		return infoOf(key, st, f.r.md.load(st.Dev, st.Ino)), -1
 	}
 	buf := metaBufs.Get().(*[]byte)
 	defer metaBufs.Put(buf)
-	n, grown := getMeta(fd, name, *buf)
+	n, grown, err := getMeta(fd, name, *buf)
 	*buf = grown
-	if n < 0 {
-		return infoOf(key, st, nil)
+	switch {
+	case err == unix.ENODATA || err == unix.EACCES || err == unix.EPERM || err == unix.ENOTSUP:
+		return infoOf(key, st, nil), 0
+	case err != nil:
+		return infoOf(key, st, nil), -1
 	}
-	return infoOf(key, st, grown[:n]) // decoding copies what it keeps
+	return infoOf(key, st, grown[:n]), n // decoding copies what it keeps
 }
 
 // metaBufs recycles getxattr buffers: listings read one per file.

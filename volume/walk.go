@@ -35,7 +35,8 @@ type WalkOptions struct {
 	Want int
 }
 
-// Entry is one listed key.
+// Entry is one listed key. Its Info.Meta may be shared with other walks
+// (the Meta cache, metacache.go): read it, never change it.
 type Entry struct {
 	Key      string
 	IsPrefix bool // a common prefix "dir/" (Delimiter only); Info is then zero
@@ -73,7 +74,7 @@ func (f *FS) Walk(ctx context.Context, o WalkOptions, fn func(Entry) error) erro
 	default:
 		return nil // every key below dirKey sorts before StartAfter
 	}
-	w := &walker{f: f, ctx: ctx, delim: o.Delimiter, want: o.Want}
+	w := &walker{f: f, ctx: ctx, delim: o.Delimiter, want: o.Want, who: walkerID(f)}
 	w.fn = func(e Entry) error { w.taken++; return fn(e) }
 	err := w.start(dirKey, base, seek)
 	if errors.Is(err, ErrStopWalk) {
@@ -86,6 +87,7 @@ type walker struct {
 	f     *FS
 	ctx   context.Context
 	delim bool
+	who   uint32    // walkerID, for the Meta cache
 	want  int       // WalkOptions.Want
 	taken int       // entries given to fn
 	now   time.Time // clock read before the current window's stats

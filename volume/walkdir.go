@@ -125,7 +125,7 @@ func (w *walker) dir(fr *frame, i int) error {
 // anyAfter reports whether directory name holds a key after StartAfter,
 // which lies inside it: only then does S3 report its prefix.
 func (w *walker) anyAfter(parent int, name, key string, seek *string) (bool, error) {
-	sub := &walker{f: w.f, ctx: w.ctx, fn: func(Entry) error { return ErrStopWalk }}
+	sub := &walker{f: w.f, ctx: w.ctx, who: w.who, fn: func(Entry) error { return ErrStopWalk }}
 	child, _, err := sub.openChild(parent, name, key, seek)
 	if err != nil {
 		return false, w.ctx.Err()
@@ -212,9 +212,19 @@ func (w *walker) statEntry(fr *frame, e dent) Info {
 // Meta is true only while the file still has a name: an S3 writer names
 // a file after its Meta is written. The key is left out if its file keeps
 // going away, rather than listed with a synthetic ETag no version had.
+// What either way finds for a settled file is kept in the Meta cache
+// (metacache.go), whose entry serves while the stat is the same.
 func (w *walker) statFile(fr *frame, name, key string, st *unix.Stat_t) Info {
-	in := w.f.info(key, fr.fd, name, st)
+	if m, ok := metas.get(w.who, st); ok {
+		in := infoOf(key, st, nil)
+		in.Meta = m
+		return in
+	}
+	in, rawLen := w.f.infoRead(key, fr.fd, name, st)
 	if in.Meta != nil || unchanged(fr.fd, name, st, w.now) {
+		if rawLen >= 0 && settledAt(st.Ctim, w.now) {
+			metas.put(w.who, st, in.Meta, rawLen)
+		}
 		return in
 	}
 	if testHookPinned != nil {
@@ -239,12 +249,18 @@ func (w *walker) statFile(fr *frame, name, key string, st *unix.Stat_t) Info {
 // change after st moved it. A file changed more recently goes the
 // pinned way.
 func unchanged(dirfd int, name string, st *unix.Stat_t, now time.Time) bool {
-	if st.Ctim.Nano() >= now.Add(-listSlack).UnixNano() {
+	if !settledAt(st.Ctim, now) {
 		return false
 	}
 	var again unix.Stat_t
 	return unix.Fstatat(dirfd, name, &again, unix.AT_SYMLINK_NOFOLLOW) == nil &&
 		again.Dev == st.Dev && again.Ino == st.Ino && again.Ctim == st.Ctim
+}
+
+// settledAt reports whether time stamp t was older than listSlack at
+// clock reading now: a change after now gets a later stamp.
+func settledAt(t unix.Timespec, now time.Time) bool {
+	return t.Nano() < now.Add(-listSlack).UnixNano()
 }
 
 // statPinned reads stat and Meta of entry name through one O_PATH fd.

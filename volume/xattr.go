@@ -26,20 +26,17 @@ var metaXattrPtr, _ = unix.BytePtrFromString(metaXattr)
 
 // getMeta reads the meta xattr of entry name of directory fd (a final
 // symlink is not followed), or of fd itself when name is "", into buf,
-// grown if needed, and returns buf. n is -1 when the xattr is absent,
-// unsupported, or unreadable by the current credentials.
-func getMeta(fd int, name string, buf []byte) (n int, grown []byte) {
+// grown if needed, and returns buf. err is ENODATA when the xattr is
+// absent; ENOTSUP, EACCES or others when it cannot be read.
+func getMeta(fd int, name string, buf []byte) (n int, grown []byte, err error) {
 	buf = buf[:cap(buf)]
 	if len(buf) == 0 {
 		buf = make([]byte, 1024) // a zero size would ask for the length only
 	}
 	for {
 		n, err := getxattr(fd, name, buf)
-		if err == nil {
-			return n, buf
-		}
 		if err != unix.ERANGE || len(buf) >= 64<<10 {
-			return -1, buf
+			return n, buf, err
 		}
 		buf = make([]byte, 4*len(buf))
 	}
