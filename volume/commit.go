@@ -121,7 +121,8 @@ func (w *Writer) install() error {
 }
 
 func (w *Writer) link(name string) error {
-	if err := w.fs.mayReplace(w.dirfd, name); err != nil {
+	exists, err := w.fs.replaceCheck(w.dirfd, name)
+	if err != nil {
 		return err
 	}
 	if w.tmpName != "" {
@@ -132,11 +133,14 @@ func (w *Writer) link(name string) error {
 		return nil
 	}
 	self := procPath(int(w.f.Fd()), "")
-	err := unix.Linkat(unix.AT_FDCWD, self, w.dirfd, name, unix.AT_SYMLINK_FOLLOW)
-	if err != unix.EEXIST {
-		return err
+	if !exists { // else linkat fails with EEXIST: go straight to the rename
+		err = unix.Linkat(unix.AT_FDCWD, self, w.dirfd, name, unix.AT_SYMLINK_FOLLOW)
+		if err != unix.EEXIST {
+			return err
+		}
 	}
 	// linkat cannot replace; link under a hidden name, then rename over.
+	// Should the old file go before the rename, the rename still names it.
 	tmp := tempPrefix + randHex()
 	if err := unix.Linkat(unix.AT_FDCWD, self, w.dirfd, tmp, unix.AT_SYMLINK_FOLLOW); err != nil {
 		return err
