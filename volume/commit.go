@@ -42,7 +42,7 @@ func (w *Writer) commit(meta Meta, cond func(existing *Info) error) (Info, error
 	in.Meta = &m
 	// The temp file is the identity's own and nameless: writing its Meta
 	// needs no identity check, so it is done here, saving a credential switch.
-	if err := f.putMeta(procPath(int(w.f.Fd()), ""), st.Dev, st.Ino, &m); err != nil {
+	if err := f.putMetaFd(int(w.f.Fd()), st.Dev, st.Ino, &m); err != nil {
 		return Info{}, err
 	}
 	if !f.r.opts.NoFsync {
