@@ -1,6 +1,7 @@
 package volume
 
 import (
+	"strconv"
 	"testing"
 
 	"golang.org/x/sys/unix"
@@ -33,5 +34,36 @@ func TestReplaceCheckExists(t *testing.T) {
 	mustPut(t, f, "d/sub/x", "y")
 	if exists, err := f.replaceCheck(dirfd, "sub"); !exists || err != unix.EISDIR {
 		t.Errorf("replaceCheck(dir) = %v, %v; want true, EISDIR", exists, err)
+	}
+}
+
+// flinks says which threads may link a temp file by its fd: those with
+// the server's capabilities, never a non-root identity's in Kernel mode.
+func TestFlinks(t *testing.T) {
+	needRoot(t)
+	kernel, _ := newRoot(t, Options{Enforce: Kernel})
+	user, _ := newRoot(t, Options{Enforce: UserSpace})
+	capable := serverCaps().effective()&(1<<2) != 0
+	for _, c := range []struct {
+		name string
+		f    *FS
+		want bool
+	}{
+		{"kernel/root", kernel.As(rootID), capable},
+		{"kernel/alice", kernel.As(alice), false},
+		{"userspace/alice", user.As(alice), capable},
+	} {
+		if got := c.f.flinks(); got != c.want {
+			t.Errorf("%s: flinks() = %v, want %v", c.name, got, c.want)
+		}
+	}
+	// Both ways of linking give the same result: overwrite as each.
+	for _, f := range []*FS{kernel.As(rootID), kernel.As(alice)} {
+		k := "o" + strconv.Itoa(int(f.id.UID)) + "/k"
+		mustPut(t, f, k, "one")
+		mustPut(t, f, k, "two")
+		if got, err := get(t, f, k); err != nil || got != "two" {
+			t.Errorf("uid %d: got %q, %v after overwrite", f.id.UID, got, err)
+		}
 	}
 }
