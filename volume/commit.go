@@ -168,9 +168,10 @@ func (w *Writer) linkSelf(name string) error {
 // flinks reports whether the threads that install this identity's files
 // hold CAP_DAC_READ_SEARCH, which linkat(AT_EMPTY_PATH) needs: the
 // server's threads (UserSpace mode) and root's (Kernel mode: caps.go).
+// serverCaps was read by runAs before any switch, on a server thread.
 func (f *FS) flinks() bool {
 	const capDacReadSearch = 2
-	return serverCaps().effective()&(1<<capDacReadSearch) != 0 && (!f.r.kernel || f.id.UID == 0)
+	return (!f.r.kernel || f.id.UID == 0) && serverCaps().effective()&(1<<capDacReadSearch) != 0
 }
 
 // syncDirs makes the new entries durable: the file's directory and the
