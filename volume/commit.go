@@ -158,9 +158,11 @@ func (w *Writer) linkSelf(name string) error {
 	fd := int(w.f.Fd())
 	if w.fs.flinks() {
 		err := unix.Linkat(fd, "", w.dirfd, name, unix.AT_EMPTY_PATH)
-		if err != unix.ENOENT { // ENOENT also says "no capability": try /proc
+		if err == nil || err == unix.EEXIST {
 			return err
 		}
+		// Else (ENOENT also says "no capability"; a security module may
+		// refuse this form alone) the /proc form gives the answer.
 	}
 	return unix.Linkat(unix.AT_FDCWD, procPath(fd, ""), w.dirfd, name, unix.AT_SYMLINK_FOLLOW)
 }
