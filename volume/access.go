@@ -94,12 +94,14 @@ func (f *FS) userSearch(p Path) error {
 // only the owner of the file or of the directory (or root) may remove or
 // replace the entry.
 func (f *FS) sticky(dirfd int, target *unix.Stat_t) error {
+	if f.id.IsRoot() || f.id.UID == target.Uid {
+		return nil // allowed whatever the directory: no fstat (one per PUT)
+	}
 	var dir unix.Stat_t
 	if err := unix.Fstat(dirfd, &dir); err != nil {
 		return err
 	}
-	if dir.Mode&unix.S_ISVTX == 0 || f.id.IsRoot() ||
-		f.id.UID == target.Uid || f.id.UID == dir.Uid {
+	if dir.Mode&unix.S_ISVTX == 0 || f.id.UID == dir.Uid {
 		return nil
 	}
 	return unix.EPERM
@@ -110,26 +112,33 @@ func (f *FS) sticky(dirfd int, target *unix.Stat_t) error {
 // (the old file is replaced, as if rewritten) and, in a sticky directory,
 // one it owns. A symlink there is replaced, not written through.
 func (f *FS) mayReplace(dirfd int, name string) error {
+	_, err := f.replaceCheck(dirfd, name)
+	return err
+}
+
+// replaceCheck is mayReplace, also reporting whether something was at
+// name: Commit then skips a linkat that would fail with EEXIST.
+func (f *FS) replaceCheck(dirfd int, name string) (exists bool, err error) {
 	if err := f.userCheck(dirfd, "", unix.W_OK|unix.X_OK); err != nil {
-		return err
+		return false, err
 	}
 	var st unix.Stat_t
-	err := unix.Fstatat(dirfd, name, &st, unix.AT_SYMLINK_NOFOLLOW)
+	err = unix.Fstatat(dirfd, name, &st, unix.AT_SYMLINK_NOFOLLOW)
 	if err == unix.ENOENT {
-		return nil
+		return false, nil
 	}
 	if err != nil {
-		return err
+		return false, err
 	}
 	switch st.Mode & unix.S_IFMT {
 	case unix.S_IFDIR:
-		return unix.EISDIR
+		return true, unix.EISDIR
 	case unix.S_IFREG:
 		if err := f.access(dirfd, name, unix.W_OK); err != nil {
-			return err
+			return true, err
 		}
 	}
-	return f.sticky(dirfd, &st)
+	return true, f.sticky(dirfd, &st)
 }
 
 // mayRemove checks, in UserSpace mode, write and search on the parent

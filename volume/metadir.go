@@ -142,3 +142,13 @@ func (f *FS) putMeta(path string, dev, ino uint64, m *Meta) error {
 	}
 	return unix.Setxattr(path, metaXattr, b, 0)
 }
+
+// putMetaFd is putMeta on an fd open for writing (not O_PATH): fsetxattr
+// spares the /proc path walk a PUT would otherwise pay.
+func (f *FS) putMetaFd(fd int, dev, ino uint64, m *Meta) error {
+	b := encodeMeta(m)
+	if f.r.md != nil {
+		return f.r.md.store(dev, ino, b)
+	}
+	return unix.Fsetxattr(fd, metaXattr, b, 0)
+}
