@@ -12,20 +12,21 @@ import (
 // benchmarks: how often Complete took the path without a copy.
 var Adopted atomic.Int64
 
-// AdoptSlots returns upload id's slot file, truncated to the object's
-// size and open for writing, when parts (Complete's list, as OpenParts
-// returned it) are parts 1..N each in its own slot, all of the slot size
-// but the last: the file then holds the object's bytes as they are. It
-// returns nil otherwise; the caller then copies the parts.
+// AdoptSlots returns upload id's slot file, truncated to the bytes of
+// parts 1..N it holds and open for writing, when parts (Complete's list,
+// as OpenParts returned it) are parts 1..N each in its own slot, all of
+// the slot size but the last. The last may also be a part file (a short
+// last part that arrived before the slot size was fixed): the caller then
+// appends it. It returns nil otherwise; the caller then copies the parts.
 //
 // It first seals the upload against new claims, then checks that no
-// claim is outside 1..N: a writer claims before it looks for the seal,
-// so a slot being written now (or a part beyond N, which truncation
-// would destroy) is seen here, or sees the seal and writes a part file.
-// The seal stays: a failed Complete leaves later parts to part files.
+// claim is beyond the slots adopted: a writer claims before it looks for
+// the seal, so a slot being written now (or one truncation would cut
+// off) is seen here, or sees the seal and writes a part file. The seal
+// stays: a failed Complete leaves later parts to part files.
 func (s *Store) AdoptSlots(id string, parts []Part) *os.File {
 	dir := s.uploadDir(id)
-	total, ok := slotLayout(dir, parts)
+	slots, size, ok := slotLayout(dir, parts)
 	if !ok {
 		return nil
 	}
@@ -34,14 +35,14 @@ func (s *Store) AdoptSlots(id string, parts []Part) *os.File {
 		return nil
 	}
 	seal.Close()
-	if !claimsWithin(dir, len(parts)) {
+	if !claimsWithin(dir, slots) {
 		return nil
 	}
 	f, err := os.OpenFile(filepath.Join(dir, slotFileName), os.O_RDWR, 0)
 	if err != nil {
 		return nil
 	}
-	if err := f.Truncate(total); err != nil {
+	if err := f.Truncate(size); err != nil {
 		f.Close()
 		return nil
 	}
@@ -49,24 +50,27 @@ func (s *Store) AdoptSlots(id string, parts []Part) *os.File {
 	return f
 }
 
-// slotLayout checks that parts are 1..N in their slots, and returns the
-// object's size.
-func slotLayout(dir string, parts []Part) (int64, bool) {
+// slotLayout checks that parts are 1..N in their slots (the last may be
+// a part file), and returns how many are in slots and their total size.
+func slotLayout(dir string, parts []Part) (int, int64, bool) {
 	S, err := readSlotSize(dir)
 	if err != nil || len(parts) == 0 {
-		return 0, false
+		return 0, 0, false
 	}
-	var total int64
 	last := len(parts) - 1
+	if !parts[last].InSlot {
+		parts = parts[:last]
+	}
+	var size int64
 	for i, p := range parts {
 		ok := p.InSlot && p.Number == i+1 && p.Offset == int64(i)*S &&
 			(p.Size == S || i == last && p.Size <= S)
 		if !ok {
-			return 0, false
+			return 0, 0, false
 		}
-		total += p.Size
+		size += p.Size
 	}
-	return total, true
+	return len(parts), size, len(parts) > 0
 }
 
 // claimsWithin reports whether every slot claim in dir is for a part

@@ -242,29 +242,32 @@ func (rq *request) assemble(u multipart.Upload, parts []multipart.Part, files []
 	if err != nil {
 		return volume.Info{}, volumeErr(err, u.Key, writing)
 	}
-	if !rq.adopt(u, parts, w) {
-		if err := appendParts(w, parts, files); err != nil {
-			w.Abort()
-			return volume.Info{}, volumeErr(err, u.Key, writing)
-		}
+	from := rq.adopt(u, parts, w)
+	if err := appendParts(w, parts[from:], files[from:]); err != nil {
+		w.Abort()
+		return volume.Info{}, volumeErr(err, u.Key, writing)
 	}
 	info, err := w.Commit(meta, cond)
 	return info, volumeErr(err, u.Key, writing)
 }
 
 // adopt makes the upload's slot file w's file when it already holds the
-// object (multipart.AdoptSlots), and reports whether it did.
-func (rq *request) adopt(u multipart.Upload, parts []multipart.Part, w *volume.Writer) bool {
+// object, all but maybe a last part not in its slot (multipart.AdoptSlots),
+// and returns how many parts w now holds.
+func (rq *request) adopt(u multipart.Upload, parts []multipart.Part, w *volume.Writer) int {
 	f := rq.ap.Uploads.AdoptSlots(u.ID, parts)
 	if f == nil {
-		return false
+		return 0
 	}
 	if err := w.Adopt(f); err != nil {
 		f.Close()
 		rq.h.cfg.Logger.Info("s3: slot file not adopted, copying", "upload", u.ID, "err", err)
-		return false
+		return 0
 	}
-	return true
+	if !parts[len(parts)-1].InSlot {
+		return len(parts) - 1
+	}
+	return len(parts)
 }
 
 // appendParts copies the parts into w, in the kernel.

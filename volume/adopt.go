@@ -2,6 +2,7 @@ package volume
 
 import (
 	"context"
+	"io"
 	"os"
 
 	"golang.org/x/sys/unix"
@@ -27,6 +28,9 @@ func (w *Writer) Adopt(f *os.File) error {
 	}
 	fd := int(f.Fd())
 	if err := w.dress(fd); err != nil {
+		return wrap("adopt", w.p.String(), err)
+	}
+	if _, err := f.Seek(0, io.SeekEnd); err != nil { // Append appends there
 		return wrap("adopt", w.p.String(), err)
 	}
 	if err := unix.Flock(fd, unix.LOCK_EX|unix.LOCK_NB); err != nil {
