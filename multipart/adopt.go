@@ -21,9 +21,10 @@ var Adopted atomic.Int64
 //
 // It first seals the upload against new claims, then checks that no
 // claim is beyond the slots adopted: a writer claims before it looks for
-// the seal, so a slot being written now (or one truncation would cut
-// off) is seen here, or sees the seal and writes a part file. The seal
-// stays: a failed Complete leaves later parts to part files.
+// the seal, so a slot being written now is seen here, or sees the seal
+// and writes a part file. A filled slot beyond N keeps its part from
+// truncation the same way, as its record is a part too. The seal stays:
+// a failed Complete leaves later parts to part files.
 func (s *Store) AdoptSlots(id string, parts []Part) *os.File {
 	dir := s.uploadDir(id)
 	slots, size, ok := slotLayout(dir, parts)
@@ -35,7 +36,7 @@ func (s *Store) AdoptSlots(id string, parts []Part) *os.File {
 		return nil
 	}
 	seal.Close()
-	if !claimsWithin(dir, slots) {
+	if !claimsWithin(dir, slots, len(parts)) {
 		return nil
 	}
 	f, err := os.OpenFile(filepath.Join(dir, slotFileName), os.O_RDWR, 0)
@@ -73,20 +74,27 @@ func slotLayout(dir string, parts []Part) (int, int64, bool) {
 	return len(parts), size, len(parts) > 0
 }
 
-// claimsWithin reports whether every slot claim in dir is for a part
-// numbered 1..n.
-func claimsWithin(dir string, n int) bool {
+// claimsWithin reports whether every slot claim in dir is within the
+// slots adopted: those still being written (slot-<k>, or whose writer
+// died) for parts 1..slots, those filled for parts 1..n, as a filled slot
+// beyond the object is another part's that truncation would cut off.
+func claimsWithin(dir string, slots, n int) bool {
 	ents, err := os.ReadDir(dir)
 	if err != nil {
 		return false
 	}
 	for _, e := range ents {
-		v, ok := strings.CutPrefix(e.Name(), slotPrefix)
-		if !ok {
+		k, limit := 0, 0
+		if v, ok := strings.CutPrefix(e.Name(), slotPrefix); ok {
+			k, err = strconv.Atoi(v)
+			limit = slots
+		} else if v, ok := strings.CutPrefix(e.Name(), filledPrefix); ok {
+			k, err = strconv.Atoi(v)
+			limit = n
+		} else {
 			continue
 		}
-		k, err := strconv.Atoi(v)
-		if err != nil || k < 1 || k > n {
+		if err != nil || k < 1 || k > limit {
 			return false
 		}
 	}

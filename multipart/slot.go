@@ -10,6 +10,7 @@ package multipart
 //	           of at least SlotMin to arrive; never changes
 //	slots      the slot file: part n at (n-1)*S
 //	slot-<n>   claim of slot n (empty): its one writer made it with O_EXCL
+//	filled-<n> the claim once the part is recorded: no write in flight
 //	sealed     a Complete is adopting the slot file: no new claims
 //
 // A part goes to its slot only when its size is known beforehand, equals
@@ -35,6 +36,7 @@ const (
 	slotSizeName = "slotsize"
 	slotFileName = "slots"
 	slotPrefix   = "slot-"
+	filledPrefix = "filled-"
 	sealedName   = "sealed"
 )
 
@@ -140,7 +142,8 @@ func fixSlotSize(dir string, size int64) (int64, error) {
 }
 
 // putSlot writes the part to its claimed slot and records it. The claim
-// is given up if the part fails before its record could be published.
+// is given up if the part fails before its record could be published,
+// and kept (if its record is, whatever the error) otherwise.
 func (s *Store) putSlot(id string, c slotClaim, src io.Reader, sums func() PartSums, as func(func() error) error) (Part, error) {
 	p, err := s.writeSlot(c, src, sums, as)
 	if err != nil {
@@ -148,7 +151,13 @@ func (s *Store) putSlot(id string, c slotClaim, src io.Reader, sums func() PartS
 		return Part{}, err
 	}
 	p.Path, p.Offset, p.InSlot = filepath.Join(c.dir, slotFileName), c.off, true
-	return p, s.recordSlot(id, p)
+	if err := s.recordSlot(id, p); err != nil {
+		return Part{}, err
+	}
+	// The claim stays, as filled: a writer that claims again then finds
+	// the record and gives up, and Complete knows no write is in flight.
+	os.Rename(c.claimPath(), filepath.Join(c.dir, filledPrefix+strconv.Itoa(c.n)))
+	return p, nil
 }
 
 // writeSlot streams exactly c.size bytes of src to the slot and makes
