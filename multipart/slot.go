@@ -44,6 +44,11 @@ const (
 // smaller part can only be a last part, and must not fix the slot size.
 const DefaultSlotMin = 5 << 20
 
+// maxSlotEnd bounds the slot file: S3's largest object (5 TiB), which
+// ext4 (16 TiB a file with 4 KiB blocks) can hold. A part that would end
+// beyond goes to a part file; Complete refuses such an object anyway.
+const maxSlotEnd = 5 << 40
+
 // slotClaim is a claimed slot about to be written.
 type slotClaim struct {
 	dir  string
@@ -62,7 +67,7 @@ func (s *Store) claimSlot(id string, n int, size int64) (slotClaim, bool) {
 	}
 	dir := s.uploadDir(id)
 	S, ok := s.slotSize(id, dir, size)
-	if !ok || size > S || int64(n-1) > (1<<62)/S {
+	if !ok || size > S || int64(n-1) > (maxSlotEnd-size)/S {
 		return slotClaim{}, false
 	}
 	c := slotClaim{dir: dir, n: n, off: int64(n-1) * S, size: size}

@@ -13,9 +13,9 @@ const aclAccessXattr = "system.posix_acl_access"
 // Adopt makes f, a finished file the server wrote on the volume's file
 // system (a multipart upload's slot file), the file Commit names, in
 // place of the one Create made: its bytes are then never copied. f first
-// takes what Create's file has that f may lack: owner, group, mode, and
-// the access ACL a default ACL of the directory gave it; so the object
-// ends up as a written one would. f is then linked into the target's
+// takes what Create's file has that f may lack: owner, group, mode, the
+// access ACL a default ACL of the directory gave it, and a modification
+// time of now; so the object ends up as a written one would. f is then linked into the target's
 // directory under a hidden name, as the identity (which proves the link
 // possible, e.g. not across mounts), and locked like a hidden temp file
 // (CleanTemp leaves it alone).
@@ -54,7 +54,8 @@ func (w *Writer) Adopt(f *os.File) error {
 }
 
 // dress gives fd the owner, group, mode and access ACL of the Writer's
-// own file, with the server's credentials (fchown needs them).
+// own file, and the time, with the server's credentials (fchown needs
+// them).
 func (w *Writer) dress(fd int) error {
 	var st unix.Stat_t
 	if err := unix.Fstat(int(w.f.Fd()), &st); err != nil {
@@ -64,6 +65,11 @@ func (w *Writer) dress(fd int) error {
 		return err
 	}
 	if err := unix.Fchmod(fd, st.Mode&0o7777); err != nil {
+		return err
+	}
+	// Modified now, as a file written now: not at the last part's write.
+	now := []unix.Timespec{{Nsec: unix.UTIME_NOW}, {Nsec: unix.UTIME_NOW}}
+	if err := unix.UtimesNanoAt(unix.AT_FDCWD, procPath(fd, ""), now, 0); err != nil {
 		return err
 	}
 	return copyACL(int(w.f.Fd()), fd)

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // staged writes data to a 0600 file of the server's beside the volume, as
@@ -59,6 +60,8 @@ func TestAdopt(t *testing.T) {
 		f := r.As(alice)
 		mustPut(t, f, "x/ref", "reference")
 		src, srcPath := staged(t, filepath.Dir(dir), "slot bytes")
+		old := time.Now().Add(-time.Hour)
+		os.Chtimes(srcPath, old, old)
 		adoptPut(t, f, "x/obj", src)
 		if got, err := get(t, f, "x/obj"); err != nil || got != "slot bytes" {
 			t.Fatalf("get = %q, %v", got, err)
@@ -67,6 +70,9 @@ func TestAdopt(t *testing.T) {
 			t.Fatalf("stat %+v %v", in, err)
 		}
 		ref, obj := statT(t, filepath.Join(dir, "x/ref")), statT(t, filepath.Join(dir, "x/obj"))
+		if time.Unix(obj.Mtim.Unix()).Before(old.Add(time.Minute)) {
+			t.Error("the adopted file keeps its old modification time")
+		}
 		if obj.Uid != ref.Uid || obj.Gid != ref.Gid || obj.Mode != ref.Mode {
 			t.Errorf("adopted %d:%d %o, written %d:%d %o", obj.Uid, obj.Gid, obj.Mode, ref.Uid, ref.Gid, ref.Mode)
 		}
