@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"os"
+	"runtime"
 
 	"golang.org/x/sys/unix"
 )
@@ -61,7 +62,7 @@ func (w *Writer) dress(fd int) error {
 	if err := unix.Fstat(int(w.f.Fd()), &st); err != nil {
 		return err
 	}
-	if err := unix.Fchown(fd, int(st.Uid), int(st.Gid)); err != nil {
+	if err := w.chown(fd, st.Uid, st.Gid); err != nil {
 		return err
 	}
 	if err := unix.Fchmod(fd, st.Mode&0o7777); err != nil {
@@ -85,5 +86,33 @@ func copyACL(src, dst int) error {
 	case unix.ENODATA, unix.EOPNOTSUPP:
 		return nil
 	}
+	return err
+}
+
+// chown gives fd to uid:gid with CAP_CHOWN alone in effect, which moves
+// its blocks to their disk quota as a write of theirs would charge them:
+// within their hard limits, which the server's CAP_SYS_RESOURCE would
+// pass (caps.go). A thread whose capabilities cannot be restored stays
+// locked, and dies with its goroutine, as in runAs.
+func (w *Writer) chown(fd int, uid, gid uint32) error {
+	srv := serverCaps()
+	if !w.fs.r.kernel || w.fs.id.UID == 0 || srv.effective()&(1<<unix.CAP_CHOWN) == 0 {
+		return unix.Fchown(fd, int(uid), int(gid))
+	}
+	runtime.LockOSThread()
+	only := srv
+	only[0].Effective, only[1].Effective = 1<<unix.CAP_CHOWN, 0
+	if err := setThreadCaps(only); err != nil {
+		runtime.UnlockOSThread()
+		return err
+	}
+	err := unix.Fchown(fd, int(uid), int(gid))
+	if rerr := restoreCaps(srv); rerr != nil {
+		return rerr
+	}
+	if cerr := checkCaps(srv); cerr != nil {
+		return cerr
+	}
+	runtime.UnlockOSThread()
 	return err
 }
