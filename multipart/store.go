@@ -15,6 +15,9 @@
 // Every change is one rename, so a reader (on any node) sees a whole
 // upload or none, and a whole part or the previous one, never a mix. What a
 // crash leaves behind is only temporary names, which Open and Expire sweep.
+// A part written in place (slot.go) is no exception: its bytes go to a
+// slot no record names yet, and the rename of its record publishes it; a
+// crash before leaves a claim and bytes nobody reads.
 //
 // Races: PutPart writes under the upload's directory by path, and Remove
 // first renames that directory away. So a PutPart that finishes after
