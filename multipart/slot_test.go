@@ -306,3 +306,47 @@ func TestSlotsCrashBeforeRecord(t *testing.T) {
 	// knows: it copies.
 	checkSlots(t, s2, u.ID, map[int][]byte{1: partData(1, 1000, 0), 2: partData(2, 1000, 1)}, []bool{true, false}, false)
 }
+
+// Parts beyond the list arriving while Complete adopts: either Complete
+// adopts and they are part files, or it copies; no part is ever cut off
+// by the truncation. Run with -race -count=50.
+func TestSlotsSealRace(t *testing.T) {
+	s, u := newSlotStore(t)
+	for n := 1; n <= 3; n++ {
+		if _, err := putSized(s, u.ID, n, 1000, partData(n, 1000, 0)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	files, parts, err := s.OpenParts(u.ID, seq(3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeAll(files)
+	var wg sync.WaitGroup
+	for n := 4; n <= 7; n++ {
+		wg.Go(func() {
+			if _, err := putSized(s, u.ID, n, 1000, partData(n, 1000, 0)); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	var adopted bool
+	wg.Go(func() {
+		if f := s.AdoptSlots(u.ID, parts); f != nil {
+			adopted = true
+			f.Close()
+		}
+	})
+	wg.Wait()
+	for n := 1; n <= 7; n++ {
+		files, parts, err := s.OpenParts(u.ID, []int{n})
+		if err != nil {
+			t.Fatalf("part %d (adopted %v): %v", n, adopted, err)
+		}
+		b, _ := io.ReadAll(io.NewSectionReader(files[0], parts[0].Offset, parts[0].Size))
+		files[0].Close()
+		if !bytes.Equal(b, partData(n, 1000, 0)) {
+			t.Errorf("part %d damaged (adopted %v)", n, adopted)
+		}
+	}
+}
