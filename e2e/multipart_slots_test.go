@@ -21,7 +21,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
-	"github.com/fsxd/fsxd/multipart"
+	"github.com/fsxd/fsxd/volume"
 )
 
 // multipartETag is S3's ETag of an object uploaded in parts of size ps.
@@ -62,13 +62,13 @@ func TestS3MultipartSlotsManager(t *testing.T) {
 	alias := s3AccessPoint(t, e, "slots-ap")
 	const ps = 5 << 20
 	data := randBytes(1, 7*ps+123457) // a last part smaller than the rest
-	before := multipart.Adopted.Load()
+	before := volume.Adopted.Load()
 	up := manager.NewUploader(e.S3, func(u *manager.Uploader) { u.PartSize, u.Concurrency = ps, 8 })
 	out, err := up.Upload(context.Background(), &s3.PutObjectInput{Bucket: aws.String(alias), Key: aws.String("slots/obj"), Body: bytes.NewReader(data)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := multipart.Adopted.Load() - before; got != 1 {
+	if got := volume.Adopted.Load() - before; got != 1 {
 		t.Errorf("slot file adopted %d times, want 1 (the copy at Complete was not avoided)", got)
 	}
 	got, etag := getBytes(t, e.S3, alias, "slots/obj")
@@ -125,11 +125,11 @@ func TestS3MultipartSlotsFallback(t *testing.T) {
 				want = append(want, newest[n]...)
 				parts = append(parts, types.CompletedPart{PartNumber: aws.Int32(int32(n)), ETag: etags[n]})
 			}
-			before := multipart.Adopted.Load()
+			before := volume.Adopted.Load()
 			if _, err := fidComplete(e.S3, alias, key, aws.ToString(cr.UploadId), parts); err != nil {
 				t.Fatal(err)
 			}
-			if adopted := multipart.Adopted.Load() > before; adopted != tc.adopt {
+			if adopted := volume.Adopted.Load() > before; adopted != tc.adopt {
 				t.Errorf("adopted = %v, want %v", adopted, tc.adopt)
 			}
 			if got, _ := getBytes(t, e.S3, alias, key); !bytes.Equal(got, want) {

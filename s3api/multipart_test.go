@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fsxd/fsxd/multipart"
+	"github.com/fsxd/fsxd/volume"
 )
 
 func (e *env) createUpload(key string, headers ...string) string {
@@ -84,10 +84,10 @@ func TestMultipartRoundTrip(t *testing.T) {
 	body := completeBodyWith("ChecksumCRC32", []string{e1, e2, e3}, []string{crc32B64(p1), crc32B64(p2), crc32B64(p3)})
 	// A COMPOSITE upload's Complete must list every part's checksum.
 	e.complete("big/object.bin", id, completeBody(e1, e2, e3)).expect(t, 400, "InvalidRequest")
-	adopted := multipart.Adopted.Load()
+	adopted := volume.Adopted.Load()
 	r := e.complete("big/object.bin", id, body)
 	r.expect(t, 200, "")
-	if multipart.Adopted.Load() == adopted {
+	if volume.Adopted.Load() == adopted {
 		t.Error("the parts were written in place, yet Complete copied them")
 	}
 	golden(t, "complete.xml", regexp.MustCompile(`127\.0\.0\.1:\d+`).ReplaceAllString(r.body, "HOST"))
@@ -183,9 +183,9 @@ func TestUploadPartCopy(t *testing.T) {
 	var cp struct{ ETag string }
 	xml.Unmarshal([]byte(r.body), &cp)
 	e2 := e.uploadPart("dst", id, 2, "end")
-	adopted := multipart.Adopted.Load()
+	adopted := volume.Adopted.Load()
 	e.complete("dst", id, completeBody(cp.ETag, e2)).expect(t, 200, "")
-	if multipart.Adopted.Load() == adopted {
+	if volume.Adopted.Load() == adopted {
 		t.Error("a copied part was not written in place")
 	}
 	if g := e.get("dst"); g.body != src[:minPartSize]+"end" {
