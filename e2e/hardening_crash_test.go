@@ -201,7 +201,8 @@ func crashBody(rng *rand.Rand, key, gen string, n int) []byte {
 }
 
 // crashMultipart creates an upload and sends its parts (one small part,
-// or a 5 MiB part and a small one); the returned do completes it.
+// or a 5 MiB part and a small one, in either order: multipart/slot.go);
+// the returned do completes it.
 func crashMultipart(ctx context.Context, c *s3.Client, alias, k, gen string, rng *rand.Rand) (crashVal, func() error, error) {
 	out := crashVal{present: true, ctype: "application/x-mp-" + gen, tags: "gen=" + gen}
 	up, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String(alias), Key: aws.String(k),
@@ -214,18 +215,24 @@ func crashMultipart(ctx context.Context, c *s3.Client, alias, k, gen string, rng
 		sizes = []int{5 << 20, 1 + rng.IntN(64<<10)}
 	}
 	whole, partSums := md5.New(), md5.New()
-	var parts []s3types.CompletedPart
+	parts := make([]s3types.CompletedPart, len(sizes))
+	bodies := make([][]byte, len(sizes))
 	for i, n := range sizes {
-		body := crashBody(rng, k, gen, n)
-		whole.Write(body)
-		ps := md5.Sum(body)
+		bodies[i] = crashBody(rng, k, gen, n)
+		whole.Write(bodies[i])
+		ps := md5.Sum(bodies[i])
 		partSums.Write(ps[:])
+	}
+	// Either order: the 5 MiB part first writes both in place (slots),
+	// the small one first leaves it a part file beside the slot file.
+	order := rng.Perm(len(sizes))
+	for _, i := range order {
 		r, err := c.UploadPart(ctx, &s3.UploadPartInput{Bucket: aws.String(alias), Key: aws.String(k), UploadId: up.UploadId,
-			PartNumber: aws.Int32(int32(i + 1)), Body: bytes.NewReader(body)})
+			PartNumber: aws.Int32(int32(i + 1)), Body: bytes.NewReader(bodies[i])})
 		if err != nil {
 			return out, nil, err
 		}
-		parts = append(parts, s3types.CompletedPart{PartNumber: aws.Int32(int32(i + 1)), ETag: r.ETag})
+		parts[i] = s3types.CompletedPart{PartNumber: aws.Int32(int32(i + 1)), ETag: r.ETag}
 	}
 	out.sum = [16]byte(whole.Sum(nil))
 	out.etag = fmt.Sprintf("%x-%d", partSums.Sum(nil), len(sizes))

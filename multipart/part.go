@@ -22,9 +22,12 @@ type Part struct {
 	// Checksums maps checksum.Algorithm names to base64 values.
 	Checksums map[string]string
 	Modified  time.Time
-	// Path names the staged file. Only its first Size bytes are the part's
-	// data: the metadata follows them in the same file.
-	Path string
+	// Path names the staged file, whose Size bytes from Offset are the
+	// part's data. A part file has its metadata after them; a slot part
+	// (InSlot) is in the upload's slot file, its metadata in a record.
+	Path   string
+	Offset int64
+	InSlot bool
 }
 
 // PartSums is what the caller computed while PutPart streamed the part.
@@ -69,11 +72,21 @@ func (s *Store) PutPart(id string, n int, src io.Reader, sums func() PartSums) (
 // which decide how much of the file system a write may fill (ext4's
 // root-reserved blocks): the file itself stays the server's.
 func (s *Store) PutPartAs(id string, n int, src io.Reader, sums func() PartSums, as func(func() error) error) (Part, error) {
+	return s.PutPartSized(id, n, -1, src, sums, as)
+}
+
+// PutPartSized is PutPartAs for a part whose size is announced (size < 0:
+// unknown): src must then yield exactly size bytes. A part of known size
+// may be written in place, in the upload's slot file (slot.go).
+func (s *Store) PutPartSized(id string, n int, size int64, src io.Reader, sums func() PartSums, as func(func() error) error) (Part, error) {
 	if !validID(id) {
 		return Part{}, ErrNoSuchUpload
 	}
 	if n < 1 || n > MaxPartNumber {
 		return Part{}, ErrPartNumber
+	}
+	if c, ok := s.claimSlot(id, n, size); ok {
+		return s.putSlot(id, c, src, sums, as)
 	}
 	final := s.partPath(id, n)
 	tmp := final + tempPartInfix + randName()

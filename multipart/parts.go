@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"slices"
 )
 
@@ -94,11 +95,33 @@ func (s *Store) openPart(id string, n int) (*os.File, Part, error) {
 		return nil, Part{}, corruptErr(path)
 	}
 	p.Path = path
+	if p.InSlot {
+		p.Path = filepath.Join(s.uploadDir(id), slotFileName)
+	}
 	return f, p, nil
 }
 
+// openData opens the file holding part p's data: f itself for a part
+// file, else the slot file (and f is closed). A slot region, once
+// recorded, is never written again.
+func openData(f *os.File, p Part) (*os.File, error) {
+	if !p.InSlot {
+		return f, nil
+	}
+	f.Close()
+	sf, err := os.Open(p.Path)
+	if err != nil {
+		return nil, fmt.Errorf("multipart: %w", err)
+	}
+	if fi, err := sf.Stat(); err != nil || fi.Size() < p.Offset+p.Size {
+		sf.Close()
+		return nil, corruptErr(p.Path)
+	}
+	return sf, nil
+}
+
 // OpenParts opens the named parts of upload id for reading, for
-// CompleteMultipartUpload. Read only the first Size bytes of each file.
+// CompleteMultipartUpload. Read only the Size bytes from Offset of each file.
 // The files stay readable even if the upload is removed meanwhile. A
 // missing part is a *PartError wrapping ErrNoSuchPart.
 func (s *Store) OpenParts(id string, want []int) ([]*os.File, []Part, error) {
@@ -109,6 +132,9 @@ func (s *Store) OpenParts(id string, want []int) ([]*os.File, []Part, error) {
 	parts := make([]Part, 0, len(want))
 	for _, n := range want {
 		f, p, err := s.openPart(id, n)
+		if err == nil {
+			f, err = openData(f, p)
+		}
 		if err != nil {
 			closeAll(files)
 			return nil, nil, err

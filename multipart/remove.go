@@ -36,6 +36,9 @@ func (s *Store) Remove(id string) error {
 	if err != nil {
 		return fmt.Errorf("multipart: %w", err)
 	}
+	s.mu.Lock()
+	delete(s.slotSizes, id)
+	s.mu.Unlock()
 	if err := syncDir(s.dir); err != nil {
 		return fmt.Errorf("multipart: %w", err)
 	}

@@ -8,12 +8,16 @@
 //	<id>/upload.json          the Upload; never changes once created
 //	<id>/part-<n>             part n: its bytes, then its metadata (part.go)
 //	<id>/part-<n>.tmp-<rand>  a part being written
+//	<id>/slots, slot-<n>, ...  parts written in place (slot.go)
 //	.tmp-<rand>/              an upload being created
 //	.trash-<rand>/            an upload being removed
 //
 // Every change is one rename, so a reader (on any node) sees a whole
 // upload or none, and a whole part or the previous one, never a mix. What a
 // crash leaves behind is only temporary names, which Open and Expire sweep.
+// A part written in place (slot.go) is no exception: its bytes go to a
+// slot no record names yet, and the rename of its record publishes it; a
+// crash before leaves a claim and bytes nobody reads.
 //
 // Races: PutPart writes under the upload's directory by path, and Remove
 // first renames that directory away. So a PutPart that finishes after
@@ -55,9 +59,13 @@ type Store struct {
 	// Now is the clock for part times and for uploads created without an
 	// Initiated time. Set it before use, if at all.
 	Now func() time.Time
+	// SlotMin is the least part size that may fix an upload's slot size
+	// (slot.go); 0 turns slots off. Set it before use, if at all.
+	SlotMin int64
 
-	mu    sync.Mutex
-	cache map[string]Upload // upload.json never changes: safe to cache
+	mu        sync.Mutex
+	cache     map[string]Upload // upload.json never changes: safe to cache
+	slotSizes map[string]int64  // nor does slotsize
 }
 
 // Open opens (creating, mode 0700) the staging directory dir and sweeps
@@ -69,7 +77,8 @@ func Open(dir string) (*Store, error) {
 	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
 		return nil, fmt.Errorf("multipart: %s is not a directory", dir)
 	}
-	s := &Store{dir: dir, Now: time.Now, cache: map[string]Upload{}}
+	s := &Store{dir: dir, Now: time.Now, SlotMin: DefaultSlotMin,
+		cache: map[string]Upload{}, slotSizes: map[string]int64{}}
 	if err := s.sweep(s.Now().Add(-TempGrace)); err != nil {
 		return nil, err
 	}

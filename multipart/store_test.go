@@ -64,7 +64,7 @@ func readPart(t testing.TB, s *Store, id string, n int) ([]byte, Part) {
 		t.Fatal(err)
 	}
 	defer files[0].Close()
-	b, err := io.ReadAll(io.NewSectionReader(files[0], 0, parts[0].Size))
+	b, err := io.ReadAll(io.NewSectionReader(files[0], parts[0].Offset, parts[0].Size))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -26,6 +26,9 @@ type partMeta struct {
 	ETag      string            `json:"etag"`
 	Checksums map[string]string `json:"checksums,omitempty"`
 	Modified  time.Time         `json:"modified"`
+	// Slot is the part's offset in the slot file when its data is there
+	// (slot.go); the record then holds no data.
+	Slot *int64 `json:"slot,omitempty"`
 }
 
 const (
@@ -39,7 +42,11 @@ const (
 var errCorrupt = errors.New("corrupt part file")
 
 func writeTrailer(f *os.File, p Part) error {
-	b, err := json.Marshal(partMeta{1, p.Number, p.Size, p.ETag, p.Checksums, p.Modified})
+	m := partMeta{1, p.Number, p.Size, p.ETag, p.Checksums, p.Modified, nil}
+	if p.InSlot {
+		m.Slot = &p.Offset
+	}
+	b, err := json.Marshal(m)
 	if err != nil {
 		return err
 	}
@@ -65,10 +72,19 @@ func readTrailer(f *os.File) (Part, error) {
 		return Part{}, err
 	}
 	var m partMeta
-	if err := json.Unmarshal(js, &m); err != nil || m.Size != end-int64(len(js)+trailerFixed) {
+	if err := json.Unmarshal(js, &m); err != nil {
 		return Part{}, errCorrupt
 	}
-	return Part{Number: m.Number, Size: m.Size, ETag: m.ETag, Checksums: m.Checksums, Modified: m.Modified}, nil
+	data := end - int64(len(js)+trailerFixed)
+	p := Part{Number: m.Number, Size: m.Size, ETag: m.ETag, Checksums: m.Checksums, Modified: m.Modified}
+	switch {
+	case m.Slot == nil && m.Size == data:
+	case m.Slot != nil && data == 0 && *m.Slot >= 0 && m.Size >= 0:
+		p.InSlot, p.Offset = true, *m.Slot
+	default:
+		return Part{}, errCorrupt
+	}
+	return p, nil
 }
 
 // metaJSON extracts the JSON from tail, the last bytes of a file of size

@@ -219,7 +219,9 @@ func (rq *request) checkFinalChecksum(f multipart.Final, n int) error {
 	return nil
 }
 
-// assemble writes the parts into a new file in the kernel and commits it.
+// assemble commits the upload's slot file as the object when it holds
+// it whole, else writes the parts into a new file in the kernel, and
+// commits that.
 func (rq *request) assemble(u multipart.Upload, parts []multipart.Part, files []*os.File, f multipart.Final, cond func(*volume.Info) error) (volume.Info, error) {
 	meta, err := decodeUploadMeta(u.Meta)
 	if err != nil {
@@ -240,14 +242,42 @@ func (rq *request) assemble(u multipart.Upload, parts []multipart.Part, files []
 	if err != nil {
 		return volume.Info{}, volumeErr(err, u.Key, writing)
 	}
-	for i, part := range parts {
-		if err := w.Append(files[i], 0, part.Size); err != nil {
-			w.Abort()
-			return volume.Info{}, volumeErr(err, u.Key, writing)
-		}
+	from := rq.adopt(u, parts, w)
+	if err := appendParts(w, parts[from:], files[from:]); err != nil {
+		w.Abort()
+		return volume.Info{}, volumeErr(err, u.Key, writing)
 	}
 	info, err := w.Commit(meta, cond)
 	return info, volumeErr(err, u.Key, writing)
+}
+
+// adopt makes the upload's slot file w's file when it already holds the
+// object, all but maybe a last part not in its slot (multipart.AdoptSlots),
+// and returns how many parts w now holds.
+func (rq *request) adopt(u multipart.Upload, parts []multipart.Part, w *volume.Writer) int {
+	f := rq.ap.Uploads.AdoptSlots(u.ID, parts)
+	if f == nil {
+		return 0
+	}
+	if err := w.Adopt(f); err != nil {
+		f.Close()
+		rq.h.cfg.Logger.Info("s3: slot file not adopted, copying", "upload", u.ID, "err", err)
+		return 0
+	}
+	if !parts[len(parts)-1].InSlot {
+		return len(parts) - 1
+	}
+	return len(parts)
+}
+
+// appendParts copies the parts into w, in the kernel.
+func appendParts(w *volume.Writer, parts []multipart.Part, files []*os.File) error {
+	for i, part := range parts {
+		if err := w.Append(files[i], part.Offset, part.Size); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // location is the object's URL as the client addressed it.

@@ -13,8 +13,10 @@ import (
 )
 
 // Multipart uploads are staged by package multipart beside the volume;
-// parts never appear in the tree. Completion assembles them into a new
-// file with volume's in-kernel Append and commits it like a PUT.
+// parts never appear in the tree. Completion commits the upload's slot
+// file as the object when the parts were written in place (complete.go,
+// adopt), else assembles them into a new file with volume's in-kernel
+// Append, and commits it like a PUT.
 
 // uploadOwner names an upload's access point in the store. The alias, not
 // the name: a recreated access point gets a new alias and must not see

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/fsxd/fsxd/volume"
 )
 
 func (e *env) createUpload(key string, headers ...string) string {
@@ -82,8 +84,12 @@ func TestMultipartRoundTrip(t *testing.T) {
 	body := completeBodyWith("ChecksumCRC32", []string{e1, e2, e3}, []string{crc32B64(p1), crc32B64(p2), crc32B64(p3)})
 	// A COMPOSITE upload's Complete must list every part's checksum.
 	e.complete("big/object.bin", id, completeBody(e1, e2, e3)).expect(t, 400, "InvalidRequest")
+	adopted := volume.Adopted.Load()
 	r := e.complete("big/object.bin", id, body)
 	r.expect(t, 200, "")
+	if volume.Adopted.Load() == adopted {
+		t.Error("the parts were written in place, yet Complete copied them")
+	}
 	golden(t, "complete.xml", regexp.MustCompile(`127\.0\.0\.1:\d+`).ReplaceAllString(r.body, "HOST"))
 	want := multipartETag(p1, p2, p3)
 	g := e.get("big/object.bin")
@@ -177,7 +183,11 @@ func TestUploadPartCopy(t *testing.T) {
 	var cp struct{ ETag string }
 	xml.Unmarshal([]byte(r.body), &cp)
 	e2 := e.uploadPart("dst", id, 2, "end")
+	adopted := volume.Adopted.Load()
 	e.complete("dst", id, completeBody(cp.ETag, e2)).expect(t, 200, "")
+	if volume.Adopted.Load() == adopted {
+		t.Error("a copied part was not written in place")
+	}
 	if g := e.get("dst"); g.body != src[:minPartSize]+"end" {
 		t.Errorf("assembled object is wrong (len %d)", len(g.body))
 	}

@@ -62,13 +62,15 @@ func (rq *request) uploadPart() error {
 }
 
 // putPart streams body through the verifier into the staging store; a
-// body that fails verification leaves no part behind. The part's bytes
-// are written as the identity: the staging area shares the volume's file
-// system, and what a write may fill of it (reserved blocks) is theirs.
+// body that fails verification leaves no part behind. A part whose size
+// is known beforehand may go in place, to the upload's slot file. The
+// part's bytes are written as the identity: the staging area shares the
+// volume's file system, and what a write may fill of it (reserved
+// blocks) is theirs.
 func (rq *request) putPart(id string, n int, up *upload, body io.Reader) (multipart.Part, error) {
 	v := up.reader(body)
 	sums := func() multipart.PartSums { return multipart.PartSumsOf(v.sums) }
-	part, err := rq.ap.Uploads.PutPartAs(id, n, v, sums, rq.fs().WriteAs)
+	part, err := rq.ap.Uploads.PutPartSized(id, n, up.declared, v, sums, rq.fs().WriteAs)
 	if berr := v.bodyFailed(); berr != nil {
 		return part, berr
 	}

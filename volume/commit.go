@@ -129,6 +129,11 @@ func (w *Writer) link(name string) error {
 		if err := unix.Renameat(w.dirfd, w.tmpName, w.dirfd, name); err != nil {
 			return err
 		}
+		if w.adopted {
+			// A rename onto the same inode (a Complete retried after a
+			// crash adopts the object again) does nothing, name included.
+			unix.Unlinkat(w.dirfd, w.tmpName, 0)
+		}
 		w.tmpName = ""
 		return nil
 	}

@@ -28,6 +28,7 @@ type Writer struct {
 	made    []int  // parents of directories Create made, to fsync
 	tmpName string // hidden name in dirfd, "" for O_TMPFILE
 	noClone bool   // FICLONERANGE failed once: do not retry
+	adopted bool   // f is a file Adopt took over
 	release func() // ends the busyDirs hold on dirfd
 	done    bool
 	cleanup runtime.Cleanup // closes the fds of a Writer dropped unfinished
