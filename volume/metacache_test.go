@@ -276,7 +276,8 @@ func TestWalkerID(t *testing.T) {
 		}
 		ids[id] = name
 	}
-	if walkerID(kernel.As(alice)) != walkerID(kernel.As(alice)) {
+	first, second := walkerID(kernel.As(alice)), walkerID(kernel.As(alice))
+	if first != second {
 		t.Error("one identity, two ids")
 	}
 }
