@@ -107,7 +107,11 @@ func (b *browser) waitJS(what, js string) {
 
 func (b *browser) text(sel string) string {
 	b.t.Helper()
-	return get(b, "text of "+sel, chromedp.TextContent(chromedp.CSS(sel)))
+	// Found and read in one evaluation: a node looked up by id first can be
+	// replaced by a re-render before its text is read.
+	q := `document.querySelector(` + jsString(sel) + `)`
+	b.waitJS("for "+sel, "!!"+q)
+	return get(b, "text of "+sel, chromedp.Evaluate[string](`(() => { const e = `+q+`; return e ? e.textContent : ""; })()`))
 }
 
 func jsString(s string) string {
