@@ -1,7 +1,6 @@
 package checksum
 
 import (
-	"crypto/md5"
 	"encoding/base64"
 	"encoding/hex"
 	"hash"
@@ -41,7 +40,7 @@ type Sums struct {
 // bytes have gone by, the extra hashes run on other cores (see fanout.go).
 // A Hasher is not safe for concurrent use.
 type Hasher struct {
-	md5    hash.Hash
+	md5    *md5Stream
 	extra  []hash.Hash // one per algorithm, plus content SHA-256 if separate
 	algs   []Algorithm // algs[i] names extra[i]; "" for content SHA-256 alone
 	sha256 hash.Hash   // content SHA-256, also in extra; nil if not asked
@@ -49,6 +48,7 @@ type Hasher struct {
 	expect int64   // Options.Size
 	fan    *fanout // non-nil while the extra hashes run in parallel
 	serial bool    // never fan out (benchmarks compare both ways)
+	closed bool
 
 	// Backing arrays for extra and algs, so building a Hasher for a small
 	// PUT costs no slice growth.
@@ -64,7 +64,8 @@ var _ io.Writer = (*Hasher)(nil)
 // NewHasher returns a Hasher for o. It panics on an unknown algorithm:
 // callers get algorithms from ParseAlgorithm or the constants.
 func NewHasher(o Options) *Hasher {
-	h := &Hasher{md5: md5.New(), expect: o.Size}
+	h := &Hasher{expect: o.Size}
+	h.md5 = newMD5(h, o.Size)
 	h.extra, h.algs = h.extraArr[:0], h.algsArr[:0]
 	for _, a := range o.Algorithms {
 		if slices.Contains(h.algs, a) {
@@ -84,6 +85,22 @@ func NewHasher(o Options) *Hasher {
 		h.extra, h.algs = append(h.extra, h.sha256), append(h.algs, "")
 	}
 	return h
+}
+
+// Close releases what the Hasher holds beyond memory: an MD5 lane, and its
+// place in the count of large bodies. Sums stay valid; Write and Sum must
+// not be called afterwards. Close is idempotent.
+func (h *Hasher) Close() {
+	if h.closed {
+		return
+	}
+	h.closed = true
+	if h.fan != nil {
+		h.fan.finish()
+		h.fan = nil
+	}
+	h.md5.cleanup.Stop()
+	h.md5.release()
 }
 
 // Reader returns a reader that feeds everything read from r to h.

@@ -121,6 +121,9 @@ func (v *verifier) finish() error {
 	return u.want.verify(v.body, v.sums)
 }
 
+// close releases the Hasher's resources; the sums stay readable.
+func (v *verifier) close() { v.h.Close() }
+
 // bodyFailed returns the body's own error, if the body is what failed.
 func (v *verifier) bodyFailed() error {
 	if v.err == io.EOF {

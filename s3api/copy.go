@@ -236,6 +236,7 @@ func hashCopy(w io.Writer, f *volume.File, alg checksum.Algorithm) (checksum.Sum
 		algs = []checksum.Algorithm{alg}
 	}
 	h := checksum.NewHasher(checksum.Options{Algorithms: algs})
+	defer h.Close()
 	buf := getBuf()
 	defer putBuf(buf)
 	_, err := io.CopyBuffer(io.MultiWriter(w, h), io.NewSectionReader(f.File, 0, f.Size), *buf)

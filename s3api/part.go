@@ -69,6 +69,7 @@ func (rq *request) uploadPart() error {
 // blocks) is theirs.
 func (rq *request) putPart(id string, n int, up *upload, body io.Reader) (multipart.Part, error) {
 	v := up.reader(body)
+	defer v.close()
 	sums := func() multipart.PartSums { return multipart.PartSumsOf(v.sums) }
 	part, err := rq.ap.Uploads.PutPartSized(id, n, up.declared, v, sums, rq.fs().WriteAs)
 	if berr := v.bodyFailed(); berr != nil {

@@ -31,6 +31,7 @@ func (rq *request) putObject() error {
 		return volumeErr(err, rq.key, writing)
 	}
 	v := up.reader(rq.r.Body)
+	defer v.close()
 	if err := v.copyTo(w); err != nil {
 		w.Abort()
 		return volumeErr(err, rq.key, writing)

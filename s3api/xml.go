@@ -156,7 +156,9 @@ func (rq *request) readVerifiedXML(v any, how xmlBody) error {
 	}
 	var b bytes.Buffer
 	if err == nil {
-		err = up.reader(rq.r.Body).copyTo(&b)
+		v := up.reader(rq.r.Body)
+		err = v.copyTo(&b)
+		v.close()
 	}
 	if awserr.Is(err, awserr.EntityTooLarge) {
 		return awserr.MalformedXML.Err("The XML you provided was larger than the maximum %d bytes allowed.", maxXMLBody)
