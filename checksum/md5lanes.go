@@ -15,8 +15,8 @@ import (
 // core, though: md5-simd hashes up to 16 independent streams in the lanes
 // of one AVX-512 (or 8 of AVX2) instruction stream. It only pays when
 // enough streams have data at the same moment: measured on this machine
-// (one core, 8 MiB per stream), 8 streams hash at 2.3× crypto/md5 per CPU
-// second and 16 at 3.7×, but 4 break even and 1 runs at 0.4×. So a body
+// (BenchmarkMD5Lanes: CPU per GiB, 8 MiB per stream), 8 streams cost 0.50×
+// crypto/md5 and 16 cost 0.38×, 4 cost 0.87× and 1 costs 1.36×. So a body
 // takes a lane only when it is large and enough other large bodies are
 // being hashed; otherwise it uses crypto/md5 as before. One server (one
 // goroutine) fills the lanes, so at most md5simd.Lanes bodies use it: on a
@@ -26,7 +26,7 @@ import (
 // Variables so tests and benchmarks can force either way.
 var (
 	laneMinSize    int64 = 512 << 10 // declared body size for a lane
-	laneMinStreams int32 = 5         // large bodies in flight, this one included
+	laneMinStreams int32 = 4         // large bodies in flight, this one included
 )
 
 var (
