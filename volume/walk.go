@@ -106,6 +106,7 @@ type frame struct {
 	seekRest string // StartAfter relative to that entry's key
 	win      []Info // stat results for ents[winAt:], Key "" if skipped
 	winAt    int
+	cut      int // the last window's size if the page's need cut it (cutWindow)
 }
 
 func (w *walker) start(dirKey, base string, seek *string) error {

@@ -154,7 +154,7 @@ func (w *walker) stat(fr *frame, i int) (Info, error) {
 func (w *walker) fill(fr *frame, i int) error {
 	size := min(maxWindow, max(minWindow, 2*len(fr.win)))
 	if w.want > 0 {
-		size = min(size, max(minWindow, w.want-w.taken))
+		size = w.cutWindow(fr, size)
 	}
 	end := i
 	for end < fr.ents.n() && end-i < size && strings.HasPrefix(fr.ents.sort(end), fr.base) {
@@ -175,6 +175,28 @@ func (w *walker) fill(fr *frame, i int) error {
 	})
 	fr.win, fr.winAt = win, i
 	return err
+}
+
+// cutWindow cuts a window of size entries of fr to what the page still
+// wants, so that the look-ahead key that tells a page is truncated costs
+// one stat, not a minimum window (63 wasted stats per 1,000-key page). A
+// window cut so that fell short (names that are no keys) doubles the next
+// cut, so such names cost few credential switches; a caller that took
+// more than it wanted (keys rolled up by a delimiter) gets whole windows.
+func (w *walker) cutWindow(fr *frame, size int) int {
+	need := w.want - w.taken
+	if need <= 0 {
+		return size
+	}
+	if fr.cut > 0 {
+		need = max(need, 2*fr.cut)
+	}
+	if need >= size {
+		fr.cut = 0
+		return size
+	}
+	fr.cut = need
+	return need
 }
 
 // statEntry runs as the identity. Only regular files, directly or through
