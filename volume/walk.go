@@ -93,6 +93,7 @@ type walker struct {
 	now   time.Time // clock read before the current window's stats
 	fn    func(Entry) error
 	stack []*frame
+	name  nameBuf // lstatAt's C string
 }
 
 // frame is one open directory on the walk's path.
@@ -145,6 +146,7 @@ func (w *walker) run() error {
 		fr := w.stack[len(w.stack)-1]
 		if fr.i >= fr.ents.n() || !strings.HasPrefix(fr.ents.sort(fr.i), fr.base) {
 			unix.Close(fr.fd)
+			freeWindow(fr.win)
 			w.stack = w.stack[:len(w.stack)-1]
 			continue
 		}
@@ -193,6 +195,7 @@ func (w *walker) push(fr *frame, base string, seek *string) {
 func (w *walker) closeAll() {
 	for _, fr := range w.stack {
 		unix.Close(fr.fd)
+		freeWindow(fr.win)
 	}
 	w.stack = nil
 }

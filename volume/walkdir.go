@@ -160,21 +160,31 @@ func (w *walker) fill(fr *frame, i int) error {
 	for end < fr.ents.n() && end-i < size && strings.HasPrefix(fr.ents.sort(end), fr.base) {
 		end++
 	}
-	win := make([]Info, end-i)
+	freeWindow(fr.win)
+	win, keys := newWindow(end-i), w.keyArena(fr, i, end)
 	w.now = time.Now() // before the window's stats: see unchanged
 	err := w.f.do(w.ctx, func() error {
 		for j := i; j < end; j++ {
 			switch e := fr.ents.at(j); {
 			case !e.isDir():
-				win[j-i] = w.statEntry(fr, e)
+				win[j-i] = w.statEntry(fr, e, &keys)
 			case w.delim && w.f.access(fr.fd, e.name, unix.R_OK|unix.X_OK) == nil:
-				win[j-i] = Info{Key: fr.key + e.name + "/", IsDir: true}
+				win[j-i] = Info{Key: keys.key(fr.key, e.name, "/"), IsDir: true}
 			}
 		}
 		return nil
 	})
 	fr.win, fr.winAt = win, i
 	return err
+}
+
+// keyArena is sized for the keys of fr's entries [i, end).
+func (w *walker) keyArena(fr *frame, i, end int) keyArena {
+	n := 0
+	for j := i; j < end; j++ {
+		n += len(fr.key) + len(fr.ents.sort(j)) // a directory's sort name has its "/"
+	}
+	return newKeyArena(n)
 }
 
 // cutWindow cuts a window of size entries of fr to what the page still
@@ -201,19 +211,19 @@ func (w *walker) cutWindow(fr *frame, size int) int {
 
 // statEntry runs as the identity. Only regular files, directly or through
 // a symlink resolved beneath the root, are listable.
-func (w *walker) statEntry(fr *frame, e dent) Info {
+func (w *walker) statEntry(fr *frame, e dent, keys *keyArena) Info {
 	if testHookStat != nil {
 		testHookStat()
 	}
-	key := fr.key + e.name
-	if len(key) > maxKeyLen {
+	if len(fr.key)+len(e.name) > maxKeyLen {
 		return Info{}
 	}
+	key := keys.key(fr.key, e.name, "")
 	var st unix.Stat_t
 	if e.typ == unix.DT_LNK {
 		return w.statLink(key)
 	}
-	if unix.Fstatat(fr.fd, e.name, &st, unix.AT_SYMLINK_NOFOLLOW) != nil {
+	if lstatAt(fr.fd, e.name, &st, &w.name) != nil {
 		return Info{}
 	}
 	switch st.Mode & unix.S_IFMT {
