@@ -281,3 +281,31 @@ func TestWalkerID(t *testing.T) {
 		t.Error("one identity, two ids")
 	}
 }
+
+// TestMetaCacheDirMarker: a settled directory's Meta comes from the cache
+// on the next walk, and a directory made a marker since is listed as one.
+func TestMetaCacheDirMarker(t *testing.T) {
+	shortSlack(t)
+	r, _ := newRoot(t, Options{NoFsync: true})
+	f := r.As(rootID)
+	mustPut(t, f, "p/f", "x")
+	if _, err := f.Mkdir(ctx, key(t, "m/"), Meta{ContentType: "a/x"}); err != nil {
+		t.Fatal(err)
+	}
+	settle()
+	listInfos(t, f, "")
+	hits := metas.hits.Load()
+	got := listInfos(t, f, "")
+	if in, ok := got["m/"]; !ok || in.Meta == nil || in.Meta.ContentType != "a/x" || metas.hits.Load()-hits < 3 {
+		t.Fatalf("cached walk: m/ %+v (listed %v), %d hits", in.Meta, ok, metas.hits.Load()-hits)
+	}
+	if _, ok := got["p/"]; ok {
+		t.Fatal("p/ listed before it is a marker")
+	}
+	if _, err := f.Mkdir(ctx, key(t, "p/"), Meta{ContentType: "b/y"}); err != nil {
+		t.Fatal(err)
+	}
+	if in, ok := listInfos(t, f, "")["p/"]; !ok || in.Meta == nil || in.Meta.ContentType != "b/y" {
+		t.Fatalf("p/ made a marker: %+v (listed %v)", in.Meta, ok)
+	}
+}

@@ -41,7 +41,7 @@ func (w *walker) open(key string, keep func([]byte) bool, opener func(f *FS) (in
 			unix.Close(fd)
 			return err
 		}
-		in := w.f.info(key, fd, "", &st)
+		in := w.dirInfo(key, fd, &st, now)
 		if in.Meta != nil && in.Meta.DirMarker {
 			marker = &in
 		}
@@ -63,6 +63,23 @@ func (w *walker) open(key string, keep func([]byte) bool, opener func(f *FS) (in
 		return nil, nil, err
 	}
 	return &frame{key: key, fd: fd, ents: ents}, marker, nil
+}
+
+// dirInfo is the Info of directory fd, whose stat st was read after now,
+// with its Meta from the Meta cache when it is settled: a page opens every
+// directory on its way, and the Meta tells a DirMarker. fd pins the inode,
+// so the Meta read is st's; the rule of the cache is the files' (statFile).
+func (w *walker) dirInfo(key string, fd int, st *unix.Stat_t, now time.Time) Info {
+	if m, ok := metas.get(w.who, st); ok {
+		in := infoOf(key, st, nil)
+		in.Meta = m
+		return in
+	}
+	in, rawLen := w.f.infoRead(key, fd, "", st)
+	if rawLen >= 0 && settledAt(st.Ctim, now) {
+		metas.put(w.who, st, in.Meta, rawLen)
+	}
+	return in
 }
 
 // visits returns which sort names a frame positioned by push(base, seek)
