@@ -309,3 +309,43 @@ func TestMetaCacheDirMarker(t *testing.T) {
 		t.Fatalf("p/ made a marker: %+v (listed %v)", in.Meta, ok)
 	}
 }
+
+// TestMetaCacheSharedSlot: two files whose (device, inode, identity) mix
+// to the same key never get each other's Meta; the later one takes the
+// slot, and the bound counts it once.
+func TestMetaCacheSharedSlot(t *testing.T) {
+	c := newMetaCache(1 << 20)
+	a := unix.Stat_t{Dev: 7, Ino: 1000, Size: 3, Ctim: unix.Timespec{Sec: 5}}
+	b := a
+	b.Ino ^= uint64(metaKeyOf(0, 0, 1) ^ metaKeyOf(0, 0, 2)) // b as identity 2 shares a's slot as identity 1
+	if metaKeyOf(a.Dev, a.Ino, 1) != metaKeyOf(b.Dev, b.Ino, 2) {
+		t.Fatal("test keys do not collide")
+	}
+	ma, mb := &Meta{ETag: "a"}, &Meta{ETag: "b"}
+	c.put(1, &a, ma, 10)
+	steps := []struct {
+		who  uint32
+		st   *unix.Stat_t
+		want *Meta // nil: a miss
+	}{
+		{1, &a, ma},
+		{2, &b, nil},
+		{2, &a, nil},
+		{1, &b, nil},
+	}
+	for i, s := range steps {
+		if m, ok := c.get(s.who, s.st); ok != (s.want != nil) || m != s.want {
+			t.Errorf("step %d: got %v %v, want %v", i, m, ok, s.want)
+		}
+	}
+	c.put(2, &b, mb, 20)
+	if m, ok := c.get(2, &b); !ok || m != mb {
+		t.Errorf("b after its put: %v %v", m, ok)
+	}
+	if _, ok := c.get(1, &a); ok {
+		t.Error("a served after b took its slot")
+	}
+	if c.used != metaCost+20 {
+		t.Errorf("used %d, want %d", c.used, metaCost+20)
+	}
+}
