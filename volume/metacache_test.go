@@ -281,3 +281,71 @@ func TestWalkerID(t *testing.T) {
 		t.Error("one identity, two ids")
 	}
 }
+
+// TestMetaCacheDirMarker: a settled directory's Meta comes from the cache
+// on the next walk, and a directory made a marker since is listed as one.
+func TestMetaCacheDirMarker(t *testing.T) {
+	shortSlack(t)
+	r, _ := newRoot(t, Options{NoFsync: true})
+	f := r.As(rootID)
+	mustPut(t, f, "p/f", "x")
+	if _, err := f.Mkdir(ctx, key(t, "m/"), Meta{ContentType: "a/x"}); err != nil {
+		t.Fatal(err)
+	}
+	settle()
+	listInfos(t, f, "")
+	hits := metas.hits.Load()
+	got := listInfos(t, f, "")
+	if in, ok := got["m/"]; !ok || in.Meta == nil || in.Meta.ContentType != "a/x" || metas.hits.Load()-hits < 3 {
+		t.Fatalf("cached walk: m/ %+v (listed %v), %d hits", in.Meta, ok, metas.hits.Load()-hits)
+	}
+	if _, ok := got["p/"]; ok {
+		t.Fatal("p/ listed before it is a marker")
+	}
+	if _, err := f.Mkdir(ctx, key(t, "p/"), Meta{ContentType: "b/y"}); err != nil {
+		t.Fatal(err)
+	}
+	if in, ok := listInfos(t, f, "")["p/"]; !ok || in.Meta == nil || in.Meta.ContentType != "b/y" {
+		t.Fatalf("p/ made a marker: %+v (listed %v)", in.Meta, ok)
+	}
+}
+
+// TestMetaCacheSharedSlot: two files whose (device, inode, identity) mix
+// to the same key never get each other's Meta; the later one takes the
+// slot, and the bound counts it once.
+func TestMetaCacheSharedSlot(t *testing.T) {
+	c := newMetaCache(1 << 20)
+	a := unix.Stat_t{Dev: 7, Ino: 1000, Size: 3, Ctim: unix.Timespec{Sec: 5}}
+	b := a
+	b.Ino ^= uint64(metaKeyOf(0, 0, 1) ^ metaKeyOf(0, 0, 2)) // b as identity 2 shares a's slot as identity 1
+	if metaKeyOf(a.Dev, a.Ino, 1) != metaKeyOf(b.Dev, b.Ino, 2) {
+		t.Fatal("test keys do not collide")
+	}
+	ma, mb := &Meta{ETag: "a"}, &Meta{ETag: "b"}
+	c.put(1, &a, ma, 10)
+	steps := []struct {
+		who  uint32
+		st   *unix.Stat_t
+		want *Meta // nil: a miss
+	}{
+		{1, &a, ma},
+		{2, &b, nil},
+		{2, &a, nil},
+		{1, &b, nil},
+	}
+	for i, s := range steps {
+		if m, ok := c.get(s.who, s.st); ok != (s.want != nil) || m != s.want {
+			t.Errorf("step %d: got %v %v, want %v", i, m, ok, s.want)
+		}
+	}
+	c.put(2, &b, mb, 20)
+	if m, ok := c.get(2, &b); !ok || m != mb {
+		t.Errorf("b after its put: %v %v", m, ok)
+	}
+	if _, ok := c.get(1, &a); ok {
+		t.Error("a served after b took its slot")
+	}
+	if c.used != metaCost+20 {
+		t.Errorf("used %d, want %d", c.used, metaCost+20)
+	}
+}

@@ -93,6 +93,7 @@ type walker struct {
 	now   time.Time // clock read before the current window's stats
 	fn    func(Entry) error
 	stack []*frame
+	name  nameBuf // lstatAt's C string
 }
 
 // frame is one open directory on the walk's path.
@@ -106,6 +107,7 @@ type frame struct {
 	seekRest string // StartAfter relative to that entry's key
 	win      []Info // stat results for ents[winAt:], Key "" if skipped
 	winAt    int
+	cut      int // the last window's size if the page's need cut it (cutWindow)
 }
 
 func (w *walker) start(dirKey, base string, seek *string) error {
@@ -144,6 +146,7 @@ func (w *walker) run() error {
 		fr := w.stack[len(w.stack)-1]
 		if fr.i >= fr.ents.n() || !strings.HasPrefix(fr.ents.sort(fr.i), fr.base) {
 			unix.Close(fr.fd)
+			freeWindow(fr.win)
 			w.stack = w.stack[:len(w.stack)-1]
 			continue
 		}
@@ -192,6 +195,7 @@ func (w *walker) push(fr *frame, base string, seek *string) {
 func (w *walker) closeAll() {
 	for _, fr := range w.stack {
 		unix.Close(fr.fd)
+		freeWindow(fr.win)
 	}
 	w.stack = nil
 }

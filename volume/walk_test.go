@@ -219,3 +219,45 @@ func TestWalkSeekCost(t *testing.T) {
 		t.Fatalf("page %v after %d stats", got, stats)
 	}
 }
+
+// TestWalkWantStats: a page stats the keys it wants and no window more;
+// names that are no keys (dangling symlinks "l*") grow the window again.
+func TestWalkWantStats(t *testing.T) {
+	r, dir := newRoot(t, Options{NoFsync: true})
+	w := r.As(rootID)
+	for d := range 3 {
+		for f := range 40 {
+			mustPut(t, w, fmt.Sprintf("d%d/f%02d", d, f), "x")
+		}
+	}
+	for i := range 10 {
+		os.Symlink("nowhere", filepath.Join(dir, "d2", fmt.Sprintf("e%02d", i)))
+	}
+	for _, c := range []struct {
+		after    string
+		want     int
+		first    string // first key listed
+		last     string // the want-th key, the page's look-ahead
+		maxStats int
+		minStats int
+	}{
+		{"", 41, "d0/f00", "d1/f00", 41, 41},
+		{"d0/f37", 5, "d0/f38", "d1/f02", 5, 5},
+		{"d1/f39", 3, "d2/f00", "d2/f02", 2 * 13, 13}, // after ten dangling links
+		{"d0/f10", 1, "d0/f11", "d0/f11", 1, 1},
+	} {
+		stats := 0
+		testHookStat = func() { stats++ }
+		var got []string
+		err := w.Walk(ctx, WalkOptions{StartAfter: c.after, Want: c.want}, func(e Entry) error {
+			if got = append(got, e.Key); len(got) == c.want {
+				return ErrStopWalk
+			}
+			return nil
+		})
+		testHookStat = nil
+		if err != nil || len(got) != c.want || got[0] != c.first || got[len(got)-1] != c.last || stats > c.maxStats || stats < c.minStats {
+			t.Errorf("after %q want %d: %d keys %q…%q, %d stats, err %v", c.after, c.want, len(got), got[0], got[len(got)-1], stats, err)
+		}
+	}
+}

@@ -41,7 +41,7 @@ func (w *walker) open(key string, keep func([]byte) bool, opener func(f *FS) (in
 			unix.Close(fd)
 			return err
 		}
-		in := w.f.info(key, fd, "", &st)
+		in := w.dirInfo(key, fd, &st, now)
 		if in.Meta != nil && in.Meta.DirMarker {
 			marker = &in
 		}
@@ -63,6 +63,23 @@ func (w *walker) open(key string, keep func([]byte) bool, opener func(f *FS) (in
 		return nil, nil, err
 	}
 	return &frame{key: key, fd: fd, ents: ents}, marker, nil
+}
+
+// dirInfo is the Info of directory fd, whose stat st was read after now,
+// with its Meta from the Meta cache when it is settled: a page opens every
+// directory on its way, and the Meta tells a DirMarker. fd pins the inode,
+// so the Meta read is st's; the rule of the cache is the files' (statFile).
+func (w *walker) dirInfo(key string, fd int, st *unix.Stat_t, now time.Time) Info {
+	if m, ok := metas.get(w.who, st); ok {
+		in := infoOf(key, st, nil)
+		in.Meta = m
+		return in
+	}
+	in, rawLen := w.f.infoRead(key, fd, "", st)
+	if rawLen >= 0 && settledAt(st.Ctim, now) {
+		metas.put(w.who, st, in.Meta, rawLen)
+	}
+	return in
 }
 
 // visits returns which sort names a frame positioned by push(base, seek)
@@ -154,21 +171,22 @@ func (w *walker) stat(fr *frame, i int) (Info, error) {
 func (w *walker) fill(fr *frame, i int) error {
 	size := min(maxWindow, max(minWindow, 2*len(fr.win)))
 	if w.want > 0 {
-		size = min(size, max(minWindow, w.want-w.taken))
+		size = w.cutWindow(fr, size)
 	}
 	end := i
 	for end < fr.ents.n() && end-i < size && strings.HasPrefix(fr.ents.sort(end), fr.base) {
 		end++
 	}
-	win := make([]Info, end-i)
+	freeWindow(fr.win)
+	win, keys := newWindow(end-i), w.keyArena(fr, i, end)
 	w.now = time.Now() // before the window's stats: see unchanged
 	err := w.f.do(w.ctx, func() error {
 		for j := i; j < end; j++ {
 			switch e := fr.ents.at(j); {
 			case !e.isDir():
-				win[j-i] = w.statEntry(fr, e)
+				win[j-i] = w.statEntry(fr, e, &keys)
 			case w.delim && w.f.access(fr.fd, e.name, unix.R_OK|unix.X_OK) == nil:
-				win[j-i] = Info{Key: fr.key + e.name + "/", IsDir: true}
+				win[j-i] = Info{Key: keys.key(fr.key, e.name, "/"), IsDir: true}
 			}
 		}
 		return nil
@@ -177,21 +195,52 @@ func (w *walker) fill(fr *frame, i int) error {
 	return err
 }
 
+// keyArena is sized for the keys of fr's entries [i, end).
+func (w *walker) keyArena(fr *frame, i, end int) keyArena {
+	n := 0
+	for j := i; j < end; j++ {
+		n += len(fr.key) + len(fr.ents.sort(j)) // a directory's sort name has its "/"
+	}
+	return newKeyArena(n)
+}
+
+// cutWindow cuts a window of size entries of fr to what the page still
+// wants, so that the look-ahead key that tells a page is truncated costs
+// one stat, not a minimum window (63 wasted stats per 1,000-key page). A
+// window cut so that fell short (names that are no keys) doubles the next
+// cut, so such names cost few credential switches; a caller that took
+// more than it wanted (keys rolled up by a delimiter) gets whole windows.
+func (w *walker) cutWindow(fr *frame, size int) int {
+	need := w.want - w.taken
+	if need <= 0 {
+		return size
+	}
+	if fr.cut > 0 {
+		need = max(need, 2*fr.cut)
+	}
+	if need >= size {
+		fr.cut = 0
+		return size
+	}
+	fr.cut = need
+	return need
+}
+
 // statEntry runs as the identity. Only regular files, directly or through
 // a symlink resolved beneath the root, are listable.
-func (w *walker) statEntry(fr *frame, e dent) Info {
+func (w *walker) statEntry(fr *frame, e dent, keys *keyArena) Info {
 	if testHookStat != nil {
 		testHookStat()
 	}
-	key := fr.key + e.name
-	if len(key) > maxKeyLen {
+	if len(fr.key)+len(e.name) > maxKeyLen {
 		return Info{}
 	}
+	key := keys.key(fr.key, e.name, "")
 	var st unix.Stat_t
 	if e.typ == unix.DT_LNK {
 		return w.statLink(key)
 	}
-	if unix.Fstatat(fr.fd, e.name, &st, unix.AT_SYMLINK_NOFOLLOW) != nil {
+	if lstatAt(fr.fd, e.name, &st, &w.name) != nil {
 		return Info{}
 	}
 	switch st.Mode & unix.S_IFMT {
