@@ -19,7 +19,7 @@ import (
 // crypto/md5 and 16 cost 0.38×, 4 cost 0.87× and 1 costs 1.36×. So a body
 // takes a lane only when it is large and enough other large bodies are
 // being hashed; otherwise it uses crypto/md5 as before. One server (one
-// goroutine) fills the lanes, so at most md5simd.Lanes bodies use it: on a
+// goroutine) fills the lanes, so at most laneCapacity bodies use it: on a
 // machine with many cores and more uploads than that, the rest hash on
 // their own goroutines and spread over the cores as before.
 //
@@ -28,6 +28,10 @@ var (
 	laneMinSize    int64 = 512 << 10 // declared body size for a lane
 	laneMinStreams int32 = 4         // large bodies in flight, this one included
 )
+
+// laneCapacity is what one md5-simd server hashes at once with AVX-512
+// (md5simd.Lanes, which only amd64 builds define).
+const laneCapacity = 16
 
 var (
 	// largeStreams counts Hashers for large bodies that are not closed,
@@ -55,7 +59,7 @@ func newMD5(owner *Hasher, size int64) *md5Stream {
 	}
 	s := &md5Stream{Hash: md5.New(), large: true}
 	if largeStreams.Add(1) >= laneMinStreams {
-		if laneStreams.Add(1) <= md5simd.Lanes {
+		if laneStreams.Add(1) <= laneCapacity {
 			s.Hash = laneServer().NewHash()
 		} else {
 			laneStreams.Add(-1)
