@@ -9,8 +9,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	md5simd "github.com/minio/md5-simd"
 )
 
 // withLanes sets the lane thresholds for one test and restores them.
