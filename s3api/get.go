@@ -27,8 +27,7 @@ func (rq *request) getObject() error  { return rq.readObject(false) }
 func (rq *request) headObject() error { return rq.readObject(true) }
 
 // readObject serves GET and HEAD: conditions, then a range or a part or
-// the whole file, streamed from the open file so that net/http can use
-// sendfile. The file stays open from the stat to the last byte, so a
+// the whole file, streamed from the open file. The file stays open from the stat to the last byte, so a
 // rename beside S3 mid-transfer does not tear the object.
 func (rq *request) readObject(head bool) error {
 	p, err := parseKey(rq.key)
@@ -79,21 +78,10 @@ func (rq *request) sendObject(f *volume.File, rg byteRange, status int, head boo
 	if head || rg.length() == 0 {
 		return nil
 	}
-	if rg.length() <= smallBody {
-		return sendSmall(rq.w, f.File, rg)
-	}
 	if rg.length() >= sequentialBody {
 		f.Sequential(rg.start, rg.length())
 	}
-	if rg.start != 0 { // a file just opened is at 0
-		if _, err := f.Seek(rg.start, io.SeekStart); err != nil {
-			return err
-		}
-	}
-	// The limit also keeps a file that grows beside S3 from sending more
-	// than Content-Length.
-	_, err := io.Copy(rq.w, &io.LimitedReader{R: f.File, N: rg.length()})
-	return err
+	return sendRange(rq.w, f.File, rg)
 }
 
 // sequentialBody is the size from which a GET asks the kernel for a
@@ -101,27 +89,32 @@ func (rq *request) sendObject(f *volume.File, rg byteRange, status int, head boo
 // often, for one syscall per request.
 const sequentialBody = 8 << 20
 
-// smallBody is the size up to which a GET reads the bytes itself (one
-// pread) and writes them after the headers: net/http's sendfile path
-// first reads 512 bytes to sniff, then writes the headers with them, then
-// sendfiles the rest, which costs more syscalls than a small copy saves.
-const smallBody = 64 << 10
-
-func sendSmall(w io.Writer, f *os.File, rg byteRange) error {
+// sendRange writes the bytes of rg, read with pread into a pooled 256 KiB
+// buffer, after the headers. It deliberately does not hand the file to
+// net/http's sendfile: sendfile queues the page cache's 4 KiB pages, so
+// every segment carries 16 fragments that the receiving side cannot
+// merge, and on loopback (where the client shares the machine) that costs
+// more than the copy saves: docs/decisions.md, "GET bodies are copied".
+// A small body is one pread and one write. A file that shrinks beside S3
+// ends the body early with an error, and net/http closes the connection.
+func sendRange(w io.Writer, f *os.File, rg byteRange) error {
 	buf := getBuf()
 	defer putBuf(buf)
-	b := (*buf)[:rg.length()]
-	n, err := f.ReadAt(b, rg.start)
-	if n > 0 {
-		if _, werr := w.Write(b[:n]); werr != nil {
-			return werr
+	for off, end := rg.start, rg.end+1; off < end; {
+		b := (*buf)[:min(int64(len(*buf)), end-off)]
+		n, err := f.ReadAt(b, off)
+		if n > 0 {
+			if _, werr := w.Write(b[:n]); werr != nil {
+				return werr
+			}
+			off += int64(n)
 		}
-	}
-	if n < len(b) { // the file shrank beside S3: net/http ends the connection
-		if err == nil || err == io.EOF {
-			err = io.ErrUnexpectedEOF
+		if n < len(b) {
+			if err == nil || err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			return err
 		}
-		return err
 	}
 	return nil
 }
