@@ -3,6 +3,7 @@ package s3api
 import (
 	"io"
 	"net/http"
+	"net/netip"
 	"os"
 	"strconv"
 
@@ -81,7 +82,39 @@ func (rq *request) sendObject(f *volume.File, rg byteRange, status int, head boo
 	if rg.length() >= sequentialBody {
 		f.Sequential(rg.start, rg.length())
 	}
+	if rg.length() > smallBody && !localPeer(rq.r.RemoteAddr) {
+		return sendFile(rq.w, f, rg)
+	}
 	return sendRange(rq.w, f.File, rg)
+}
+
+// smallBody is the size up to which a GET always reads the bytes itself:
+// net/http's sendfile path first reads 512 bytes to sniff, then writes
+// the headers with them, then sendfiles the rest, which costs more
+// syscalls than a small copy saves.
+const smallBody = 64 << 10
+
+// localPeer reports a client on this machine (a loopback address). Its
+// bodies are copied rather than sendfile'd: the receiving side of a
+// sendfile'd body then costs this machine more than the copy saves
+// (docs/decisions.md, "GET bodies to a local client are copied").
+func localPeer(remoteAddr string) bool {
+	ap, err := netip.ParseAddrPort(remoteAddr)
+	return err == nil && ap.Addr().Unmap().IsLoopback()
+}
+
+// sendFile lets net/http sendfile the bytes of rg: zero-copy for a client
+// across the network. The limit also keeps a file that grows beside S3
+// from sending more than Content-Length; one that shrinks ends the body
+// early, and net/http then closes the connection.
+func sendFile(w io.Writer, f *volume.File, rg byteRange) error {
+	if rg.start != 0 { // a file just opened is at 0
+		if _, err := f.Seek(rg.start, io.SeekStart); err != nil {
+			return err
+		}
+	}
+	_, err := io.Copy(w, &io.LimitedReader{R: f.File, N: rg.length()})
+	return err
 }
 
 // sequentialBody is the size from which a GET asks the kernel for a
@@ -90,12 +123,8 @@ func (rq *request) sendObject(f *volume.File, rg byteRange, status int, head boo
 const sequentialBody = 8 << 20
 
 // sendRange writes the bytes of rg, read with pread into a pooled 256 KiB
-// buffer, after the headers. It deliberately does not hand the file to
-// net/http's sendfile: sendfile queues the page cache's 4 KiB pages, so
-// every segment carries 16 fragments that the receiving side cannot
-// merge, and on loopback (where the client shares the machine) that costs
-// more than the copy saves: docs/decisions.md, "GET bodies are copied".
-// A small body is one pread and one write. A file that shrinks beside S3
+// buffer (it stays in the L2 cache between the read and the write). A
+// small body is one pread and one write. A file that shrinks beside S3
 // ends the body early with an error, and net/http closes the connection.
 func sendRange(w io.Writer, f *os.File, rg byteRange) error {
 	buf := getBuf()

@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/fsxd/fsxd/volume"
 )
 
 // TestSendRange checks that every selected byte is written once, in
@@ -52,6 +54,17 @@ func TestSendRange(t *testing.T) {
 			if !bytes.Equal(got.Bytes(), c.want) {
 				t.Fatalf("wrote %d bytes, want %d (equal prefix: %v)", got.Len(), len(c.want), bytes.HasPrefix(c.want, got.Bytes()))
 			}
+			// The sendfile path (remote clients) sends the same bytes from a
+			// file just opened; a shrunk file just ends its body early.
+			g, err := os.Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer g.Close()
+			var viaFile bytes.Buffer
+			if err := sendFile(&viaFile, &volume.File{File: g}, byteRange{start: c.start, end: c.end}); err != nil || !bytes.Equal(viaFile.Bytes(), c.want) {
+				t.Fatalf("sendFile: %d bytes, err %v; want %d", viaFile.Len(), err, len(c.want))
+			}
 		})
 	}
 }
@@ -84,6 +97,26 @@ func TestSendRangeWriteError(t *testing.T) {
 		err := sendRange(w, f, byteRange{start: 0, end: 3*bufSize - 1})
 		if err == nil || err.Error() != "client went away" || w.n != 0 {
 			t.Errorf("after %d bytes: err = %v, %d bytes unwritten of the allowance", ok, err, w.n)
+		}
+	}
+}
+
+// TestLocalPeer: only a loopback client's bodies are copied.
+func TestLocalPeer(t *testing.T) {
+	for addr, want := range map[string]bool{
+		"127.0.0.1:40000":        true,
+		"127.9.8.7:1":            true,
+		"[::1]:40000":            true,
+		"[::ffff:127.0.0.1]:443": true,
+		"10.0.0.5:40000":         false,
+		"[2001:db8::1]:443":      false,
+		"[::ffff:10.0.0.5]:443":  false,
+		"":                       false,
+		"@":                      false, // a unix socket's RemoteAddr
+		"localhost:80":           false, // never a name in RemoteAddr
+	} {
+		if got := localPeer(addr); got != want {
+			t.Errorf("localPeer(%q) = %v, want %v", addr, got, want)
 		}
 	}
 }
