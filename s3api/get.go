@@ -82,10 +82,10 @@ func (rq *request) sendObject(f *volume.File, rg byteRange, status int, head boo
 	if rg.length() >= sequentialBody {
 		f.Sequential(rg.start, rg.length())
 	}
-	if rg.length() > smallBody && !localPeer(rq.r.RemoteAddr) {
-		return sendFile(rq.w, f, rg)
+	if n := rg.length(); n <= smallBody || n >= localCopy && localPeer(rq.r.RemoteAddr) {
+		return sendRange(rq.w, f.File, rg)
 	}
-	return sendRange(rq.w, f.File, rg)
+	return sendFile(rq.w, f, rg)
 }
 
 // smallBody is the size up to which a GET always reads the bytes itself:
@@ -94,10 +94,14 @@ func (rq *request) sendObject(f *volume.File, rg byteRange, status int, head boo
 // syscalls than a small copy saves.
 const smallBody = 64 << 10
 
-// localPeer reports a client on this machine (a loopback address). Its
-// bodies are copied rather than sendfile'd: the receiving side of a
-// sendfile'd body then costs this machine more than the copy saves
-// (docs/decisions.md, "GET bodies to a local client are copied").
+// localCopy is the size from which a body for a client on this machine
+// is copied rather than sendfile'd: the receiving side of a sendfile'd
+// body then costs this machine more than the copy saves (measured at
+// 64 MiB); at 1 MiB the copy measured worse (docs/decisions.md, "GET
+// bodies to a local client are copied").
+const localCopy = 8 << 20
+
+// localPeer reports a client on this machine (a loopback address).
 func localPeer(remoteAddr string) bool {
 	ap, err := netip.ParseAddrPort(remoteAddr)
 	return err == nil && ap.Addr().Unmap().IsLoopback()
