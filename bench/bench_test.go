@@ -279,6 +279,14 @@ func TestCPUPerUnit(t *testing.T) {
 	if _, u := CPUPerUnit(Result{Ops: 1}); u != "" {
 		t.Error("unmeasured CPU got a unit")
 	}
+	client := 1.0
+	big.ClientCPU = &client
+	if st := stat([]Result{big, big}); st.CPUPerUnit != 2 || st.ClientCPUPerUnit != 1 {
+		t.Errorf("stat: server %v, client %v s/GiB; want 2 and 1", st.CPUPerUnit, st.ClientCPUPerUnit)
+	}
+	if st := stat([]Result{small}); !math.IsNaN(st.ClientCPUPerUnit) {
+		t.Errorf("unmeasured client CPU: %v, want NaN", st.ClientCPUPerUnit)
+	}
 	if f := HashFloor(); !(f > 0) || math.IsInf(f, 0) {
 		t.Errorf("HashFloor = %v", f)
 	}

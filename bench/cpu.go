@@ -55,11 +55,14 @@ func parseStatCPU(line string) (time.Duration, error) {
 	return time.Duration(ticks) * time.Second / userHZ, nil
 }
 
-// cpuMeter brackets one measurement of one server process.
+// cpuMeter brackets one measurement of one server process and of this
+// one, the client: on a machine whose cores client and server share, a
+// server can be cheap itself and still slow the run by what its
+// responses cost the client to receive.
 type cpuMeter struct {
-	p  *Process
-	c0 time.Duration
-	ok bool
+	p          *Process
+	c0, client time.Duration
+	ok         bool
 }
 
 func startCPU(p *Process) *cpuMeter {
@@ -67,17 +70,26 @@ func startCPU(p *Process) *cpuMeter {
 		return nil
 	}
 	c0, err := p.CPU()
-	return &cpuMeter{p: p, c0: c0, ok: err == nil}
+	return &cpuMeter{p: p, c0: c0, client: selfCPU(), ok: err == nil}
 }
 
 func (m *cpuMeter) finish(r *Result) {
 	if m == nil || !m.ok {
 		return
 	}
+	client := (selfCPU() - m.client).Seconds()
+	r.ClientCPU = &client
 	if c1, err := m.p.CPU(); err == nil {
 		s := (c1 - m.c0).Seconds()
 		r.CPUSeconds = &s
 	}
+}
+
+// selfCPU is this process's user+system CPU so far, all threads.
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // largeOp is the payload per op from which CPU is given per GiB moved
@@ -86,14 +98,17 @@ const largeOp = 1 * MiB
 
 // CPUPerUnit is r's server CPU per GiB of payload (large ops) or per
 // 1,000 ops, and the unit's name; NaN when not measured.
-func CPUPerUnit(r Result) (float64, string) {
-	if r.CPUSeconds == nil || r.Ops == 0 {
+func CPUPerUnit(r Result) (float64, string) { return perUnit(r, r.CPUSeconds) }
+
+// perUnit is secs of CPU over r's work, in CPUPerUnit's unit.
+func perUnit(r Result, secs *float64) (float64, string) {
+	if secs == nil || r.Ops == 0 {
 		return math.NaN(), ""
 	}
 	if r.Bytes/int64(r.Ops) >= largeOp {
-		return *r.CPUSeconds / (float64(r.Bytes) / (1 << 30)), "s/GiB"
+		return *secs / (float64(r.Bytes) / (1 << 30)), "s/GiB"
 	}
-	return *r.CPUSeconds / float64(r.Ops) * 1000, "s/1k ops"
+	return *secs / float64(r.Ops) * 1000, "s/1k ops"
 }
 
 // HashFloor is the CPU seconds per GiB that MD5 (the ETag) plus SHA-256
@@ -127,28 +142,33 @@ func threadCPU() time.Duration {
 }
 
 // cpu prints each server's CPU per unit of work, fsxd's ratio to the
-// stub's, the hashing floor, and, where the case has one, fsxd's
-// throughput as a fraction of the raw file-system ceiling.
+// stub's, the client's CPU in each target's runs and the ratio of the
+// totals (server + client: the machine's), the hashing floor, and, where
+// the case has one, fsxd's throughput as a fraction of the raw
+// file-system ceiling.
 func (s *suite) cpu(rows []Row) {
 	out := s.cfg.Out
-	fmt.Fprintf(out, "\nserver CPU per unit of work (user+system from /proc/<pid>/stat over each measurement; median of rounds)\n")
+	fmt.Fprintf(out, "\nserver CPU per unit of work (user+system from /proc/<pid>/stat over each measurement; median of rounds; client: this process's own over the same window)\n")
 	fmt.Fprintf(out, "hashing floor: MD5 + SHA-256 cost %.2f CPU s/GiB in this process\n", HashFloor())
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "case\tc\tunit\tfsxd CPU\tstub CPU\tfsxd/stub\t\traw MiB/s\tfsxd/raw\t")
+	fmt.Fprintln(tw, "case\tc\tunit\tfsxd CPU\tstub CPU\tfsxd/stub\t\tclient: fsxd\tstub\ttotal fsxd/stub\t\traw MiB/s\tfsxd/raw\t")
 	for _, r := range rows {
 		if r.Fsxd == nil || r.Fsxd.Rounds == 0 || math.IsNaN(r.Fsxd.CPUPerUnit) {
 			continue
 		}
-		stub, ratio := math.NaN(), math.NaN()
+		stub, ratio, stubClient, total := math.NaN(), math.NaN(), math.NaN(), math.NaN()
 		if r.Stub != nil && r.Stub.Rounds > 0 {
 			stub, ratio = r.Stub.CPUPerUnit, r.Fsxd.CPUPerUnit/r.Stub.CPUPerUnit
+			stubClient = r.Stub.ClientCPUPerUnit
+			total = (r.Fsxd.CPUPerUnit + r.Fsxd.ClientCPUPerUnit) / (stub + stubClient)
 		}
 		raw, rawRatio := "-", "-"
 		if r.Raw != nil && r.Raw.Rounds > 0 && r.Raw.MiBPerSec > 0 && r.Fsxd.MiBPerSec > 0 {
 			raw, rawRatio = fmtMiB(r.Raw.MiBPerSec), fmtRatio(r.Fsxd.MiBPerSec/r.Raw.MiBPerSec)
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t\t%s\t%s\t\n", r.Case, r.Conc, r.Fsxd.CPUUnit,
-			fmtCPU(r.Fsxd.CPUPerUnit), fmtCPU(stub), fmtRatio(ratio), raw, rawRatio)
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t\t%s\t%s\t%s\t\t%s\t%s\t\n", r.Case, r.Conc, r.Fsxd.CPUUnit,
+			fmtCPU(r.Fsxd.CPUPerUnit), fmtCPU(stub), fmtRatio(ratio),
+			fmtCPU(r.Fsxd.ClientCPUPerUnit), fmtCPU(stubClient), fmtRatio(total), raw, rawRatio)
 	}
 	tw.Flush()
 }

@@ -45,8 +45,9 @@ type Result struct {
 	BytesFloor  *float64 `json:"alloc_bytes_floor_per_op,omitempty"`
 	RSSBefore   int64    `json:"rss_before_bytes,omitempty"` // fsxd only, /proc; 0: peak not reset
 	PeakRSS     int64    `json:"peak_rss_bytes,omitempty"`
-	Skipped     string   `json:"skipped,omitempty"` // why the target was not measured
-	CPUSeconds  *float64 `json:"cpu_s,omitempty"`   // the server's CPU over the window (cpu.go)
+	Skipped     string   `json:"skipped,omitempty"`      // why the target was not measured
+	CPUSeconds  *float64 `json:"cpu_s,omitempty"`        // the server's CPU over the window (cpu.go)
+	ClientCPU   *float64 `json:"client_cpu_s,omitempty"` // this process's (the SDK client's) CPU over the window
 }
 
 func newResult(c string, conc int, target string, round int, s Sample) Result {
@@ -70,6 +71,7 @@ type Stat struct {
 	PeakRSS, RSSDelta    int64
 	CPUPerUnit           float64 // server CPU s per GiB or per 1,000 ops (CPUUnit); NaN: unknown
 	CPUUnit              string
+	ClientCPUPerUnit     float64 // the client's CPU in the same unit; NaN: unknown
 	Errors, Rounds       int
 	FirstErr, Skipped    string
 }
@@ -144,8 +146,8 @@ func stat(rs []Result) *Stat {
 	if len(rs) == 0 {
 		return nil
 	}
-	s := &Stat{AllocsPerOp: math.NaN(), BytesPerOp: math.NaN(), AllocsFloor: math.NaN(), BytesFloor: math.NaN(), CPUPerUnit: math.NaN()}
-	var ops, mib, p50, p99, allocs, abytes, afloor, bfloor, cpu []float64
+	s := &Stat{AllocsPerOp: math.NaN(), BytesPerOp: math.NaN(), AllocsFloor: math.NaN(), BytesFloor: math.NaN(), CPUPerUnit: math.NaN(), ClientCPUPerUnit: math.NaN()}
+	var ops, mib, p50, p99, allocs, abytes, afloor, bfloor, cpu, client []float64
 	for _, r := range rs {
 		if r.Skipped != "" {
 			s.Skipped = r.Skipped
@@ -165,6 +167,9 @@ func stat(rs []Result) *Stat {
 		if c, unit := CPUPerUnit(r); unit != "" {
 			cpu, s.CPUUnit = append(cpu, c), unit
 		}
+		if c, unit := perUnit(r, r.ClientCPU); unit != "" {
+			client = append(client, c)
+		}
 		s.PeakRSS = max(s.PeakRSS, r.PeakRSS)
 		if r.RSSBefore > 0 { // the peak was reset at the start: the delta is the case's own
 			s.RSSDelta = max(s.RSSDelta, r.PeakRSS-r.RSSBefore)
@@ -177,7 +182,7 @@ func stat(rs []Result) *Stat {
 	s.P50ms, s.P99ms = Median(p50), Median(p99)
 	s.AllocsPerOp, s.BytesPerOp = Median(allocs), Median(abytes)
 	s.AllocsFloor, s.BytesFloor = Median(afloor), Median(bfloor)
-	s.CPUPerUnit = Median(cpu)
+	s.CPUPerUnit, s.ClientCPUPerUnit = Median(cpu), Median(client)
 	return s
 }
 
