@@ -14,7 +14,8 @@ import (
 // this (hashing, metadata, permissions, HTTP) is its overhead.
 
 // writeDurably is what a durable PUT must at least do: write a temporary
-// file, fsync it and rename it into place.
+// file, fsync it, rename it into place and fsync the directory, so that
+// both the data and the name survive power loss (as fsxd's PUT does).
 func writeDurably(path string, data []byte) error {
 	tmp := path + ".tmp"
 	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o644)
@@ -32,7 +33,42 @@ func writeDurably(path string, data []byte) error {
 	if err := f.Close(); err != nil {
 		return err
 	}
-	return os.Rename(tmp, path)
+	if err := os.Rename(tmp, path); err != nil {
+		return err
+	}
+	return syncDir(filepath.Dir(path))
+}
+
+// syncDir makes the entries of dir durable. Without it a renamed or
+// unlinked name may not survive power loss (on ext4 without a journal,
+// at all).
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	err = d.Sync()
+	if cerr := d.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// writeSynced creates path holding data, fsynced, as fsxd's objects are
+// when a DELETE meets them (setup: the directory is synced later).
+func writeSynced(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o644)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 func rawPut(dir string, size int64, per int) *Job {
@@ -97,17 +133,25 @@ func rawUnlink(dir string) *Job {
 			if err := os.MkdirAll(d, 0o755); err != nil {
 				return err
 			}
-			return p.fill(ctx, m.Budget, poolLimit, func(_ context.Context, i int) (string, error) {
+			err := p.fill(ctx, m.Budget, poolLimit, func(_ context.Context, i int) (string, error) {
 				f := filepath.Join(d, fmt.Sprintf("k%06d", i))
-				return f, os.WriteFile(f, data, 0o644)
+				return f, writeSynced(f, data)
 			})
+			if err != nil {
+				return err
+			}
+			return syncDir(d)
 		},
+		// A durable delete: the unlink, then the directory's fsync.
 		Op: func(context.Context, int, int, int) (int64, error) {
 			f, err := p.take()
 			if err != nil {
 				return 0, err
 			}
-			return 0, os.Remove(f)
+			if err := os.Remove(f); err != nil {
+				return 0, err
+			}
+			return 0, syncDir(filepath.Dir(f))
 		},
 	}
 }

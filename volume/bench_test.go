@@ -169,10 +169,12 @@ func BenchmarkWalkPage1000(b *testing.B) {
 	}
 }
 
-// BenchmarkRemove deletes keys from an Implicit directory that keeps
-// other entries (the common delete: its parent is not pruned). The files
-// are made beforehand with one mknodat each, so `strace -f -c` of a run
-// gives the syscalls per Remove after subtracting one mknodat per key.
+// BenchmarkRemove deletes keys from Implicit directories that keep other
+// entries (the common delete: the parent is not pruned): "big" is one
+// directory of b.N keys, "small" one directory of 9 entries per key. The
+// files are made beforehand with one mknodat each, so `strace -f -c` of a
+// run gives the syscalls per Remove after subtracting one mknodat per key
+// (and, for "small", the setup's PUT and 8 more mknodat per key).
 func BenchmarkRemove(b *testing.B) {
 	for _, c := range []struct {
 		name string
@@ -184,32 +186,62 @@ func BenchmarkRemove(b *testing.B) {
 		{"user/durable", alice, Options{}},
 		{"user/nofsync", alice, Options{NoFsync: true}},
 	} {
-		b.Run(c.name, func(b *testing.B) {
-			needRoot(b)
-			c.opts.Enforce = Kernel
-			r, dir := newRoot(b, c.opts)
-			f := r.As(c.id)
-			mustPut(b, f, "d/sub/keep", "x")
-			sub := filepath.Join(dir, "d", "sub")
-			dfd, err := unix.Open(sub, unix.O_PATH|unix.O_DIRECTORY, 0)
-			if err != nil {
+		for _, small := range []bool{false, true} {
+			name := c.name + "/big"
+			if small {
+				name = c.name + "/small"
+			}
+			b.Run(name, func(b *testing.B) {
+				needRoot(b)
+				c.opts.Enforce = Kernel
+				r, dir := newRoot(b, c.opts)
+				f := r.As(c.id)
+				keys := removeKeys(b, f, dir, b.N, small)
+				b.ResetTimer()
+				c0 := cpuTime()
+				for _, k := range keys {
+					if err := f.Remove(ctx, k); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(cpuTime()-c0)/float64(b.N)/1e3, "cpu-µs/op")
+			})
+		}
+	}
+}
+
+// removeKeys makes n keys for BenchmarkRemove: all in d/sub beside
+// d/sub/keep, or (small) each in its own d/sN beside keep and o0..o7.
+func removeKeys(b *testing.B, f *FS, dir string, n int, small bool) []Path {
+	keys := make([]Path, n)
+	dfd := -1
+	for i := range keys {
+		d, name, others := "d/sub", fmt.Sprintf("k%07d", i), 0
+		if small {
+			d, name, others = fmt.Sprintf("d/s%07d", i), "k", 8
+		}
+		if small || i == 0 {
+			mustPut(b, f, d+"/keep", "x")
+			if dfd >= 0 {
+				unix.Close(dfd)
+			}
+			var err error
+			if dfd, err = unix.Open(filepath.Join(dir, d), unix.O_PATH|unix.O_DIRECTORY, 0); err != nil {
 				b.Fatal(err)
 			}
-			defer unix.Close(dfd)
-			keys := make([]Path, b.N)
-			for i := range keys {
-				name := fmt.Sprintf("k%07d", i)
-				if err := unix.Mknodat(dfd, name, unix.S_IFREG|0o644, 0); err != nil {
-					b.Fatal(err)
-				}
-				keys[i] = key(b, "d/sub/"+name)
+		}
+		for j := range others {
+			if err := unix.Mknodat(dfd, fmt.Sprintf("o%d", j), unix.S_IFREG|0o644, 0); err != nil {
+				b.Fatal(err)
 			}
-			b.ResetTimer()
-			for _, k := range keys {
-				if err := f.Remove(ctx, k); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
+		}
+		if err := unix.Mknodat(dfd, name, unix.S_IFREG|0o644, 0); err != nil {
+			b.Fatal(err)
+		}
+		keys[i] = key(b, d+"/"+name)
 	}
+	if dfd >= 0 {
+		unix.Close(dfd)
+	}
+	return keys
 }

@@ -85,3 +85,33 @@ func typeAt(dirfd int, name string) uint8 {
 	}
 	return unix.DT_UNKNOWN
 }
+
+// hasEntry reports whether the open directory fd holds any entry but "."
+// and "..", reading as little as the kernel allows. It answers false when
+// it cannot tell (say fd is O_PATH): callers treat that as "maybe empty".
+func hasEntry(fd int) bool {
+	var buf [512]byte // room for a 255-byte name after "." and ".."
+	for {
+		n, err := unix.Getdents(fd, buf[:])
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil || n <= 0 {
+			return false
+		}
+		for b := buf[:n]; len(b) >= 19; {
+			reclen := int(binary.NativeEndian.Uint16(b[16:]))
+			if reclen < 19 || reclen > len(b) {
+				return false
+			}
+			name := b[19:reclen]
+			if i := bytes.IndexByte(name, 0); i >= 0 {
+				name = name[:i]
+			}
+			if !isDots(name) {
+				return true
+			}
+			b = b[reclen:]
+		}
+	}
+}

@@ -159,7 +159,13 @@ func (f *FS) Remove(ctx context.Context, p Path) error {
 				return err
 			}
 		}
-		f.pruneFrom(p)
+		// A directory that still holds an entry is not pruned: skip
+		// pruneOne's lookups, Meta read and rmdir. A concurrent Remove
+		// of that entry reads the directory after its own unlink, so the
+		// last one to leave still prunes.
+		if !hasEntry(dirfd) {
+			f.pruneFrom(p)
+		}
 		return nil
 	})
 	unlock()

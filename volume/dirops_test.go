@@ -3,11 +3,14 @@ package volume
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"golang.org/x/sys/unix"
 )
 
 func TestPruneRule(t *testing.T) {
@@ -172,4 +175,56 @@ func TestPruneAfterRemove(t *testing.T) {
 			}
 		}
 	})
+}
+
+// hasEntry lets Remove skip pruning a directory that still holds an
+// entry; a wrong true would leave empty Implicit directories behind.
+func TestHasEntry(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		entries []string // made in the directory; a trailing "/" a subdirectory
+		churn   int      // files made, then removed, first
+		flags   int
+		want    bool
+	}{
+		{"empty", nil, 0, unix.O_RDONLY, false},
+		{"one file", []string{"f"}, 0, unix.O_RDONLY, true},
+		{"the longest name", []string{strings.Repeat("n", 255)}, 0, unix.O_RDONLY, true},
+		{"a subdirectory", []string{"d/"}, 0, unix.O_RDONLY, true},
+		{"emptied (many blocks)", nil, 3000, unix.O_RDONLY, false},
+		{"one file left of many", []string{"f"}, 3000, unix.O_RDONLY, true},
+		{"O_PATH: cannot tell", []string{"f"}, 0, unix.O_PATH, false},
+	} {
+		dir := t.TempDir()
+		for i := range c.churn {
+			p := filepath.Join(dir, fmt.Sprintf("churn-%06d", i))
+			if err := os.WriteFile(p, nil, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for i := range c.churn {
+			if err := os.Remove(filepath.Join(dir, fmt.Sprintf("churn-%06d", i))); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, e := range c.entries {
+			var err error
+			if d, ok := strings.CutSuffix(e, "/"); ok {
+				err = os.Mkdir(filepath.Join(dir, d), 0o755)
+			} else {
+				err = os.WriteFile(filepath.Join(dir, e), nil, 0o644)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		fd, err := unix.Open(dir, c.flags|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := hasEntry(fd); got != c.want {
+			t.Errorf("%s: hasEntry = %v, want %v", c.name, got, c.want)
+		}
+		unix.Close(fd)
+	}
 }

@@ -1,0 +1,72 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The raw ceilings must do the work they claim: two PUTs leave two files
+// holding the data and no temporary file; two DELETEs remove two files.
+func TestRawJobs(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name  string
+		job   func(dir string) *Job
+		delta int // files after the two ops minus before
+	}{
+		{"put", func(dir string) *Job { return rawPut(dir, 4*KiB, 2) }, +2},
+		{"unlink", rawUnlink, -2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), tc.name)
+			job := tc.job(dir)
+			if job.Setup != nil {
+				if err := job.Setup(ctx); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if job.Prepare != nil {
+				if err := job.Prepare(ctx, Prep{Conc: 1, Budget: 50 * time.Millisecond}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			before := files(t, dir)
+			for i := range 2 {
+				if _, err := job.Op(ctx, 0, 0, i); err != nil {
+					t.Fatalf("op %d: %v", i, err)
+				}
+			}
+			after := files(t, dir)
+			if len(after)-len(before) != tc.delta {
+				t.Errorf("%d files before, %d after; want a change of %+d", len(before), len(after), tc.delta)
+			}
+			for _, f := range after {
+				if strings.HasSuffix(f, ".tmp") {
+					t.Errorf("temporary file left: %s", f)
+				} else if b, err := os.ReadFile(f); err != nil || !bytes.Equal(b, payload(4*KiB)) {
+					t.Errorf("%s: %d bytes, %v; want the 4 KiB payload", f, len(b), err)
+				}
+			}
+		})
+	}
+}
+
+func files(t *testing.T, dir string) []string {
+	var out []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			out = append(out, p)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
