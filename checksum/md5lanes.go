@@ -18,15 +18,18 @@ import (
 // (BenchmarkMD5Lanes: CPU per GiB, 8 MiB per stream), 8 streams cost 0.50×
 // crypto/md5 and 16 cost 0.38×, 4 cost 0.87× and 1 costs 1.36×. So a body
 // takes a lane only when it is large and enough other large bodies are
-// being hashed; otherwise it uses crypto/md5 as before. One server (one
+// being hashed; otherwise it uses crypto/md5 as before. "Large" is 16 MiB:
+// end to end (fsxdbench at c=8) 1 MiB PUTs and 8 MiB parts came out no
+// cheaper and sometimes slower in lanes, their streams too short-lived to
+// fill them; 64 MiB PUTs came out 5-10 % cheaper. One server (one
 // goroutine) fills the lanes, so at most laneCapacity bodies use it: on a
 // machine with many cores and more uploads than that, the rest hash on
 // their own goroutines and spread over the cores as before.
 //
 // Variables so tests and benchmarks can force either way.
 var (
-	laneMinSize    int64 = 512 << 10 // declared body size for a lane
-	laneMinStreams int32 = 4         // large bodies in flight, this one included
+	laneMinSize    int64 = 16 << 20 // declared body size for a lane
+	laneMinStreams int32 = 4        // large bodies in flight, this one included
 )
 
 // laneCapacity is what one md5-simd server hashes at once with AVX-512
