@@ -38,22 +38,30 @@ func eachNameBytes(fd int, fn func(name []byte, typ uint8)) error {
 		if n <= 0 {
 			return nil
 		}
-		for b := buf[:n]; len(b) >= 19; {
-			// struct linux_dirent64: ino u64, off s64, reclen u16, type u8, name
-			reclen := int(binary.NativeEndian.Uint16(b[16:]))
-			if reclen < 19 || reclen > len(b) {
-				break
-			}
-			name := b[19:reclen]
-			if i := bytes.IndexByte(name, 0); i >= 0 {
-				name = name[:i]
-			}
-			if !isDots(name) {
-				fn(name, b[18])
-			}
-			b = b[reclen:]
-		}
+		dirents(buf[:n], func(name []byte, typ uint8) bool { fn(name, typ); return true })
 	}
+}
+
+// dirents calls fn for every entry of b, a getdents64 result, except "."
+// and "..", until fn returns false; it reports whether fn stopped it. A
+// malformed record ends the buffer.
+func dirents(b []byte, fn func(name []byte, typ uint8) bool) bool {
+	for len(b) >= 19 {
+		// struct linux_dirent64: ino u64, off s64, reclen u16, type u8, name
+		reclen := int(binary.NativeEndian.Uint16(b[16:]))
+		if reclen < 19 || reclen > len(b) {
+			return false
+		}
+		name := b[19:reclen]
+		if i := bytes.IndexByte(name, 0); i >= 0 {
+			name = name[:i]
+		}
+		if !isDots(name) && !fn(name, b[18]) {
+			return true
+		}
+		b = b[reclen:]
+	}
+	return false
 }
 
 func isDots(name []byte) bool {
@@ -99,19 +107,8 @@ func hasEntry(fd int) bool {
 		if err != nil || n <= 0 {
 			return false
 		}
-		for b := buf[:n]; len(b) >= 19; {
-			reclen := int(binary.NativeEndian.Uint16(b[16:]))
-			if reclen < 19 || reclen > len(b) {
-				return false
-			}
-			name := b[19:reclen]
-			if i := bytes.IndexByte(name, 0); i >= 0 {
-				name = name[:i]
-			}
-			if !isDots(name) {
-				return true
-			}
-			b = b[reclen:]
+		if dirents(buf[:n], func([]byte, uint8) bool { return false }) {
+			return true
 		}
 	}
 }
