@@ -28,8 +28,9 @@ func (rq *request) getObject() error  { return rq.readObject(false) }
 func (rq *request) headObject() error { return rq.readObject(true) }
 
 // readObject serves GET and HEAD: conditions, then a range or a part or
-// the whole file, streamed from the open file. The file stays open from the stat to the last byte, so a
-// rename beside S3 mid-transfer does not tear the object.
+// the whole file, streamed from the open file. The file stays open from
+// the stat to the last byte, so a rename beside S3 mid-transfer does not
+// tear the object.
 func (rq *request) readObject(head bool) error {
 	p, err := parseKey(rq.key)
 	if err != nil {
