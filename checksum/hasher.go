@@ -40,7 +40,8 @@ type Sums struct {
 // bytes have gone by, the extra hashes run on other cores (see fanout.go).
 // A Hasher is not safe for concurrent use.
 type Hasher struct {
-	md5    *md5Stream
+	md5    hash.Hash
+	large  *largeMD5   // nil for a small body
 	extra  []hash.Hash // one per algorithm, plus content SHA-256 if separate
 	algs   []Algorithm // algs[i] names extra[i]; "" for content SHA-256 alone
 	sha256 hash.Hash   // content SHA-256, also in extra; nil if not asked
@@ -65,7 +66,7 @@ var _ io.Writer = (*Hasher)(nil)
 // callers get algorithms from ParseAlgorithm or the constants.
 func NewHasher(o Options) *Hasher {
 	h := &Hasher{expect: o.Size}
-	h.md5 = newMD5(h, o.Size)
+	h.md5, h.large = newMD5(h, o.Size)
 	h.extra, h.algs = h.extraArr[:0], h.algsArr[:0]
 	for _, a := range o.Algorithms {
 		if slices.Contains(h.algs, a) {
@@ -99,8 +100,10 @@ func (h *Hasher) Close() {
 		h.fan.finish()
 		h.fan = nil
 	}
-	h.md5.cleanup.Stop()
-	h.md5.release()
+	if h.large != nil {
+		h.large.cleanup.Stop()
+		h.large.release()
+	}
 }
 
 // Reader returns a reader that feeds everything read from r to h.

@@ -45,45 +45,45 @@ var (
 	laneServer  = sync.OnceValue(md5simd.NewServer)
 )
 
-// md5Stream is a Hasher's MD5 and its place in the counts above.
-type md5Stream struct {
-	hash.Hash
-	large    bool // counted in largeStreams
-	released atomic.Bool
-	cleanup  runtime.Cleanup // set when large: a dropped Hasher is released too
+// largeMD5 is a large body's place in the counts above; a small body has
+// none. Its hash is the body's MD5, a lane's when inLane.
+type largeMD5 struct {
+	hash    hash.Hash
+	cleanup runtime.Cleanup // a Hasher dropped without Close is released too
 }
 
-// newMD5 returns the MD5 for a body of the declared size. A large one
-// holds a place in the counts until release, or until its Hasher is
+// newMD5 returns the MD5 for a body of the declared size, and for a large
+// one its place in the counts, held until release or until owner is
 // garbage, so a caller that forgets Close cannot skew them for good.
-func newMD5(owner *Hasher, size int64) *md5Stream {
+func newMD5(owner *Hasher, size int64) (hash.Hash, *largeMD5) {
 	if size < laneMinSize {
-		return &md5Stream{Hash: md5.New()}
+		return md5.New(), nil
 	}
-	s := &md5Stream{Hash: md5.New(), large: true}
+	l := &largeMD5{}
 	if largeStreams.Add(1) >= laneMinStreams {
 		if laneStreams.Add(1) <= laneCapacity {
-			s.Hash = laneServer().NewHash()
+			l.hash = laneServer().NewHash()
 		} else {
 			laneStreams.Add(-1)
 		}
 	}
-	s.cleanup = runtime.AddCleanup(owner, (*md5Stream).release, s)
-	return s
+	if l.hash == nil {
+		l.hash = md5.New()
+	}
+	l.cleanup = runtime.AddCleanup(owner, (*largeMD5).release, l)
+	return l.hash, l
 }
 
-// inLane reports whether s hashes in a shared server's lane.
-func (s *md5Stream) inLane() bool {
-	_, ok := s.Hash.(md5simd.Hasher)
+// inLane reports whether l hashes in a shared server's lane.
+func (l *largeMD5) inLane() bool {
+	_, ok := l.hash.(md5simd.Hasher)
 	return ok
 }
 
-// release gives back the lane and the count; only the first call acts.
-func (s *md5Stream) release() {
-	if !s.large || s.released.Swap(true) {
-		return
-	}
-	if c, ok := s.Hash.(md5simd.Hasher); ok {
+// release gives back the lane and the count. It runs once: from Close
+// (which stops the cleanup first) or from the cleanup, never both.
+func (l *largeMD5) release() {
+	if c, ok := l.hash.(md5simd.Hasher); ok {
 		c.Close()
 		laneStreams.Add(-1)
 	}

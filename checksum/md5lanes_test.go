@@ -112,7 +112,8 @@ func TestMD5ForChoice(t *testing.T) {
 	} {
 		h := NewHasher(Options{Size: tc.size})
 		open = append(open, h)
-		if lane, large := h.md5.inLane(), h.md5.large; lane != tc.wantLane || large != tc.wantLarge {
+		lane, large := h.large != nil && h.large.inLane(), h.large != nil
+		if lane != tc.wantLane || large != tc.wantLarge {
 			t.Errorf("#%d size %d: lane %v large %v, want %v %v", i, tc.size, lane, large, tc.wantLane, tc.wantLarge)
 		}
 	}
@@ -129,7 +130,7 @@ func TestMD5LanesCapacity(t *testing.T) {
 	}
 	lanes := 0
 	for _, h := range hs {
-		if h.md5.inLane() {
+		if h.large != nil && h.large.inLane() {
 			lanes++
 		}
 	}
