@@ -70,16 +70,32 @@ func (w *walker) open(key string, keep func([]byte) bool, opener func(f *FS) (in
 // directory on its way, and the Meta tells a DirMarker. fd pins the inode,
 // so the Meta read is st's; the rule of the cache is the files' (statFile).
 func (w *walker) dirInfo(key string, fd int, st *unix.Stat_t, now time.Time) Info {
-	if m, ok := metas.get(w.who, st); ok {
-		in := infoOf(key, st, nil)
-		in.Meta = m
+	if in, ok := w.cached(key, st); ok {
 		return in
 	}
 	in, rawLen := w.f.infoRead(key, fd, "", st)
-	if rawLen >= 0 && settledAt(st.Ctim, now) {
-		metas.put(w.who, st, in.Meta, rawLen)
-	}
+	w.remember(st, in.Meta, rawLen, now)
 	return in
+}
+
+// cached is the Info of the file st with its Meta from the Meta cache,
+// if the cache holds it for this stat and identity.
+func (w *walker) cached(key string, st *unix.Stat_t) (Info, bool) {
+	m, ok := metas.get(w.who, st)
+	if !ok {
+		return Info{}, false
+	}
+	in := infoOf(key, st, nil)
+	in.Meta = m
+	return in, true
+}
+
+// remember puts m, what infoRead found for st (rawLen < 0: nothing
+// cacheable), into the Meta cache once st's ctime has settled at now.
+func (w *walker) remember(st *unix.Stat_t, m *Meta, rawLen int, now time.Time) {
+	if rawLen >= 0 && settledAt(st.Ctim, now) {
+		metas.put(w.who, st, m, rawLen)
+	}
 }
 
 // visits returns which sort names a frame positioned by push(base, seek)
@@ -264,16 +280,12 @@ func (w *walker) statEntry(fr *frame, e dent, keys *keyArena) Info {
 // What either way finds for a settled file is kept in the Meta cache
 // (metacache.go), whose entry serves while the stat is the same.
 func (w *walker) statFile(fr *frame, name, key string, st *unix.Stat_t) Info {
-	if m, ok := metas.get(w.who, st); ok {
-		in := infoOf(key, st, nil)
-		in.Meta = m
+	if in, ok := w.cached(key, st); ok {
 		return in
 	}
 	in, rawLen := w.f.infoRead(key, fr.fd, name, st)
 	if in.Meta != nil || unchanged(fr.fd, name, st, w.now) {
-		if rawLen >= 0 && settledAt(st.Ctim, w.now) {
-			metas.put(w.who, st, in.Meta, rawLen)
-		}
+		w.remember(st, in.Meta, rawLen, w.now)
 		return in
 	}
 	if testHookPinned != nil {
