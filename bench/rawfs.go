@@ -18,19 +18,7 @@ import (
 // both the data and the name survive power loss (as fsxd's PUT does).
 func writeDurably(path string, data []byte) error {
 	tmp := path + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o644)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
+	if err := writeSynced(tmp, data); err != nil {
 		return err
 	}
 	if err := os.Rename(tmp, path); err != nil {
@@ -54,8 +42,8 @@ func syncDir(dir string) error {
 	return err
 }
 
-// writeSynced creates path holding data, fsynced, as fsxd's objects are
-// when a DELETE meets them (setup: the directory is synced later).
+// writeSynced creates path holding data, fsynced: a PUT's temporary file,
+// and what fsxd's objects are when a DELETE meets them.
 func writeSynced(path string, data []byte) error {
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o644)
 	if err != nil {
