@@ -3,6 +3,7 @@ package volume
 import (
 	"encoding/hex"
 	"flag"
+	"maps"
 	"os"
 	"reflect"
 	"strings"
@@ -25,8 +26,34 @@ var sampleMeta = Meta{
 	Stamp: Stamp{Size: 10485777, MtimeNs: 1700000000123456789, Ino: 424242},
 }
 
+// The golden files written before the compact records must keep decoding:
+// objects on disk carry them.
+func TestMetaGoldenDecodes(t *testing.T) {
+	withSums := sampleMeta
+	withSums.PartChecksums = [][]byte{{1, 2, 3, 4}, {5, 6, 7, 8}, {9, 10, 11, 12}}
+	for _, tc := range []struct {
+		file string
+		want Meta
+	}{
+		{"testdata/meta_v1.hex", sampleMeta},
+		{"testdata/meta_v1_partsums.hex", withSums},
+		{"testdata/meta_v1_compact.hex", sampleMeta},
+	} {
+		b, err := os.ReadFile(tc.file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, _ := hex.DecodeString(strings.TrimSpace(string(b)))
+		m, err := decodeMeta(raw)
+		if err != nil || !reflect.DeepEqual(*m, tc.want) {
+			t.Errorf("%s: %v\n got %+v\nwant %+v", tc.file, err, m, tc.want)
+		}
+	}
+}
+
+// TestMetaGolden pins what fsxd writes now (compact ETag and checksum).
 func TestMetaGolden(t *testing.T) {
-	const golden = "testdata/meta_v1.hex"
+	const golden = "testdata/meta_v1_compact.hex"
 	enc := hex.EncodeToString(encodeMeta(&sampleMeta))
 	if *update {
 		os.WriteFile(golden, []byte(enc+"\n"), 0o644)
@@ -35,39 +62,16 @@ func TestMetaGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := strings.TrimSpace(string(b))
-	if enc != want {
-		t.Fatalf("encoding changed (format 1 is on disks already):\n got %s\nwant %s", enc, want)
-	}
-	raw, _ := hex.DecodeString(want)
-	m, err := decodeMeta(raw)
-	if err != nil || !reflect.DeepEqual(*m, sampleMeta) {
-		t.Fatalf("decode golden: %v\n got %+v\nwant %+v", err, m, sampleMeta)
+	if want := strings.TrimSpace(string(b)); enc != want {
+		t.Fatalf("encoding changed (it is on disks already):\n got %s\nwant %s", enc, want)
 	}
 }
 
-// TestMetaGoldenPartChecksums pins the PartChecksums record, added after
-// meta_v1.hex: that file must keep decoding (above) with none.
-func TestMetaGoldenPartChecksums(t *testing.T) {
-	const golden = "testdata/meta_v1_partsums.hex"
+func TestMetaPartChecksums(t *testing.T) {
 	m := sampleMeta
 	m.PartChecksums = [][]byte{{1, 2, 3, 4}, {5, 6, 7, 8}, {9, 10, 11, 12}}
-	enc := hex.EncodeToString(encodeMeta(&m))
-	if *update {
-		os.WriteFile(golden, []byte(enc+"\n"), 0o644)
-	}
-	b, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := strings.TrimSpace(string(b))
-	if enc != want {
-		t.Fatalf("encoding changed:\n got %s\nwant %s", enc, want)
-	}
-	raw, _ := hex.DecodeString(want)
-	got, err := decodeMeta(raw)
-	if err != nil || !reflect.DeepEqual(*got, m) {
-		t.Fatalf("decode golden: %v\n got %+v\nwant %+v", err, got, m)
+	if got, err := decodeMeta(encodeMeta(&m)); err != nil || !reflect.DeepEqual(*got, m) {
+		t.Fatalf("round trip: %v\n got %+v\nwant %+v", err, got, m)
 	}
 	// Mixed widths are not recorded rather than recorded wrong.
 	m.PartChecksums = [][]byte{{1, 2, 3, 4}, {5}}
@@ -107,13 +111,18 @@ func TestMetaRoundTrip(t *testing.T) {
 func FuzzDecodeMeta(f *testing.F) {
 	f.Add(encodeMeta(&sampleMeta))
 	f.Add([]byte{'f', 1, tagPartRun, 2, 0xff, 0xff})
+	f.Add(encodeMeta(&typicalMeta))
+	f.Add([]byte{'f', 1, tagChecksumRaw, 6, 1, 2, 0, 0, 0, 0})
+	f.Add([]byte{'f', 1, tagContentTypeCode, 1, 3})
+	f.Add([]byte{'f', 1, tagETagMD5, 17, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 3})
 	f.Fuzz(func(t *testing.T, b []byte) {
 		m, err := decodeMeta(b)
 		if err != nil {
 			return
 		}
 		again, err := decodeMeta(encodeMeta(m))
-		if err != nil || !reflect.DeepEqual(again.Stamp, m.Stamp) || again.ETag != m.ETag {
+		if err != nil || !reflect.DeepEqual(again.Stamp, m.Stamp) || again.ETag != m.ETag ||
+			!maps.Equal(again.Checksums, m.Checksums) || again.ContentType != m.ContentType {
 			t.Fatalf("re-encode: %+v vs %+v %v", again, m, err)
 		}
 	})

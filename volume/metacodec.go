@@ -11,7 +11,8 @@ package volume
 // uvarint size), so 10,000 equal parts take a few bytes; PartChecksums
 // are one record of equal-width raw sums. Readers skip tags they do not
 // know, so later formats can add fields (tagPartChecksums came later:
-// older fsxd skips it). testdata/meta_v1*.hex pin the format.
+// older fsxd skips it; so do the compact content type, ETag and checksum
+// records of metacompact.go). testdata/meta_v1*.hex pin the format.
 
 import (
 	"encoding/binary"
@@ -45,14 +46,16 @@ var errBadMeta = errors.New("volume: malformed meta")
 
 func encodeMeta(m *Meta) []byte {
 	b := slices.Clone(metaMagic)
-	for tag := tagContentType; tag <= tagETag; tag++ {
+	b = appendContentType(b, m.ContentType)
+	for tag := tagContentType + 1; tag < tagETag; tag++ {
 		if s := m.strField(tag); *s != "" {
 			b = record(b, byte(tag), []byte(*s))
 		}
 	}
+	b = appendETag(b, m.ETag)
 	b = appendMap(b, tagUser, m.User)
 	b = appendMap(b, tagTag, m.Tags)
-	b = appendMap(b, tagChecksum, m.Checksums)
+	b = appendChecksums(b, m.Checksums)
 	if m.Parts > 0 {
 		b = record(b, tagParts, binary.AppendUvarint(nil, uint64(m.Parts)))
 	}
@@ -161,6 +164,12 @@ func (m *Meta) decodeRecord(tag byte, p []byte) error {
 		return m.decodeStamp(p)
 	case tagPartChecksums:
 		return m.decodePartChecksums(p)
+	case tagETagMD5:
+		return m.decodeETagMD5(p)
+	case tagChecksumRaw:
+		return m.decodeChecksumRaw(p)
+	case tagContentTypeCode:
+		return m.decodeContentTypeCode(p)
 	}
 	return err
 }
