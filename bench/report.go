@@ -48,6 +48,7 @@ type Result struct {
 	Skipped     string   `json:"skipped,omitempty"`      // why the target was not measured
 	CPUSeconds  *float64 `json:"cpu_s,omitempty"`        // the server's CPU over the window (cpu.go)
 	ClientCPU   *float64 `json:"client_cpu_s,omitempty"` // this process's (the SDK client's) CPU over the window
+	Disk        *DiskIO  `json:"disk,omitempty"`         // the data disk's completed requests over the window (disk.go)
 }
 
 func newResult(c string, conc int, target string, round int, s Sample) Result {
@@ -71,7 +72,8 @@ type Stat struct {
 	PeakRSS, RSSDelta    int64
 	CPUPerUnit           float64 // server CPU s per GiB or per 1,000 ops (CPUUnit); NaN: unknown
 	CPUUnit              string
-	ClientCPUPerUnit     float64 // the client's CPU in the same unit; NaN: unknown
+	ClientCPUPerUnit     float64    // the client's CPU in the same unit; NaN: unknown
+	DiskPerOp            [3]float64 // disk writes, flushes, discards per op; NaN: unknown
 	Errors, Rounds       int
 	FirstErr, Skipped    string
 }
@@ -148,6 +150,7 @@ func stat(rs []Result) *Stat {
 	}
 	s := &Stat{AllocsPerOp: math.NaN(), BytesPerOp: math.NaN(), AllocsFloor: math.NaN(), BytesFloor: math.NaN(), CPUPerUnit: math.NaN(), ClientCPUPerUnit: math.NaN()}
 	var ops, mib, p50, p99, allocs, abytes, afloor, bfloor, cpu, client []float64
+	var disk [3][]float64
 	for _, r := range rs {
 		if r.Skipped != "" {
 			s.Skipped = r.Skipped
@@ -170,6 +173,9 @@ func stat(rs []Result) *Stat {
 		if c, unit := perUnit(r, r.ClientCPU); unit != "" {
 			client = append(client, c)
 		}
+		for i, v := range diskPerOp(r) {
+			disk[i] = append(disk[i], v)
+		}
 		s.PeakRSS = max(s.PeakRSS, r.PeakRSS)
 		if r.RSSBefore > 0 { // the peak was reset at the start: the delta is the case's own
 			s.RSSDelta = max(s.RSSDelta, r.PeakRSS-r.RSSBefore)
@@ -183,6 +189,9 @@ func stat(rs []Result) *Stat {
 	s.AllocsPerOp, s.BytesPerOp = Median(allocs), Median(abytes)
 	s.AllocsFloor, s.BytesFloor = Median(afloor), Median(bfloor)
 	s.CPUPerUnit, s.ClientCPUPerUnit = Median(cpu), Median(client)
+	for i := range disk {
+		s.DiskPerOp[i] = Median(disk[i])
+	}
 	return s
 }
 

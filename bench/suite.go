@@ -35,6 +35,7 @@ type suite struct {
 	fsx     *fsx.Client
 	fsxdErr error // why the fsxd targets are missing, if they are
 	rawDir  string
+	diskDev string // the data disk's block stat file; "": none
 	deploy  *Deployment
 	results []Result
 	json    *jsonOut
@@ -49,7 +50,7 @@ func Run(ctx context.Context, cfg Config) (bool, error) {
 		return false, err
 	}
 	defer os.RemoveAll(dir) // deferred first, so it runs after fsxd has stopped
-	s := &suite{cfg: cfg, targets: map[string]*Target{}, rawDir: filepath.Join(dir, "raw"), json: newJSONOut(cfg.JSON)}
+	s := &suite{cfg: cfg, targets: map[string]*Target{}, rawDir: filepath.Join(dir, "raw"), diskDev: diskStatPath(dir), json: newJSONOut(cfg.JSON)}
 	maxConns := 16
 	for _, c := range cfg.Concurrency {
 		maxConns = max(maxConns, 2*c)
@@ -201,11 +202,13 @@ func (s *suite) measure(ctx context.Context, c Case, name string, job *Job, skip
 	}
 	pr := startProbe(ctx, proc)
 	cm := startCPU(server) // after the probe's scrapes, so their cost is not counted
+	dm := startDisk(s.diskDev)
 	// Generous, but a hung server must not hang the benchmark.
 	opCtx, cancel := context.WithTimeout(ctx, s.cfg.Duration+5*time.Minute)
 	defer cancel()
 	r := newResult(c.Name, conc, name, round, Measure(opCtx, workers, conc, s.cfg.Duration, job.Op))
 	cm.finish(&r)
+	dm.finish(&r)
 	pr.finish(ctx, &r)
 	return r
 }

@@ -54,6 +54,7 @@ func (s *suite) report(rows []Row) bool {
 	tw.Flush()
 	s.memory(rows)
 	s.cpu(rows)
+	s.disk(rows)
 	return s.problems(rows)
 }
 
