@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
 // The benchmark's files must be on the disk fsxd would use, not in
@@ -48,7 +50,39 @@ func WorkDir(parent, moduleDir string) (dir, fsType string, err error) {
 	if fsType == "" {
 		fsType = fmt.Sprintf("fs type %#x", st.Type)
 	}
+	if markTopDir(dir) {
+		fsType += ", subdirectories spread over block groups (chattr +T)"
+	}
 	return dir, fsType, nil
+}
+
+// fsTopdirFL is FS_TOPDIR_FL (chattr +T), which x/sys does not name.
+const fsTopdirFL = 0x00020000
+
+// markTopDir asks ext2/3/4 to place each subdirectory of dir (fsxd's
+// data, the raw ceiling's) where it places top-level directories: in a
+// block group with more free inodes and blocks than average, rather than
+// beside dir. Why: without a journal ext4's inode allocator walks past
+// every inode of the group freed in the last minute, so files made
+// where an earlier test run just deleted thousands cost more to create,
+// and the same build measured up to 1.5x apart from one run to the next
+// (docs/performance.md, Round 6). Best effort: other file systems refuse
+// or ignore the flag, and the run goes on without it.
+func markTopDir(dir string) bool {
+	fd, err := unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return false
+	}
+	defer unix.Close(fd)
+	flags, err := unix.IoctlGetUint32(fd, unix.FS_IOC_GETFLAGS)
+	if err != nil {
+		return false
+	}
+	if unix.IoctlSetPointerInt(fd, unix.FS_IOC_SETFLAGS, int(flags|fsTopdirFL)) != nil {
+		return false
+	}
+	flags, err = unix.IoctlGetUint32(fd, unix.FS_IOC_GETFLAGS)
+	return err == nil && flags&fsTopdirFL != 0
 }
 
 // sameDisk reports whether a and b are on one file system that is not
