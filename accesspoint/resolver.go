@@ -56,12 +56,20 @@ func (r *resolver) ByName(ctx context.Context, name, accountID string) (*s3api.A
 	})
 }
 
-// lookup serves key from the cache while the store has not changed since
-// it was read; else it reads the attachment with find and rebuilds it. The
+// resolverKinds are the kinds an access point's data-plane view is built
+// from (lookup, build, nestedRoots). Snapshots are read on each request
+// (snapshots.go), so they are not among them. A write of any other kind
+// (an IAM user's policy, a key, a session, a backup) keeps every cached
+// access point: the next request does not re-read and re-open it.
+var resolverKinds = []string{store.Attachments.Name, store.Aliases.Name, store.Volumes.Name, store.FileSystems.Name}
+
+// lookup serves key from the cache while no record of resolverKinds has
+// changed since it was read (or, from another node, a commit of unknown
+// kinds); else it reads the attachment with find and rebuilds it. The
 // generation is taken before reading, so a change racing with the read
 // leaves an entry that is already stale.
 func (s *Service) lookup(ctx context.Context, key string, find func(*store.Tx) (*fsxd.Attachment, error)) (*s3api.AccessPoint, error) {
-	gen := s.st.Generation()
+	gen := s.apGen.Generation()
 	if e, ok := s.cache.entry(key, gen); ok {
 		return s.live(key, e.ap)
 	}

@@ -71,7 +71,8 @@ func TestResolverLookups(t *testing.T) {
 }
 
 // TestResolverLifecycle: only AVAILABLE serves; the refusal follows the
-// store at once (the cache is keyed by the store generation).
+// store at once (the cache is keyed by the generation of the kinds it
+// is built from).
 func TestResolverLifecycle(t *testing.T) {
 	e := newEnv(t)
 	r := e.svc.Resolver()

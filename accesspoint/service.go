@@ -71,7 +71,8 @@ type Service struct {
 	acc fsxd.Account
 
 	cache    apCache
-	checking sync.Map // attachment name -> struct{}: on-use checks in flight
+	apGen    *store.Watch // changes with the records the resolver reads (resolverKinds)
+	checking sync.Map     // attachment name -> struct{}: on-use checks in flight
 	// random makes the random part of aliases (tests make it predictable).
 	random func(n int) string
 }
@@ -105,7 +106,11 @@ func New(cfg Config) *Service {
 	if cfg.Account.Partition == "" {
 		cfg.Account.Partition = "aws"
 	}
-	return &Service{cfg: cfg, st: cfg.Store, acc: cfg.Account, random: fsxd.RandomLower}
+	s := &Service{cfg: cfg, st: cfg.Store, acc: cfg.Account, random: fsxd.RandomLower}
+	if cfg.Store != nil {
+		s.apGen = cfg.Store.Watch(resolverKinds...)
+	}
+	return s
 }
 
 // Register adds the three FSx operations to m.
