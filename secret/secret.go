@@ -88,7 +88,9 @@ func (b *Box) Open(sealed, aad string) (string, error) {
 	if id != b.id {
 		return "", fmt.Errorf("%w: sealed under master key %s, this node has %s", ErrOpen, id, b.id)
 	}
-	raw, err := base64.RawStdEncoding.DecodeString(data)
+	// Strict: Seal's encoding has zero trailing bits, and a value whose
+	// last character differs only in those bits is not the one sealed.
+	raw, err := base64.RawStdEncoding.Strict().DecodeString(data)
 	if err != nil || len(raw) < b.aead.NonceSize()+b.aead.Overhead() {
 		return "", fmt.Errorf("%w: malformed", ErrOpen)
 	}
