@@ -73,11 +73,19 @@ func startCPU(p *Process) *cpuMeter {
 	return &cpuMeter{p: p, c0: c0, client: selfCPU(), ok: err == nil}
 }
 
+// startSelfCPU meters the raw ceiling, whose file operations run in this
+// process: its CPU is the "server" CPU, and it has no client.
+func startSelfCPU() *cpuMeter { return &cpuMeter{client: selfCPU(), ok: true} }
+
 func (m *cpuMeter) finish(r *Result) {
 	if m == nil || !m.ok {
 		return
 	}
 	client := (selfCPU() - m.client).Seconds()
+	if m.p == nil {
+		r.CPUSeconds = &client
+		return
+	}
 	r.ClientCPU = &client
 	if c1, err := m.p.CPU(); err == nil {
 		s := (c1 - m.c0).Seconds()
@@ -145,13 +153,14 @@ func threadCPU() time.Duration {
 // stub's, the client's CPU in each target's runs and the ratio of the
 // totals (server + client: the machine's), the hashing floor, and, where
 // the case has one, fsxd's throughput as a fraction of the raw
-// file-system ceiling.
+// file-system ceiling and of the composed Ceiling (ceiling.go).
 func (s *suite) cpu(rows []Row) {
 	out := s.cfg.Out
 	fmt.Fprintf(out, "\nserver CPU per unit of work (user+system from /proc/<pid>/stat over each measurement; median of rounds; client: this process's own over the same window)\n")
 	fmt.Fprintf(out, "hashing floor: MD5 + SHA-256 cost %.2f CPU s/GiB in this process\n", HashFloor())
+	fmt.Fprintf(out, "raw CPU: this process's own while it ran the raw loop; ceiling: min(raw op/s, %d cores / (raw + stub + stub's client CPU per op)), an estimate (no SigV4, SHA-256 or identity checks; large bodies cost the in-memory stub more than a streaming server)\n", runtime.NumCPU())
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "case\tc\tunit\tfsxd CPU\tstub CPU\tfsxd/stub\t\tclient: fsxd\tstub\ttotal fsxd/stub\t\traw MiB/s\tfsxd/raw\t")
+	fmt.Fprintln(tw, "case\tc\tunit\tfsxd CPU\tstub CPU\tfsxd/stub\t\tclient: fsxd\tstub\ttotal fsxd/stub\t\traw MiB/s\tfsxd/raw\traw CPU\tceiling op/s\tfsxd/ceiling\t")
 	for _, r := range rows {
 		if r.Fsxd == nil || r.Fsxd.Rounds == 0 || math.IsNaN(r.Fsxd.CPUPerUnit) {
 			continue
@@ -162,15 +171,27 @@ func (s *suite) cpu(rows []Row) {
 			stubClient = r.Stub.ClientCPUPerUnit
 			total = (r.Fsxd.CPUPerUnit + r.Fsxd.ClientCPUPerUnit) / (stub + stubClient)
 		}
-		raw, rawRatio := "-", "-"
-		if r.Raw != nil && r.Raw.Rounds > 0 && r.Raw.MiBPerSec > 0 && r.Fsxd.MiBPerSec > 0 {
-			raw, rawRatio = fmtMiB(r.Raw.MiBPerSec), fmtRatio(r.Fsxd.MiBPerSec/r.Raw.MiBPerSec)
+		raw, rawRatio, rawCPU := "-", "-", math.NaN()
+		if r.Raw != nil && r.Raw.Rounds > 0 {
+			rawCPU = r.Raw.CPUPerUnit
+			if r.Raw.MiBPerSec > 0 && r.Fsxd.MiBPerSec > 0 {
+				raw, rawRatio = fmtMiB(r.Raw.MiBPerSec), fmtRatio(r.Fsxd.MiBPerSec/r.Raw.MiBPerSec)
+			}
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t\t%s\t%s\t%s\t\t%s\t%s\t\n", r.Case, r.Conc, r.Fsxd.CPUUnit,
+		ceil := Ceiling(r, runtime.NumCPU())
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t\t%s\t%s\t%s\t\t%s\t%s\t%s\t%s\t%s\t\n", r.Case, r.Conc, r.Fsxd.CPUUnit,
 			fmtCPU(r.Fsxd.CPUPerUnit), fmtCPU(stub), fmtRatio(ratio),
-			fmtCPU(r.Fsxd.ClientCPUPerUnit), fmtCPU(stubClient), fmtRatio(total), raw, rawRatio)
+			fmtCPU(r.Fsxd.ClientCPUPerUnit), fmtCPU(stubClient), fmtRatio(total), raw, rawRatio,
+			fmtCPU(rawCPU), fmtOps(ceil), fmtRatio(r.Fsxd.OpsPerSec/ceil))
 	}
 	tw.Flush()
+}
+
+func fmtOps(v float64) string {
+	if math.IsNaN(v) {
+		return "-"
+	}
+	return fmt.Sprintf("%.0f", v)
 }
 
 func fmtCPU(v float64) string {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"math"
+	"runtime"
 )
 
 // JSON lines for machines: one "result" line per measurement, as it
@@ -72,11 +73,13 @@ type jsonRow struct {
 	Verdict         string              `json:"verdict"`
 	IdentityCost    *float64            `json:"identity_cost,omitempty"`
 	IdentityVerdict string              `json:"identity_verdict,omitempty"`
+	CeilingOps      *float64            `json:"ceiling_ops_per_s,omitempty"` // Ceiling (ceiling.go)
 }
 
 func rowJSON(r Row) jsonRow {
 	j := jsonRow{Type: "row", Case: r.Case, Conc: r.Conc, Targets: map[string]jsonStat{},
-		Ratio: num(r.Ratio), Verdict: r.Verdict, IdentityCost: num(r.IdentCost), IdentityVerdict: r.IdentVerdict}
+		Ratio: num(r.Ratio), Verdict: r.Verdict, IdentityCost: num(r.IdentCost), IdentityVerdict: r.IdentVerdict,
+		CeilingOps: num(Ceiling(r, runtime.NumCPU()))}
 	if r.Min > 0 {
 		j.MinRatio = &r.Min
 	}

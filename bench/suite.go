@@ -202,6 +202,9 @@ func (s *suite) measure(ctx context.Context, c Case, name string, job *Job, skip
 	}
 	pr := startProbe(ctx, proc)
 	cm := startCPU(server) // after the probe's scrapes, so their cost is not counted
+	if name == Raw {
+		cm = startSelfCPU()
+	}
 	dm := startDisk(s.diskDev)
 	// Generous, but a hung server must not hang the benchmark.
 	opCtx, cancel := context.WithTimeout(ctx, s.cfg.Duration+5*time.Minute)

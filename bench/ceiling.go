@@ -1,0 +1,41 @@
+package bench
+
+import "math"
+
+// The raw loop shows what the disk and file system allow, but it pays
+// nothing for HTTP: on a machine whose cores the client shares, no S3
+// server can reach it. Ceiling composes the parts any S3 server on this
+// machine must pay for, each measured on its own in the same run.
+
+// Ceiling estimates the ops/s the hardware allows fsxd for the row: the
+// CPU per op of the raw file-system loop, of the stub server and of the
+// stub's client, spread over ncpu cores, and never more than the raw
+// loop's own ops/s. It is an estimate, not a bound: it leaves out what
+// the stub skips (SigV4, SHA-256 of a signed payload, identity checks,
+// durable metadata), but for large bodies the stub, which keeps them in
+// memory, pays more than a server that streams them to disk. NaN when a
+// part was not measured.
+func Ceiling(r Row, ncpu int) float64 {
+	if r.Raw == nil || r.Stub == nil || r.Raw.Rounds == 0 || r.Stub.Rounds == 0 || r.Raw.OpsPerSec <= 0 {
+		return math.NaN()
+	}
+	mibPerOp := r.Raw.MiBPerSec / r.Raw.OpsPerSec
+	perOp := cpuPerOp(r.Raw.CPUPerUnit, r.Raw.CPUUnit, mibPerOp) +
+		cpuPerOp(r.Stub.CPUPerUnit, r.Stub.CPUUnit, mibPerOp) +
+		cpuPerOp(r.Stub.ClientCPUPerUnit, r.Stub.CPUUnit, mibPerOp)
+	if math.IsNaN(perOp) || perOp <= 0 {
+		return math.NaN()
+	}
+	return math.Min(r.Raw.OpsPerSec, float64(ncpu)/perOp)
+}
+
+// cpuPerOp converts CPU seconds per unit (CPUPerUnit's) to seconds per op.
+func cpuPerOp(c float64, unit string, mibPerOp float64) float64 {
+	switch unit {
+	case "s/1k ops":
+		return c / 1000
+	case "s/GiB":
+		return c * mibPerOp / 1024
+	}
+	return math.NaN()
+}
