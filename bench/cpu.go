@@ -183,6 +183,11 @@ func (s *suite) cpu(rows []Row) {
 			fmtCPU(r.Fsxd.CPUPerUnit), fmtCPU(stub), fmtRatio(ratio),
 			fmtCPU(r.Fsxd.ClientCPUPerUnit), fmtCPU(stubClient), fmtRatio(total), raw, rawRatio,
 			fmtCPU(rawCPU), fmtOps(ceil), fmtRatio(r.Fsxd.OpsPerSec/ceil))
+		if r.User != nil && !math.IsNaN(r.User.CPUPerUnit) {
+			// CPU per op is the steadier measure of what the identity costs.
+			fmt.Fprintf(tw, "  as uid %d\t%d\t%s\t%s\t\tuid/root %s\t\t%s\t\t\t\t\t\t\t\t\t\n", UserID, r.Conc, r.User.CPUUnit,
+				fmtCPU(r.User.CPUPerUnit), fmtRatio(r.User.CPUPerUnit/r.Fsxd.CPUPerUnit), fmtCPU(r.User.ClientCPUPerUnit))
+		}
 	}
 	tw.Flush()
 }

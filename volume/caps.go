@@ -78,6 +78,18 @@ func restoreCaps(srv capSet) error {
 	return setThreadCaps(srv)
 }
 
+// capsSettled reports whether restoring the server's credentials (srv,
+// its sets caps) must leave exactly caps' effective set once capset
+// has set it, so checkCaps could find nothing: setfsuid back to 0 only
+// ever raises permitted file-system capabilities into the effective set
+// (the kernel's cap_task_fix_setuid), and these are all in effect already
+// when the effective set holds the whole permitted set. A server that is
+// not root can lose some on the way back from a root identity: checked.
+func capsSettled(srv fsxd.PosixIdentity, caps capSet) bool {
+	perm := uint64(caps[0].Permitted) | uint64(caps[1].Permitted)<<32
+	return srv.UID == 0 && perm&^caps.effective() == 0
+}
+
 // checkCaps reads the effective set back once the credentials are the
 // server's again: setfsuid(0) raises the file-system capabilities, so
 // only now is the set final.

@@ -77,3 +77,33 @@ func TestRunAsDropsCaps(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestCapsSettled: the restore's read-back is skipped only where setfsuid
+// back to root cannot change the effective set capset gave the thread.
+func TestCapsSettled(t *testing.T) {
+	set := func(eff, perm uint64) capSet {
+		var c capSet
+		c[0].Effective, c[1].Effective = uint32(eff), uint32(eff>>32)
+		c[0].Permitted, c[1].Permitted = uint32(perm), uint32(perm>>32)
+		return c
+	}
+	const all = 1<<41 - 1
+	root, user := fsxd.PosixIdentity{}, fsxd.PosixIdentity{UID: 1000, GID: 1000}
+	for _, tc := range []struct {
+		name string
+		srv  fsxd.PosixIdentity
+		caps capSet
+		want bool
+	}{
+		{"root, all in effect", root, set(all, all), true},
+		{"root, none", root, set(0, 0), true},
+		{"root, a permitted cap not in effect", root, set(all&^(1<<capSysAdmin), all), false},
+		{"root, CAP_DAC_OVERRIDE permitted only", root, set(1<<capSetuid, 1<<capSetuid|1<<1), false},
+		{"root, bit 40 permitted only", root, set(all&^(1<<40), all), false},
+		{"not root", user, set(all, all), false},
+	} {
+		if got := capsSettled(tc.srv, tc.caps); got != tc.want {
+			t.Errorf("%s: capsSettled = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}

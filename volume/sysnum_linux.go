@@ -5,7 +5,4 @@ package volume
 import "golang.org/x/sys/unix"
 
 // sysSetgroups takes 32-bit gid_t here.
-const (
-	sysSetgroups = unix.SYS_SETGROUPS
-	sysGetgroups = unix.SYS_GETGROUPS
-)
+const sysSetgroups = unix.SYS_SETGROUPS
