@@ -4,6 +4,7 @@ import (
 	"crypto/md5"
 	"crypto/sha256"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"runtime"
@@ -162,34 +163,38 @@ func (s *suite) cpu(rows []Row) {
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "case\tc\tunit\tfsxd CPU\tstub CPU\tfsxd/stub\t\tclient: fsxd\tstub\ttotal fsxd/stub\t\traw MiB/s\tfsxd/raw\traw CPU\tceiling op/s\tfsxd/ceiling\t")
 	for _, r := range rows {
-		if r.Fsxd == nil || r.Fsxd.Rounds == 0 || math.IsNaN(r.Fsxd.CPUPerUnit) {
-			continue
-		}
-		stub, ratio, stubClient, total := math.NaN(), math.NaN(), math.NaN(), math.NaN()
-		if r.Stub != nil && r.Stub.Rounds > 0 {
-			stub, ratio = r.Stub.CPUPerUnit, r.Fsxd.CPUPerUnit/r.Stub.CPUPerUnit
-			stubClient = r.Stub.ClientCPUPerUnit
-			total = (r.Fsxd.CPUPerUnit + r.Fsxd.ClientCPUPerUnit) / (stub + stubClient)
-		}
-		raw, rawRatio, rawCPU := "-", "-", math.NaN()
-		if r.Raw != nil && r.Raw.Rounds > 0 {
-			rawCPU = r.Raw.CPUPerUnit
-			if r.Raw.MiBPerSec > 0 && r.Fsxd.MiBPerSec > 0 {
-				raw, rawRatio = fmtMiB(r.Raw.MiBPerSec), fmtRatio(r.Fsxd.MiBPerSec/r.Raw.MiBPerSec)
-			}
-		}
-		ceil := Ceiling(r, runtime.NumCPU())
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t\t%s\t%s\t%s\t\t%s\t%s\t%s\t%s\t%s\t\n", r.Case, r.Conc, r.Fsxd.CPUUnit,
-			fmtCPU(r.Fsxd.CPUPerUnit), fmtCPU(stub), fmtRatio(ratio),
-			fmtCPU(r.Fsxd.ClientCPUPerUnit), fmtCPU(stubClient), fmtRatio(total), raw, rawRatio,
-			fmtCPU(rawCPU), fmtOps(ceil), fmtRatio(r.Fsxd.OpsPerSec/ceil))
-		if r.User != nil && !math.IsNaN(r.User.CPUPerUnit) {
-			// CPU per op is the steadier measure of what the identity costs.
-			fmt.Fprintf(tw, "  as uid %d\t%d\t%s\t%s\t\tuid/root %s\t\t%s\t\t\t\t\t\t\t\t\t\n", UserID, r.Conc, r.User.CPUUnit,
-				fmtCPU(r.User.CPUPerUnit), fmtRatio(r.User.CPUPerUnit/r.Fsxd.CPUPerUnit), fmtCPU(r.User.ClientCPUPerUnit))
+		if r.Fsxd != nil && r.Fsxd.Rounds > 0 && !math.IsNaN(r.Fsxd.CPUPerUnit) {
+			cpuRow(tw, r)
 		}
 	}
 	tw.Flush()
+}
+
+// cpuRow is one case's line of the CPU table, and its uid 1001 line.
+func cpuRow(tw io.Writer, r Row) {
+	stub, ratio, stubClient, total := math.NaN(), math.NaN(), math.NaN(), math.NaN()
+	if r.Stub != nil && r.Stub.Rounds > 0 {
+		stub, ratio = r.Stub.CPUPerUnit, r.Fsxd.CPUPerUnit/r.Stub.CPUPerUnit
+		stubClient = r.Stub.ClientCPUPerUnit
+		total = (r.Fsxd.CPUPerUnit + r.Fsxd.ClientCPUPerUnit) / (stub + stubClient)
+	}
+	raw, rawRatio, rawCPU := "-", "-", math.NaN()
+	if r.Raw != nil && r.Raw.Rounds > 0 {
+		rawCPU = r.Raw.CPUPerUnit
+		if r.Raw.MiBPerSec > 0 && r.Fsxd.MiBPerSec > 0 {
+			raw, rawRatio = fmtMiB(r.Raw.MiBPerSec), fmtRatio(r.Fsxd.MiBPerSec/r.Raw.MiBPerSec)
+		}
+	}
+	ceil := Ceiling(r, runtime.NumCPU())
+	fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t\t%s\t%s\t%s\t\t%s\t%s\t%s\t%s\t%s\t\n", r.Case, r.Conc, r.Fsxd.CPUUnit,
+		fmtCPU(r.Fsxd.CPUPerUnit), fmtCPU(stub), fmtRatio(ratio),
+		fmtCPU(r.Fsxd.ClientCPUPerUnit), fmtCPU(stubClient), fmtRatio(total), raw, rawRatio,
+		fmtCPU(rawCPU), fmtOps(ceil), fmtRatio(r.Fsxd.OpsPerSec/ceil))
+	if r.User != nil && !math.IsNaN(r.User.CPUPerUnit) {
+		// CPU per op is the steadier measure of what the identity costs.
+		fmt.Fprintf(tw, "  as uid %d\t%d\t%s\t%s\t\tuid/root %s\t\t%s\t\t\t\t\t\t\t\t\t\n", UserID, r.Conc, r.User.CPUUnit,
+			fmtCPU(r.User.CPUPerUnit), fmtRatio(r.User.CPUPerUnit/r.Fsxd.CPUPerUnit), fmtCPU(r.User.ClientCPUPerUnit))
+	}
 }
 
 func fmtOps(v float64) string {

@@ -70,3 +70,20 @@ func files(t *testing.T, dir string) []string {
 	}
 	return out
 }
+
+// The raw listing stats every file of the tree.
+func TestRawWalk(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	job := rawWalk(dir, 300)
+	if err := job.Setup(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := job.Op(ctx, 0, 0, 0); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "extra"), nil, 0o644)
+	if _, err := job.Op(ctx, 0, 0, 0); err == nil || !strings.Contains(err.Error(), "walked 301 files") {
+		t.Fatalf("after adding a file: %v, want a count of 301", err)
+	}
+}
