@@ -4,8 +4,8 @@ import "math"
 
 // The raw loop shows what the disk and file system allow, but it pays
 // nothing for HTTP: on a machine whose cores the client shares, no S3
-// server can reach it. Ceiling composes the parts any S3 server on this
-// machine must pay for, each measured on its own in the same run.
+// server can reach it. Ceiling adds up what an S3 server here pays for,
+// each part measured on its own in the same run.
 
 // Ceiling estimates the ops/s the hardware allows fsxd for the row: the
 // CPU per op of the raw file-system loop, of the stub server and of the
