@@ -32,9 +32,9 @@ func Ceiling(r Row, ncpu int) float64 {
 // cpuPerOp converts CPU seconds per unit (CPUPerUnit's) to seconds per op.
 func cpuPerOp(c float64, unit string, mibPerOp float64) float64 {
 	switch unit {
-	case "s/1k ops":
+	case unitPer1k:
 		return c / 1000
-	case "s/GiB":
+	case unitPerGiB:
 		return c * mibPerOp / 1024
 	}
 	return math.NaN()

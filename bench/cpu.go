@@ -82,12 +82,12 @@ func (m *cpuMeter) finish(r *Result) {
 	if m == nil || !m.ok {
 		return
 	}
-	client := (selfCPU() - m.client).Seconds()
-	if m.p == nil {
-		r.CPUSeconds = &client
+	self := (selfCPU() - m.client).Seconds()
+	if m.p == nil { // the raw loop: this process is the one measured
+		r.CPUSeconds = &self
 		return
 	}
-	r.ClientCPU = &client
+	r.ClientCPU = &self
 	if c1, err := m.p.CPU(); err == nil {
 		s := (c1 - m.c0).Seconds()
 		r.CPUSeconds = &s
@@ -100,6 +100,12 @@ func selfCPU() time.Duration {
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// The units of CPUPerUnit, as the report prints them.
+const (
+	unitPerGiB = "s/GiB"
+	unitPer1k  = "s/1k ops"
+)
 
 // largeOp is the payload per op from which CPU is given per GiB moved
 // rather than per 1,000 operations.
@@ -115,9 +121,9 @@ func perUnit(r Result, secs *float64) (float64, string) {
 		return math.NaN(), ""
 	}
 	if r.Bytes/int64(r.Ops) >= largeOp {
-		return *secs / (float64(r.Bytes) / (1 << 30)), "s/GiB"
+		return *secs / (float64(r.Bytes) / (1 << 30)), unitPerGiB
 	}
-	return *secs / float64(r.Ops) * 1000, "s/1k ops"
+	return *secs / float64(r.Ops) * 1000, unitPer1k
 }
 
 // HashFloor is the CPU seconds per GiB that MD5 (the ETag) plus SHA-256

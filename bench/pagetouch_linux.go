@@ -6,6 +6,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // What the first write to a page of memory costs. On a VM whose balloon
@@ -35,7 +37,7 @@ func touchOnce(n int) (float64, error) {
 		return 0, fmt.Errorf("bench: mmap: %w", err)
 	}
 	defer syscall.Munmap(b)
-	syscall.Madvise(b, 14) // MADV_NOHUGEPAGE: one fault per 4 KiB page
+	syscall.Madvise(b, unix.MADV_NOHUGEPAGE) // one fault per 4 KiB page
 	t0 := time.Now()
 	for i := 0; i < n; i += page {
 		b[i] = 1
