@@ -287,7 +287,13 @@ func TestCPUPerUnit(t *testing.T) {
 	if st := stat([]Result{small}); !math.IsNaN(st.ClientCPUPerUnit) {
 		t.Errorf("unmeasured client CPU: %v, want NaN", st.ClientCPUPerUnit)
 	}
-	if f := HashFloor(); !(f > 0) || math.IsInf(f, 0) {
-		t.Errorf("HashFloor = %v", f)
+	h := MeasureHashCost()
+	for name, v := range map[string]float64{"MD5": h.MD5, "SHA256": h.SHA256} {
+		if !(v > 0) || math.IsInf(v, 0) {
+			t.Errorf("HashCost.%s = %v", name, v)
+		}
+	}
+	if h.Floor() != h.MD5+h.SHA256 {
+		t.Errorf("Floor %v, want %v", h.Floor(), h.MD5+h.SHA256)
 	}
 }

@@ -20,7 +20,7 @@ import (
 func multipartCase(size, part int64, target float64) Case {
 	name := "multipart-" + sizeName(size)
 	parts := int(size / part)
-	return Case{Name: name, Min: target, Serial: true,
+	return Case{Name: name, Min: target, Serial: true, Signed: true,
 		S3: func(t *Target) *Job {
 			return &Job{Op: func(ctx context.Context, conc, _, _ int) (int64, error) {
 				return size, t.multipart(ctx, name+"/obj", parts, payload(part), conc)

@@ -31,6 +31,7 @@ type Case struct {
 	Min     float64                  // target ratio fsxd/stub at TargetConc; 0: none
 	Ident   bool                     // also measure the non-root access point
 	Serial  bool                     // one op at a time; the op uses the concurrency itself
+	Signed  bool                     // sends a body signed with its SHA-256, which fsxd checks
 	S3      func(t *Target) *Job     // on fsxd and the stub
 	Raw     func(dir string) *Job    // the file-system ceiling; nil: none
 	Control func(c *fsx.Client) *Job // control plane: fsxd only

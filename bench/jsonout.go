@@ -74,12 +74,14 @@ type jsonRow struct {
 	IdentityCost    *float64            `json:"identity_cost,omitempty"`
 	IdentityVerdict string              `json:"identity_verdict,omitempty"`
 	CeilingOps      *float64            `json:"ceiling_ops_per_s,omitempty"` // Ceiling (ceiling.go)
+	CeilingRatio    *float64            `json:"ceiling_ratio,omitempty"`     // CeilingRatio
 }
 
 func rowJSON(r Row) jsonRow {
+	ceil := Ceiling(r, runtime.NumCPU())
 	j := jsonRow{Type: "row", Case: r.Case, Conc: r.Conc, Targets: map[string]jsonStat{},
 		Ratio: num(r.Ratio), Verdict: r.Verdict, IdentityCost: num(r.IdentCost), IdentityVerdict: r.IdentVerdict,
-		CeilingOps: num(Ceiling(r, runtime.NumCPU()))}
+		CeilingOps: num(ceil), CeilingRatio: num(CeilingRatio(r, ceil))}
 	if r.Min > 0 {
 		j.MinRatio = &r.Min
 	}

@@ -32,7 +32,7 @@ func (t *Target) putMany(ctx context.Context, n int, key func(int) string, data 
 func putCase(size int64, target float64) Case {
 	name := "put-" + sizeName(size)
 	per := keysPer(size)
-	return Case{Name: name, Min: target,
+	return Case{Name: name, Min: target, Signed: true,
 		S3: func(t *Target) *Job {
 			data := payload(size)
 			return &Job{Op: func(ctx context.Context, _, w, i int) (int64, error) {

@@ -89,6 +89,9 @@ type Row struct {
 	Verdict      string  `json:"verdict"`
 	IdentCost    float64 `json:"-"` // 1 - median of per-round user/root; NaN: none
 	IdentVerdict string  `json:"identity_verdict,omitempty"`
+	// SignedCPU is what checking the payload SHA-256 of a signed body
+	// costs, CPU s/GiB (the stub does not check it); 0 for other cases.
+	SignedCPU float64 `json:"-"`
 }
 
 // Median of xs, NaN values ignored; NaN when none is left.

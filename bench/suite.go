@@ -39,6 +39,7 @@ type suite struct {
 	deploy  *Deployment
 	results []Result
 	json    *jsonOut
+	hash    HashCost // measured before anything else runs
 }
 
 // Run measures every selected case and writes the report. It returns
@@ -50,7 +51,8 @@ func Run(ctx context.Context, cfg Config) (bool, error) {
 		return false, err
 	}
 	defer os.RemoveAll(dir) // deferred first, so it runs after fsxd has stopped
-	s := &suite{cfg: cfg, targets: map[string]*Target{}, rawDir: filepath.Join(dir, "raw"), diskDev: diskStatPath(dir), json: newJSONOut(cfg.JSON)}
+	s := &suite{cfg: cfg, targets: map[string]*Target{}, rawDir: filepath.Join(dir, "raw"), diskDev: diskStatPath(dir), json: newJSONOut(cfg.JSON),
+		hash: MeasureHashCost()}
 	maxConns := 16
 	for _, c := range cfg.Concurrency {
 		maxConns = max(maxConns, 2*c)
@@ -141,6 +143,9 @@ func (s *suite) runCase(ctx context.Context, c Case) []Row {
 			}
 		}
 		row := Summarize(c.Name, conc, c.Min, s.results)
+		if c.Signed {
+			row.SignedCPU = s.hash.SHA256
+		}
 		s.json.write(rowJSON(row))
 		rows = append(rows, row)
 	}
