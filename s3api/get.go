@@ -6,6 +6,8 @@ import (
 	"net/netip"
 	"os"
 	"strconv"
+	"sync"
+	"sync/atomic"
 
 	"github.com/fsxd/fsxd/awserr"
 	"github.com/fsxd/fsxd/volume"
@@ -83,10 +85,42 @@ func (rq *request) sendObject(f *volume.File, rg byteRange, status int, head boo
 	if rg.length() >= sequentialBody {
 		f.Sequential(rg.start, rg.length())
 	}
-	if n := rg.length(); n <= smallBody || n >= localCopy && localPeer(rq.r.RemoteAddr) {
-		return sendRange(rq.w, f.File, rg)
+	switch sendPath(rg.length(), rq.r.RemoteAddr) {
+	case copyPieces:
+		buf := getBuf()
+		defer putBuf(buf)
+		return sendRange(rq.w, f.File, rg, *buf)
+	case copyWhole:
+		if buf := takeWholeBuf(); buf != nil {
+			defer putWholeBuf(buf)
+			return sendRange(rq.w, f.File, rg, *buf)
+		}
 	}
 	return sendFile(rq.w, f, rg)
+}
+
+// How a body goes out: copied through the 256 KiB buffer, copied in one
+// piece through a wholeMax buffer (sendfile'd when none is free), or
+// sendfile'd.
+const (
+	copyPieces = iota
+	copyWhole
+	viaSendfile
+)
+
+// sendPath chooses how n bytes go to the client at remoteAddr.
+func sendPath(n int64, remoteAddr string) int {
+	switch {
+	case n <= smallBody:
+		return copyPieces
+	case !localPeer(remoteAddr):
+		return viaSendfile
+	case n <= wholeMax:
+		return copyWhole
+	case n >= localCopy:
+		return copyPieces
+	}
+	return viaSendfile
 }
 
 // smallBody is the size up to which a GET always reads the bytes itself:
@@ -98,9 +132,40 @@ const smallBody = 64 << 10
 // localCopy is the size from which a body for a client on this machine
 // is copied rather than sendfile'd: the receiving side of a sendfile'd
 // body then costs this machine more than the copy saves (measured at
-// 64 MiB); at 1 MiB the copy measured worse (docs/decisions.md, "GET
-// bodies to a local client are copied").
+// 64 MiB). Up to wholeMax the copy is one write; between the two the
+// copy, in 256 KiB or 1 MiB pieces, measured no better (docs/decisions.md,
+// "GET bodies to a local client are copied").
 const localCopy = 8 << 20
+
+// wholeMax is the largest body a client on this machine gets in one
+// write from a buffer rather than sendfile'd: four writes of the 256 KiB
+// buffer, or sendfile's page fragments, cost it more (docs/decisions.md,
+// "GET bodies to a local client are copied").
+const wholeMax = 1 << 20
+
+// maxWholeBufs bounds the wholeMax buffers held at once: a slow reader
+// keeps one until its socket has taken the whole body, so past this many
+// (64 MiB) a body is sendfile'd as for any other client.
+const maxWholeBufs = 64
+
+var (
+	wholeBufs atomic.Int32
+	wholePool = sync.Pool{New: func() any { b := make([]byte, wholeMax); return &b }}
+)
+
+// takeWholeBuf returns a wholeMax buffer, or nil when maxWholeBufs are out.
+func takeWholeBuf() *[]byte {
+	if wholeBufs.Add(1) > maxWholeBufs {
+		wholeBufs.Add(-1)
+		return nil
+	}
+	return wholePool.Get().(*[]byte)
+}
+
+func putWholeBuf(b *[]byte) {
+	wholePool.Put(b)
+	wholeBufs.Add(-1)
+}
 
 // localPeer reports a client on this machine (a loopback address).
 func localPeer(remoteAddr string) bool {
@@ -127,15 +192,13 @@ func sendFile(w io.Writer, f *volume.File, rg byteRange) error {
 // often, for one syscall per request.
 const sequentialBody = 8 << 20
 
-// sendRange writes the bytes of rg, read with pread into a pooled 256 KiB
-// buffer (it stays in the L2 cache between the read and the write). A
-// small body is one pread and one write. A file that shrinks beside S3
-// ends the body early with an error, and net/http closes the connection.
-func sendRange(w io.Writer, f *os.File, rg byteRange) error {
-	buf := getBuf()
-	defer putBuf(buf)
+// sendRange writes the bytes of rg, read with pread into buf, one piece
+// of len(buf) at a time. A body that fits is one pread and one write. A
+// file that shrinks beside S3 ends the body early with an error, and
+// net/http closes the connection.
+func sendRange(w io.Writer, f *os.File, rg byteRange, buf []byte) error {
 	for off, end := rg.start, rg.end+1; off < end; {
-		b := (*buf)[:min(int64(len(*buf)), end-off)]
+		b := buf[:min(int64(len(buf)), end-off)]
 		n, err := f.ReadAt(b, off)
 		if n > 0 {
 			if _, werr := w.Write(b[:n]); werr != nil {
