@@ -94,6 +94,18 @@ func typeAt(dirfd int, name string) uint8 {
 	return unix.DT_UNKNOWN
 }
 
+// smallDir reports whether the directory fd is at most one block long,
+// where getdents reads that block and no more (ext4 past one block
+// indexes it, and getdents then hashes a whole leaf of entries). Other
+// file systems report fewer bytes, or entries, for a small directory;
+// the answer only chooses the cheaper of two correct ways to prune.
+func smallDir(fd int) bool {
+	var st unix.Stat_t
+	return unix.Fstat(fd, &st) == nil && st.Size <= smallDirBytes
+}
+
+const smallDirBytes = 4096
+
 // hasEntry reports whether the open directory fd holds any entry but "."
 // and "..", reading as little as the kernel allows. It answers false when
 // it cannot tell (say fd is O_PATH): callers treat that as "maybe empty".

@@ -159,11 +159,14 @@ func (f *FS) Remove(ctx context.Context, p Path) error {
 				return err
 			}
 		}
-		// A directory that still holds an entry is not pruned: skip
-		// pruneOne's lookups, Meta read and rmdir. A concurrent Remove
-		// of that entry reads the directory after its own unlink, so the
-		// last one to leave still prunes.
-		if !hasEntry(dirfd) {
+		// A small directory that still holds an entry is not pruned:
+		// one getdents spares pruneOne's lookups, Meta read and failing
+		// rmdir. In a large one ext4 hashes a whole leaf block of
+		// entries for that getdents, which costs more than the failing
+		// rmdir, so pruneFrom finds out. A concurrent Remove of the
+		// entry reads the directory after its own unlink, so the last
+		// one to leave still prunes.
+		if !smallDir(dirfd) || !hasEntry(dirfd) {
 			f.pruneFrom(p)
 		}
 		return nil

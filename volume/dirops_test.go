@@ -115,6 +115,39 @@ func TestContextCancelled(t *testing.T) {
 	}
 }
 
+// largeNames are keys whose entries take a/b/ past one directory block.
+func largeNames(prefix string) []string {
+	var names []string
+	for i := range 120 {
+		names = append(names, fmt.Sprintf("%s%03d%s", prefix, i, strings.Repeat("x", 97)))
+	}
+	return names
+}
+
+// fillLarge puts largeNames into a/b/ (and removes them again when
+// emptied), and checks a/b/ is no longer small.
+func fillLarge(t *testing.T, f *FS, dir string, emptied bool) {
+	t.Helper()
+	for _, k := range largeNames("a/b/") {
+		mustPut(t, f, k, "x")
+	}
+	for _, k := range largeNames("a/b/") {
+		if emptied {
+			if err := f.Remove(ctx, key(t, k)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	fd, err := unix.Open(filepath.Join(dir, "a/b"), unix.O_RDONLY|unix.O_DIRECTORY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(fd)
+	if smallDir(fd) {
+		t.Logf("a/b is still one block on this file system: the large cases test the small path")
+	}
+}
+
 // TestPruneAfterRemove: Remove prunes under its own credential switch
 // when it can read its directory, and with a second one (after syncDir)
 // when it cannot; the pruning rule's outcome is the same either way.
@@ -136,6 +169,11 @@ func TestPruneAfterRemove(t *testing.T) {
 			[]string{"a", "a/b", "a/b/c", "a/b/c/d"}},
 		{"a key beside", func(t *testing.T, f *FS, _ string) { mustPut(t, f, "a/sib", "x") },
 			[]string{"a", "a/sib"}},
+		// Past one block (smallDir false) Remove does not read the
+		// directory first; pruneOne's rmdir decides.
+		{"a large directory", func(t *testing.T, f *FS, dir string) { fillLarge(t, f, dir, false) },
+			append([]string{"a", "a/b"}, largeNames("a/b/")...)},
+		{"a large directory emptied", func(t *testing.T, f *FS, dir string) { fillLarge(t, f, dir, true) }, nil},
 		// alice cannot read a/b: Remove falls back to O_PATH. With
 		// xattrs she cannot read a/b's Meta either, so a/b stays (it is
 		// not known to be Implicit); with MetaDir the server reads it.
