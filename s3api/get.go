@@ -99,17 +99,19 @@ func (rq *request) sendObject(f *volume.File, rg byteRange, status int, head boo
 	return sendFile(rq.w, f, rg)
 }
 
-// How a body goes out: copied through the 256 KiB buffer, copied in one
-// piece through a wholeMax buffer (sendfile'd when none is free), or
-// sendfile'd.
+// bodyPath is how a body goes out: copied through the 256 KiB buffer,
+// copied in one piece through a wholeMax buffer (sendfile'd when none is
+// free), or sendfile'd.
+type bodyPath int
+
 const (
-	copyPieces = iota
+	copyPieces bodyPath = iota
 	copyWhole
 	viaSendfile
 )
 
 // sendPath chooses how n bytes go to the client at remoteAddr.
-func sendPath(n int64, remoteAddr string) int {
+func sendPath(n int64, remoteAddr string) bodyPath {
 	switch {
 	case n <= smallBody:
 		return copyPieces

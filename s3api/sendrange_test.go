@@ -141,7 +141,7 @@ func TestSendPath(t *testing.T) {
 	for _, c := range []struct {
 		n    int64
 		addr string
-		want int
+		want bodyPath
 	}{
 		{0, remote, copyPieces},
 		{smallBody, remote, copyPieces},
@@ -234,8 +234,10 @@ func TestLocalGetBodies(t *testing.T) {
 		}
 	}
 	var held []*[]byte
-	for b := takeWholeBuf(); b != nil; b = takeWholeBuf() {
-		held = append(held, b)
+	for range maxWholeBufs {
+		if b := takeWholeBuf(); b != nil {
+			held = append(held, b)
+		}
 	}
 	defer func() {
 		for _, b := range held {
