@@ -26,6 +26,7 @@ func multipartCase(size, part int64, target float64) Case {
 				return size, t.multipart(ctx, name+"/obj", parts, payload(part), conc)
 			}}
 		},
+		Raw: func(dir string) *Job { return rawMultipart(dir, size, part) },
 	}
 }
 

@@ -204,3 +204,49 @@ func walkStat(dir string) (int, error) {
 	}
 	return n, nil
 }
+
+// rawMultipart writes size bytes into one file in part-size pieces at
+// their offsets, conc at a time, each piece fdatasync'ed before it counts
+// (an UploadPart's 200 promises a durable part), then makes the file the
+// object as a PUT does: fsync, rename, the directory's fsync. It is what
+// a durable multipart upload must at least do; where fsxd keeps each
+// part's record is its own cost.
+func rawMultipart(dir string, size, part int64) *Job {
+	data := payload(part)
+	return &Job{
+		Setup: func(context.Context) error { return os.MkdirAll(dir, 0o755) },
+		Op: func(ctx context.Context, conc, _, _ int) (int64, error) {
+			return size, writeInParts(ctx, filepath.Join(dir, "obj"), size, data, conc)
+		},
+	}
+}
+
+func writeInParts(ctx context.Context, path string, size int64, data []byte, conc int) error {
+	tmp := path + ".tmp"
+	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o644)
+	if err != nil {
+		return err
+	}
+	part := int64(len(data))
+	err = parallel(ctx, int((size+part-1)/part), conc, func(_ context.Context, i int) error {
+		off := int64(i) * part
+		if _, err := f.WriteAt(data[:min(part, size-off)], off); err != nil {
+			return err
+		}
+		return unix.Fdatasync(int(f.Fd()))
+	})
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return syncDir(filepath.Dir(path))
+}

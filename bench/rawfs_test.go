@@ -6,22 +6,29 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 )
 
 // The raw ceilings must do the work they claim: two PUTs leave two files
-// holding the data and no temporary file; two DELETEs remove two files.
+// holding the data and no temporary file; two DELETEs remove two files;
+// two multipart uploads of one key leave one file holding the parts in
+// order, the last one short.
 func TestRawJobs(t *testing.T) {
 	ctx := context.Background()
+	small := payload(4 * KiB)
 	for _, tc := range []struct {
 		name  string
 		job   func(dir string) *Job
-		delta int // files after the two ops minus before
+		delta int    // files after the two ops minus before
+		want  []byte // what every file holds after
 	}{
-		{"put", func(dir string) *Job { return rawPut(dir, 4*KiB, 2) }, +2},
-		{"unlink", rawUnlink, -2},
+		{"put", func(dir string) *Job { return rawPut(dir, 4*KiB, 2) }, +2, small},
+		{"unlink", rawUnlink, -2, small},
+		{"multipart", func(dir string) *Job { return rawMultipart(dir, 10*KiB, 4*KiB) }, +1,
+			slices.Concat(small, small, small[:2*KiB])},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), tc.name)
@@ -38,7 +45,7 @@ func TestRawJobs(t *testing.T) {
 			}
 			before := files(t, dir)
 			for i := range 2 {
-				if _, err := job.Op(ctx, 0, 0, i); err != nil {
+				if _, err := job.Op(ctx, 3, 0, i); err != nil {
 					t.Fatalf("op %d: %v", i, err)
 				}
 			}
@@ -49,8 +56,8 @@ func TestRawJobs(t *testing.T) {
 			for _, f := range after {
 				if strings.HasSuffix(f, ".tmp") {
 					t.Errorf("temporary file left: %s", f)
-				} else if b, err := os.ReadFile(f); err != nil || !bytes.Equal(b, payload(4*KiB)) {
-					t.Errorf("%s: %d bytes, %v; want the 4 KiB payload", f, len(b), err)
+				} else if b, err := os.ReadFile(f); err != nil || !bytes.Equal(b, tc.want) {
+					t.Errorf("%s: %d bytes, %v; want the %d bytes written", f, len(b), err, len(tc.want))
 				}
 			}
 		})
