@@ -45,7 +45,9 @@ var layers = map[string]int{
 	"store/postgres":      io_,
 	"store/storetest":     io_,
 	"volume":              io_,
-	"internal/dirsync":    io_, // group commit of directory fsyncs
+	"internal/dirsync":    io_,  // group commit of directory fsyncs
+	"internal/reap":       io_,  // a replaced file freed after the reply
+	"internal/testfs":     tool, // a tmpfs for tests to fill
 	"multipart":           io_,
 	"nameservice":         io_,
 	"secret":              io_, // reads and writes the master key file

@@ -23,29 +23,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
-)
 
-// hardTmpfs mounts a tmpfs of size bytes and unmounts it when the test
-// ends (after the server stops: register it before Start).
-func hardTmpfs(t *testing.T, size string) string {
-	t.Helper()
-	dir := filepath.Join(t.TempDir(), "mnt")
-	if err := os.Mkdir(dir, 0o777); err != nil {
-		t.Fatal(err)
-	}
-	if err := syscall.Mount("tmpfs", dir, "tmpfs", 0, "size="+size+",mode=0777"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("mount tmpfs (CI must run as root): %v", err)
-		}
-		t.Skipf("mount tmpfs: %v (needs root)", err)
-	}
-	t.Cleanup(func() {
-		if err := syscall.Unmount(dir, syscall.MNT_DETACH); err != nil {
-			t.Errorf("unmount %s: %v", dir, err)
-		}
-	})
-	return dir
-}
+	"github.com/fsxd/fsxd/internal/testfs"
+)
 
 func hardRemount(t *testing.T, dir string, ro bool) {
 	t.Helper()
@@ -74,7 +54,7 @@ func hardFiles(t *testing.T, dir string) []string {
 }
 
 func TestHardeningDiskFullAndReadOnly(t *testing.T) {
-	mnt := hardTmpfs(t, "8m")
+	mnt := testfs.Tmpfs(t, "8m")
 	e := Start(t, ImportRoots(filepath.Dir(mnt)))
 	ctx := context.Background()
 	hv := hardImportedVolume(t, e, "tmpfs-vol", mnt, 0)

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/fsxd/fsxd/internal/reap"
 )
 
 // Part is one uploaded part.
@@ -97,11 +99,7 @@ func (s *Store) PutPartSized(id string, n int, size int64, src io.Reader, sums f
 	if err != nil {
 		return Part{}, fmt.Errorf("multipart: %w", err)
 	}
-	var w io.Writer = f
-	if as != nil {
-		w = writeAs{f, as}
-	}
-	p, err := s.writePart(f, w, n, src, sums)
+	p, err := s.writePart(f, writeAs{f, as}, n, src, sums)
 	if err == nil {
 		err = commitPart(tmp, final)
 	}
@@ -178,15 +176,22 @@ func fill(src io.Reader, buf []byte) (int, error) {
 	return n, nil
 }
 
-// writeAs writes to f through as.
+// writeAs writes to f through as (nil: directly); a write that finds
+// the file system full while reap holds space waits for it once.
 type writeAs struct {
 	f  *os.File
 	as func(func() error) error
 }
 
 func (w writeAs) Write(b []byte) (int, error) {
-	var n int
-	err := w.as(func() (err error) {
+	return reap.Write(b, w.write)
+}
+
+func (w writeAs) write(b []byte) (n int, err error) {
+	if w.as == nil {
+		return w.f.Write(b)
+	}
+	err = w.as(func() (err error) {
 		n, err = w.f.Write(b)
 		return err
 	})

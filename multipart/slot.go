@@ -30,6 +30,8 @@ import (
 	"strconv"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/fsxd/fsxd/internal/reap"
 )
 
 const (
@@ -218,21 +220,22 @@ func (w *slotWriter) Write(b []byte) (int, error) {
 	if int64(len(b)) > w.end-w.off {
 		return 0, errSlotFull
 	}
+	return reap.Write(b, w.writeAt)
+}
+
+// writeAt writes b at the slot's offset and advances it by what it wrote.
+func (w *slotWriter) writeAt(b []byte) (n int, err error) {
 	write := func() error {
-		n, err := w.f.WriteAt(b, w.off)
+		n, err = w.f.WriteAt(b, w.off)
 		w.off += int64(n)
 		return err
 	}
-	var err error
 	if w.as != nil {
 		err = w.as(write)
 	} else {
 		err = write()
 	}
-	if err != nil {
-		return 0, err
-	}
-	return len(b), nil
+	return n, err
 }
 
 // recordSlot publishes the record of a slot part: metadata only.

@@ -112,18 +112,19 @@ func (f *FS) sticky(dirfd int, target *unix.Stat_t) error {
 // (the old file is replaced, as if rewritten) and, in a sticky directory,
 // one it owns. A symlink there is replaced, not written through.
 func (f *FS) mayReplace(dirfd int, name string) error {
-	_, err := f.replaceCheck(dirfd, name)
+	var st unix.Stat_t
+	_, err := f.replaceCheck(dirfd, name, &st)
 	return err
 }
 
 // replaceCheck is mayReplace, also reporting whether something was at
-// name: Commit then skips a linkat that would fail with EEXIST.
-func (f *FS) replaceCheck(dirfd int, name string) (exists bool, err error) {
+// name, and its stat in st: Commit then skips a linkat that would fail
+// with EEXIST, and pins a large file it replaces (reap).
+func (f *FS) replaceCheck(dirfd int, name string, st *unix.Stat_t) (exists bool, err error) {
 	if err := f.userCheck(dirfd, "", unix.W_OK|unix.X_OK); err != nil {
 		return false, err
 	}
-	var st unix.Stat_t
-	err = unix.Fstatat(dirfd, name, &st, unix.AT_SYMLINK_NOFOLLOW)
+	err = unix.Fstatat(dirfd, name, st, unix.AT_SYMLINK_NOFOLLOW)
 	if err == unix.ENOENT {
 		return false, nil
 	}
@@ -138,7 +139,7 @@ func (f *FS) replaceCheck(dirfd int, name string) (exists bool, err error) {
 			return true, err
 		}
 	}
-	return true, f.sticky(dirfd, &st)
+	return true, f.sticky(dirfd, st)
 }
 
 // mayRemove checks, in UserSpace mode, write and search on the parent

@@ -26,13 +26,15 @@ func TestReplaceCheckExists(t *testing.T) {
 		{"obj", true, nil},
 		{"none", false, nil},
 	} {
-		exists, err := f.replaceCheck(dirfd, c.name)
+		var st unix.Stat_t
+		exists, err := f.replaceCheck(dirfd, c.name, &st)
 		if exists != c.exists || err != c.err {
 			t.Errorf("replaceCheck(%q) = %v, %v; want %v, %v", c.name, exists, err, c.exists, c.err)
 		}
 	}
 	mustPut(t, f, "d/sub/x", "y")
-	if exists, err := f.replaceCheck(dirfd, "sub"); !exists || err != unix.EISDIR {
+	var st unix.Stat_t
+	if exists, err := f.replaceCheck(dirfd, "sub", &st); !exists || err != unix.EISDIR {
 		t.Errorf("replaceCheck(dir) = %v, %v; want true, EISDIR", exists, err)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/fsxd/fsxd/internal/dirsync"
+	"github.com/fsxd/fsxd/internal/reap"
 )
 
 // Commit makes the file visible at its key, replacing any file there:
@@ -121,10 +122,17 @@ func (w *Writer) install() error {
 }
 
 func (w *Writer) link(name string) error {
-	exists, err := w.fs.replaceCheck(w.dirfd, name)
+	var st unix.Stat_t
+	exists, err := w.fs.replaceCheck(w.dirfd, name, &st)
 	if err != nil {
 		return err
 	}
+	// A large file replaced is freed after the reply, at the pin's close.
+	pin := -1
+	if exists {
+		pin = reap.Pin(w.dirfd, name, st.Mode&unix.S_IFMT == unix.S_IFREG, st.Size)
+	}
+	defer reap.Put(pin)
 	if w.tmpName != "" {
 		if err := unix.Renameat(w.dirfd, w.tmpName, w.dirfd, name); err != nil {
 			return err

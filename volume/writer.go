@@ -16,6 +16,8 @@ import (
 	"runtime"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/fsxd/fsxd/internal/reap"
 )
 
 // Writer receives the bytes of one new file. Exactly one of Commit or
@@ -161,8 +163,11 @@ func (w *Writer) setFile(fd int) error {
 // thread with the server's would reach space the identity may not use.
 // Callers should write in large pieces: each is one credential switch.
 func (w *Writer) Write(b []byte) (int, error) {
-	var n int
-	err := w.fs.WriteAs(func() (err error) {
+	return reap.Write(b, w.write)
+}
+
+func (w *Writer) write(b []byte) (n int, err error) {
+	err = w.fs.WriteAs(func() (err error) {
 		n, err = w.f.Write(b)
 		return err
 	})
@@ -200,24 +205,38 @@ func (w *Writer) Append(src *os.File, off, n int64) error {
 		return errDone
 	}
 	defer runtime.KeepAlive(src)
-	// As the identity, as Write: only file I/O, no waiting on the network.
-	return w.fs.WriteAs(func() error { return w.appendRange(src, off, n) })
+	// As the identity, as Write: only file I/O, no waiting on the network
+	// (nor on reap, so a full disk is retried outside).
+	try := func() error { return w.fs.WriteAs(func() error { return w.appendRange(src, &off, &n) }) }
+	before := reap.Closed()
+	err := try()
+	if err != nil && reap.Retry(before, err) {
+		err = try()
+	}
+	return err
 }
 
-func (w *Writer) appendRange(src *os.File, off, n int64) error {
+// appendRange appends *n bytes of src from *off, advancing both by what
+// it appended, so that a second call continues where a failed one stopped.
+func (w *Writer) appendRange(src *os.File, off, n *int64) error {
 	sfd, dfd := int(src.Fd()), int(w.f.Fd())
-	if n > 0 && w.clone(sfd, dfd, off, n) == nil {
+	if *n > 0 && w.clone(sfd, dfd, *off, *n) == nil {
+		*off += *n
+		*n = 0
 		return nil
 	}
-	for n > 0 {
-		c, err := unix.CopyFileRange(sfd, &off, dfd, nil, int(min(n, 1<<30)), 0)
+	for *n > 0 {
+		c, err := unix.CopyFileRange(sfd, off, dfd, nil, int(min(*n, 1<<30)), 0)
 		if err != nil && c <= 0 {
+			if reap.NoSpace(err) {
+				return err
+			}
 			return w.copyRange(src, off, n)
 		}
 		if c == 0 {
 			return io.ErrUnexpectedEOF
 		}
-		n -= int64(c)
+		*n -= int64(c)
 	}
 	return nil
 }
@@ -246,9 +265,12 @@ func (w *Writer) clone(sfd, dfd int, off, n int64) error {
 
 // copyRange is the last resort, for file systems copy_file_range refuses.
 // It runs inside Append's switch: it writes to w.f, not through Write.
-func (w *Writer) copyRange(src *os.File, off, n int64) error {
-	got, err := io.Copy(w.f, io.NewSectionReader(src, off, n))
-	if err == nil && got != n {
+func (w *Writer) copyRange(src *os.File, off, n *int64) error {
+	want := *n
+	got, err := io.Copy(w.f, io.NewSectionReader(src, *off, want))
+	*off += got
+	*n -= got
+	if err == nil && got != want {
 		err = io.ErrUnexpectedEOF
 	}
 	return err
