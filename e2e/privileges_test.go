@@ -9,11 +9,8 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"syscall"
 	"testing"
 
@@ -21,46 +18,9 @@ import (
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/fsxd/fsxd/internal/testfs"
 	"github.com/fsxd/fsxd/server"
 )
-
-// ext4Mount makes a size-byte ext4 image with half its blocks reserved
-// for root (mkfs.ext4 -m 50), attaches it to a loop device and mounts it
-// on a fresh directory, which it returns. Unmounted and detached when the
-// test ends (after servers started later have stopped).
-func ext4Mount(t *testing.T, size int64) string {
-	t.Helper()
-	dir := t.TempDir()
-	img, mnt := filepath.Join(dir, "ext4.img"), filepath.Join(dir, "mnt")
-	if err := os.WriteFile(img, nil, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Truncate(img, size); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Mkdir(mnt, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	run(t, "mkfs.ext4", "-q", "-F", "-m", "50", img)
-	dev := strings.TrimSpace(run(t, "losetup", "--find", "--show", img))
-	t.Cleanup(func() { exec.Command("losetup", "-d", dev).Run() })
-	run(t, "mount", "-t", "ext4", dev, mnt)
-	t.Cleanup(func() {
-		if out, err := exec.Command("umount", mnt).CombinedOutput(); err != nil {
-			t.Errorf("umount %s: %v: %s", mnt, err, out)
-		}
-	})
-	return mnt
-}
-
-func run(t *testing.T, name string, args ...string) string {
-	t.Helper()
-	out, err := exec.Command(name, args...).CombinedOutput()
-	if err != nil {
-		t.Fatalf("%s %v: %v: %s (scripts/deps.sh installs it)", name, args, err, out)
-	}
-	return string(out)
-}
 
 // freeBytes is what df reports free on path's file system, root's
 // reserve included, and what is available to everyone else.
@@ -79,7 +39,8 @@ func freeBytes(t *testing.T, path string) (free, avail int64) {
 // untouched, while root's access point still writes into the reserve.
 func TestPrivilegesReservedBlocks(t *testing.T) {
 	skipUnlessRoot(t, "mounting an ext4 image needs root")
-	mnt := ext4Mount(t, 48<<20)
+	// Half its blocks reserved for root (-m 50).
+	mnt := testfs.Image(t, "ext4", 48<<20, "mkfs.ext4", "-q", "-F", "-m", "50")
 	e := Start(t, func(c *server.Config) { c.DataDir = mnt })
 	fsID, root := apOpenZFSFileSystem(t, e, "SINGLE_AZ_HA_2")
 	v := idAttach(t, e, root, filepath.Join(mnt, "fs", fsID, "fsx"), map[string]idUser{

@@ -2,8 +2,9 @@
 # Installs what `make test` needs beyond Go on a fresh Debian machine: the
 # external S3 clients the end-to-end suite runs (rclone, s3cmd, restic,
 # duplicity with python3-boto3 for its boto3 backend; docs/clients.md),
-# setpriv (the userspace-enforcement test), mkfs.ext4, losetup and mount (the
-# ext4 reserved-blocks test mounts a loop image), and Debian's AWS CLI with
+# setpriv (the userspace-enforcement test), mkfs.ext4, mkfs.xfs, losetup and
+# mount (the ext4 reserved-blocks test and the XFS reflink tests mount loop
+# images, internal/testfs), and Debian's AWS CLI with
 # curl (the README's blocks are run as pasted, e2e/readme_test.go), and
 # chromium (the web console's browser tests, e2e/console_test.go).
 # PostgreSQL is scripts/pg.sh's job: it installs it so that Debian's own
@@ -19,6 +20,7 @@ dpkg-query -W -f='${Status}' python3-boto3 2>/dev/null | grep -q 'install ok ins
 command -v setpriv >/dev/null 2>&1 || need+=(util-linux)
 command -v losetup >/dev/null 2>&1 || need+=(util-linux)
 command -v mkfs.ext4 >/dev/null 2>&1 || need+=(e2fsprogs)
+command -v mkfs.xfs >/dev/null 2>&1 || need+=(xfsprogs)
 command -v mount >/dev/null 2>&1 || need+=(mount)
 # Debian's CLI in particular, whatever other aws is on PATH: it is the old
 # one the README's AWS_DATA_PATH advice is tested with.

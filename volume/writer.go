@@ -29,7 +29,7 @@ type Writer struct {
 	dirfd   int    // O_PATH fd of the target's directory
 	made    []int  // parents of directories Create made, to fsync
 	tmpName string // hidden name in dirfd, "" for O_TMPFILE
-	noClone bool   // FICLONERANGE failed once: do not retry
+	noClone bool   // FICLONERANGE cannot work here: do not retry
 	adopted bool   // f is a file Adopt took over
 	release func() // ends the busyDirs hold on dirfd
 	done    bool
@@ -220,10 +220,16 @@ func (w *Writer) Append(src *os.File, off, n int64) error {
 // it appended, so that a second call continues where a failed one stopped.
 func (w *Writer) appendRange(src *os.File, off, n *int64) error {
 	sfd, dfd := int(src.Fd()), int(w.f.Fd())
-	if *n > 0 && w.clone(sfd, dfd, *off, *n) == nil {
-		*off += *n
-		*n = 0
-		return nil
+	if *n > 0 {
+		err := w.clone(sfd, dfd, *off, *n)
+		if err == nil {
+			*off += *n
+			*n = 0
+			return nil
+		}
+		if reap.NoSpace(err) {
+			return err
+		}
 	}
 	for *n > 0 {
 		c, err := unix.CopyFileRange(sfd, off, dfd, nil, int(min(*n, 1<<30)), 0)
@@ -256,7 +262,9 @@ func (w *Writer) clone(sfd, dfd int, off, n int64) error {
 	rng := unix.FileCloneRange{Src_fd: int64(sfd), Src_offset: uint64(off),
 		Src_length: uint64(n), Dest_offset: uint64(st.Size)}
 	if err := unix.IoctlFileCloneRange(dfd, &rng); err != nil {
-		w.noClone = true
+		// A full disk is this moment's, not the file system's: the retry
+		// after reap's free clones again.
+		w.noClone = !reap.NoSpace(err)
 		return err
 	}
 	_, err := w.f.Seek(st.Size+n, io.SeekStart) // a clone leaves the offset alone

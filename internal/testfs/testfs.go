@@ -1,9 +1,12 @@
-// Package testfs gives tests a small file system of their own, to fill.
+// Package testfs gives tests a file system of their own: small, to fill,
+// or of a kind the machine's disk is not.
 package testfs
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 )
@@ -30,4 +33,51 @@ func Tmpfs(t testing.TB, size string) string {
 		}
 	})
 	return dir
+}
+
+// Image makes a size-byte sparse image, formats it with the mkfs command
+// given (the image's path is added last), attaches it to a loop device and
+// mounts it as fstype on a fresh directory, which it returns: for tests
+// that need a file system of another kind (XFS's reflinks) or shape
+// (ext4's root reserve). Unmounted and detached when the test ends, after
+// whatever the test registered later has stopped. Root only, as Tmpfs;
+// scripts/deps.sh installs the mkfs tools.
+func Image(t testing.TB, fstype string, size int64, mkfs ...string) string {
+	t.Helper()
+	dir := t.TempDir()
+	img, mnt := filepath.Join(dir, fstype+".img"), filepath.Join(dir, "mnt")
+	if err := os.WriteFile(img, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(img, size); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(mnt, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if os.Geteuid() != 0 {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("mount %s image: CI must run as root", fstype)
+		}
+		t.Skipf("mount %s image: needs root", fstype)
+	}
+	run(t, append(mkfs, img)...)
+	dev := strings.TrimSpace(run(t, "losetup", "--find", "--show", img))
+	t.Cleanup(func() { exec.Command("losetup", "-d", dev).Run() })
+	run(t, "mount", "-t", fstype, dev, mnt)
+	t.Cleanup(func() {
+		if out, err := exec.Command("umount", mnt).CombinedOutput(); err != nil {
+			t.Errorf("umount %s: %v: %s", mnt, err, out)
+		}
+	})
+	return mnt
+}
+
+func run(t testing.TB, args ...string) string {
+	t.Helper()
+	out, err := exec.Command(args[0], args[1:]...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("%q: %v: %s (scripts/deps.sh installs it)", args, err, out)
+	}
+	return string(out)
 }

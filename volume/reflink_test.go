@@ -1,0 +1,156 @@
+package volume
+
+// On a file system that shares blocks (XFS with reflink=1, on a loop
+// image), multipart assembly (Writer.Append) and snapshots (CopyTree)
+// clone instead of copying: the bytes are right and the blocks are the
+// source's, which is what makes a Complete or a snapshot cost metadata
+// only. The machine's own disk is ext4, where both fall back to
+// copy_file_range and the rest of the suite covers that path.
+
+import (
+	"bytes"
+	"crypto/rand"
+	"os"
+	"path/filepath"
+	"testing"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/fsxd/fsxd/internal/testfs"
+)
+
+// xfsRoot mounts a fresh XFS image with reflinks and opens a volume on it.
+func xfsRoot(t *testing.T) (*Root, string) {
+	t.Helper()
+	mnt := testfs.Image(t, "xfs", 512<<20, "mkfs.xfs", "-q", "-f", "-m", "reflink=1")
+	dir := filepath.Join(mnt, "vol")
+	if err := os.Mkdir(dir, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(dir, 0o777); err != nil { // past the umask
+		t.Fatal(err)
+	}
+	r, err := OpenRoot(dir, Options{Enforce: Kernel})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close() })
+	return r, dir
+}
+
+// TestAppendReflink: two block-aligned parts are cloned into the
+// assembled object; the unaligned last part is copied (FICLONERANGE
+// takes whole blocks) and the object reads back byte for byte.
+func TestAppendReflink(t *testing.T) {
+	needRoot(t)
+	r, dir := xfsRoot(t)
+	f := r.As(alice)
+	sizes := []int64{4 << 20, 4 << 20, 1<<20 + 123}
+	var want []byte
+	w, err := f.Create(ctx, key(t, "assembled"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, n := range sizes {
+		b := make([]byte, n)
+		rand.Read(b)
+		want = append(want, b...)
+		part := filepath.Join(dir, "part"+string(rune('a'+i)))
+		if err := os.WriteFile(part, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		src, err := os.Open(part)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Append(src, 0, n); err != nil {
+			t.Fatalf("append part %d: %v", i, err)
+		}
+		src.Close()
+	}
+	if _, err := w.Commit(Meta{Parts: len(sizes), PartSizes: sizes}, nil); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(filepath.Join(dir, "assembled"))
+	if err != nil || !bytes.Equal(got, want) {
+		t.Fatalf("assembled %d bytes (%v), want %d, equal=%v", len(got), err, len(want), bytes.Equal(got, want))
+	}
+	if shared := sharedBytes(t, filepath.Join(dir, "assembled")); shared < 8<<20 {
+		t.Errorf("%d bytes of the object share blocks with its parts, want the two aligned parts' %d", shared, 8<<20)
+	}
+}
+
+// TestCopyTreeReflink: a snapshot on XFS clones every file.
+func TestCopyTreeReflink(t *testing.T) {
+	needRoot(t)
+	r, src := xfsRoot(t)
+	body := make([]byte, 3<<20+5)
+	rand.Read(body)
+	mustPut(t, r.As(alice), "a/big.bin", string(body))
+	mustPut(t, r.As(alice), "small.txt", "hello")
+	stats, err := CopyTree(src, filepath.Join(filepath.Dir(src), "snap"), CopyOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats.Files != 2 || stats.ClonedBytes != stats.Bytes || stats.Method() != "reflink" {
+		t.Fatalf("stats %+v, method %s: want every byte cloned", stats, stats.Method())
+	}
+	copyPath := filepath.Join(filepath.Dir(src), "snap", "a", "big.bin")
+	if got, err := os.ReadFile(copyPath); err != nil || !bytes.Equal(got, body) {
+		t.Fatalf("snapshot's copy differs: %v", err)
+	}
+	if shared := sharedBytes(t, copyPath); shared < int64(len(body)) {
+		t.Errorf("%d of %d bytes shared with the volume", shared, len(body))
+	}
+}
+
+// sharedBytes sums the extents FIEMAP marks shared in path (synced first).
+func sharedBytes(t *testing.T, path string) int64 {
+	t.Helper()
+	const (
+		fsIocFiemap    = 0xC020660B
+		fiemapSync     = 0x1
+		extentLast     = 0x1
+		extentShared   = 0x2000
+		maxExtents     = 64
+		headerSize     = 32
+		extentSize     = 56
+		flagsInExtent  = 40
+		lengthInExtent = 16
+	)
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var total int64
+	for start := uint64(0); ; {
+		buf := make([]uint64, (headerSize+maxExtents*extentSize)/8)
+		b := unsafe.Slice((*byte)(unsafe.Pointer(&buf[0])), len(buf)*8)
+		*(*uint64)(unsafe.Pointer(&b[0])) = start
+		*(*uint64)(unsafe.Pointer(&b[8])) = ^uint64(0)
+		*(*uint32)(unsafe.Pointer(&b[16])) = fiemapSync
+		*(*uint32)(unsafe.Pointer(&b[24])) = maxExtents
+		if _, _, e := unix.Syscall(unix.SYS_IOCTL, f.Fd(), fsIocFiemap, uintptr(unsafe.Pointer(&b[0]))); e != 0 {
+			t.Fatalf("FIEMAP %s: %v", path, e)
+		}
+		mapped := *(*uint32)(unsafe.Pointer(&b[20]))
+		if mapped == 0 {
+			return total
+		}
+		for i := range int(mapped) {
+			e := b[headerSize+i*extentSize:]
+			logical := *(*uint64)(unsafe.Pointer(&e[0]))
+			length := *(*uint64)(unsafe.Pointer(&e[lengthInExtent]))
+			flags := *(*uint32)(unsafe.Pointer(&e[flagsInExtent]))
+			if flags&extentShared != 0 {
+				total += int64(length)
+			}
+			if flags&extentLast != 0 {
+				return total
+			}
+			start = logical + length
+		}
+	}
+}
