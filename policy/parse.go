@@ -88,111 +88,151 @@ func parse(text []byte, k Kind) (*Document, error) {
 
 func parseStatement(n *node, k Kind, vars bool) (statement, error) {
 	var s statement
-	if n.kind != jObject {
-		return s, perr("Statement must be an object")
+	f, err := statementFields(n, &s)
+	if err != nil {
+		return s, err
 	}
-	var effect, principal, action, resource, cond *node
-	for i := range n.fields {
-		f := &n.fields[i]
-		var slot **node
-		switch f.name {
-		case "Sid":
-			if f.val.kind != jString {
-				return s, perr("Invalid Sid")
-			}
-			s.sid = f.val.str
-			continue
-		case "Effect":
-			slot = &effect
-		case "Principal", "NotPrincipal":
-			slot, s.notPrincipal = &principal, f.name == "NotPrincipal"
-		case "Action", "NotAction":
-			slot, s.notAction = &action, f.name == "NotAction"
-		case "Resource", "NotResource":
-			slot, s.notResource = &resource, f.name == "NotResource"
-		case "Condition":
-			slot = &cond
-		default:
-			return s, perr("Unknown field " + f.name)
-		}
-		if *slot != nil {
-			base := strings.TrimPrefix(f.name, "Not")
-			return s, perr("Statement cannot contain both " + base + " and Not" + base)
-		}
-		*slot = &f.val
-	}
-	if effect == nil {
+	if f.effect == nil {
 		return s, perr("Missing required field Effect")
 	}
-	if effect.kind != jString || effect.str != "Allow" && effect.str != "Deny" {
-		return s, perr("Invalid effect: " + effect.str)
+	if f.effect.kind != jString || f.effect.str != "Allow" && f.effect.str != "Deny" {
+		return s, perr("Invalid effect: " + f.effect.str)
 	}
-	s.deny = effect.str == "Deny"
+	s.deny = f.effect.str == "Deny"
+	if err := s.parsePrincipal(f.principal, k); err != nil {
+		return s, err
+	}
+	if err := s.parseActions(f.action); err != nil {
+		return s, err
+	}
+	if err := s.parseResources(f.resource, k, vars); err != nil {
+		return s, err
+	}
+	err = s.parseCondition(f.cond, vars)
+	return s, err
+}
 
+// fields are a statement's elements, each still to be parsed.
+type fields struct{ effect, principal, action, resource, cond *node }
+
+// statementFields sorts n's fields into f, noting Sid and the Not forms
+// in s, and refuses unknown fields and an element given both ways.
+func statementFields(n *node, s *statement) (f fields, err error) {
+	if n.kind != jObject {
+		return f, perr("Statement must be an object")
+	}
+	for i := range n.fields {
+		fd := &n.fields[i]
+		var slot **node
+		switch fd.name {
+		case "Sid":
+			if fd.val.kind != jString {
+				return f, perr("Invalid Sid")
+			}
+			s.sid = fd.val.str
+			continue
+		case "Effect":
+			slot = &f.effect
+		case "Principal", "NotPrincipal":
+			slot, s.notPrincipal = &f.principal, fd.name == "NotPrincipal"
+		case "Action", "NotAction":
+			slot, s.notAction = &f.action, fd.name == "NotAction"
+		case "Resource", "NotResource":
+			slot, s.notResource = &f.resource, fd.name == "NotResource"
+		case "Condition":
+			slot = &f.cond
+		default:
+			return f, perr("Unknown field " + fd.name)
+		}
+		if *slot != nil {
+			base := strings.TrimPrefix(fd.name, "Not")
+			return f, perr("Statement cannot contain both " + base + " and Not" + base)
+		}
+		*slot = &fd.val
+	}
+	return f, nil
+}
+
+// parsePrincipal: required in resource and trust policies, refused in
+// identity policies.
+func (s *statement) parsePrincipal(principal *node, k Kind) error {
 	switch {
 	case principal == nil && (k == ResourcePolicy || k == TrustPolicy):
-		return s, perr("Missing required field Principal")
+		return perr("Missing required field Principal")
 	case principal != nil && k == IdentityPolicy && s.notPrincipal:
-		return s, perr("Has prohibited field NotPrincipal")
+		return perr("Has prohibited field NotPrincipal")
 	case principal != nil && k == IdentityPolicy:
-		return s, perr("Has prohibited field Principal")
+		return perr("Has prohibited field Principal")
 	case principal != nil:
 		p, err := parsePrincipals(*principal)
 		if err != nil {
-			return s, err
+			return err
 		}
 		s.principals = p
 	}
+	return nil
+}
 
+func (s *statement) parseActions(action *node) error {
 	if action == nil {
-		return s, perr("Missing required field Action")
+		return perr("Missing required field Action")
 	}
 	actions, err := stringList(*action)
 	if err != nil {
-		return s, perr("Policy has invalid action")
+		return perr("Policy has invalid action")
 	}
 	for _, a := range actions {
 		if !validAction(a) {
-			return s, perr("Policy has invalid action")
+			return perr("Policy has invalid action")
 		}
 		s.actions = append(s.actions, compile(a, true, false, true))
 	}
+	return nil
+}
 
+// parseResources: required but in trust policies, where it is refused
+// and stands for "*".
+func (s *statement) parseResources(resource *node, k Kind, vars bool) error {
 	switch {
 	case k == TrustPolicy && resource != nil:
-		return s, perr("Has prohibited field Resource")
+		return perr("Has prohibited field Resource")
 	case k == TrustPolicy:
 		resource = &node{kind: jString, str: "*"}
 	case resource == nil:
-		return s, perr("Missing required field Resource")
+		return perr("Missing required field Resource")
 	}
 	resources, err := stringList(*resource)
 	if err != nil {
-		return s, perr("Policy has invalid resource")
+		return perr("Policy has invalid resource")
 	}
 	for _, r := range resources {
 		if r != "*" && !strings.HasPrefix(r, "arn:") {
-			return s, perr("Policy has invalid resource")
+			return perr("Policy has invalid resource")
 		}
 		p := compile(r, true, vars, false)
 		s.needs = p.needs(s.needs)
 		s.resources = append(s.resources, p)
 	}
+	return nil
+}
 
-	if cond != nil {
-		if s.conds, err = parseConditions(*cond, vars); err != nil {
-			return s, err
-		}
-		for _, c := range s.conds {
-			for _, v := range c.vals {
-				s.needs = v.pat.needs(s.needs)
-				for i := range v.arn {
-					s.needs = v.arn[i].needs(s.needs)
-				}
+func (s *statement) parseCondition(cond *node, vars bool) error {
+	if cond == nil {
+		return nil
+	}
+	var err error
+	if s.conds, err = parseConditions(*cond, vars); err != nil {
+		return err
+	}
+	for _, c := range s.conds {
+		for _, v := range c.vals {
+			s.needs = v.pat.needs(s.needs)
+			for i := range v.arn {
+				s.needs = v.arn[i].needs(s.needs)
 			}
 		}
 	}
-	return s, nil
+	return nil
 }
 
 // validAction accepts "*" and "service:Name", either side with wildcards.
