@@ -13,9 +13,6 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-	"unsafe"
-
-	"golang.org/x/sys/unix"
 
 	"github.com/fsxd/fsxd/internal/testfs"
 )
@@ -76,7 +73,7 @@ func TestAppendReflink(t *testing.T) {
 	if err != nil || !bytes.Equal(got, want) {
 		t.Fatalf("assembled %d bytes (%v), want %d, equal=%v", len(got), err, len(want), bytes.Equal(got, want))
 	}
-	if shared := sharedBytes(t, filepath.Join(dir, "assembled")); shared < 8<<20 {
+	if shared := testfs.SharedBytes(t, filepath.Join(dir, "assembled")); shared < 8<<20 {
 		t.Errorf("%d bytes of the object share blocks with its parts, want the two aligned parts' %d", shared, 8<<20)
 	}
 }
@@ -100,58 +97,8 @@ func TestCopyTreeReflink(t *testing.T) {
 	if got, err := os.ReadFile(copyPath); err != nil || !bytes.Equal(got, body) {
 		t.Fatalf("snapshot's copy differs: %v", err)
 	}
-	if shared := sharedBytes(t, copyPath); shared < int64(len(body)) {
+	if shared := testfs.SharedBytes(t, copyPath); shared < int64(len(body)) {
 		t.Errorf("%d of %d bytes shared with the volume", shared, len(body))
-	}
-}
-
-// sharedBytes sums the extents FIEMAP marks shared in path (synced first).
-func sharedBytes(t *testing.T, path string) int64 {
-	t.Helper()
-	const (
-		fsIocFiemap    = 0xC020660B
-		fiemapSync     = 0x1
-		extentLast     = 0x1
-		extentShared   = 0x2000
-		maxExtents     = 64
-		headerSize     = 32
-		extentSize     = 56
-		flagsInExtent  = 40
-		lengthInExtent = 16
-	)
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var total int64
-	for start := uint64(0); ; {
-		buf := make([]uint64, (headerSize+maxExtents*extentSize)/8)
-		b := unsafe.Slice((*byte)(unsafe.Pointer(&buf[0])), len(buf)*8)
-		*(*uint64)(unsafe.Pointer(&b[0])) = start
-		*(*uint64)(unsafe.Pointer(&b[8])) = ^uint64(0)
-		*(*uint32)(unsafe.Pointer(&b[16])) = fiemapSync
-		*(*uint32)(unsafe.Pointer(&b[24])) = maxExtents
-		if _, _, e := unix.Syscall(unix.SYS_IOCTL, f.Fd(), fsIocFiemap, uintptr(unsafe.Pointer(&b[0]))); e != 0 {
-			t.Fatalf("FIEMAP %s: %v", path, e)
-		}
-		mapped := *(*uint32)(unsafe.Pointer(&b[20]))
-		if mapped == 0 {
-			return total
-		}
-		for i := range int(mapped) {
-			e := b[headerSize+i*extentSize:]
-			logical := *(*uint64)(unsafe.Pointer(&e[0]))
-			length := *(*uint64)(unsafe.Pointer(&e[lengthInExtent]))
-			flags := *(*uint32)(unsafe.Pointer(&e[flagsInExtent]))
-			if flags&extentShared != 0 {
-				total += int64(length)
-			}
-			if flags&extentLast != 0 {
-				return total
-			}
-			start = logical + length
-		}
 	}
 }
 

@@ -9,6 +9,9 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
 )
 
 // Tmpfs mounts a tmpfs of size (as mount takes it: "8m") and unmounts it
@@ -80,4 +83,55 @@ func run(t testing.TB, args ...string) string {
 		t.Fatalf("%q: %v: %s (scripts/deps.sh installs it)", args, err, out)
 	}
 	return string(out)
+}
+
+// SharedBytes sums the extents of path that FIEMAP marks shared with
+// another file (a reflink's source or copy), after syncing it.
+func SharedBytes(t testing.TB, path string) int64 {
+	t.Helper()
+	const (
+		fsIocFiemap    = 0xC020660B
+		fiemapSync     = 0x1
+		extentLast     = 0x1
+		extentShared   = 0x2000
+		maxExtents     = 64
+		headerSize     = 32
+		extentSize     = 56
+		flagsInExtent  = 40
+		lengthInExtent = 16
+	)
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var total int64
+	for start := uint64(0); ; {
+		buf := make([]uint64, (headerSize+maxExtents*extentSize)/8)
+		b := unsafe.Slice((*byte)(unsafe.Pointer(&buf[0])), len(buf)*8)
+		*(*uint64)(unsafe.Pointer(&b[0])) = start
+		*(*uint64)(unsafe.Pointer(&b[8])) = ^uint64(0)
+		*(*uint32)(unsafe.Pointer(&b[16])) = fiemapSync
+		*(*uint32)(unsafe.Pointer(&b[24])) = maxExtents
+		if _, _, e := unix.Syscall(unix.SYS_IOCTL, f.Fd(), fsIocFiemap, uintptr(unsafe.Pointer(&b[0]))); e != 0 {
+			t.Fatalf("FIEMAP %s: %v", path, e)
+		}
+		mapped := *(*uint32)(unsafe.Pointer(&b[20]))
+		if mapped == 0 {
+			return total
+		}
+		for i := range int(mapped) {
+			e := b[headerSize+i*extentSize:]
+			logical := *(*uint64)(unsafe.Pointer(&e[0]))
+			length := *(*uint64)(unsafe.Pointer(&e[lengthInExtent]))
+			flags := *(*uint32)(unsafe.Pointer(&e[flagsInExtent]))
+			if flags&extentShared != 0 {
+				total += int64(length)
+			}
+			if flags&extentLast != 0 {
+				return total
+			}
+			start = logical + length
+		}
+	}
 }
