@@ -3,6 +3,7 @@
 package testfs
 
 import (
+	"encoding/binary"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -47,6 +48,12 @@ func Tmpfs(t testing.TB, size string) string {
 // scripts/deps.sh installs the mkfs tools.
 func Image(t testing.TB, fstype string, size int64, mkfs ...string) string {
 	t.Helper()
+	if os.Geteuid() != 0 {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("mount %s image: CI must run as root", fstype)
+		}
+		t.Skipf("mount %s image: needs root", fstype)
+	}
 	dir := t.TempDir()
 	img, mnt := filepath.Join(dir, fstype+".img"), filepath.Join(dir, "mnt")
 	if err := os.WriteFile(img, nil, 0o600); err != nil {
@@ -57,12 +64,6 @@ func Image(t testing.TB, fstype string, size int64, mkfs ...string) string {
 	}
 	if err := os.Mkdir(mnt, 0o755); err != nil {
 		t.Fatal(err)
-	}
-	if os.Geteuid() != 0 {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("mount %s image: CI must run as root", fstype)
-		}
-		t.Skipf("mount %s image: needs root", fstype)
 	}
 	run(t, append(mkfs, img)...)
 	dev := strings.TrimSpace(run(t, "losetup", "--find", "--show", img))
@@ -90,41 +91,38 @@ func run(t testing.TB, args ...string) string {
 func SharedBytes(t testing.TB, path string) int64 {
 	t.Helper()
 	const (
-		fsIocFiemap    = 0xC020660B
-		fiemapSync     = 0x1
-		extentLast     = 0x1
-		extentShared   = 0x2000
-		maxExtents     = 64
-		headerSize     = 32
-		extentSize     = 56
-		flagsInExtent  = 40
-		lengthInExtent = 16
+		fsIocFiemap  = 0xC020660B // _IOWR('f', 11, struct fiemap)
+		fiemapSync   = 0x1
+		extentLast   = 0x1
+		extentShared = 0x2000
+		maxExtents   = 64
+		headerSize   = 32 // struct fiemap
+		extentSize   = 56 // struct fiemap_extent
 	)
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
+	ne := binary.NativeEndian
+	b := make([]byte, headerSize+maxExtents*extentSize)
 	var total int64
 	for start := uint64(0); ; {
-		buf := make([]uint64, (headerSize+maxExtents*extentSize)/8)
-		b := unsafe.Slice((*byte)(unsafe.Pointer(&buf[0])), len(buf)*8)
-		*(*uint64)(unsafe.Pointer(&b[0])) = start
-		*(*uint64)(unsafe.Pointer(&b[8])) = ^uint64(0)
-		*(*uint32)(unsafe.Pointer(&b[16])) = fiemapSync
-		*(*uint32)(unsafe.Pointer(&b[24])) = maxExtents
+		clear(b)
+		ne.PutUint64(b[0:], start)      // fm_start
+		ne.PutUint64(b[8:], ^uint64(0)) // fm_length: to the end
+		ne.PutUint32(b[16:], fiemapSync)
+		ne.PutUint32(b[24:], maxExtents) // fm_extent_count
 		if _, _, e := unix.Syscall(unix.SYS_IOCTL, f.Fd(), fsIocFiemap, uintptr(unsafe.Pointer(&b[0]))); e != 0 {
 			t.Fatalf("FIEMAP %s: %v", path, e)
 		}
-		mapped := *(*uint32)(unsafe.Pointer(&b[20]))
+		mapped := int(ne.Uint32(b[20:])) // fm_mapped_extents
 		if mapped == 0 {
 			return total
 		}
-		for i := range int(mapped) {
+		for i := range mapped {
 			e := b[headerSize+i*extentSize:]
-			logical := *(*uint64)(unsafe.Pointer(&e[0]))
-			length := *(*uint64)(unsafe.Pointer(&e[lengthInExtent]))
-			flags := *(*uint32)(unsafe.Pointer(&e[flagsInExtent]))
+			logical, length, flags := ne.Uint64(e[0:]), ne.Uint64(e[16:]), ne.Uint32(e[40:])
 			if flags&extentShared != 0 {
 				total += int64(length)
 			}
