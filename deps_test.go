@@ -47,7 +47,7 @@ var layers = map[string]int{
 	"volume":              io_,
 	"internal/dirsync":    io_,  // group commit of directory fsyncs
 	"internal/reap":       io_,  // a replaced file freed after the reply
-	"internal/testfs":     tool, // a tmpfs for tests to fill
+	"internal/testfs":     tool, // file systems for tests: a tmpfs to fill, loop images
 	"multipart":           io_,
 	"nameservice":         io_,
 	"secret":              io_, // reads and writes the master key file
