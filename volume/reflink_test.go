@@ -78,6 +78,48 @@ func TestAppendReflink(t *testing.T) {
 	}
 }
 
+// TestAppendAfterPartialClone: a clone that fails part way may leave the
+// file longer than what was appended (btrfs grows the size extent by
+// extent); the retry must lay its range where the object ends, at the
+// file offset, not after those stray blocks. The stray part is made here
+// by extending the file without moving its offset.
+func TestAppendAfterPartialClone(t *testing.T) {
+	needRoot(t)
+	r, dir := xfsRoot(t)
+	f := r.As(alice)
+	part := make([]byte, 1<<20)
+	rand.Read(part)
+	if err := os.WriteFile(filepath.Join(dir, "part"), part, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	src, err := os.Open(filepath.Join(dir, "part"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	w, err := f.Create(ctx, key(t, "assembled"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	head := bytes.Repeat([]byte("h"), 64<<10)
+	if _, err := w.Write(head); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.f.Truncate(int64(len(head)) + 256<<10); err != nil { // the failed clone's quarter
+		t.Fatal(err)
+	}
+	if err := w.Append(src, 0, int64(len(part))); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Commit(Meta{}, nil); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(filepath.Join(dir, "assembled"))
+	if want := append(head, part...); err != nil || !bytes.Equal(got, want) {
+		t.Fatalf("assembled %d bytes (%v), want %d: the head and the part, nothing between", len(got), err, len(want))
+	}
+}
+
 // TestCopyTreeReflink: a snapshot on XFS clones every file.
 func TestCopyTreeReflink(t *testing.T) {
 	needRoot(t)

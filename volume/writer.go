@@ -255,19 +255,26 @@ func (w *Writer) clone(sfd, dfd int, off, n int64) error {
 	if err := unix.Fstat(dfd, &st); err != nil {
 		return err
 	}
+	// The object ends at the file offset, not at the size: a clone that
+	// failed part way may have grown the file (btrfs does, extent by
+	// extent), and the retry must overwrite that part, not follow it.
+	pos, err := w.f.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return err
+	}
 	bs := int64(st.Blksize)
-	if bs <= 0 || off%bs != 0 || st.Size%bs != 0 || n%bs != 0 {
+	if bs <= 0 || off%bs != 0 || pos%bs != 0 || n%bs != 0 {
 		return unix.EINVAL
 	}
 	rng := unix.FileCloneRange{Src_fd: int64(sfd), Src_offset: uint64(off),
-		Src_length: uint64(n), Dest_offset: uint64(st.Size)}
+		Src_length: uint64(n), Dest_offset: uint64(pos)}
 	if err := unix.IoctlFileCloneRange(dfd, &rng); err != nil {
 		// A full disk is this moment's, not the file system's: the retry
 		// after reap's free clones again.
 		w.noClone = !reap.NoSpace(err)
 		return err
 	}
-	_, err := w.f.Seek(st.Size+n, io.SeekStart) // a clone leaves the offset alone
+	_, err = w.f.Seek(pos+n, io.SeekStart) // a clone leaves the offset alone
 	return err
 }
 
