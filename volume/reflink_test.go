@@ -36,6 +36,23 @@ func xfsRoot(t *testing.T) (*Root, string) {
 	return r, dir
 }
 
+// randomPart writes n random bytes to path and opens it for Append,
+// until the test ends.
+func randomPart(t testing.TB, path string, n int64) ([]byte, *os.File) {
+	t.Helper()
+	b := make([]byte, n)
+	rand.Read(b)
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return b, f
+}
+
 // TestAppendReflink: two block-aligned parts are cloned into the
 // assembled object; the unaligned last part is copied (FICLONERANGE
 // takes whole blocks) and the object reads back byte for byte.
@@ -50,21 +67,11 @@ func TestAppendReflink(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, n := range sizes {
-		b := make([]byte, n)
-		rand.Read(b)
+		b, src := randomPart(t, filepath.Join(dir, "part"+string(rune('a'+i))), n)
 		want = append(want, b...)
-		part := filepath.Join(dir, "part"+string(rune('a'+i)))
-		if err := os.WriteFile(part, b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		src, err := os.Open(part)
-		if err != nil {
-			t.Fatal(err)
-		}
 		if err := w.Append(src, 0, n); err != nil {
 			t.Fatalf("append part %d: %v", i, err)
 		}
-		src.Close()
 	}
 	if _, err := w.Commit(Meta{Parts: len(sizes), PartSizes: sizes}, nil); err != nil {
 		t.Fatal(err)
@@ -87,16 +94,7 @@ func TestAppendAfterPartialClone(t *testing.T) {
 	needRoot(t)
 	r, dir := xfsRoot(t)
 	f := r.As(alice)
-	part := make([]byte, 1<<20)
-	rand.Read(part)
-	if err := os.WriteFile(filepath.Join(dir, "part"), part, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	src, err := os.Open(filepath.Join(dir, "part"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer src.Close()
+	part, src := randomPart(t, filepath.Join(dir, "part"), 1<<20)
 	w, err := f.Create(ctx, key(t, "assembled"))
 	if err != nil {
 		t.Fatal(err)
@@ -174,16 +172,7 @@ func BenchmarkAppend(b *testing.B) {
 			}
 			defer r.Close()
 			const part, parts = 8 << 20, 4
-			body := make([]byte, part)
-			rand.Read(body)
-			if err := os.WriteFile(filepath.Join(dir, "part"), body, 0o644); err != nil {
-				b.Fatal(err)
-			}
-			src, err := os.Open(filepath.Join(dir, "part"))
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer src.Close()
+			_, src := randomPart(b, filepath.Join(dir, "part"), part)
 			f := r.As(rootID)
 			b.SetBytes(part * parts)
 			b.ReportAllocs()
