@@ -256,8 +256,9 @@ func (w *Writer) clone(sfd, dfd int, off, n int64) error {
 		return err
 	}
 	// The object ends at the file offset, not at the size: a clone that
-	// failed part way may have grown the file (btrfs does, extent by
-	// extent), and the retry must overwrite that part, not follow it.
+	// failed part way may have grown the file (btrfs's clone code raises
+	// the size extent by extent), and the retry must overwrite that part,
+	// not follow it.
 	pos, err := w.f.Seek(0, io.SeekCurrent)
 	if err != nil {
 		return err
