@@ -124,6 +124,8 @@ func TestCreateErrors(t *testing.T) {
 		{"policy without principal", withPolicy(openZFS("pol5", volOZ, 1, 1), strings.Replace(validPolicy, `"Principal":{"AWS":"arn:aws:iam::123456789012:root"},`, "", 1)), "InvalidRequest", "MalformedPolicy", "Principal"},
 		{"policy GetBucketLocation", withPolicy(openZFS("pol6", volOZ, 1, 1), policyWith("s3:GetBucketLocation")), "InvalidRequest", "MalformedPolicy", "invalid action"},
 		{"policy ListBucketMultipartUploads", withPolicy(openZFS("pol7", volOZ, 1, 1), policyWith("S3:listbucketmultipartuploads")), "InvalidRequest", "MalformedPolicy", "invalid action"},
+		{"policy action of another service", withPolicy(openZFS("pol9", volOZ, 1, 1), policyWith("fsx:DescribeVolumes")), "InvalidRequest", "MalformedPolicy", "invalid action"},
+		{"policy public", withPolicy(openZFS("pol10", volOZ, 1, 1), strings.Replace(validPolicy, `{"AWS":"arn:aws:iam::123456789012:root"}`, `"*"`, 1)), "InvalidRequest", "AccessDenied", "Access Denied"},
 		{"policy over 20 KB", withPolicy(openZFS("pol8", volOZ, 1, 1), bigPolicy), "InvalidRequest", "MalformedPolicy", "size"},
 		{"unknown VPC", withVPC(openZFS("vpc", volOZ, 1, 1), "vpc-00000000000000000"), "InvalidRequest", "InvalidVpcConfiguration", "vpc-00000000000000000"},
 		{"malformed VPC id", withVPC(openZFS("vpc", volOZ, 1, 1), "vpc-XYZ"), "BadRequest", "", "vpcId"},

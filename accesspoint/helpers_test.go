@@ -22,6 +22,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/fsx/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
 	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/fsxd/fsxd"
 	"github.com/fsxd/fsxd/auth"
@@ -265,4 +266,13 @@ func (e *env) detach(name, token string) {
 	if _, err := e.tryDetach(name, token); err != nil {
 		e.t.Fatalf("detach %s: %v", name, err)
 	}
+}
+
+// httpStatus is the HTTP status of the response behind err, or 0.
+func httpStatus(err error) int {
+	var re *smithyhttp.ResponseError
+	if errors.As(err, &re) {
+		return re.HTTPStatusCode()
+	}
+	return 0
 }

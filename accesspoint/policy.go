@@ -1,7 +1,6 @@
 package accesspoint
 
 import (
-	"encoding/json"
 	"errors"
 	"strings"
 
@@ -30,11 +29,19 @@ func checkPolicy(text string) error {
 		return awserr.MalformedPolicy.Err("Policy exceeds the maximum allowed document size.")
 	}
 	for _, a := range doc.Actions() {
+		if !s3Action(a) {
+			return awserr.MalformedPolicy.Err("Policy has invalid action")
+		}
 		for _, f := range forbiddenActions {
 			if strings.EqualFold(a, f) {
 				return awserr.MalformedPolicy.Err("Policy has invalid action")
 			}
 		}
+	}
+	// Block Public Access is always on for an access point attached to
+	// FSx, and its BlockPublicPolicy makes S3 refuse a public policy.
+	if isPublic(text) {
+		return awserr.AccessDenied.Err("")
 	}
 	return nil
 }
@@ -49,55 +56,9 @@ func fsxPolicyError(err error) error {
 	return awserr.InvalidRequest.Err("%s", e.Message).With("ErrorCode", e.Code)
 }
 
-// isPublic reports S3's policy status for an access point policy: public
-// when an Allow statement names every principal ("*" or {"AWS": "*"})
-// without a Condition. S3's full rules also treat some conditions as not
-// restricting; fsxd errs on the side of calling those non-public.
-func isPublic(text string) bool {
-	var doc struct {
-		Statement json.RawMessage
-	}
-	if json.Unmarshal([]byte(text), &doc) != nil {
-		return false
-	}
-	var stmts []map[string]json.RawMessage
-	if json.Unmarshal(doc.Statement, &stmts) != nil {
-		var one map[string]json.RawMessage
-		if json.Unmarshal(doc.Statement, &one) != nil {
-			return false
-		}
-		stmts = append(stmts, one)
-	}
-	for _, st := range stmts {
-		var effect string
-		json.Unmarshal(st["Effect"], &effect)
-		if effect == "Allow" && st["Condition"] == nil && st["NotPrincipal"] == nil && anyone(st["Principal"]) {
-			return true
-		}
-	}
-	return false
-}
-
-// anyone reports a Principal element that names every principal.
-func anyone(raw json.RawMessage) bool {
-	var s string
-	if json.Unmarshal(raw, &s) == nil {
-		return s == "*"
-	}
-	var m map[string]json.RawMessage
-	if json.Unmarshal(raw, &m) != nil {
-		return false
-	}
-	aws := m["AWS"]
-	if json.Unmarshal(aws, &s) == nil {
-		return s == "*"
-	}
-	var list []string
-	json.Unmarshal(aws, &list)
-	for _, v := range list {
-		if v == "*" {
-			return true
-		}
-	}
-	return false
+// s3Action reports an action S3 can grant: "*" or one of service s3 (a
+// wildcard in the service part is left to match it).
+func s3Action(a string) bool {
+	svc, _, _ := strings.Cut(a, ":")
+	return a == "*" || strings.EqualFold(svc, "s3") || strings.ContainsAny(svc, "*?")
 }

@@ -35,16 +35,19 @@ func TestAccessPointPolicy(t *testing.T) {
 	if status() {
 		t.Error("account-scoped policy reported public")
 	}
+	// Block Public Access is always on: S3 refuses a public policy, and
+	// the one in place stays.
 	public := strings.Replace(validPolicy, `{"AWS":"arn:aws:iam::123456789012:root"}`, `"*"`, 1)
-	if _, err := e.s3c.PutAccessPointPolicy(ctx, &s3control.PutAccessPointPolicyInput{AccountId: acct, Name: name, Policy: aws.String(public)}); err != nil {
-		t.Fatal(err)
+	_, err = e.s3c.PutAccessPointPolicy(ctx, &s3control.PutAccessPointPolicyInput{AccountId: acct, Name: name, Policy: aws.String(public)})
+	if errorCode(err) != "AccessDenied" || httpStatus(err) != 403 {
+		t.Fatalf("public policy: %v", err)
 	}
-	if !status() {
-		t.Error("policy for * reported not public")
+	if status() {
+		t.Error("policy reported public after a refused put")
 	}
 	got, _ = e.s3c.GetAccessPointPolicy(ctx, &s3control.GetAccessPointPolicyInput{AccountId: acct, Name: name})
-	if aws.ToString(got.Policy) != public {
-		t.Errorf("policy after put = %s", aws.ToString(got.Policy))
+	if aws.ToString(got.Policy) != validPolicy {
+		t.Errorf("policy after refused put = %s", aws.ToString(got.Policy))
 	}
 	if _, err := e.s3c.DeleteAccessPointPolicy(ctx, &s3control.DeleteAccessPointPolicyInput{AccountId: acct, Name: name}); err != nil {
 		t.Fatal(err)
@@ -65,6 +68,27 @@ func TestIsPublic(t *testing.T) {
 		{stmt(`{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*"}`), false},
 		{stmt(`{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}`), false},
 		{stmt(`{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::1:root"},"Action":"s3:*","Resource":"*"}`), false},
+		// every principal but one
+		{stmt(`{"Effect":"Allow","NotPrincipal":{"AWS":"arn:aws:iam::1:root"},"Action":"s3:GetObject","Resource":"*"}`), true},
+		// which actions expose data
+		{stmt(`{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*"}`), true},
+		{stmt(`{"Effect":"Allow","Principal":"*","Action":["s3:CreateJob","S3:PUTOBJECT"],"Resource":"*"}`), true},
+		{stmt(`{"Effect":"Allow","Principal":"*","Action":"s3:*Object","Resource":"*"}`), true},
+		{stmt(`{"Effect":"Allow","Principal":"*","Action":"s3:Abort*","Resource":"*"}`), true},
+		{stmt(`{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}`), true},
+		{stmt(`{"Effect":"Allow","Principal":"*","NotAction":"s3:GetObject","Resource":"*"}`), true},
+		{stmt(`{"Effect":"Allow","Principal":"*","Action":"s3:CreateJob","Resource":"*"}`), false},
+		// conditions that pin the request to fixed values, and ones that do not
+		{stmt(`{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*","Condition":{"StringEquals":{"aws:SourceVpc":"vpc-1"}}}`), false},
+		{stmt(`{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*","Condition":{"StringLike":{"aws:PrincipalArn":["arn:aws:iam::1:user/a","arn:aws:iam::1:user/b"]}}}`), false},
+		{stmt(`{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*","Condition":{"StringLike":{"aws:userid":"AROAEXAMPLE:*"}}}`), false},
+		{stmt(`{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*","Condition":{"StringLike":{"aws:PrincipalArn":"arn:aws:iam::1:user/*"}}}`), true},
+		{stmt(`{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*","Condition":{"StringNotEquals":{"aws:SourceVpc":"vpc-1"}}}`), true},
+		{stmt(`{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*","Condition":{"StringEqualsIfExists":{"aws:SourceVpc":"vpc-1"}}}`), true},
+		{stmt(`{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*","Condition":{"StringEquals":{"aws:UserAgent":"x"}}}`), true},
+		{stmt(`{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":["10.0.0.0/8","0.0.0.0/0"]}}}`), true},
+		{stmt(`{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"192.0.2.1"}}}`), false},
+		{stmt(`{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*","Condition":{"NotIpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}`), true},
 		{`garbage`, false},
 	} {
 		if got := isPublic(tt.policy); got != tt.want {
