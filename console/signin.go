@@ -41,6 +41,9 @@ var funcs = template.FuncMap{
 // the same.
 const badCredentials = "Those credentials were not accepted."
 
+// maxSignInBody bounds the sign-in form's body.
+const maxSignInBody = 4 << 10
+
 func (c *Console) signIn(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
 		c.render(w, "signin", view{Title: "Sign in"})
@@ -52,6 +55,9 @@ func (c *Console) signIn(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "cross-origin sign-in refused", http.StatusForbidden)
 		return
 	}
+	// Read before anyone is authenticated: a key id and a secret are a
+	// few dozen bytes, so nothing larger is held for them.
+	r.Body = http.MaxBytesReader(w, r.Body, maxSignInBody)
 	key := strings.TrimSpace(r.PostFormValue("access_key_id"))
 	secret := r.PostFormValue("secret_access_key")
 	cl := c.newClients(key, secret, r.Host, c.cfg.TLS)

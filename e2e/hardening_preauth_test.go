@@ -49,6 +49,8 @@ func unsignedHead(addr, key, service, path string, length int) string {
 		b.WriteString("Content-Type: application/x-www-form-urlencoded; charset=utf-8\r\n")
 	case "s3":
 		b.WriteString("X-Amz-Content-Sha256: UNSIGNED-PAYLOAD\r\n")
+	case "console": // the sign-in form: its signature is ignored
+		b.WriteString("Content-Type: application/x-www-form-urlencoded\r\n")
 	}
 	fmt.Fprintf(&b, "Authorization: AWS4-HMAC-SHA256 Credential=%s/%s/%s/%s/aws4_request, SignedHeaders=host;x-amz-date, Signature=%s\r\n",
 		key, now.Format("20060102"), Region, service, strings.Repeat("0", 64))
@@ -138,6 +140,7 @@ func TestHardeningPreAuthFlood(t *testing.T) {
 	add(150, floodConn{service: "fsx", path: "/", length: 1 << 20, sent: 1<<20 - 1})                  // all but a byte
 	add(200, floodConn{service: "iam", path: "/", length: 64 << 10, trickle: 200 * time.Millisecond}) // trickle
 	add(200, floodConn{service: "s3", path: "/" + hv.alias + "/flood", length: 128 << 10})            // refused, body unread
+	add(100, floodConn{service: "console", path: "/_fsxd/console/signin", length: 10 << 20, sent: 1 << 20})
 	stop := make(chan struct{})
 	defer close(stop)
 	var landed sync.WaitGroup
@@ -314,5 +317,29 @@ func TestHardeningRefusedBodyNotAwaited(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusForbidden || xmlCode(string(b)) != "SignatureDoesNotMatch" {
 		t.Errorf("bad signature, body withheld: %d %s", resp.StatusCode, b)
+	}
+}
+
+// TestHardeningConsoleBodyNotAwaited: the console's sign-in form, read
+// before anyone is authenticated, is answered when its client declares a
+// body and never sends it: the body has PreAuthBodyTimeout to arrive.
+func TestHardeningConsoleBodyNotAwaited(t *testing.T) {
+	e := Start(t, func(c *server.Config) { c.PreAuthBodyTimeout = 200 * time.Millisecond })
+	conn, err := net.Dial("tcp", e.Addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := io.WriteString(conn, unsignedHead(e.Addr, e.Key, "console", "/_fsxd/console/signin", 100<<10)); err != nil {
+		t.Fatal(err)
+	}
+	conn.SetReadDeadline(time.Now().Add(time.Minute)) // a bound on the test, not a timing assertion
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("no answer while the sign-in body is withheld: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("sign-in, body withheld: %d, want 401", resp.StatusCode)
 	}
 }

@@ -177,7 +177,18 @@ var fsxRefusals = &refusals{max: awsjson.MaxBody,
 	write:      func(w http.ResponseWriter, _ *http.Request, err error) { awsjson.WriteError(w, err) },
 }
 
+// maxInternalBody bounds the body of a request to /_fsxd/: console forms
+// carry at most a policy document (20 KB); object bytes go to S3.
+const maxInternalBody = 1 << 20
+
+// serveInternal serves the console, health and metrics. A body is capped
+// and must arrive within PreAuthBodyTimeout: the console's sign-in reads
+// one before anyone is authenticated, and what nobody reads is cut off.
 func (s *Server) serveInternal(w http.ResponseWriter, r *http.Request) {
+	if r.Body != nil && r.Body != http.NoBody {
+		r.Body = http.MaxBytesReader(w, r.Body, maxInternalBody)
+		http.NewResponseController(w).SetReadDeadline(time.Now().Add(s.cfg.PreAuthBodyTimeout))
+	}
 	if r.URL.Path == "/_fsxd/console" || strings.HasPrefix(r.URL.Path, "/_fsxd/console/") {
 		s.serveConsole(w, r)
 		return
