@@ -125,10 +125,12 @@ func (m *Mux) Input(op string) any {
 	return reflect.New(h.in).Interface()
 }
 
-// Operation returns the operation named by r's X-Amz-Target, or "".
+// Operation returns the registered operation named by r's X-Amz-Target,
+// or "": it names metric series, and an unauthenticated client's
+// arbitrary strings must not add to them.
 func (m *Mux) Operation(r *http.Request) string {
 	op, ok := strings.CutPrefix(r.Header.Get("X-Amz-Target"), m.Prefix+".")
-	if !ok {
+	if _, known := m.ops[op]; !ok || !known {
 		return ""
 	}
 	return op

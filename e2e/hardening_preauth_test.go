@@ -343,3 +343,40 @@ func TestHardeningConsoleBodyNotAwaited(t *testing.T) {
 		t.Errorf("sign-in, body withheld: %d, want 401", resp.StatusCode)
 	}
 }
+
+// TestHardeningMetricLabelsBounded: operation names a client makes up,
+// signed or not, do not become metric series (each would stay until a
+// restart, and every scrape would render it).
+func TestHardeningMetricLabelsBounded(t *testing.T) {
+	e := Start(t)
+	for i := range 20 {
+		req, err := http.NewRequest(http.MethodPost, e.URL+"/", strings.NewReader("{}"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("X-Amz-Target", fmt.Sprintf("AWSSimbaAPIService_v20180301.MadeUp%dOperation", i))
+		req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
+	_, err := e.FSx.DescribeFileSystems(context.Background(), &fsx.DescribeFileSystemsInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Get(e.URL + "/_fsxd/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if strings.Contains(string(body), "MadeUp") {
+		t.Error("a made-up operation name is a metric label")
+	}
+	if !strings.Contains(string(body), `operation="DescribeFileSystems"`) {
+		t.Error("no series for DescribeFileSystems")
+	}
+}
