@@ -159,6 +159,7 @@ func quote(etag string) string { return `"` + etag + `"` }
 var (
 	hvBytes          = []string{"bytes"}
 	hvSSE            = []string{sseFSx}
+	hvSandbox        = []string{"sandbox"}
 	hvDefaultType    = []string{defaultContentType}
 	hvStorageOpenZFS = []string{"FSX_OPENZFS"}
 	hvStorageONTAP   = []string{"FSX_ONTAP"}
@@ -202,6 +203,10 @@ func (ap *AccessPoint) setObjectHeaders(h http.Header, info volume.Info) {
 	}
 	h["X-Amz-Storage-Class"] = ap.storageClassValue()
 	h["X-Amz-Server-Side-Encryption"] = hvSSE
+	// The console shares this origin: an object opened in a browser must
+	// not run script there with a signed-in user's session, whatever its
+	// Content-Type (docs/decisions.md, "Objects served sandboxed").
+	h["Content-Security-Policy"] = hvSandbox
 }
 
 func setIf(h http.Header, k, v string) {
