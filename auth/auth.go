@@ -6,6 +6,7 @@ package auth
 import (
 	"context"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/fsxd/fsxd"
@@ -42,7 +43,10 @@ type RequestInfo struct {
 	SecureTransport bool
 }
 
-// Info extracts RequestInfo; trustProxy decides whether X-Forwarded-For is believed.
+// Info extracts RequestInfo; trustProxy decides whether X-Forwarded-For is
+// believed. Only its last address is: the one the proxy in front of fsxd
+// appended. Load balancers append to what the client sent, so any earlier
+// entry, and any other header line, may be the client's own invention.
 func Info(r *http.Request, trustProxy bool) RequestInfo {
 	ip := r.RemoteAddr
 	if i := lastColon(ip); i >= 0 {
@@ -52,8 +56,10 @@ func Info(r *http.Request, trustProxy bool) RequestInfo {
 		ip = ip[1 : len(ip)-1]
 	}
 	if trustProxy {
-		if fwd := r.Header.Get("X-Forwarded-For"); fwd != "" {
-			ip = firstField(fwd)
+		if fwd := r.Header.Values("X-Forwarded-For"); len(fwd) > 0 {
+			if last := lastField(fwd[len(fwd)-1]); last != "" {
+				ip = last
+			}
 		}
 	}
 	return RequestInfo{SourceIP: ip, SecureTransport: r.TLS != nil}
@@ -71,18 +77,10 @@ func lastColon(s string) int {
 	return -1
 }
 
-func firstField(s string) string {
-	for i := 0; i < len(s); i++ {
-		if s[i] == ',' {
-			s = s[:i]
-			break
-		}
+// lastField is the last comma-separated field of s, without spaces.
+func lastField(s string) string {
+	if i := strings.LastIndexByte(s, ','); i >= 0 {
+		s = s[i+1:]
 	}
-	for len(s) > 0 && s[0] == ' ' {
-		s = s[1:]
-	}
-	for len(s) > 0 && s[len(s)-1] == ' ' {
-		s = s[:len(s)-1]
-	}
-	return s
+	return strings.TrimSpace(s)
 }

@@ -105,7 +105,7 @@ func serve(args []string, stderr io.Writer) int {
 	fs.BoolVar(&cfg.S3Extensions, "s3-extensions", false, "offer S3 features beyond AWS's FSx access points (conditional writes)")
 	fs.BoolVar(&cfg.NoFsync, "no-fsync", false, "acknowledge writes before they reach stable storage (faster; loses data on power loss)")
 	fs.UintVar(&umask, "umask", 0o022, "umask for files and directories created through access points")
-	fs.BoolVar(&cfg.TrustProxy, "trust-proxy", false, "believe X-Forwarded-For for the source address")
+	fs.BoolVar(&cfg.TrustProxy, "trust-proxy", false, "believe the last X-Forwarded-For address (the one the proxy in front appended) as the source address")
 	fs.Var(&imports, "import-root", "allow API callers to import directories strictly below `DIR` as volumes (tag fsxd:import-path); repeatable; none by default")
 	fs.Var(vpcs, "vpc", "declare a VPC: `vpc-ID=CIDR[,CIDR]`; repeatable")
 	fs.IntVar(&cfg.MaxConcurrent, "max-concurrent", 1024, "in-flight requests before 503 SlowDown")
