@@ -54,7 +54,11 @@ const (
 
 // makeDir creates a volume directory (and missing parents). An existing
 // directory is kept as it is: it was imported, or made by a previous pass.
-func makeDir(dir string, mode fs.FileMode) error {
+// Below DataDir/fs no symlink is followed on the way (beneath.go).
+func (s *Service) makeDir(dir string, mode fs.FileMode) error {
+	if rel, ok := confined(s.fsRoot(), dir); ok {
+		return makeDirBeneath(s.fsRoot(), rel, mode)
+	}
 	fi, err := os.Stat(dir)
 	if err == nil {
 		if !fi.IsDir() {
@@ -70,12 +74,13 @@ func makeDir(dir string, mode fs.FileMode) error {
 
 // removeDir deletes a directory tree that fsxd owns. Anything outside
 // DataDir/fs is left alone, whatever the record says: a safety net for
-// imported trees.
+// imported trees. A symlink on the way fails it (beneath.go).
 func (s *Service) removeDir(dir string) error {
-	if dir == "" || !within(s.fsRoot(), dir) {
+	rel, ok := confined(s.fsRoot(), dir)
+	if dir == "" || !ok {
 		return nil
 	}
-	return os.RemoveAll(dir)
+	return removeBeneath(s.fsRoot(), rel)
 }
 
 // within reports whether path is root or below it (lexically).

@@ -58,7 +58,7 @@ func (s *Service) creations(ctx context.Context, fss []*fsxd.FileSystem, vms []*
 	var fsDue []*fsxd.FileSystem
 	for _, fs := range fss {
 		if s.due(fsRec{fs}) {
-			if err := makeDir(fs.Dir, 0o755); err != nil {
+			if err := s.makeDir(fs.Dir, 0o755); err != nil {
 				errs = append(errs, err)
 				continue
 			}
@@ -124,7 +124,7 @@ func (s *Service) finish(ctx context.Context, kind, id, dir string, mode os.File
 	if dir == "" {
 		return s.setLifecycle(ctx, kind, id, fsxd.Creating, next)
 	}
-	err := makeDir(dir, mode)
+	err := s.makeDir(dir, mode)
 	if err == nil && kind == fsxd.KindVolume {
 		var rootID string
 		if rootID, err = volume.DirID(dir); err == nil {

@@ -41,7 +41,14 @@ func (s *Service) dropVolume(ctx context.Context, v *fsxd.Volume) error {
 		return err // its final backup is still copying it
 	}
 	if !v.Imported {
-		if err := s.removeDir(v.Dir); err != nil {
+		err := s.removeDir(v.Dir)
+		var sym *errSymlink
+		if errors.As(err, &sym) {
+			// Someone made a symlink of a directory on the way: what it
+			// points at is not the volume's, and the volume's own tree is
+			// no longer where its record says. Leave both; drop the record.
+			s.cfg.Logger.Error("fsxapi: volume directory not removed", "volume", v.ID, "err", err)
+		} else if err != nil {
 			return err
 		}
 	}

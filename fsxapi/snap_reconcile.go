@@ -82,6 +82,12 @@ func (s *Service) advanceSnapshot(ctx context.Context, r *fsxd.Snapshot, vols []
 			s.cfg.Logger.Error("fsxapi: snapshot directory", "snapshot", r.ID, "err", err)
 			return
 		}
+		if rel, ok := confined(s.fsRoot(), src.Dir); ok && !isDirBeneath(s.fsRoot(), rel) {
+			// A symlink on the way would make the snapshot copy, and
+			// serve, whatever it points at.
+			s.cfg.Logger.Error("fsxapi: snapshot source", "snapshot", r.ID, "err", &errSymlink{src.Dir})
+			return
+		}
 		stats, err := volume.CopyTree(src.Dir, r.Dir, volume.CopyOptions{Skip: skip, Progress: progress})
 		if err != nil {
 			s.cfg.Logger.Error("fsxapi: snapshot copy", "snapshot", r.ID, "volume", src.ID, "err", err)

@@ -1,7 +1,7 @@
 package fsxapi
 
 import (
-	"os"
+	"fmt"
 	"path"
 	"path/filepath"
 	"strings"
@@ -21,7 +21,7 @@ type moves []move
 func (m *moves) undo(s *Service) {
 	for i := len(*m) - 1; i >= 0; i-- {
 		mv := (*m)[i]
-		if err := os.Rename(mv.to, mv.from); err != nil {
+		if err := s.move(mv.to, mv.from); err != nil {
 			s.cfg.Logger.Error("fsxapi: undo directory move", "from", mv.to, "to", mv.from, "err", err)
 		}
 	}
@@ -35,11 +35,16 @@ func (s *Service) relocate(v *fsxd.Volume, dir string, below []*fsxd.Volume, mov
 		return nil // the operator's tree stays where it is
 	}
 	old := v.Dir
-	if _, err := os.Stat(old); err == nil {
-		if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
-			return err
-		}
-		if err := os.Rename(old, dir); err != nil {
+	relOld, ok := confined(s.fsRoot(), old)
+	if !ok {
+		return fmt.Errorf("fsxapi: volume %s: directory %s is outside the data dir", v.ID, old)
+	}
+	exists, err := existsBeneath(s.fsRoot(), relOld)
+	if err != nil {
+		return err
+	}
+	if exists {
+		if err := s.move(old, dir); err != nil {
 			return err
 		}
 		*moved = append(*moved, move{old, dir})
@@ -51,6 +56,17 @@ func (s *Service) relocate(v *fsxd.Volume, dir string, below []*fsxd.Volume, mov
 		}
 	}
 	return nil
+}
+
+// move renames directory from to to, both below DataDir/fs, following no
+// symlink on the way to either (beneath.go).
+func (s *Service) move(from, to string) error {
+	relFrom, ok1 := confined(s.fsRoot(), from)
+	relTo, ok2 := confined(s.fsRoot(), to)
+	if !ok1 || !ok2 {
+		return fmt.Errorf("fsxapi: move %s to %s: outside the data dir", from, to)
+	}
+	return renameBeneath(s.fsRoot(), relFrom, relTo)
 }
 
 // renameOpenZFS renames a child volume: its directory, VolumePath, and the

@@ -111,7 +111,10 @@ func checkJunction(svm *fsxd.SVM, siblings []*fsxd.Volume, junction, self string
 		}
 		parentOK = parentOK || v.JunctionPath == path.Dir(junction)
 	}
-	if !parentOK && !pathTaken(ontapVolumeDir(svm.Dir, path.Dir(junction), "")) {
+	// A parent that is not a volume must be a directory inside one,
+	// reached without a symlink: fsxd makes the volume's directory there
+	// as root.
+	if !parentOK && !isDirBeneath(svm.Dir, strings.TrimPrefix(path.Dir(junction), "/")) {
 		return badRequest("JunctionPath %s: its parent %s is not mounted in storage virtual machine %s.", junction, path.Dir(junction), svm.ID)
 	}
 	if pathTaken(ontapVolumeDir(svm.Dir, junction, "")) {
