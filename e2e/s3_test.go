@@ -21,6 +21,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/feature/s3/manager"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+
+	"github.com/fsxd/fsxd/server"
 )
 
 // s3AccessPoint makes an OpenZFS volume with an AVAILABLE access point
@@ -217,6 +219,11 @@ func TestS3ObjectOperations(t *testing.T) {
 	if apCode(err) != "NotImplemented" {
 		t.Errorf("conditional write without --s3-extensions: %v", err)
 	}
+	// A conditional delete is refused, never done unconditionally.
+	_, err = e.S3.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: b, Key: aws.String("doc.txt"), IfMatch: aws.String(`"nope"`)})
+	if apCode(err) != "NotImplemented" {
+		t.Errorf("conditional delete without --s3-extensions: %v", err)
+	}
 	del, err := e.S3.DeleteObjects(ctx, &s3.DeleteObjectsInput{Bucket: b, Delete: &types.Delete{
 		Objects: []types.ObjectIdentifier{{Key: aws.String("doc.txt")}, {Key: aws.String("copy.txt")}}}})
 	if err != nil || len(del.Deleted) != 2 {
@@ -228,5 +235,38 @@ func TestS3ObjectOperations(t *testing.T) {
 	_, err = e.S3.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("nope-0000000000-ext-s3alias"), Key: aws.String("k")})
 	if apCode(err) != "NoSuchBucket" {
 		t.Errorf("unknown alias: %v", err)
+	}
+}
+
+// TestS3ConditionalDeleteExtensions: with --s3-extensions the SDK's
+// conditional deletes delete only what matches, one object at a time in
+// DeleteObjects.
+func TestS3ConditionalDeleteExtensions(t *testing.T) {
+	e := Start(t, func(c *server.Config) { c.S3Extensions = true })
+	ctx := context.Background()
+	b := aws.String(s3AccessPoint(t, e, "conddel-ap"))
+	etags := map[string]*string{}
+	for _, k := range []string{"a", "b", "c"} {
+		out, err := e.S3.PutObject(ctx, &s3.PutObjectInput{Bucket: b, Key: aws.String(k), Body: strings.NewReader(k + k)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		etags[k] = out.ETag
+	}
+	_, err := e.S3.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: b, Key: aws.String("a"), IfMatch: etags["b"]})
+	if apCode(err) != "PreconditionFailed" {
+		t.Errorf("DeleteObject with another ETag: %v", err)
+	}
+	if _, err := e.S3.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: b, Key: aws.String("a"), IfMatch: etags["a"], IfMatchSize: aws.Int64(2)}); err != nil {
+		t.Errorf("DeleteObject with its ETag and size: %v", err)
+	}
+	out, err := e.S3.DeleteObjects(ctx, &s3.DeleteObjectsInput{Bucket: b, Delete: &types.Delete{Objects: []types.ObjectIdentifier{
+		{Key: aws.String("b"), ETag: etags["c"]}, {Key: aws.String("c"), ETag: etags["c"]}}}})
+	if err != nil || len(out.Errors) != 1 || aws.ToString(out.Errors[0].Code) != "PreconditionFailed" || len(out.Deleted) != 1 || aws.ToString(out.Deleted[0].Key) != "c" {
+		t.Fatalf("DeleteObjects with ETags: %v %+v", err, out)
+	}
+	list, err := e.S3.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: b})
+	if err != nil || len(list.Contents) != 1 || aws.ToString(list.Contents[0].Key) != "b" {
+		t.Errorf("left: %v %+v", err, list)
 	}
 }

@@ -120,7 +120,12 @@ func (f *FS) makeHeld(dirfd int, p Path) (fd int, created bool, release func(), 
 // ErrNotExist. Unless Options.NoFsync, the parent directory is fsynced
 // before Remove returns, so an acknowledged delete survives power loss.
 // Empty implicit parents are then pruned (see above).
-func (f *FS) Remove(ctx context.Context, p Path) error {
+func (f *FS) Remove(ctx context.Context, p Path) error { return f.RemoveIf(ctx, p, nil) }
+
+// RemoveIf is Remove that first runs cond, under the key's lock, on what
+// a reader of p sees now (nil for nothing); cond's error stops the
+// remove and is returned as it is.
+func (f *FS) RemoveIf(ctx context.Context, p Path, cond func(existing *Info) error) error {
 	if err := p.check(); err != nil {
 		return err
 	}
@@ -147,7 +152,7 @@ func (f *FS) Remove(ctx context.Context, p Path) error {
 			return err
 		}
 		pin = f.pin(dirfd, p.Base())
-		if err = f.unlink(dirfd, p, &st); err != nil || !readable {
+		if err = f.unlink(dirfd, p, &st, cond); err != nil || !readable {
 			return err
 		}
 		// Settle under the same credential switch: fsync needs no
@@ -209,10 +214,21 @@ func (f *FS) openParent(p Path) (fd int, readable bool, err error) {
 	return fd, err == nil, err
 }
 
-func (f *FS) unlink(dirfd int, p Path, st *unix.Stat_t) error {
+func (f *FS) unlink(dirfd int, p Path, st *unix.Stat_t, cond func(*Info) error) error {
 	name := p.Base()
 	if err := unix.Fstatat(dirfd, name, st, unix.AT_SYMLINK_NOFOLLOW); err != nil {
+		if err == unix.ENOENT && cond != nil {
+			if cerr := cond(nil); cerr != nil {
+				return cerr
+			}
+		}
 		return err
+	}
+	if cond != nil {
+		in := f.info(p.String(), dirfd, name, st)
+		if err := cond(&in); err != nil {
+			return err
+		}
 	}
 	isDir := st.Mode&unix.S_IFMT == unix.S_IFDIR
 	if p.dir != isDir {
