@@ -93,6 +93,10 @@ func (rq *request) copyObject() error {
 	if err != nil {
 		return err
 	}
+	cond, err := rq.writeCondition() // on the destination, as for PutObject
+	if err != nil {
+		return err
+	}
 	src, err := rq.openSource()
 	if err != nil {
 		return err
@@ -106,6 +110,11 @@ func (rq *request) copyObject() error {
 		if !metaReplace {
 			return awserr.InvalidRequestS3.Err("This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
 		}
+		if cond != nil { // the destination is the open source
+			if err := cond(&src.f.Info); err != nil {
+				return err
+			}
+		}
 		return rq.replaceMeta(p, meta)
 	}
 	if src.f.Size > rq.h.cfg.MaxObjectSize {
@@ -114,7 +123,7 @@ func (rq *request) copyObject() error {
 	if err := rq.reserve(src.f.Size); err != nil {
 		return err
 	}
-	info, err := rq.copyData(p, src.f, meta)
+	info, err := rq.copyData(p, src.f, meta, cond)
 	if err != nil {
 		return err
 	}
@@ -183,7 +192,7 @@ func (rq *request) replaceMeta(p volume.Path, meta *volume.Meta) error {
 // (a multipart object, a file written beside S3, or a new checksum asked
 // for) is read once through the hasher, because a copy is a single-part
 // object whose ETag is its MD5.
-func (rq *request) copyData(p volume.Path, f *volume.File, meta *volume.Meta) (volume.Info, error) {
+func (rq *request) copyData(p volume.Path, f *volume.File, meta *volume.Meta, cond func(*volume.Info) error) (volume.Info, error) {
 	want, err := copyChecksum(rq.r.Header, f.Info)
 	if err != nil {
 		return volume.Info{}, err
@@ -208,7 +217,7 @@ func (rq *request) copyData(p volume.Path, f *volume.File, meta *volume.Meta) (v
 		w.Abort()
 		return volume.Info{}, volumeErr(err, rq.key, writing)
 	}
-	info, err := w.Commit(*meta, nil)
+	info, err := w.Commit(*meta, cond)
 	return info, volumeErr(err, rq.key, writing)
 }
 

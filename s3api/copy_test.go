@@ -141,3 +141,36 @@ func TestAttributesErrors(t *testing.T) {
 		t.Errorf("%d %s", r.status, r.body)
 	}
 }
+
+// TestCopyConditionalWrite: If-None-Match and If-Match on CopyObject are
+// about the destination, as on PutObject: 501 without Extensions (never
+// ignored), checked as the copy is put in place with them.
+func TestCopyConditionalWrite(t *testing.T) {
+	copyTo := func(e *env, dst string, headers ...string) resp {
+		return e.do("PUT", "/"+testAlias+"/"+dst, nil, append([]string{"x-amz-copy-source: /" + testAlias + "/src"}, headers...)...)
+	}
+	e := newEnv(t)
+	e.put("src", "new")
+	e.put("dst", "old")
+	copyTo(e, "dst", "If-None-Match: *").expect(t, 501, "NotImplemented")
+	if e.get("dst").body != "old" {
+		t.Fatal("a refused conditional copy replaced the destination")
+	}
+
+	e = newEnv(t, func(c *Config) { c.Extensions = true })
+	e.put("src", "new")
+	e.put("dst", "old")
+	copyTo(e, "dst", "If-None-Match: *").expect(t, 412, "PreconditionFailed")
+	copyTo(e, "dst", `If-Match: "nope"`).expect(t, 412, "PreconditionFailed")
+	copyTo(e, "fresh", `If-Match: "nope"`).expect(t, 404, "NoSuchKey")
+	if e.get("dst").body != "old" {
+		t.Fatal("a failed conditional copy replaced the destination")
+	}
+	copyTo(e, "fresh", "If-None-Match: *").expect(t, 200, "")
+	copyTo(e, "dst", `If-Match: "`+md5hex("old")+`"`).expect(t, 200, "")
+	if e.get("dst").body != "new" || e.get("fresh").body != "new" {
+		t.Error("a matching conditional copy did not copy")
+	}
+	e.do("PUT", "/"+testAlias+"/src", nil, "x-amz-copy-source: /"+testAlias+"/src", "x-amz-metadata-directive: REPLACE",
+		"If-None-Match: *").expect(t, 412, "PreconditionFailed")
+}

@@ -95,7 +95,7 @@ func (rq *request) putDir(p volume.Path, meta *volume.Meta) error {
 }
 
 // writeCondition is fsxd's conditional-write extension (If-None-Match: *
-// and If-Match on PUT and CompleteMultipartUpload), checked by volume
+// and If-Match on PUT, CopyObject and CompleteMultipartUpload), checked by volume
 // under the key's lock as the file is put in place. AWS refuses these on
 // FSx access points with 501, and so does fsxd unless Extensions is on.
 func (rq *request) writeCondition() (func(*volume.Info) error, error) {

@@ -102,7 +102,7 @@ func serve(args []string, stderr io.Writer) int {
 	fs.DurationVar(&cfg.LifecycleDelay, "lifecycle-delay", 2*time.Second, "how long resources stay CREATING/DELETING")
 	fs.DurationVar(&cfg.HealthInterval, "health-interval", 30*time.Second, "how often access point attachments are health-checked")
 	fs.DurationVar(&cfg.UploadMaxAge, "upload-max-age", 7*24*time.Hour, "abandoned multipart uploads older than this are removed")
-	fs.BoolVar(&cfg.S3Extensions, "s3-extensions", false, "offer S3 features beyond AWS's FSx access points (conditional writes)")
+	fs.BoolVar(&cfg.S3Extensions, "s3-extensions", false, "offer S3 features beyond AWS's FSx access points (conditional writes, copies and deletes)")
 	fs.BoolVar(&cfg.NoFsync, "no-fsync", false, "acknowledge writes before they reach stable storage (faster; loses data on power loss)")
 	fs.UintVar(&umask, "umask", 0o022, "umask for files and directories created through access points")
 	fs.BoolVar(&cfg.TrustProxy, "trust-proxy", false, "believe the last X-Forwarded-For address (the one the proxy in front appended) as the source address")
