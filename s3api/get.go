@@ -287,7 +287,10 @@ func (rq *request) partRange(info volume.Info) (byteRange, int, error) {
 	if rg.end >= info.Size { // the file changed beside S3 after the upload
 		return byteRange{}, 0, awserr.InvalidPartNumber.Err("")
 	}
-	if len(sizes) == 1 {
+	// A part is a range even when it is the whole object, as on S3
+	// (206 with Content-Range for partNumber=1 of a single-part object);
+	// an empty object has no byte to name.
+	if info.Size == 0 {
 		return rg, http.StatusOK, nil
 	}
 	rq.w.Header().Set("Content-Range", rg.contentRange(info.Size))

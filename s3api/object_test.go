@@ -202,9 +202,17 @@ func TestETagNeverStale(t *testing.T) {
 func TestPartNumberGet(t *testing.T) {
 	e := newEnv(t)
 	e.put("single", "abc")
+	// S3 answers a part as a range, even the one part of an object.
 	r := e.get("single?partNumber=1")
-	if r.status != 200 || r.body != "abc" {
-		t.Errorf("partNumber=1 of a single-part object: %d %q", r.status, r.body)
+	if r.status != 206 || r.body != "abc" || r.header.Get("Content-Range") != "bytes 0-2/3" || r.header.Get("X-Amz-Mp-Parts-Count") != "" {
+		t.Errorf("partNumber=1 of a single-part object: %d %q %v", r.status, r.body, r.header)
+	}
+	if h := e.do("HEAD", "/"+testAlias+"/single?partNumber=1", nil); h.status != 206 || h.header.Get("Content-Range") != "bytes 0-2/3" {
+		t.Errorf("HEAD partNumber=1: %d %v", h.status, h.header)
+	}
+	e.put("empty", "")
+	if r := e.get("empty?partNumber=1"); r.status != 200 || r.header.Get("Content-Range") != "" {
+		t.Errorf("partNumber=1 of an empty object: %d %v", r.status, r.header)
 	}
 	e.get("single?partNumber=2").expect(t, 416, "InvalidPartNumber")
 	e.get("single?partNumber=0").expect(t, 400, "InvalidArgument")
