@@ -32,6 +32,11 @@ func (rq *request) newUpload(limit int64) (*upload, error) {
 	if r.ContentLength < 0 && len(r.TransferEncoding) == 0 && r.Header.Get("X-Amz-Decoded-Content-Length") == "" {
 		return nil, awserr.MissingContentLength.Err("")
 	}
+	// HTTP/1.x with neither header: net/http reads it as an empty body
+	// (length 0), S3 as a length not given.
+	if r.ContentLength == 0 && r.ProtoMajor == 1 && len(r.TransferEncoding) == 0 && len(r.Header["Content-Length"]) == 0 {
+		return nil, awserr.MissingContentLength.Err("")
+	}
 	if u.declared > limit {
 		return nil, entityTooLarge(limit).With("ProposedSize", strconv.FormatInt(u.declared, 10))
 	}

@@ -132,6 +132,24 @@ func TestMissingContentLengthUnknown(t *testing.T) {
 	}
 }
 
+func TestMissingContentLengthHTTP1(t *testing.T) {
+	e := newEnv(t)
+	// Neither Content-Length nor Transfer-Encoding: not an empty body.
+	r := httptest.NewRequest("PUT", "/"+testAlias+"/k", nil)
+	w := httptest.NewRecorder()
+	e.h.Serve(w, r)
+	if w.Code != 411 || !strings.Contains(w.Body.String(), "MissingContentLength") {
+		t.Errorf("no length: %d %s", w.Code, w.Body)
+	}
+	r = httptest.NewRequest("PUT", "/"+testAlias+"/k", nil)
+	r.Header.Set("Content-Length", "0")
+	w = httptest.NewRecorder()
+	e.h.Serve(w, r)
+	if w.Code != 200 {
+		t.Errorf("Content-Length: 0: %d %s", w.Code, w.Body)
+	}
+}
+
 func TestEntityTooLarge(t *testing.T) {
 	e := newEnv(t, func(c *Config) { c.MaxObjectSize = 4 })
 	r := e.do("PUT", "/"+testAlias+"/big", strings.NewReader("12345"))
