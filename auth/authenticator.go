@@ -82,8 +82,11 @@ func mapError(err error, proto Protocol) *awserr.Error {
 		}
 	}
 	e := codeFor(kind, proto).Err("")
-	if proto == S3 && kind == sigv4.ErrMalformed && se != nil && se.Msg != "" {
+	if proto == S3 && se != nil && se.Msg != "" && (kind == sigv4.ErrMalformed || kind == sigv4.ErrMissingContentSHA256 || kind == sigv4.ErrBadContentSHA256) {
 		e.Message = se.Msg
+	}
+	if proto == S3 && kind == sigv4.ErrBadContentSHA256 {
+		e = e.With("ArgumentName", "x-amz-content-sha256")
 	}
 	return e.Wrap(err)
 }
@@ -143,6 +146,10 @@ func codeFor(k sigv4.Kind, proto Protocol) awserr.Code {
 			return awserr.XAmzContentSHA256Mismatch
 		case sigv4.ErrIncompleteBody:
 			return awserr.IncompleteBody
+		case sigv4.ErrMissingContentSHA256:
+			return awserr.InvalidRequestS3
+		case sigv4.ErrBadContentSHA256:
+			return awserr.InvalidArgument
 		default:
 			return awserr.SignatureDoesNotMatch
 		}

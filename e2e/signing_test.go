@@ -348,3 +348,34 @@ func TestSignIAMWrongScope(t *testing.T) {
 	signRaw(t, e, req, []byte(form), "iam", Region)
 	wantXMLError(t, "iam scope for an STS action", do(t, req), 403, "SignatureDoesNotMatch", "Credential should be scoped to correct service: 'sts'. ")
 }
+
+// TestSignS3ContentSHA256Header: S3 requires x-amz-content-sha256 on a
+// request signed in its header (curl's --aws-sigv4 leaves it out) and
+// refuses a value it does not know, with S3's codes.
+func TestSignS3ContentSHA256Header(t *testing.T) {
+	e := Start(t)
+	alias := s3AccessPoint(t, e, "sign-sha")
+	creds, _ := e.Creds().Retrieve(context.Background())
+	signer := v4.NewSigner(func(o *v4.SignerOptions) { o.DisableURIPathEscaping = true })
+	for _, tc := range []struct {
+		name, value, code, msg string
+	}{
+		{"missing", "", "InvalidRequest", "Missing required header for this request: x-amz-content-sha256"},
+		{"not a hash", "abc", "InvalidArgument", "x-amz-content-sha256 must be UNSIGNED-PAYLOAD,"},
+	} {
+		req, _ := http.NewRequest("GET", e.URL+"/"+alias+"?list-type=2", nil)
+		payload := tc.value
+		if tc.value != "" {
+			req.Header.Set("X-Amz-Content-Sha256", tc.value)
+		} else {
+			payload = "UNSIGNED-PAYLOAD" // signed as such, header not sent
+		}
+		if err := signer.SignHTTP(context.Background(), creds, req, payload, "s3", Region, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		r := do(t, req)
+		if r.status != 400 || xmlCode(r.body) != tc.code || !strings.Contains(r.body, tc.msg) {
+			t.Errorf("%s: %d %s", tc.name, r.status, r.body)
+		}
+	}
+}

@@ -44,6 +44,12 @@ const (
 	// ErrWrongService: the credential scope names another service than the
 	// API the request was routed to (Error.Got, Error.Want).
 	ErrWrongService Kind = "wrong service"
+	// ErrMissingContentSHA256: an S3 request signed in its header carries
+	// no x-amz-content-sha256 (S3: InvalidRequest).
+	ErrMissingContentSHA256 Kind = "missing x-amz-content-sha256"
+	// ErrBadContentSHA256: x-amz-content-sha256 is none of the values S3
+	// knows (S3: InvalidArgument).
+	ErrBadContentSHA256 Kind = "invalid x-amz-content-sha256"
 	// ErrUnsignedHeaders: the request carries x-amz-* headers that
 	// SignedHeaders does not list (Error.Unsigned). The server would obey
 	// them, yet the signer never vouched for them.

@@ -126,7 +126,7 @@ func payloadHash(r *http.Request, ps []param, s *signed) (payload string, hashed
 	case v == "" && s3 && s.Presigned:
 		return UnsignedPayload, false, nil
 	case v == "" && s3:
-		return "", false, newErr(ErrMalformed, "missing required header for this request: x-amz-content-sha256")
+		return "", false, newErr(ErrMissingContentSHA256, "Missing required header for this request: x-amz-content-sha256")
 	case v == "":
 		payload, err = hashBody(r)
 		return payload, err == nil, err
@@ -139,5 +139,5 @@ func payloadHash(r *http.Request, ps []param, s *signed) (payload string, hashed
 		}
 		return v, false, nil
 	}
-	return "", false, newErr(ErrMalformed, "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-* or a hex SHA-256")
+	return "", false, newErr(ErrBadContentSHA256, "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER or a valid sha256 value.")
 }

@@ -94,10 +94,10 @@ func TestVerifyBadContentSHA256(t *testing.T) {
 		value string
 		want  Kind
 	}{
-		{"", ErrMalformed}, // S3 requires it
-		{"not-a-hash", ErrMalformed},
+		{"", ErrMissingContentSHA256}, // S3 requires it
+		{"not-a-hash", ErrBadContentSHA256},
 		{strings.Repeat("0", 64), ErrContentSHA256Mismatch}, // empty body, wrong hash: caught before any read
-		{"STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD", ErrMalformed},
+		{"STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD", ErrBadContentSHA256},
 	} {
 		req, _ := http.NewRequest("GET", "http://h/bucket/k", nil)
 		req.Header.Set("X-Amz-Content-Sha256", tc.value) // signed as the payload hash
