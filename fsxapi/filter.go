@@ -1,6 +1,9 @@
 package fsxapi
 
-import "slices"
+import (
+	"encoding/json"
+	"slices"
+)
 
 // filter is a Describe filter: a record matches when its value for Name is
 // one of Values. Filters combine with AND, values with OR.
@@ -8,6 +11,10 @@ type filter struct {
 	name   string
 	values []string
 }
+
+// MarshalJSON makes a filter part of queryDigest: a NextToken made for
+// one set of filters is refused with another.
+func (f filter) MarshalJSON() ([]byte, error) { return json.Marshal([]any{f.name, f.values}) }
 
 func volumeFilters(in []VolumeFilter) []filter {
 	out := make([]filter, len(in))
