@@ -90,16 +90,12 @@ func editRecordTags[T any](t store.Table[T], key string, missing error, tags fun
 	return *tags(r), t.Put(key, r)
 }
 
-// TagResource adds or replaces tags; keys starting with "aws:" are AWS's.
+// TagResource adds or replaces tags; keys starting with "aws:" are AWS's
+// (refused by validation, validate.go).
 func (s *Service) TagResource(ctx context.Context, in *TagResourceRequest) (*TagResourceResponse, error) {
 	ref, err := s.parseARN(val(in.ResourceARN))
 	if err != nil {
 		return nil, err
-	}
-	for _, t := range in.Tags {
-		if strings.HasPrefix(val(t.Key), "aws:") {
-			return nil, badRequest("Tag keys starting with 'aws:' are reserved: %s.", val(t.Key))
-		}
 	}
 	err = s.update(ctx, func(tx *store.Tx) error {
 		_, err := s.editTags(tx, ref, func(tags *[]fsxd.Tag) error {

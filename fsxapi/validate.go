@@ -85,6 +85,11 @@ func (v *validator) str(path, s string, spec *strSpec) {
 	if len(spec.enum) > 0 && !contains(spec.enum, s) {
 		v.fail(shown, path, "satisfy enum value set: ["+strings.Join(spec.enum, ", ")+"]")
 	}
+	// AWS reserves the prefix for its own tags, in any case and on every
+	// operation that takes tags (the model cannot say so).
+	if spec == &specTagKey && len(s) >= 4 && strings.EqualFold(s[:4], "aws:") {
+		v.fail(shown, path, "not begin with the reserved prefix 'aws:'")
+	}
 }
 
 func (v *validator) num(path string, n int64, spec *numSpec) {

@@ -42,6 +42,11 @@ func TestValidate(t *testing.T) {
 	// Lengths count characters, not bytes: 128 two-byte characters fit.
 	check("TagResource", `{"ResourceARN":"arn:aws:fsx:us-east-1:123456789012:file-system/fs-0123456789abcdef0","Tags":[{"Key":"`+strings.Repeat("é", 128)+`","Value":"v"}]}`, "")
 	check("TagResource", `{"ResourceARN":"arn:aws:fsx:us-east-1:123456789012:file-system/fs-0123456789abcdef0","Tags":[{"Key":"`+strings.Repeat("é", 129)+`","Value":"v"}]}`, "length less than or equal to 128")
+	for _, key := range []string{"aws:x", "AWS:x", "Aws:cloudformation:stack-name"} {
+		check("TagResource", `{"ResourceARN":"arn:aws:fsx:us-east-1:123456789012:file-system/fs-0123456789abcdef0","Tags":[{"Key":"`+key+`","Value":"v"}]}`, "not begin with the reserved prefix 'aws:'")
+		check("CreateFileSystem", `{"FileSystemType":"OPENZFS","StorageCapacity":64,"SubnetIds":["subnet-0123456789abcdef0"],"Tags":[{"Key":"`+key+`","Value":"v"}]}`, "at 'tags.1.member.key' failed to satisfy constraint: Member must not begin with the reserved prefix 'aws:'")
+	}
+	check("TagResource", `{"ResourceARN":"arn:aws:fsx:us-east-1:123456789012:file-system/fs-0123456789abcdef0","Tags":[{"Key":"team","Value":"aws:v"}]}`, "")
 	check("TagResource", `{"ResourceARN":"arn:aws:fsx:us-east-1:1234:file-system/fs-0123456789abcdef0","Tags":[]}`, "at 'resourceARN' failed to satisfy constraint: Member must satisfy regular expression pattern")
 	check("CreateStorageVirtualMachine", `{`+fs+`,"Name":"svm1","SvmAdminPassword":"short"}`, "Value at 'svmAdminPassword' failed to satisfy constraint: Member must have length greater than or equal to 8")
 	check("CreateAndAttachS3AccessPoint", `{"Name":"-bad","Type":"OPENZFS"}`, "at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern")
