@@ -4,6 +4,8 @@ package e2e
 
 import (
 	"context"
+	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -128,5 +130,21 @@ func TestFSxPaginationAndRestart(t *testing.T) {
 	replay := createOpenZFS(t, env, func(in *fsx.CreateFileSystemInput) { in.ClientRequestToken = aws.String("after-restart") })
 	if *again.FileSystemId != *replay.FileSystemId {
 		t.Fatal("idempotency token lost across restart")
+	}
+}
+
+// TestFSxNoTarget: a POST to / signed for fsx but naming no operation is
+// answered by the FSx JSON front end, not as an S3 ListBuckets.
+func TestFSxNoTarget(t *testing.T) {
+	env := Start(t)
+	req, err := http.NewRequest(http.MethodPost, env.URL+"/", strings.NewReader("{}"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+	signRaw(t, env, req, []byte("{}"), "fsx", Region)
+	r := do(t, req)
+	if r.status != 400 || !strings.Contains(r.body, `"__type":"UnknownOperationException"`) {
+		t.Errorf("no X-Amz-Target: %d %s", r.status, r.body)
 	}
 }

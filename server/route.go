@@ -134,13 +134,16 @@ func (s *Server) overloaded(w http.ResponseWriter, r *http.Request, a api) error
 }
 
 func (s *Server) pick(r *http.Request) api {
-	if r.Header.Get("X-Amz-Target") != "" {
+	_, _, svc, scoped := sigv4.ParseScope(r)
+	// A POST to / signed for fsx without a target still belongs to the
+	// JSON front end, which names what is missing.
+	if r.Header.Get("X-Amz-Target") != "" || scoped && svc == "fsx" && r.Method == http.MethodPost && r.URL.Path == "/" {
 		return api{name: "fsx", serve: s.serveFSx, operation: s.fsx.Operation, outage: awserr.ServiceUnavailableJSON, refuse: fsxRefusals}
 	}
 	if strings.HasPrefix(r.URL.Path, "/v20180820/") && s.s3control.serve != nil {
 		return s.s3control
 	}
-	if _, _, svc, ok := sigv4.ParseScope(r); ok && (svc == "iam" || svc == "sts") && s.iam.serve != nil {
+	if scoped && (svc == "iam" || svc == "sts") && s.iam.serve != nil {
 		return s.iam
 	}
 	if s.s3.serve == nil {
