@@ -32,7 +32,7 @@ func (s *Service) encodeToken(last string) string {
 }
 
 func (s *Service) decodeToken(tok string) (string, error) {
-	bad := awserr.BadRequest.Err("The NextToken is invalid.")
+	bad := awserr.BadRequest.Err("The NextToken value is invalid.")
 	b, err := base64.StdEncoding.DecodeString(tok)
 	if err != nil || len(b) < 9 || b[0] != tokenVersion {
 		return "", bad

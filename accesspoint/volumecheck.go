@@ -28,14 +28,14 @@ var nonHA = map[string]bool{"SINGLE_AZ_1": true, "SINGLE_AZ_2": true}
 func checkVolume(tx *store.Tx, a *fsxd.Attachment) (*fsxd.Volume, error) {
 	vol, err := volumes(tx).Get(a.VolumeID)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, awserr.VolumeNotFound.Err("Volume %s does not exist.", a.VolumeID)
+		return nil, awserr.VolumeNotFound.Err("Volume '%s' does not exist.", a.VolumeID)
 	}
 	if err != nil {
 		return nil, err
 	}
 	fs, err := fileSystems(tx).Get(vol.FileSystemID)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, awserr.VolumeNotFound.Err("Volume %s does not exist.", a.VolumeID)
+		return nil, awserr.VolumeNotFound.Err("Volume '%s' does not exist.", a.VolumeID)
 	}
 	if err != nil {
 		return nil, err
