@@ -236,6 +236,11 @@ func TestS3ObjectOperations(t *testing.T) {
 	if apCode(err) != "NoSuchBucket" {
 		t.Errorf("unknown alias: %v", err)
 	}
+	req, _ := http.NewRequest("GET", e.URL+"/nope-0000000000-ext-s3alias/k", nil)
+	signRaw(t, e, req, nil, "s3", Region)
+	if r := do(t, req); r.status != 404 || !strings.Contains(r.body, "<BucketName>nope-0000000000-ext-s3alias</BucketName>") {
+		t.Errorf("NoSuchBucket names the bucket: %d %s", r.status, r.body)
+	}
 }
 
 // TestS3ConditionalDeleteExtensions: with --s3-extensions the SDK's

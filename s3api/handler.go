@@ -2,7 +2,9 @@ package s3api
 
 import (
 	"context"
+	"errors"
 	"log/slog"
+	"maps"
 	"net/http"
 	"time"
 
@@ -201,10 +203,30 @@ func recordOperation(w http.ResponseWriter, op string) {
 }
 
 func (h *Handler) resolve(ctx context.Context, a addr) (*AccessPoint, error) {
+	var ap *AccessPoint
+	var err error
 	if a.account != "" {
-		return h.cfg.Resolver.ByName(ctx, a.bucket, a.account)
+		ap, err = h.cfg.Resolver.ByName(ctx, a.bucket, a.account)
+	} else {
+		ap, err = h.cfg.Resolver.ByAlias(ctx, a.bucket)
 	}
-	return h.cfg.Resolver.ByAlias(ctx, a.bucket)
+	if err != nil {
+		return nil, withBucketName(err, a.bucket)
+	}
+	return ap, nil
+}
+
+// withBucketName adds the bucket S3 names in NoSuchBucket, to a copy of
+// the resolver's error so that only this answer carries it. (Apart from
+// resolve, so that its error variable does not escape on every request.)
+func withBucketName(err error, bucket string) error {
+	var e *awserr.Error
+	if !errors.As(err, &e) || e.Code != awserr.NoSuchBucket.Name || e.Fields["BucketName"] != "" {
+		return err
+	}
+	c := *e
+	c.Fields = maps.Clone(e.Fields)
+	return c.With("BucketName", bucket)
 }
 
 // writeError renders err once, as S3 does: XML with the request id, or no

@@ -117,7 +117,8 @@ func TestRanges(t *testing.T) {
 		body := r.body
 		if r.status == 416 {
 			body = ""
-			if r.code() != "InvalidRange" || !strings.Contains(r.body, "<ActualObjectSize>10</ActualObjectSize>") {
+			if r.code() != "InvalidRange" || !strings.Contains(r.body, "<ActualObjectSize>10</ActualObjectSize>") ||
+				!strings.Contains(r.body, "<RangeRequested>"+c.rng+"</RangeRequested>") {
 				t.Errorf("%s: error body %s", c.rng, r.body)
 			}
 		}

@@ -38,7 +38,7 @@ func parseRange(h string, size int64) (r byteRange, ok bool, err error) {
 			return byteRange{}, false, nil
 		}
 		if n == 0 || size == 0 {
-			return byteRange{}, false, invalidRange(size)
+			return byteRange{}, false, invalidRange(h, size)
 		}
 		return byteRange{start: max(size-n, 0), end: size - 1}, true, nil
 	}
@@ -53,7 +53,7 @@ func parseRange(h string, size int64) (r byteRange, ok bool, err error) {
 		}
 	}
 	if start >= size {
-		return byteRange{}, false, invalidRange(size)
+		return byteRange{}, false, invalidRange(h, size)
 	}
 	return byteRange{start: start, end: min(end, size-1)}, true, nil
 }
@@ -66,8 +66,9 @@ func parseOffset(s string) (int64, error) {
 	return strconv.ParseInt(s, 10, 64)
 }
 
-func invalidRange(size int64) *awserr.Error {
-	return awserr.InvalidRange.Err("").With("ActualObjectSize", strconv.FormatInt(size, 10))
+// invalidRange is S3's 416, which names the range asked for.
+func invalidRange(requested string, size int64) *awserr.Error {
+	return awserr.InvalidRange.Err("").With("RangeRequested", requested).With("ActualObjectSize", strconv.FormatInt(size, 10))
 }
 
 // parseCopyRange reads x-amz-copy-source-range, which unlike Range must
@@ -83,7 +84,7 @@ func parseCopyRange(h string, size int64) (byteRange, error) {
 	}
 	if start >= size {
 		// Nothing of the range exists: unsatisfiable, as for GET.
-		return byteRange{}, invalidRange(size).With("RangeRequested", h)
+		return byteRange{}, invalidRange(h, size)
 	}
 	if end >= size {
 		// Only the end overshoots: S3 answers InvalidArgument here
