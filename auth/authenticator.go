@@ -82,6 +82,9 @@ func mapError(err error, proto Protocol) *awserr.Error {
 		}
 	}
 	e := codeFor(kind, proto).Err("")
+	if proto == S3 && kind == sigv4.ErrMalformed && se != nil && se.Presigned {
+		e = awserr.AuthorizationQueryError.Err("")
+	}
 	if proto == S3 && se != nil && se.Msg != "" && (kind == sigv4.ErrMalformed || kind == sigv4.ErrMissingContentSHA256 || kind == sigv4.ErrBadContentSHA256) {
 		e.Message = se.Msg
 	}

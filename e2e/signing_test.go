@@ -379,3 +379,22 @@ func TestSignS3ContentSHA256Header(t *testing.T) {
 		}
 	}
 }
+
+// TestPresignExpiresWords: a presigned URL whose X-Amz-Expires S3 would
+// refuse gets S3's AuthorizationQueryParametersError and its words.
+func TestPresignExpiresWords(t *testing.T) {
+	e := Start(t)
+	alias := s3AccessPoint(t, e, "sign-expires")
+	for value, msg := range map[string]string{
+		"604801": "X-Amz-Expires must be less than a week (in seconds) that is 604800",
+		"-5":     "X-Amz-Expires must be non-negative",
+		"soon":   "X-Amz-Expires should be a number",
+	} {
+		req, _ := http.NewRequest("GET", e.URL+"/"+alias+"/k", nil)
+		signed := presignRaw(t, e, req, "s3", Region)
+		q := signed.URL.Query()
+		q.Set("X-Amz-Expires", value) // after signing: the value is refused before the signature is checked
+		signed.URL.RawQuery = q.Encode()
+		wantXMLError(t, "X-Amz-Expires="+value, do(t, signed), 400, "AuthorizationQueryParametersError", msg)
+	}
+}

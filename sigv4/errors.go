@@ -69,8 +69,9 @@ type Error struct {
 	// Got and Want are set on ErrWrongRegion and ErrWrongService: what the
 	// credential scope says and what the endpoint expects.
 	Got, Want string
-	// Presigned is set on ErrWrongRegion and ErrWrongService: S3 words the
-	// error differently for the query form.
+	// Presigned is set on ErrWrongRegion, ErrWrongService and ErrMalformed
+	// from a presigned query: S3 words the error differently for the
+	// query form.
 	Presigned bool
 	// Unsigned lists, lower case and sorted, the headers of ErrUnsignedHeaders.
 	Unsigned []string

@@ -246,7 +246,14 @@ func parsePresigned(ps []param) (presigned, error) {
 		return presigned{}, err
 	}
 	exp, err := strconv.Atoi(v[3])
-	if err != nil || exp < 1 || exp > maxExpires {
+	switch { // S3's words
+	case err != nil:
+		return presigned{}, newErr(ErrMalformed, "X-Amz-Expires should be a number")
+	case exp < 0:
+		return presigned{}, newErr(ErrMalformed, "X-Amz-Expires must be non-negative")
+	case exp > maxExpires:
+		return presigned{}, newErr(ErrMalformed, "X-Amz-Expires must be less than a week (in seconds) that is 604800")
+	case exp < 1:
 		return presigned{}, newErr(ErrMalformed, "X-Amz-Expires must be a number of seconds from 1 to 604800")
 	}
 	if err := checkSignedHeaders(v[4]); err != nil {

@@ -1,6 +1,7 @@
 package sigv4
 
 import (
+	"errors"
 	"net/http"
 	"time"
 )
@@ -24,7 +25,12 @@ func parseSigned(r *http.Request, ps []param, now time.Time) (*signed, error) {
 	case len(h) > 0 && pre:
 		return nil, newErr(ErrMalformed, "only one auth mechanism allowed; a presigned URL cannot also carry an Authorization header")
 	case pre:
-		return parsePresignedRequest(ps, now)
+		s, err := parsePresignedRequest(ps, now)
+		var e *Error
+		if errors.As(err, &e) && e.Kind == ErrMalformed {
+			e.Presigned = true // S3 words a bad query apart from a bad header
+		}
+		return s, err
 	case len(h) > 1:
 		return nil, newErr(ErrMalformed, "more than one Authorization header")
 	case len(h) == 1:
