@@ -38,7 +38,7 @@ func TestJunctionSymlinkConfined(t *testing.T) {
 	// A junction through the symlink is refused, and nothing is made there.
 	_, err := e.FSx.CreateVolume(ctx, &fsx.CreateVolumeInput{VolumeType: types.VolumeTypeOntap, Name: aws.String("vol2"),
 		OntapConfiguration: &types.CreateOntapVolumeConfiguration{StorageVirtualMachineId: aws.String(svmID),
-			JunctionPath: aws.String("/vol1/link/pwn"), SizeInMegabytes: aws.Int32(1024), StorageEfficiencyEnabled: aws.Bool(true)}})
+			JunctionPath: aws.String("/vol1/link/pwn"), SizeInBytes: aws.Int64(1 << 30), StorageEfficiencyEnabled: aws.Bool(true)}})
 	wantErr[*types.BadRequest](t, err)
 	if _, err := os.Lstat(filepath.Join(outside, "pwn")); !os.IsNotExist(err) {
 		t.Errorf("a directory was made through the symlink: %v", err)
