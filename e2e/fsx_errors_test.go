@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/fsx"
 	"github.com/aws/aws-sdk-go-v2/service/fsx/types"
 )
@@ -146,5 +147,35 @@ func TestFSxNoTarget(t *testing.T) {
 	r := do(t, req)
 	if r.status != 400 || !strings.Contains(r.body, `"__type":"UnknownOperationException"`) {
 		t.Errorf("no X-Amz-Target: %d %s", r.status, r.body)
+	}
+}
+
+// TestFSxNotOffered: operations of FSx's model for features fsxd does not
+// serve (Lustre, file caches, Windows aliases) answer the modelled
+// BadRequest, after the caller's permission is checked; a name outside
+// the model is an UnknownOperationException.
+func TestFSxNotOffered(t *testing.T) {
+	env := Start(t)
+	ctx := context.Background()
+	_, err := env.FSx.DescribeFileCaches(ctx, &fsx.DescribeFileCachesInput{})
+	wantErr[*types.BadRequest](t, err)
+	_, err = env.FSx.DescribeDataRepositoryAssociations(ctx, &fsx.DescribeDataRepositoryAssociationsInput{})
+	wantErr[*types.BadRequest](t, err)
+	_, err = env.FSx.DescribeFileSystemAliases(ctx, &fsx.DescribeFileSystemAliasesInput{FileSystemId: aws.String("fs-0123456789abcdef0")})
+	wantErr[*types.BadRequest](t, err)
+
+	key, secret := policyUser(t, env, "no-caches", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"fsx:DescribeVolumes","Resource":"*"}]}`)
+	user := fsx.New(fsx.Options{}, env.fsxOpts, func(o *fsx.Options) { o.Credentials = credentials.NewStaticCredentialsProvider(key, secret, "") })
+	_, err = user.DescribeFileCaches(ctx, &fsx.DescribeFileCachesInput{})
+	if hardCode(err) != "AccessDeniedException" {
+		t.Errorf("DescribeFileCaches without the permission: %v", err)
+	}
+
+	req, _ := http.NewRequest(http.MethodPost, env.URL+"/", strings.NewReader("{}"))
+	req.Header.Set("X-Amz-Target", "AWSSimbaAPIService_v20180301.DescribeNothing")
+	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+	signRaw(t, env, req, []byte("{}"), "fsx", Region)
+	if r := do(t, req); r.status != 400 || !strings.Contains(r.body, `"__type":"UnknownOperationException"`) {
+		t.Errorf("unknown operation: %d %s", r.status, r.body)
 	}
 }

@@ -124,6 +124,7 @@ func (s *Service) Register(m *awsjson.Mux) {
 	m.Handle(fsxd.OpListTagsForResource, awsjson.Op(s.ListTagsForResource))
 	s.registerSnapshots(m)
 	s.registerBackups(m)
+	registerNotOffered(m)
 }
 
 func (s *Service) now() time.Time { return s.cfg.Now().UTC() }
