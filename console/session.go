@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
 	"sync"
@@ -101,25 +102,49 @@ func (s *sessions) end(ss *session) {
 // failed records a failed sign-in from addr and says how long to hold the
 // answer: doubling from 250 ms per recent failure, capped.
 func (s *sessions) failed(addr string) time.Duration {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		host = addr
-	}
+	key := failKey(addr)
 	s.mu.Lock()
-	s.fails[host]++
-	n := s.fails[host]
-	if len(s.fails) > 10000 { // bounded memory under a spray of sources
-		clear(s.fails)
+	s.fails[key]++
+	n := s.fails[key]
+	if len(s.fails) > maxFailSources {
+		// A spray of sources (bounded memory): the one-off failures go
+		// first, so a source that keeps failing keeps its delay.
+		for k, c := range s.fails {
+			if c <= 1 {
+				delete(s.fails, k)
+			}
+		}
+		if len(s.fails) > maxFailSources/2 {
+			clear(s.fails)
+		}
 	}
 	s.mu.Unlock()
 	d := 250 * time.Millisecond << min(n-1, 5)
 	return min(d, maxFailDelay)
 }
 
+// maxFailSources bounds the sources whose failures are remembered.
+const maxFailSources = 10000
+
+// failKey is who a failure is counted against: an IPv4 address, or an
+// IPv6 /64, which one client can hold whole.
+func failKey(addr string) string {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		host = addr
+	}
+	ip, err := netip.ParseAddr(host)
+	if err != nil || ip.Is4() || ip.Is4In6() {
+		return host
+	}
+	p, _ := ip.Prefix(64)
+	return p.String()
+}
+
 func (s *sessions) succeeded(addr string) {
-	host, _, _ := net.SplitHostPort(addr)
+	key := failKey(addr)
 	s.mu.Lock()
-	delete(s.fails, host)
+	delete(s.fails, key)
 	s.mu.Unlock()
 }
 
