@@ -299,13 +299,24 @@ func TestHardeningBusyQuery(t *testing.T) {
 // the body: the server waits for the rest for PreAuthBodyTimeout at most
 // (net/http drains up to 256 KiB of an unread body before replying).
 func TestHardeningRefusedBodyNotAwaited(t *testing.T) {
+	status, body := answerWithBodyWithheld(t, "s3", "/some-alias/key")
+	if status != http.StatusForbidden || xmlCode(body) != "SignatureDoesNotMatch" {
+		t.Errorf("bad signature, body withheld: %d %s", status, body)
+	}
+}
+
+// answerWithBodyWithheld sends the head of a request to path that declares
+// 100 KiB and sends none of it, to a server whose PreAuthBodyTimeout is
+// short, and returns the answer.
+func answerWithBodyWithheld(t *testing.T, service, path string) (int, string) {
+	t.Helper()
 	e := Start(t, func(c *server.Config) { c.PreAuthBodyTimeout = 200 * time.Millisecond })
 	conn, err := net.Dial("tcp", e.Addr)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	if _, err := io.WriteString(conn, unsignedHead(e.Addr, e.Key, "s3", "/some-alias/key", 100<<10)); err != nil {
+	if _, err := io.WriteString(conn, unsignedHead(e.Addr, e.Key, service, path, 100<<10)); err != nil {
 		t.Fatal(err)
 	}
 	conn.SetReadDeadline(time.Now().Add(time.Minute)) // a bound on the test, not a timing assertion
@@ -315,32 +326,15 @@ func TestHardeningRefusedBodyNotAwaited(t *testing.T) {
 	}
 	b, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusForbidden || xmlCode(string(b)) != "SignatureDoesNotMatch" {
-		t.Errorf("bad signature, body withheld: %d %s", resp.StatusCode, b)
-	}
+	return resp.StatusCode, string(b)
 }
 
 // TestHardeningConsoleBodyNotAwaited: the console's sign-in form, read
 // before anyone is authenticated, is answered when its client declares a
 // body and never sends it: the body has PreAuthBodyTimeout to arrive.
 func TestHardeningConsoleBodyNotAwaited(t *testing.T) {
-	e := Start(t, func(c *server.Config) { c.PreAuthBodyTimeout = 200 * time.Millisecond })
-	conn, err := net.Dial("tcp", e.Addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	if _, err := io.WriteString(conn, unsignedHead(e.Addr, e.Key, "console", "/_fsxd/console/signin", 100<<10)); err != nil {
-		t.Fatal(err)
-	}
-	conn.SetReadDeadline(time.Now().Add(time.Minute)) // a bound on the test, not a timing assertion
-	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
-	if err != nil {
-		t.Fatalf("no answer while the sign-in body is withheld: %v", err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusUnauthorized {
-		t.Errorf("sign-in, body withheld: %d, want 401", resp.StatusCode)
+	if status, _ := answerWithBodyWithheld(t, "console", "/_fsxd/console/signin"); status != http.StatusUnauthorized {
+		t.Errorf("sign-in, body withheld: %d, want 401", status)
 	}
 }
 
