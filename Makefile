@@ -40,10 +40,12 @@ test: deps check
 ## hundredth, under the race detector.
 VOLUME_RACES := ^(TestPruneRacesCreate|TestWalkPairsOneVersion)$$
 E2E_RACES    := ^(TestHardeningConcurrencyStress|TestHardeningListPairsVersion|TestHardeningEmptyPutExpectContinue)$$
+S3API_RACES  := ^TestConcurrentEnds$$
 stress:
 	$(GO) test -timeout 0 -count=$(STRESS_COUNT) -run '$(VOLUME_RACES)' ./volume
 	$(GO) test -race -timeout 0 -count=$$(( $(STRESS_COUNT) / 10 )) -run '$(VOLUME_RACES)' ./volume
 	$(GO) test -race -timeout 0 -count=$$(( $(STRESS_COUNT) / 100 )) -run '$(E2E_RACES)' ./e2e
+	$(GO) test -race -timeout 0 -count=$$(( $(STRESS_COUNT) / 100 )) -run '$(S3API_RACES)' ./s3api
 
 deps:
 	@scripts/deps.sh

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 )
 
 // AdoptSlots returns upload id's slot file, truncated to the bytes of
@@ -38,11 +39,26 @@ func (s *Store) AdoptSlots(id string, parts []Part) *os.File {
 	if err != nil {
 		return nil
 	}
-	if err := f.Truncate(size); err != nil {
-		f.Close()
+	if !adoptable(f) || f.Truncate(size) != nil {
+		f.Close() // drops the lock too
 		return nil
 	}
 	return f
+}
+
+// adoptable locks the slot file for this Complete (the lock Adopt takes,
+// held from here) and checks that no Complete has adopted it yet: a
+// Complete on another node holds the lock while it appends and commits,
+// and one that has committed has linked the file as the object. Either
+// way truncating it would cut an acknowledged object's bytes, so the
+// caller copies the parts out of it instead.
+func adoptable(f *os.File) bool {
+	fd := int(f.Fd())
+	if syscall.Flock(fd, syscall.LOCK_EX|syscall.LOCK_NB) != nil {
+		return false
+	}
+	var st syscall.Stat_t
+	return syscall.Fstat(fd, &st) == nil && st.Nlink == 1
 }
 
 // slotLayout checks that parts are 1..N in their slots (the last may be

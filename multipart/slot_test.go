@@ -350,3 +350,49 @@ func TestSlotsSealRace(t *testing.T) {
 		}
 	}
 }
+
+// TestSlotsAdoptedOnce: while one Complete holds the slot file, or once
+// it has linked it as the object, another Complete of the upload does not
+// adopt (and so does not truncate) it: it copies the parts out instead.
+func TestSlotsAdoptedOnce(t *testing.T) {
+	s, u := newSlotStore(t)
+	// Part 1 fixes the slot size; part 2, larger, goes to a part file,
+	// which no slot claim shows.
+	if _, err := putSized(s, u.ID, 1, 1000, partData(1, 1000, 0)); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := putSized(s, u.ID, 2, 3000, partData(2, 3000, 0)); err != nil || p.InSlot {
+		t.Fatalf("part 2: InSlot %v, %v", p.InSlot, err)
+	}
+	files, parts, err := s.OpenParts(u.ID, []int{1, 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeAll(files)
+	first := s.AdoptSlots(u.ID, parts)
+	if first == nil {
+		t.Fatal("first Complete did not adopt")
+	}
+	if second := s.AdoptSlots(u.ID, parts[:1]); second != nil {
+		second.Close()
+		t.Fatal("adopted while another Complete holds the slot file")
+	}
+	first.Seek(0, io.SeekEnd) // the first Complete appends part 2
+	first.Write(partData(2, 3000, 0))
+	if st, _ := first.Stat(); st.Size() != 4000 {
+		t.Fatalf("the held slot file was cut to %d bytes", st.Size())
+	}
+	// The first Complete links it as the object, commits and lets go.
+	object := filepath.Join(t.TempDir(), "object")
+	if err := os.Link(filepath.Join(s.uploadDir(u.ID), slotFileName), object); err != nil {
+		t.Fatal(err)
+	}
+	first.Close()
+	if second := s.AdoptSlots(u.ID, parts[:1]); second != nil {
+		second.Close()
+		t.Fatal("adopted a slot file that is already an object")
+	}
+	if st, err := os.Stat(object); err != nil || st.Size() != 4000 {
+		t.Fatalf("the object was cut: %v %v", st, err)
+	}
+}

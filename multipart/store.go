@@ -66,6 +66,7 @@ type Store struct {
 	mu        sync.Mutex
 	cache     map[string]Upload // upload.json never changes: safe to cache
 	slotSizes map[string]int64  // nor does slotsize
+	ends      endings           // EndLock
 }
 
 // Open opens (creating, mode 0700) the staging directory dir and sweeps

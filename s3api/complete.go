@@ -18,6 +18,9 @@ import (
 const minPartSize = 5 << 20
 
 func (rq *request) completeUpload() error {
+	// One end of an upload at a time (multipart.EndLock): a concurrent
+	// Complete or Abort of it waits, then finds what this one left.
+	defer rq.ap.Uploads.EndLock(rq.q.Get("uploadId"))()
 	u, err := rq.upload()
 	if awserr.Is(err, awserr.NoSuchUpload) {
 		return rq.repeatCompletion(err, nil)

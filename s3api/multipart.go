@@ -169,6 +169,7 @@ func uploadErr(err error) error {
 }
 
 func (rq *request) abortUpload() error {
+	defer rq.ap.Uploads.EndLock(rq.q.Get("uploadId"))() // not in a Complete's middle
 	if _, err := rq.upload(); err != nil {
 		return err
 	}
