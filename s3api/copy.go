@@ -201,13 +201,25 @@ func (rq *request) copyData(p volume.Path, f *volume.File, meta *volume.Meta, co
 	if err != nil {
 		return volume.Info{}, volumeErr(err, rq.key, writing)
 	}
-	if m := f.Info.Meta; m != nil && isMD5(m.ETag) && (want == "" || m.Checksums[string(want)] != "") {
+	m := f.Info.Meta
+	kernel := m != nil && isMD5(m.ETag) && (want == "" || m.Checksums[string(want)] != "")
+	if kernel {
 		meta.ETag = m.ETag
 		if want != "" {
 			meta.Checksums = storeChecksum(nil, want, m.Checksums[string(want)], fullObject)
 		}
 		err = w.Append(f.File, 0, f.Size)
-	} else {
+		if err == nil && changedBeside(f) {
+			// Written beside S3 while it was copied: the bytes copied may
+			// not be those its ETag names. Copy them again, hashed.
+			w.Abort()
+			if w, err = rq.fs().Create(rq.ctx(), p); err != nil {
+				return volume.Info{}, volumeErr(err, rq.key, writing)
+			}
+			kernel = false
+		}
+	}
+	if !kernel {
 		var sums checksum.Sums
 		sums, err = hashCopy(w, f, want)
 		meta.ETag = sums.ETag
@@ -219,6 +231,12 @@ func (rq *request) copyData(p volume.Path, f *volume.File, meta *volume.Meta, co
 	}
 	info, err := w.Commit(*meta, cond)
 	return info, volumeErr(err, rq.key, writing)
+}
+
+// changedBeside reports whether f's file changed since it was opened.
+func changedBeside(f *volume.File) bool {
+	st, err := f.File.Stat()
+	return err != nil || st.Size() != f.Size || !st.ModTime().Equal(f.ModTime)
 }
 
 // copyChecksum is the checksum the copy carries: x-amz-checksum-algorithm

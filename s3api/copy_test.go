@@ -1,10 +1,14 @@
 package s3api
 
 import (
+	"context"
 	"encoding/xml"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestCopyObject(t *testing.T) {
@@ -173,4 +177,31 @@ func TestCopyConditionalWrite(t *testing.T) {
 	}
 	e.do("PUT", "/"+testAlias+"/src", nil, "x-amz-copy-source: /"+testAlias+"/src", "x-amz-metadata-directive: REPLACE",
 		"If-None-Match: *").expect(t, 412, "PreconditionFailed")
+}
+
+// TestChangedBeside: a copy whose source is written beside S3 while it is
+// copied is copied again through the hasher (copyData), so its ETag is
+// never the old content's. changedBeside is what sees the write.
+func TestChangedBeside(t *testing.T) {
+	e := newEnv(t)
+	e.put("src", "original")
+	p, err := parseKey("src")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := e.ap.Root.As(e.ap.Identity).Open(context.Background(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if changedBeside(f) {
+		t.Fatal("an untouched source reported changed")
+	}
+	time.Sleep(10 * time.Millisecond) // past the file system's timestamp granularity
+	if err := os.WriteFile(filepath.Join(e.vol, "src"), []byte("ORIGINAL"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if !changedBeside(f) {
+		t.Error("a source rewritten in place (same size) not reported changed")
+	}
 }
