@@ -38,7 +38,7 @@ test: deps check
 ## volume race tests run STRESS_COUNT times, then a tenth of that under
 ## the race detector; the end-to-end stress tests (about 20 s each) a
 ## hundredth, under the race detector.
-VOLUME_RACES := ^(TestPruneRacesCreate|TestWalkPairsOneVersion)$$
+VOLUME_RACES := ^(TestPruneRacesCreate|TestPruneRacesMkdir|TestWalkPairsOneVersion)$$
 E2E_RACES    := ^(TestHardeningConcurrencyStress|TestHardeningListPairsVersion|TestHardeningEmptyPutExpectContinue)$$
 S3API_RACES  := ^TestConcurrentEnds$$
 stress:

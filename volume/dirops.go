@@ -299,6 +299,11 @@ func (f *FS) pruneOne(q Path) bool {
 		if unix.Fstatat(dirfd, name, &now, unix.AT_SYMLINK_NOFOLLOW) != nil || now.Dev != st.Dev || now.Ino != st.Ino {
 			return false
 		}
+		// A Mkdir may have marked it since the check above: it marks while
+		// holding the directory, so what it wrote is seen here.
+		if in := f.info("", dirfd, name, &now); in.Meta == nil || !in.Meta.Implicit || in.Meta.DirMarker {
+			return false
+		}
 		return unix.Unlinkat(dirfd, name, unix.AT_REMOVEDIR) == nil
 	})
 	if removed && f.r.md != nil {

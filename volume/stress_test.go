@@ -138,3 +138,33 @@ func TestPruneRacesCreate(t *testing.T) {
 		wg.Wait()
 	}
 }
+
+// TestPruneRacesMkdir: a DELETE of the last key in an implicit directory
+// prunes it while a PUT of the directory's marker ("d/") runs. Whichever
+// order they take, an acknowledged marker stays: the prune re-reads the
+// directory's Meta while no Mkdir holds it.
+func TestPruneRacesMkdir(t *testing.T) {
+	r, _ := newRoot(t, Options{NoFsync: true})
+	f := r.As(rootID)
+	for i := range 200 {
+		dir := fmt.Sprintf("m/%d/", i)
+		if _, err := put(t, f, dir+"x", "x"); err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		wg.Go(func() {
+			if err := f.Remove(ctx, key(t, dir+"x")); err != nil {
+				t.Errorf("remove: %v", err)
+			}
+		})
+		var merr error
+		wg.Go(func() { _, merr = f.Mkdir(ctx, key(t, dir), Meta{}) })
+		wg.Wait()
+		if merr != nil {
+			continue // refused, not acknowledged: nothing promised
+		}
+		if in, err := f.Stat(ctx, key(t, dir)); err != nil || in.Meta == nil || !in.Meta.DirMarker {
+			t.Fatalf("marker %s lost after its Mkdir returned: %+v, %v", dir, in, err)
+		}
+	}
+}
