@@ -91,6 +91,10 @@ func (c *Checker) checkSession(ctx context.Context, req *Request, preq policy.Re
 	if readsContext(nil, docs) && preq.Context == nil {
 		preq.Context = c.conditionKeys(req)
 	}
+	// A session policy must allow on its own, even in a session of the
+	// root user (GetFederationToken): root's implicit allow is what it
+	// narrows, not a grant beside it.
+	preq.Principal.IsRoot = false
 	if policy.Evaluate(preq, docs, nil) != policy.Allow {
 		return deny(req, LayerIdentity, "the session policy of %s does not allow %s on %s", p.ARN, req.Action, req.Resource)
 	}

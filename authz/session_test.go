@@ -63,6 +63,25 @@ func TestCheckSession(t *testing.T) {
 	if !errors.Is(err, ErrDenied) {
 		t.Errorf("fsx:DeleteVolume beyond the identity policies: %v", err)
 	}
+	// A session of the root user (GetFederationToken) is narrowed by its
+	// session policy like any other; without one (GetSessionToken) it is root.
+	for _, tc := range []struct {
+		session, action, key string
+		want                 bool
+	}{
+		{"a", "s3:GetObject", "a/x", allow},
+		{"a", "s3:PutObject", "a/x", deny_},
+		{"a", "s3:GetObject", "b/x", deny_},
+		{"emptied", "s3:GetObject", "a/x", deny_},
+		{"none", "s3:PutObject", "b/x", allow},
+	} {
+		r := *root
+		r.Temporary, r.SessionName = true, tc.session
+		err := c.Check(context.Background(), Request{Principal: &r, Action: tc.action, Resource: obj("data", tc.key), AccessPoint: data, SourceIP: "127.0.0.1"})
+		if got := err == nil; got != tc.want {
+			t.Errorf("root session %q %s %s: allowed %v (%v), want %v", tc.session, tc.action, tc.key, got, err, tc.want)
+		}
+	}
 	err = c.Check(context.Background(), Request{Principal: pete("broken", true), Action: "s3:GetObject", Resource: obj("data", "a/x"), AccessPoint: data})
 	if err == nil || errors.Is(err, ErrDenied) {
 		t.Errorf("a session policy that can't be loaded: %v, want a failure that is not a denial", err)

@@ -88,3 +88,19 @@ func TestFederationTokenNarrowsUser(t *testing.T) {
 	_, err = fed.STS.GetFederationToken(ctx, &sts.GetFederationTokenInput{Name: aws.String("again")})
 	wantAPICode(t, err, "AccessDenied")
 }
+
+// TestFederationTokenNarrowsRoot: a GetFederationToken session of the
+// root user does only what its session policy allows, as AWS's
+// intersection of root's permissions and the session policy; without a
+// session policy it does nothing.
+func TestFederationTokenNarrowsRoot(t *testing.T) {
+	e := Start(t)
+	alias, _ := azAccessPoint(t, e, "fed-root", "")
+	root := azClients{STS: e.STS}
+	onlyGet := `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}}`
+	fed := fedClients(t, e, root, &sts.GetFederationTokenInput{Name: aws.String("rootfed"), Policy: aws.String(onlyGet)})
+	azWant(t, "root's session policy allows GetObject", azGet(fed, alias, "public/a.txt"), "")
+	azWant(t, "root's session policy does not allow PutObject", azPut(fed, alias, "new.txt"), "AccessDenied")
+	bare := fedClients(t, e, root, &sts.GetFederationTokenInput{Name: aws.String("rootbare")})
+	azWant(t, "root's federated session without a policy", azGet(bare, alias, "public/a.txt"), "AccessDenied")
+}
