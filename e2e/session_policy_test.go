@@ -104,3 +104,38 @@ func TestFederationTokenNarrowsRoot(t *testing.T) {
 	bare := fedClients(t, e, root, &sts.GetFederationTokenInput{Name: aws.String("rootbare")})
 	azWant(t, "root's federated session without a policy", azGet(bare, alias, "public/a.txt"), "AccessDenied")
 }
+
+// TestFederatedSessionLimits: whatever its policies allow, a federated
+// user session calls no STS operation but GetCallerIdentity (so it cannot
+// assume a role to escape its session policy), and a GetSessionToken
+// session no IAM operation (AWS asks for MFA, which fsxd never has).
+func TestFederatedSessionLimits(t *testing.T) {
+	e := Start(t)
+	ctx := context.Background()
+	trust := `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + Account + `:root"},"Action":"sts:AssumeRole"}}`
+	role, err := e.IAM.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("open-role"), AssumeRolePolicyDocument: aws.String(trust)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}`
+	u := azUser(t, e, "broker", all)
+	fed := fedClients(t, e, u, &sts.GetFederationTokenInput{Name: aws.String("escaper"), Policy: aws.String(all)})
+	_, err = fed.STS.AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: role.Role.Arn, RoleSessionName: aws.String("out")})
+	wantAPICode(t, err, "AccessDenied")
+	if _, err := fed.STS.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}); err != nil {
+		t.Errorf("GetCallerIdentity from a federated session: %v", err)
+	}
+	// The user itself may assume the role.
+	if _, err := u.STS.AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: role.Role.Arn, RoleSessionName: aws.String("in")}); err != nil {
+		t.Fatalf("AssumeRole by the user: %v", err)
+	}
+
+	gst, err := u.STS.GetSessionToken(ctx, &sts.GetSessionTokenInput{DurationSeconds: aws.Int32(900)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := gst.Credentials
+	creds := credentials.NewStaticCredentialsProvider(*c.AccessKeyId, *c.SecretAccessKey, *c.SessionToken)
+	_, err = iam.New(iam.Options{}, e.iamOpts, func(o *iam.Options) { o.Credentials = creds }).ListUsers(ctx, &iam.ListUsersInput{})
+	wantAPICode(t, err, "InvalidClientTokenId")
+}

@@ -175,13 +175,28 @@ func (s *Service) serve(r *http.Request, a *api) (string, any, error) {
 	if !ok || f["Version"] != a.version {
 		return "", nil, awserr.InvalidAction.Err("Could not find operation %s for version %s", truncate(op, 64), truncate(f["Version"], 16))
 	}
-	if p.FederatedUser != "" && a.ns == iamNS {
-		// As AWS: federated user sessions may not call IAM at all.
-		return "", nil, awserr.IAMAccessDenied.Err("User: %s is not authorized to perform: iam:%s", p.ARN, truncate(op, 64))
+	if err := sessionMayCall(p, a.ns, op); err != nil {
+		return "", nil, err
 	}
 	c := &call{s: s, ctx: auth.WithPrincipal(r.Context(), p), caller: p, f: f}
 	res, err := h(c)
 	return op, res, err
+}
+
+// sessionMayCall applies AWS's limits on what temporary credentials may
+// call here, whatever their policies say: a federated user session no
+// IAM operation and no STS one but GetCallerIdentity; a GetSessionToken
+// session no IAM operation without MFA, which fsxd's sessions never carry.
+func sessionMayCall(p *fsxd.Principal, ns, op string) error {
+	switch {
+	case p.FederatedUser != "" && ns == iamNS:
+		return awserr.IAMAccessDenied.Err("User: %s is not authorized to perform: iam:%s", p.ARN, truncate(op, 64))
+	case p.FederatedUser != "" && ns == stsNS && op != "GetCallerIdentity":
+		return awserr.IAMAccessDenied.Err("User: %s is not authorized to perform: sts:%s", p.ARN, truncate(op, 64))
+	case p.Temporary && p.RoleARN == "" && p.FederatedUser == "" && ns == iamNS:
+		return awserr.InvalidClientTokenID.Err("")
+	}
+	return nil
 }
 
 // pickAPI decides between IAM and STS: by the signature's service when
