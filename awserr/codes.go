@@ -132,7 +132,7 @@ var (
 // Temporary credentials: a session token that is missing, wrong or not
 // the key's, and one past its expiry, in each protocol's words.
 var (
-	ExpiredTokenQuery = Code{"ExpiredToken", http.StatusBadRequest, "The security token included in the request is expired"}
+	ExpiredTokenQuery = Code{"ExpiredToken", http.StatusForbidden, "The security token included in the request is expired"}
 	ExpiredTokenJSON  = Code{"ExpiredTokenException", 400, "The security token included in the request is expired"}
 	InvalidTokenS3    = Code{"InvalidToken", http.StatusBadRequest, "The provided token is malformed or otherwise invalid."}
 	ExpiredTokenS3    = Code{"ExpiredToken", http.StatusBadRequest, "The provided token has expired."}

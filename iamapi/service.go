@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/fsxd/fsxd"
@@ -178,6 +179,9 @@ func (s *Service) serve(r *http.Request, a *api) (string, any, error) {
 	if err := sessionMayCall(p, a.ns, op); err != nil {
 		return "", nil, err
 	}
+	if err := unsupported(f, op); err != nil {
+		return "", nil, err
+	}
 	c := &call{s: s, ctx: auth.WithPrincipal(r.Context(), p), caller: p, f: f}
 	res, err := h(c)
 	return op, res, err
@@ -195,6 +199,30 @@ func sessionMayCall(p *fsxd.Principal, ns, op string) error {
 		return awserr.IAMAccessDenied.Err("User: %s is not authorized to perform: sts:%s", p.ARN, truncate(op, 64))
 	case p.Temporary && p.RoleARN == "" && p.FederatedUser == "" && ns == iamNS:
 		return awserr.InvalidClientTokenID.Err("")
+	}
+	return nil
+}
+
+// unsupportedParams are parameters fsxd does not act on and which, if
+// silently dropped, would leave the caller believing in a limit or a check
+// that is not there: refused rather than ignored.
+var unsupportedParams = map[string][]string{
+	"CreateUser":      {"PermissionsBoundary"},
+	"CreateRole":      {"PermissionsBoundary"},
+	"AssumeRole":      {"Tags.member.1.Key", "TransitiveTagKeys.member.1", "SerialNumber", "TokenCode", "SourceIdentity"},
+	"GetSessionToken": {"SerialNumber", "TokenCode"},
+}
+
+func unsupported(f form, op string) error {
+	for _, name := range unsupportedParams[op] {
+		if f.has(name) {
+			param, _, _ := strings.Cut(name, ".")
+			code := awserr.InvalidInput // IAM's; STS says ValidationError
+			if _, ok := stsAPI.ops[op]; ok {
+				code = awserr.ValidationError
+			}
+			return code.Err("fsxd does not support %s on %s: it would not be enforced.", param, op)
+		}
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package iamapi
 
 import (
+	"errors"
 	"testing"
 	"time"
 
@@ -9,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/aws-sdk-go-v2/service/sts/types"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/fsxd/fsxd/identity"
 	"github.com/fsxd/fsxd/store"
@@ -83,6 +85,10 @@ func TestAssumeRole(t *testing.T) {
 	age(t, e, *out.Credentials.AccessKeyId)
 	_, err = roleIAM.ListRoles(ctx, &iam.ListRolesInput{})
 	wantCode(t, err, "ExpiredToken")
+	var re *smithyhttp.ResponseError
+	if !errors.As(err, &re) || re.HTTPStatusCode() != 403 {
+		t.Errorf("ExpiredToken status: %v, want 403 as STS and IAM answer", err)
+	}
 }
 
 // age moves a session's expiry into the past, as time would.
@@ -141,5 +147,27 @@ func TestGetSessionToken(t *testing.T) {
 	_, err := tmpIAM.ListUsers(ctx, &iam.ListUsersInput{})
 	wantCode(t, err, "InvalidClientTokenId")
 	_, err = devSTS.GetSessionToken(ctx, &sts.GetSessionTokenInput{DurationSeconds: aws.Int32(600)})
+	wantCode(t, err, "ValidationError")
+}
+
+// TestUnsupportedParamsRefused: parameters fsxd would not enforce
+// (permissions boundaries, session tags, MFA) are refused, never dropped.
+func TestUnsupportedParamsRefused(t *testing.T) {
+	e := newEnv(t)
+	_, devSTS, _ := e.user("dev")
+	_, err := e.IAM.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("bounded"),
+		PermissionsBoundary: aws.String("arn:aws:iam::" + testAccount + ":policy/boundary")})
+	wantCode(t, err, "InvalidInput")
+	if _, err := e.IAM.GetUser(ctx, &iam.GetUserInput{UserName: aws.String("bounded")}); err == nil {
+		t.Error("the user was created without its boundary")
+	}
+	_, err = e.IAM.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("bounded"), AssumeRolePolicyDocument: aws.String(
+		`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + testAccount + `:root"},"Action":"sts:AssumeRole"}}`),
+		PermissionsBoundary: aws.String("arn:aws:iam::" + testAccount + ":policy/boundary")})
+	wantCode(t, err, "InvalidInput")
+	_, err = devSTS.GetSessionToken(ctx, &sts.GetSessionTokenInput{SerialNumber: aws.String("arn:aws:iam::" + testAccount + ":mfa/dev"), TokenCode: aws.String("000000")})
+	wantCode(t, err, "ValidationError")
+	_, err = devSTS.AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String("arn:aws:iam::" + testAccount + ":role/any"), RoleSessionName: aws.String("s"),
+		Tags: []types.Tag{{Key: aws.String("team"), Value: aws.String("a")}}})
 	wantCode(t, err, "ValidationError")
 }
