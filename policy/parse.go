@@ -163,6 +163,9 @@ func (s *statement) parsePrincipal(principal *node, k Kind) error {
 		return perr("Has prohibited field NotPrincipal")
 	case principal != nil && k == IdentityPolicy:
 		return perr("Has prohibited field Principal")
+	case k == TrustPolicy && s.notPrincipal && !s.deny:
+		// A role trusting everyone but a few: AWS refuses it.
+		return perr("NotPrincipal may be used only with Deny in a trust policy")
 	case principal != nil:
 		p, err := parsePrincipals(*principal)
 		if err != nil {

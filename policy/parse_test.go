@@ -85,6 +85,7 @@ var parseErrors = []struct {
 	{wrap(okAct), ResourcePolicy, "Missing required field Principal"},
 	{wrap(okAct + `,"Principal":"*"`), IdentityPolicy, "Has prohibited field Principal"},
 	{wrap(okAct + `,"NotPrincipal":{"AWS":"111122223333"}`), IdentityPolicy, "Has prohibited field NotPrincipal"},
+	{`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"sts:AssumeRole","NotPrincipal":{"AWS":"arn:aws:iam::111122223333:user/a"}}}`, TrustPolicy, "NotPrincipal may be used only with Deny in a trust policy"},
 }
 
 func TestParseErrors(t *testing.T) {
