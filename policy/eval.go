@@ -16,12 +16,18 @@ type env struct{ req *Request }
 // principalValue supplies the global keys AWS derives from the caller.
 func (e *env) principalValue(key string) (string, bool) {
 	p := &e.req.Principal
+	fed := p.FederatedUser != "" // AWS shows no user name or tags for it
 	var v string
 	switch key {
 	case "aws:username":
-		v = p.UserName
+		if !fed {
+			v = p.UserName
+		}
 	case "aws:userid":
 		v = p.UserID
+		if fed {
+			v = p.AccountID + ":" + p.FederatedUser
+		}
 	case "aws:principalaccount":
 		v = p.AccountID
 	case "aws:principalarn":
@@ -30,7 +36,7 @@ func (e *env) principalValue(key string) (string, bool) {
 			v = p.RoleARN
 		}
 	default:
-		if k, ok := strings.CutPrefix(key, "aws:principaltag/"); ok {
+		if k, ok := strings.CutPrefix(key, "aws:principaltag/"); ok && !fed {
 			for tk, tv := range p.Tags {
 				if strings.EqualFold(tk, k) {
 					v = tv

@@ -18,7 +18,9 @@ var (
 	bob   = fsxd.Principal{AccountID: acct, ARN: "arn:aws:iam::111122223333:user/Bob", UserID: "AIDABOB", UserName: "Bob"}
 	role  = fsxd.Principal{AccountID: acct, ARN: "arn:aws:sts::111122223333:assumed-role/R/s", UserID: "AROAR:s"}
 	root  = fsxd.Principal{AccountID: acct, ARN: "arn:aws:iam::111122223333:root", UserID: acct, IsRoot: true}
-	carol = fsxd.Principal{AccountID: "444455556666", ARN: "arn:aws:iam::444455556666:user/Carol", UserID: "AIDACAROL", UserName: "Carol"}
+	// fedAlice is a GetFederationToken session of Alice named "fed".
+	fedAlice = fsxd.Principal{AccountID: acct, ARN: "arn:aws:sts::111122223333:federated-user/fed", UserID: "AIDAALICE", UserName: "Alice", FederatedUser: "fed", Temporary: true}
+	carol    = fsxd.Principal{AccountID: "444455556666", ARN: "arn:aws:iam::444455556666:user/Carol", UserID: "AIDACAROL", UserName: "Carol"}
 )
 
 // stmt writes one statement; fields are extra JSON members such as a
@@ -99,6 +101,10 @@ var elementCases = []evalCase{
 	// An unresolvable variable voids the statement, even where another
 	// resource would have matched.
 	{doc(stmt("Allow", "", `"s3:GetObject"`, `["`+obj+`${aws:username}/*","`+obj+`public/*"]`)), get(role, obj+"public/x"), Deny},
+	// A federated user session has no aws:username and its own aws:userid.
+	{doc(stmt("Allow", "", `"s3:GetObject"`, `"`+obj+`home/${aws:username}/*"`)), get(fedAlice, obj+"home/Alice/x"), Deny},
+	{doc(stmt("Allow", "", `"s3:GetObject"`, `"`+obj+`${aws:userid}/*"`)), get(fedAlice, obj+acct+":fed/x"), Allow},
+	{doc(stmt("Allow", "", `"s3:GetObject"`, `"`+obj+`${aws:userid}/*"`)), get(fedAlice, obj+"AIDAALICE/x"), Deny},
 	// Substituted values match literally: '*' from the context is no wildcard.
 	{doc(stmt("Allow", "", `"s3:GetObject"`, `"`+obj+`${s3:prefix}x"`)), Request{Action: "s3:GetObject", Resource: obj + "abcx", Principal: alice, Context: kv("s3:prefix", "*")}, Deny},
 	{doc(stmt("Allow", "", `"s3:GetObject"`, `"`+obj+`${s3:prefix}x"`)), Request{Action: "s3:GetObject", Resource: obj + "*x", Principal: alice, Context: kv("s3:prefix", "*")}, Allow},
