@@ -134,6 +134,14 @@ func readsContext(resource *policy.Document, docs []*policy.Document) bool {
 // Unlike AWS, aws:SourceIp is set even when the request comes from a VPC
 // (AWS then sets only aws:VpcSourceIp): here the address is the same
 // either way, and policies written for either key keep working.
+// ConditionKeys are the condition keys a request carries, as policies
+// evaluated for it see them: for a policy evaluated outside Check, such as
+// a role's trust policy at AssumeRole.
+func (c *Checker) ConditionKeys(ctx context.Context, req Request) map[string][]string {
+	req = withSource(ctx, req)
+	return c.conditionKeys(&req)
+}
+
 func (c *Checker) conditionKeys(req *Request) map[string][]string {
 	m := make(map[string][]string, len(req.Context)+16)
 	for k, v := range req.Context {

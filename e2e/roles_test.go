@@ -180,3 +180,41 @@ func TestRoleGetSessionToken(t *testing.T) {
 	_, err = noToken.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(alias), Key: aws.String("public/a.txt")})
 	wantAPICode(t, err, "InvalidToken")
 }
+
+// TestTrustPolicyConditions: a trust policy sees the request's condition
+// keys (source address, principal type, session name), so a Deny on them
+// applies and an Allow on them can match.
+func TestTrustPolicyConditions(t *testing.T) {
+	e := Start(t)
+	ctx := context.Background()
+	u := azUser(t, e, "assumer", `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}}`)
+	account := `"Principal":{"AWS":"arn:aws:iam::` + Account + `:root"},"Action":"sts:AssumeRole"`
+	role := func(name, statements string) *string {
+		t.Helper()
+		out, err := e.IAM.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(name),
+			AssumeRolePolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[` + statements + `]}`)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out.Role.Arn
+	}
+	allow := `{"Effect":"Allow",` + account + `}`
+	local := role("not-from-loopback", allow+`,{"Effect":"Deny",`+account+`,"Condition":{"IpAddress":{"aws:SourceIp":"127.0.0.0/8"}}}`)
+	named := role("no-blocked-sessions", allow+`,{"Effect":"Deny",`+account+`,"Condition":{"StringLike":{"sts:RoleSessionName":"blocked-*"}}}`)
+	users := role("users-only", `{"Effect":"Allow",`+account+`,"Condition":{"StringEquals":{"aws:PrincipalType":"User"}}}`)
+	for _, tc := range []struct {
+		role    *string
+		session string
+		code    string
+	}{
+		{local, "ss", "AccessDenied"},
+		{named, "blocked-1", "AccessDenied"},
+		{named, "fine", ""},
+		{users, "ss", ""},
+	} {
+		_, err := u.STS.AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: tc.role, RoleSessionName: aws.String(tc.session)})
+		if tc.code == "" && err != nil || tc.code != "" && hardCode(err) != tc.code {
+			t.Errorf("AssumeRole %s as %s: %v, want %q", aws.ToString(tc.role), tc.session, err, tc.code)
+		}
+	}
+}

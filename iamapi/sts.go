@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/fsxd/fsxd"
+	"github.com/fsxd/fsxd/authz"
 	"github.com/fsxd/fsxd/awserr"
 	"github.com/fsxd/fsxd/identity"
 	"github.com/fsxd/fsxd/policy"
@@ -150,7 +151,7 @@ func (c *call) trustedRole(roleARN, externalID string) (*roleRec, error) {
 	if err != nil {
 		return nil, err // validated when stored
 	}
-	req := policy.Request{Action: "sts:AssumeRole", Resource: roleARN, Principal: *c.caller, Context: map[string][]string{}}
+	req := policy.Request{Action: "sts:AssumeRole", Resource: roleARN, Principal: *c.caller, Context: c.trustKeys(roleARN)}
 	if externalID != "" {
 		req.Context["sts:externalid"] = []string{externalID}
 	}
@@ -158,6 +159,21 @@ func (c *call) trustedRole(roleARN, externalID string) (*roleRec, error) {
 		return nil, nil
 	}
 	return r, nil
+}
+
+// trustKeys are the condition keys a trust policy sees: the request's
+// (source address, time, principal type, ...) as identity policies see
+// them, and the session name asked for. Without them a Deny on, say,
+// aws:SourceIp in a trust policy would never apply.
+func (c *call) trustKeys(roleARN string) map[string][]string {
+	keys := map[string][]string{}
+	if c.s.cfg.Checker != nil {
+		keys = c.s.cfg.Checker.ConditionKeys(c.ctx, authz.Request{Principal: c.caller, Action: "sts:AssumeRole", Resource: roleARN})
+	}
+	if name := c.f["RoleSessionName"]; name != "" {
+		keys["sts:rolesessionname"] = []string{name}
+	}
+	return keys
 }
 
 // issue stores a new session, after check (run in the same transaction)
