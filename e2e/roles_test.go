@@ -11,6 +11,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/fsx"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
@@ -215,6 +217,34 @@ func TestTrustPolicyConditions(t *testing.T) {
 		_, err := u.STS.AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: tc.role, RoleSessionName: aws.String(tc.session)})
 		if tc.code == "" && err != nil || tc.code != "" && hardCode(err) != tc.code {
 			t.Errorf("AssumeRole %s as %s: %v, want %q", aws.ToString(tc.role), tc.session, err, tc.code)
+		}
+	}
+}
+
+// TestIAMResourceTagGuard: a Deny on aws:ResourceTag or iam:ResourceTag
+// protects tagged roles and users from an otherwise allowed IAM admin.
+func TestIAMResourceTagGuard(t *testing.T) {
+	e := Start(t)
+	ctx := context.Background()
+	trust := `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + Account + `:root"},"Action":"sts:AssumeRole"}}`
+	for _, name := range []string{"prot", "plain"} {
+		in := &iam.CreateRoleInput{RoleName: aws.String(name), AssumeRolePolicyDocument: aws.String(trust)}
+		if name == "prot" {
+			in.Tags = []iamtypes.Tag{{Key: aws.String("Protected"), Value: aws.String("true")}}
+		}
+		if _, err := e.IAM.CreateRole(ctx, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, key := range []string{"aws:ResourceTag/protected", "iam:ResourceTag/protected"} {
+		admin := azUser(t, e, "admin-"+strings.ReplaceAll(strings.ToLower(key[:3]), ":", ""), `{"Version":"2012-10-17","Statement":[`+
+			`{"Effect":"Allow","Action":"iam:*","Resource":"*"},`+
+			`{"Effect":"Deny","Action":"iam:*","Resource":"*","Condition":{"StringEquals":{"`+key+`":"true"}}}]}`)
+		doc := aws.String(`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}`)
+		_, err := admin.IAM.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String("prot"), PolicyName: aws.String("all"), PolicyDocument: doc})
+		wantAPICode(t, err, "AccessDenied")
+		if _, err := admin.IAM.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String("plain"), PolicyName: aws.String("all"), PolicyDocument: doc}); err != nil {
+			t.Errorf("%s: PutRolePolicy on an untagged role: %v", key, err)
 		}
 	}
 }

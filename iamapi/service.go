@@ -308,6 +308,16 @@ func (c *call) authorizeWith(action, resource string, keys map[string][]string) 
 	if c.s.cfg.Checker == nil {
 		return nil
 	}
+	if tags := c.resourceTagKeys(resource); tags != nil {
+		merged := make(map[string][]string, len(keys)+len(tags))
+		for k, v := range tags {
+			merged[k] = v
+		}
+		for k, v := range keys {
+			merged[k] = v
+		}
+		keys = merged
+	}
 	err := c.s.cfg.Checker.Check(c.ctx, authz.Request{Principal: c.caller, Action: action, Resource: resource, Context: keys})
 	var ae *awserr.Error
 	switch {
