@@ -6,6 +6,8 @@ package iamapi
 // without session policies may do nothing, as on AWS.
 
 import (
+	"time"
+
 	"github.com/fsxd/fsxd/awserr"
 	"github.com/fsxd/fsxd/identity"
 	"github.com/fsxd/fsxd/store"
@@ -31,13 +33,12 @@ func (c *call) getFederationToken() (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	max := 129600
-	if p.IsRoot {
-		max = 3600
-	}
-	dur, err := c.duration(min(43200, max), max)
+	dur, err := c.duration(43200, 129600)
 	if err != nil {
 		return nil, err
+	}
+	if p.IsRoot { // as AWS: a longer session of root's is cut to one hour
+		dur = min(dur, time.Hour)
 	}
 	if p.Temporary {
 		return nil, awserr.IAMAccessDenied.Err("Cannot call GetFederationToken with session credentials")

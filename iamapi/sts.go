@@ -197,13 +197,12 @@ func (c *call) getSessionToken() (any, error) {
 	if p.Temporary {
 		return nil, awserr.IAMAccessDenied.Err("Cannot call GetSessionToken with session credentials")
 	}
-	max := 129600
-	if p.IsRoot {
-		max = 3600
-	}
-	dur, err := c.duration(min(43200, max), max)
+	dur, err := c.duration(43200, 129600)
 	if err != nil {
 		return nil, err
+	}
+	if p.IsRoot { // as AWS: a longer session of root's is cut to one hour
+		dur = min(dur, time.Hour)
 	}
 	s := &identity.Session{UserName: p.UserName, UserID: p.UserID, Root: p.IsRoot}
 	iss, err := c.issue(s, dur, c.callerExists)

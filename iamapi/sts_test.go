@@ -171,3 +171,19 @@ func TestUnsupportedParamsRefused(t *testing.T) {
 		Tags: []types.Tag{{Key: aws.String("team"), Value: aws.String("a")}}})
 	wantCode(t, err, "ValidationError")
 }
+
+// TestRootSessionCappedAtAnHour: root's GetSessionToken and
+// GetFederationToken asking for more than an hour get an hour, as on AWS,
+// not an error.
+func TestRootSessionCappedAtAnHour(t *testing.T) {
+	e := newEnv(t)
+	gst := must[*sts.GetSessionTokenOutput](t)(e.STS.GetSessionToken(ctx, &sts.GetSessionTokenInput{DurationSeconds: aws.Int32(7200)}))
+	fed := must[*sts.GetFederationTokenOutput](t)(e.STS.GetFederationToken(ctx, &sts.GetFederationTokenInput{Name: aws.String("rootfed"), DurationSeconds: aws.Int32(7200)}))
+	for what, exp := range map[string]*time.Time{"GetSessionToken": gst.Credentials.Expiration, "GetFederationToken": fed.Credentials.Expiration} {
+		if left := time.Until(*exp); left > time.Hour+time.Minute || left < 50*time.Minute {
+			t.Errorf("%s of root for 2 h: expires in %v, want an hour", what, left)
+		}
+	}
+	_, err := e.STS.GetSessionToken(ctx, &sts.GetSessionTokenInput{DurationSeconds: aws.Int32(129601)})
+	wantCode(t, err, "ValidationError")
+}
