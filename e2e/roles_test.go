@@ -248,3 +248,30 @@ func TestIAMResourceTagGuard(t *testing.T) {
 		}
 	}
 }
+
+// TestIAMRequestTagGuard: the tags a CreateRole sets are aws:RequestTag
+// and aws:TagKeys, so a Deny on them stops a role being created with them.
+func TestIAMRequestTagGuard(t *testing.T) {
+	e := Start(t)
+	ctx := context.Background()
+	admin := azUser(t, e, "tagger", `{"Version":"2012-10-17","Statement":[`+
+		`{"Effect":"Allow","Action":"iam:*","Resource":"*"},`+
+		`{"Effect":"Deny","Action":"iam:CreateRole","Resource":"*","Condition":{"StringEquals":{"aws:RequestTag/tier":"admin"}}},`+
+		`{"Effect":"Deny","Action":"iam:CreateRole","Resource":"*","Condition":{"ForAnyValue:StringEquals":{"aws:TagKeys":"owner"}}}]}`)
+	trust := aws.String(`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + Account + `:root"},"Action":"sts:AssumeRole"}}`)
+	for _, tc := range []struct {
+		name     string
+		key, val string
+		code     string
+	}{
+		{"r-admin", "tier", "admin", "AccessDenied"},
+		{"r-owned", "owner", "me", "AccessDenied"},
+		{"r-plain", "tier", "user", ""},
+	} {
+		_, err := admin.IAM.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(tc.name), AssumeRolePolicyDocument: trust,
+			Tags: []iamtypes.Tag{{Key: aws.String(tc.key), Value: aws.String(tc.val)}}})
+		if tc.code == "" && err != nil || tc.code != "" && hardCode(err) != tc.code {
+			t.Errorf("CreateRole %s with %s=%s: %v, want %q", tc.name, tc.key, tc.val, err, tc.code)
+		}
+	}
+}

@@ -7,6 +7,26 @@ import (
 	"github.com/fsxd/fsxd/store"
 )
 
+// tagKeys are the tag condition keys of an IAM action on resource: the
+// resource's tags (resourceTagKeys) and those the request sets, as
+// aws:RequestTag/<key> and aws:TagKeys. Nil when there are none.
+func (c *call) tagKeys(resource string) map[string][]string {
+	keys := c.resourceTagKeys(resource)
+	if len(c.reqTags) == 0 {
+		return keys
+	}
+	if keys == nil {
+		keys = make(map[string][]string, len(c.reqTags)+1)
+	}
+	names := make([]string, 0, len(c.reqTags))
+	for _, t := range c.reqTags {
+		keys["aws:requesttag/"+strings.ToLower(t.Key)] = []string{t.Value}
+		names = append(names, t.Key)
+	}
+	keys["aws:tagkeys"] = names
+	return keys
+}
+
 // resourceTagKeys are aws:ResourceTag/<key> and iam:ResourceTag/<key> of
 // the user, role or managed policy an IAM action names, so that a
 // policy's tag conditions on it apply (a Deny guarding tagged roles would

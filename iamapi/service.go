@@ -115,6 +115,9 @@ type call struct {
 	ctx    context.Context
 	caller *fsxd.Principal
 	f      form
+	// reqTags are the tags the request sets (tags), which authorizeWith
+	// offers as aws:RequestTag/<key> and aws:TagKeys.
+	reqTags []tag
 }
 
 // Serve answers one IAM or STS request. It writes the response, error
@@ -308,15 +311,11 @@ func (c *call) authorizeWith(action, resource string, keys map[string][]string) 
 	if c.s.cfg.Checker == nil {
 		return nil
 	}
-	if tags := c.resourceTagKeys(resource); tags != nil {
-		merged := make(map[string][]string, len(keys)+len(tags))
-		for k, v := range tags {
-			merged[k] = v
-		}
+	if tags := c.tagKeys(resource); tags != nil {
 		for k, v := range keys {
-			merged[k] = v
+			tags[k] = v
 		}
-		keys = merged
+		keys = tags
 	}
 	err := c.s.cfg.Checker.Check(c.ctx, authz.Request{Principal: c.caller, Action: action, Resource: resource, Context: keys})
 	var ae *awserr.Error

@@ -132,6 +132,7 @@ func (c *call) tags() ([]tag, error) {
 	if len(out) > maxTags {
 		return nil, awserr.LimitExceeded.Err("Cannot exceed quota for TagsPerUser: %d", maxTags)
 	}
+	c.reqTags = out
 	return out, nil
 }
 
