@@ -39,6 +39,8 @@ var layers = map[string]int{
 	"checksum": pure,
 	"awserr":   pure,
 
+	"internal/keylock": pure, // a mutex per key (volume's key locks, multipart's upload ends)
+
 	"store":               io_,
 	"store/internal/page": io_,
 	"store/sqlite":        io_,

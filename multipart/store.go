@@ -35,6 +35,8 @@ import (
 	"path/filepath"
 	"sync"
 	"time"
+
+	"github.com/fsxd/fsxd/internal/keylock"
 )
 
 var (
@@ -66,7 +68,7 @@ type Store struct {
 	mu        sync.Mutex
 	cache     map[string]Upload // upload.json never changes: safe to cache
 	slotSizes map[string]int64  // nor does slotsize
-	ends      endings           // EndLock
+	ends      keylock.Set       // EndLock
 }
 
 // Open opens (creating, mode 0700) the staging directory dir and sweeps

@@ -59,7 +59,7 @@ func (w *Writer) commit(meta Meta, cond func(existing *Info) error) (Info, error
 
 // replace runs cond and installs the file under the key's lock.
 func (w *Writer) replace(ctx context.Context, cond func(existing *Info) error) error {
-	unlock := w.fs.r.locks.lock(w.p.rel)
+	unlock := w.fs.r.locks.Lock(w.p.rel)
 	defer unlock()
 	if cond != nil {
 		ex, err := w.existing(ctx)

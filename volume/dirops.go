@@ -37,7 +37,7 @@ func (f *FS) Mkdir(ctx context.Context, p Path, meta Meta) (Info, error) {
 	if err := f.r.guard(p.rel); err != nil {
 		return Info{}, wrap("mkdir", p.String(), err)
 	}
-	unlock := f.r.locks.lock(p.rel)
+	unlock := f.r.locks.Lock(p.rel)
 	defer unlock()
 	var in Info
 	var syncs []int
@@ -132,7 +132,7 @@ func (f *FS) RemoveIf(ctx context.Context, p Path, cond func(existing *Info) err
 	if err := f.r.guard(p.rel); err != nil {
 		return wrap("remove", p.String(), err)
 	}
-	unlockKey := f.r.locks.lock(p.rel)
+	unlockKey := f.r.locks.Lock(p.rel)
 	locked := true
 	unlock := func() { // before the fsync: other writers of p need not wait
 		if locked {

@@ -6,41 +6,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// pathLocks serialises the read-check-replace steps of writers of one key
-// within this process (conditional writes, tagging, delete).
-type pathLocks struct {
-	mu sync.Mutex
-	m  map[string]*pathLock
-}
-
-type pathLock struct {
-	mu   sync.Mutex
-	refs int
-}
-
-func (l *pathLocks) lock(key string) func() {
-	l.mu.Lock()
-	if l.m == nil {
-		l.m = map[string]*pathLock{}
-	}
-	pl := l.m[key]
-	if pl == nil {
-		pl = &pathLock{}
-		l.m[key] = pl
-	}
-	pl.refs++
-	l.mu.Unlock()
-	pl.mu.Lock()
-	return func() {
-		pl.mu.Unlock()
-		l.mu.Lock()
-		if pl.refs--; pl.refs == 0 {
-			delete(l.m, key)
-		}
-		l.mu.Unlock()
-	}
-}
-
 // busyDirs counts the Writers (and directory walks of makeParents) that
 // will link an entry into each directory, so that pruning (which removes
 // empty Implicit directories) leaves such a directory alone. Check and

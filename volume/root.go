@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 
 	"github.com/fsxd/fsxd"
+	"github.com/fsxd/fsxd/internal/keylock"
 	"golang.org/x/sys/unix"
 )
 
@@ -86,7 +87,7 @@ type Root struct {
 	kernel   bool
 	tmpfile  bool                   // O_TMPFILE works here
 	md       *metaDir               // nil when Meta lives in xattrs
-	locks    pathLocks              // serialises Commit, Remove and SetMeta per key
+	locks    keylock.Set            // serialises Commit, Remove and SetMeta per key
 	busy     busyDirs               // directories Writers will link into: not pruned
 	use      usage                  // cached Usage, for quotas (usage.go)
 	mounts   atomic.Pointer[mounts] // nested volume roots (mounts.go)

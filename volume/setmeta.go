@@ -17,7 +17,7 @@ func (f *FS) SetMeta(ctx context.Context, p Path, update func(m *Meta) error) (I
 	if err := f.r.guard(p.rel); err != nil {
 		return Info{}, wrap("setmeta", p.String(), err) // the nested volume's own root
 	}
-	unlock := f.r.locks.lock(p.rel)
+	unlock := f.r.locks.Lock(p.rel)
 	defer unlock()
 	var fd int
 	var st unix.Stat_t
