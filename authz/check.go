@@ -126,14 +126,6 @@ func readsContext(resource *policy.Document, docs []*policy.Document) bool {
 	return false
 }
 
-// conditionKeys returns the request's keys, lower-cased as package policy
-// wants them, plus the global ones. The request's own keys can't override
-// the global ones: a front end passing a client-controlled map must not
-// let the client choose its aws:SourceIp.
-//
-// Unlike AWS, aws:SourceIp is set even when the request comes from a VPC
-// (AWS then sets only aws:VpcSourceIp): here the address is the same
-// either way, and policies written for either key keep working.
 // ConditionKeys are the condition keys a request carries, as policies
 // evaluated for it see them: for a policy evaluated outside Check, such as
 // a role's trust policy at AssumeRole.
@@ -142,6 +134,14 @@ func (c *Checker) ConditionKeys(ctx context.Context, req Request) map[string][]s
 	return c.conditionKeys(&req)
 }
 
+// conditionKeys returns the request's keys, lower-cased as package policy
+// wants them, plus the global ones. The request's own keys can't override
+// the global ones: a front end passing a client-controlled map must not
+// let the client choose its aws:SourceIp.
+//
+// Unlike AWS, aws:SourceIp is set even when the request comes from a VPC
+// (AWS then sets only aws:VpcSourceIp): here the address is the same
+// either way, and policies written for either key keep working.
 func (c *Checker) conditionKeys(req *Request) map[string][]string {
 	m := make(map[string][]string, len(req.Context)+16)
 	for k, v := range req.Context {
