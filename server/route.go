@@ -134,22 +134,28 @@ func (s *Server) overloaded(w http.ResponseWriter, r *http.Request, a api) error
 }
 
 func (s *Server) pick(r *http.Request) api {
-	_, _, svc, scoped := sigv4.ParseScope(r)
-	// A POST to / signed for fsx without a target still belongs to the
-	// JSON front end, which names what is missing.
-	if r.Header.Get("X-Amz-Target") != "" || scoped && svc == "fsx" && r.Method == http.MethodPost && r.URL.Path == "/" {
-		return api{name: "fsx", serve: s.serveFSx, operation: s.fsx.Operation, outage: awserr.ServiceUnavailableJSON, refuse: fsxRefusals}
+	if r.Header.Get("X-Amz-Target") != "" {
+		return s.fsxAPI()
 	}
 	if strings.HasPrefix(r.URL.Path, "/v20180820/") && s.s3control.serve != nil {
 		return s.s3control
 	}
-	if scoped && (svc == "iam" || svc == "sts") && s.iam.serve != nil {
+	_, _, svc, scoped := sigv4.ParseScope(r)
+	switch {
+	case scoped && svc == "fsx" && r.Method == http.MethodPost && r.URL.Path == "/":
+		// No target, yet signed for fsx: the JSON front end names what is missing.
+		return s.fsxAPI()
+	case scoped && (svc == "iam" || svc == "sts") && s.iam.serve != nil:
 		return s.iam
 	}
 	if s.s3.serve == nil {
 		return api{name: "s3", serve: notServed, operation: func(*http.Request) string { return "" }, outage: awserr.ServiceUnavailable}
 	}
 	return s.s3
+}
+
+func (s *Server) fsxAPI() api {
+	return api{name: "fsx", serve: s.serveFSx, operation: s.fsx.Operation, outage: awserr.ServiceUnavailableJSON, refuse: fsxRefusals}
 }
 
 func notServed(w http.ResponseWriter, r *http.Request) error {
