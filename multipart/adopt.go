@@ -5,7 +5,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
 // AdoptSlots returns upload id's slot file, truncated to the bytes of
@@ -54,11 +55,11 @@ func (s *Store) AdoptSlots(id string, parts []Part) *os.File {
 // caller copies the parts out of it instead.
 func adoptable(f *os.File) bool {
 	fd := int(f.Fd())
-	if syscall.Flock(fd, syscall.LOCK_EX|syscall.LOCK_NB) != nil {
+	if unix.Flock(fd, unix.LOCK_EX|unix.LOCK_NB) != nil {
 		return false
 	}
-	var st syscall.Stat_t
-	return syscall.Fstat(fd, &st) == nil && st.Nlink == 1
+	var st unix.Stat_t
+	return unix.Fstat(fd, &st) == nil && st.Nlink == 1
 }
 
 // slotLayout checks that parts are 1..N in their slots (the last may be

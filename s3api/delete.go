@@ -92,7 +92,7 @@ func (rq *request) remove(key string, cond func(*volume.Info) error) error {
 	err = rq.fs().RemoveIf(rq.ctx(), p, cond)
 	if errors.Is(err, volume.ErrNotExist) || errors.Is(err, volume.ErrIsDir) || errors.Is(err, volume.ErrNotDir) {
 		if cond != nil {
-			return cond(nil) // no such object: If-Match fails
+			return cond(nil) // no such object (RemoveIf ran no cond): If-Match fails
 		}
 		return nil
 	}

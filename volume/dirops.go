@@ -122,9 +122,9 @@ func (f *FS) makeHeld(dirfd int, p Path) (fd int, created bool, release func(), 
 // Empty implicit parents are then pruned (see above).
 func (f *FS) Remove(ctx context.Context, p Path) error { return f.RemoveIf(ctx, p, nil) }
 
-// RemoveIf is Remove that first runs cond, under the key's lock, on what
-// a reader of p sees now (nil for nothing); cond's error stops the
-// remove and is returned as it is.
+// RemoveIf is Remove that first runs cond, under the key's lock, on the
+// entry p names now; cond's error stops the remove and is returned as it
+// is. A key with no entry is ErrNotExist, as for Remove, without cond.
 func (f *FS) RemoveIf(ctx context.Context, p Path, cond func(existing *Info) error) error {
 	if err := p.check(); err != nil {
 		return err
@@ -217,11 +217,6 @@ func (f *FS) openParent(p Path) (fd int, readable bool, err error) {
 func (f *FS) unlink(dirfd int, p Path, st *unix.Stat_t, cond func(*Info) error) error {
 	name := p.Base()
 	if err := unix.Fstatat(dirfd, name, st, unix.AT_SYMLINK_NOFOLLOW); err != nil {
-		if err == unix.ENOENT && cond != nil {
-			if cerr := cond(nil); cerr != nil {
-				return cerr
-			}
-		}
 		return err
 	}
 	if cond != nil {
