@@ -15,7 +15,7 @@ import (
 // failed If-Match/If-Unmodified-Since is 412; a "not modified" is 304.
 // An If-Modified-Since later than now is not a valid date (RFC 2616
 // 14.25) and is ignored, as S3 does: the object is sent.
-func checkConditions(h http.Header, etag string, mod, now time.Time) error {
+func checkConditions(h http.Header, etag string, mod time.Time, now func() time.Time) error {
 	if v := h.Get("If-Match"); v != "" {
 		if !etagMatches(v, etag) {
 			return preconditionFailed("If-Match")
@@ -27,7 +27,7 @@ func checkConditions(h http.Header, etag string, mod, now time.Time) error {
 		if etagMatches(v, etag) {
 			return awserr.NotModified.Err("")
 		}
-	} else if t, ok := headerTime(h, "If-Modified-Since"); ok && !t.After(now) && !modifiedSince(mod, t) {
+	} else if t, ok := headerTime(h, "If-Modified-Since"); ok && !t.After(now()) && !modifiedSince(mod, t) {
 		return awserr.NotModified.Err("")
 	}
 	return nil

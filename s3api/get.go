@@ -235,7 +235,7 @@ func (rq *request) checkReadParams() error {
 // preconditions applies If-* headers; a 304 carries the validators.
 func (rq *request) preconditions(info volume.Info) error {
 	etag := etagOf(info)
-	err := checkConditions(rq.r.Header, etag, info.ModTime, rq.h.cfg.Now())
+	err := checkConditions(rq.r.Header, etag, info.ModTime, rq.h.cfg.Now)
 	if awserr.Is(err, awserr.NotModified) {
 		h := rq.w.Header()
 		h.Set("ETag", quote(etag))
