@@ -8,7 +8,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -95,6 +97,76 @@ func TestS3CompleteMultipartRetry(t *testing.T) {
 			Key: aws.String("empty"), UploadId: aws.String(id2), MultipartUpload: mu})
 		if st, code := fidStatus(err); st != http.StatusBadRequest || code != "MalformedXML" {
 			t.Errorf("empty part list (%v): %d %s (%v)", mu, st, code, err)
+		}
+	}
+}
+
+// bodyTap keeps a copy of the last response body the SDK read through it.
+type bodyTap struct {
+	rt   http.RoundTripper
+	last string
+}
+
+func (b *bodyTap) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := b.rt.RoundTrip(r)
+	if err != nil {
+		return resp, err
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	b.last, resp.Body = string(body), io.NopCloser(bytes.NewReader(body))
+	return resp, err
+}
+
+// TestS3NoSuchUploadNamesUpload: each operation on an unknown or aborted
+// upload id is the SDK's NoSuchUpload, and the error XML names the id.
+func TestS3NoSuchUploadNamesUpload(t *testing.T) {
+	e := Start(t)
+	ctx := context.Background()
+	alias := s3AccessPoint(t, e, "nsu-ap")
+	tap := &bodyTap{rt: sdkHTTPClient().Transport}
+	c := e.S3Client(func(o *s3.Options) {
+		o.UsePathStyle, o.HTTPClient = true, &http.Client{Timeout: hardDeadline, Transport: tap}
+	})
+	b, k := aws.String(alias), aws.String("k")
+	if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: b, Key: aws.String("src"), Body: strings.NewReader("data")}); err != nil {
+		t.Fatal(err)
+	}
+	aborted, _ := fidUpload(t, c, alias, "k", "", "")
+	if _, err := c.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{Bucket: b, Key: k, UploadId: aws.String(aborted)}); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"nope", aborted} {
+		u, one := aws.String(id), aws.Int32(1)
+		for op, call := range map[string]func() error{
+			"UploadPart": func() error {
+				_, err := c.UploadPart(ctx, &s3.UploadPartInput{Bucket: b, Key: k, UploadId: u, PartNumber: one, Body: strings.NewReader("x")})
+				return err
+			},
+			"UploadPartCopy": func() error {
+				_, err := c.UploadPartCopy(ctx, &s3.UploadPartCopyInput{Bucket: b, Key: k, UploadId: u, PartNumber: one, CopySource: aws.String(alias + "/src")})
+				return err
+			},
+			"CompleteMultipartUpload": func() error {
+				_, err := fidComplete(c, alias, "k", id, []types.CompletedPart{{PartNumber: one, ETag: aws.String(`"8d777f385d3dfec8815d20f7496026dc"`)}})
+				return err
+			},
+			"AbortMultipartUpload": func() error {
+				_, err := c.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{Bucket: b, Key: k, UploadId: u})
+				return err
+			},
+			"ListParts": func() error {
+				_, err := c.ListParts(ctx, &s3.ListPartsInput{Bucket: b, Key: k, UploadId: u})
+				return err
+			},
+		} {
+			// The model types NoSuchUpload for AbortMultipartUpload only.
+			err := call()
+			var nsu *types.NoSuchUpload
+			typed := op != "AbortMultipartUpload" || errors.As(err, &nsu)
+			if hardCode(err) != "NoSuchUpload" || !typed || xmlElem(tap.last, "UploadId") != id {
+				t.Errorf("%s of %s: %v\n%s", op, id, err, tap.last)
+			}
 		}
 	}
 }

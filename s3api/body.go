@@ -3,6 +3,7 @@ package s3api
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"io"
 	"strconv"
@@ -21,6 +22,7 @@ type upload struct {
 	want     wantChecksum
 	also     checksum.Algorithm // computed too: a multipart upload's algorithm
 	md5      []byte             // Content-MD5, nil when not sent
+	xml      bool               // an XML request body, not object data
 	declared int64              // the body's length, -1 when unknown
 	limit    int64
 }
@@ -121,9 +123,21 @@ func (v *verifier) finish() error {
 		return awserr.IncompleteBody.Err("")
 	}
 	if u.md5 != nil && !bytes.Equal(u.md5, v.sums.MD5) {
-		return awserr.BadDigest.Err("")
+		return u.badDigest(v.sums.MD5)
 	}
 	return u.want.verify(v.body, v.sums)
+}
+
+// badDigest names both MD5s as S3 does: the calculated one in base64, the
+// Content-MD5 sent in hex for object data but in base64 for an XML body
+// (docs/decisions.md, "BadDigest's digests").
+func (u *upload) badDigest(got []byte) *awserr.Error {
+	b64 := base64.StdEncoding.EncodeToString
+	want := hex.EncodeToString(u.md5)
+	if u.xml {
+		want = b64(u.md5)
+	}
+	return awserr.BadDigest.Err("").With("CalculatedDigest", b64(got)).With("ExpectedDigest", want)
 }
 
 // close releases the Hasher's resources; the sums stay readable.

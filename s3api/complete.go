@@ -39,10 +39,10 @@ func (rq *request) completeUpload() error {
 	files, parts, err := rq.ap.Uploads.OpenParts(u.ID, nums)
 	if errors.Is(err, multipart.ErrNoSuchUpload) {
 		// A concurrent Complete finished first (it records, then removes).
-		return rq.repeatCompletion(uploadErr(err), &req)
+		return rq.repeatCompletion(rq.uploadErr(err), &req)
 	}
 	if err != nil {
-		return uploadErr(err)
+		return rq.uploadErr(err)
 	}
 	defer closeFiles(files)
 	final, err := rq.checkParts(u, req.Parts, parts)
@@ -173,7 +173,7 @@ func (rq *request) checkParts(u multipart.Upload, want []completePart, have []mu
 	}
 	final, err := multipart.Combine(u, have)
 	if err != nil {
-		return final, uploadErr(err)
+		return final, rq.uploadErr(err)
 	}
 	return final, rq.checkFinalChecksum(final, len(have))
 }

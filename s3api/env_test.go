@@ -167,8 +167,11 @@ func (e *env) get(key string, headers ...string) resp {
 }
 
 // code extracts the <Code> of an error body.
-func (r resp) code() string {
-	m := regexp.MustCompile(`<Code>([^<]*)</Code>`).FindStringSubmatch(r.body)
+func (r resp) code() string { return r.elem("Code") }
+
+// elem extracts the text of the body's first <name> element ("" if none).
+func (r resp) elem(name string) string {
+	m := regexp.MustCompile(`<` + name + `>([^<]*)</` + name + `>`).FindStringSubmatch(r.body)
 	if m == nil {
 		return ""
 	}

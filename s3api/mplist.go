@@ -20,7 +20,7 @@ func (rq *request) listParts() error {
 	// whether a max-parts=0 page is truncated.
 	parts, truncated, err := rq.ap.Uploads.Parts(u.ID, marker, max(maxParts, 1))
 	if err != nil {
-		return uploadErr(err)
+		return rq.uploadErr(err)
 	}
 	if maxParts == 0 {
 		truncated, parts = len(parts) > 0, nil
@@ -65,7 +65,7 @@ func (rq *request) listUploads() error {
 	lr, err := rq.ap.Uploads.List(rq.ap.uploadOwner(), multipart.ListOptions{Prefix: lp.prefix,
 		Delimiter: lp.delimiter, KeyMarker: keyMarker, UploadIDMarker: idMarker, MaxUploads: max(maxUploads, 1)})
 	if err != nil {
-		return uploadErr(err)
+		return rq.uploadErr(err)
 	}
 	if maxUploads == 0 {
 		lr = multipart.ListResult{IsTruncated: len(lr.Uploads)+len(lr.CommonPrefixes) > 0}

@@ -146,11 +146,12 @@ func (rq *request) upload() (multipart.Upload, error) {
 	if err == nil && (u.AccessPoint != rq.ap.uploadOwner() || u.Key != rq.key) {
 		err = multipart.ErrNoSuchUpload
 	}
-	return u, uploadErr(err)
+	return u, rq.uploadErr(err)
 }
 
-// uploadErr maps the multipart store's errors.
-func uploadErr(err error) error {
+// uploadErr maps the multipart store's errors. NoSuchUpload names the
+// upload id the request sent, as S3 does.
+func (rq *request) uploadErr(err error) error {
 	var pe *multipart.PartError
 	var ae *awserr.Error
 	switch {
@@ -159,7 +160,7 @@ func uploadErr(err error) error {
 	case errors.As(err, &ae):
 		return err
 	case errors.Is(err, multipart.ErrNoSuchUpload):
-		return awserr.NoSuchUpload.Err("").Wrap(err)
+		return awserr.NoSuchUpload.Err("").With("UploadId", rq.q.Get("uploadId")).Wrap(err)
 	case errors.As(err, &pe):
 		return awserr.InvalidPart.Err("").With("PartNumber", itoa(pe.Number)).Wrap(err)
 	case errors.Is(err, multipart.ErrPartNumber):
@@ -175,7 +176,7 @@ func (rq *request) abortUpload() error {
 	}
 	id := rq.q.Get("uploadId")
 	if err := rq.ap.Uploads.Remove(id); err != nil {
-		return uploadErr(err)
+		return rq.uploadErr(err)
 	}
 	rq.ap.Root.ReleaseParts(id) // its parts no longer count against the quota
 	rq.w.WriteHeader(http.StatusNoContent)

@@ -172,6 +172,37 @@ func TestUploadPartErrors(t *testing.T) {
 	e.do("POST", "/"+testAlias+"/k?uploads", nil, "x-amz-checksum-type: COMPOSITE").expect(t, 400, "InvalidRequest")
 }
 
+// TestNoSuchUploadNamesUpload: every operation on an upload that does not
+// exist, or no longer does, names the id sent in its NoSuchUpload, as S3 does.
+func TestNoSuchUploadNamesUpload(t *testing.T) {
+	e := newEnv(t)
+	e.put("src", "data")
+	aborted := e.createUpload("k")
+	e.do("DELETE", "/"+testAlias+"/k?uploadId="+aborted, nil).expect(t, 204, "")
+	copySrc := "x-amz-copy-source: /" + testAlias + "/src"
+	for _, id := range []string{"nope", aborted} {
+		for _, c := range []struct {
+			op, method, query, body, header string
+		}{
+			{"UploadPart", "PUT", "partNumber=1&", "x", ""},
+			{"UploadPartCopy", "PUT", "partNumber=1&", "", copySrc},
+			{"CompleteMultipartUpload", "POST", "", completeBody(`"` + md5hex("x") + `"`), ""},
+			{"AbortMultipartUpload", "DELETE", "", "", ""},
+			{"ListParts", "GET", "", "", ""},
+		} {
+			var h []string
+			if c.header != "" {
+				h = append(h, c.header)
+			}
+			r := e.do(c.method, "/"+testAlias+"/k?"+c.query+"uploadId="+id, strings.NewReader(c.body), h...)
+			if r.status != 404 || r.code() != "NoSuchUpload" || r.elem("UploadId") != id {
+				t.Errorf("%s of %s: %d %s", c.op, id, r.status, r.body)
+			}
+		}
+	}
+	golden(t, "error-nosuchupload.xml", e.do("GET", "/"+testAlias+"/k?uploadId=nope", nil).body)
+}
+
 func TestUploadPartCopy(t *testing.T) {
 	e := newEnv(t)
 	src := strings.Repeat("0123456789", minPartSize/10+1)

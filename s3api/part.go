@@ -75,7 +75,7 @@ func (rq *request) putPart(id string, n int, up *upload, body io.Reader) (multip
 	if berr := v.bodyFailed(); berr != nil {
 		return part, berr
 	}
-	return part, uploadErr(err)
+	return part, rq.uploadErr(err)
 }
 
 func (rq *request) uploadPartCopy() error {

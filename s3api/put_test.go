@@ -47,6 +47,33 @@ func TestPutErrors(t *testing.T) {
 	}
 }
 
+// TestBadDigestNamesDigests: a Content-MD5 that does not match names both
+// digests as S3 does (docs/decisions.md, "BadDigest's digests"); a wrong
+// x-amz-checksum-* names neither.
+func TestBadDigestNamesDigests(t *testing.T) {
+	e := newEnv(t)
+	id := e.createUpload("k")
+	del := "<Delete><Object><Key>k</Key></Object></Delete>"
+	wrongMD5 := "Content-MD5: " + md5b64("y")
+	for _, c := range []struct {
+		op, method, path, body, header string
+		expected, calculated           string
+	}{
+		{"PutObject", "PUT", "/k", "x", wrongMD5, md5hex("y"), md5b64("x")},
+		{"UploadPart", "PUT", "/k?partNumber=1&uploadId=" + id, "x", wrongMD5, md5hex("y"), md5b64("x")},
+		{"DeleteObjects", "POST", "?delete", del, wrongMD5, md5b64("y"), md5b64(del)},
+		{"PutObject crc32", "PUT", "/k", "x", "x-amz-checksum-crc32: AAAAAA==", "", ""},
+		{"UploadPart crc32", "PUT", "/k?partNumber=1&uploadId=" + id, "x", "x-amz-checksum-crc32: AAAAAA==", "", ""},
+	} {
+		r := e.do(c.method, "/"+testAlias+c.path, strings.NewReader(c.body), c.header)
+		if r.status != 400 || r.code() != "BadDigest" ||
+			r.elem("ExpectedDigest") != c.expected || r.elem("CalculatedDigest") != c.calculated {
+			t.Errorf("%s: %d %s\nwant ExpectedDigest %q, CalculatedDigest %q", c.op, r.status, r.body, c.expected, c.calculated)
+		}
+	}
+	golden(t, "error-baddigest.xml", e.do("PUT", "/"+testAlias+"/k", strings.NewReader("x"), wrongMD5).body)
+}
+
 func TestPutChecksums(t *testing.T) {
 	e := newEnv(t)
 	// CRC32 of "hello" is 0x3610a686.

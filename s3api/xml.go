@@ -150,6 +150,9 @@ const (
 // hash, all verified at its end), then decodes it into v.
 func (rq *request) readVerifiedXML(v any, how xmlBody) error {
 	up, err := rq.newUpload(maxXMLBody)
+	if err == nil {
+		up.xml = true
+	}
 	if err == nil && how == xmlChecksumOfObject {
 		up.want = wantChecksum{}
 	}
