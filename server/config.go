@@ -59,6 +59,9 @@ type Config struct {
 	UploadMaxAge time.Duration
 	// MaxConcurrent caps in-flight requests; beyond it: 503 SlowDown.
 	MaxConcurrent int
+	// MaxConnections caps open client connections (connlimit.go); at most
+	// half the open-file limit; default 10,000.
+	MaxConnections int
 	// ReadHeaderTimeout bounds how long a client may take to send its
 	// request headers (slowloris); default 10 s.
 	ReadHeaderTimeout time.Duration
@@ -115,6 +118,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.MaxConcurrent == 0 {
 		c.MaxConcurrent = 1024
+	}
+	if c.MaxConnections == 0 {
+		c.MaxConnections = 10000
 	}
 	if c.ReadHeaderTimeout == 0 {
 		c.ReadHeaderTimeout = 10 * time.Second

@@ -65,6 +65,7 @@ type Server struct {
 	rootGenerated bool
 	metrics       *metrics
 	slots         chan struct{}
+	conns         *connLimit
 	// bodyPool is shared by unauthenticated bodies (preauth.go).
 	bodyPool *bodyPool
 	// auditLog is nil without Config.AuditLog.
@@ -116,6 +117,11 @@ func New(cfg Config) (*Server, error) {
 		imports:  imports,
 	}
 	s.closers = append(s.closers, st.Close)
+	maxConns, clamped := maxConnections(cfg.MaxConnections)
+	if clamped {
+		s.log.Warn("--max-connections lowered to half the open-file limit", "configured", cfg.MaxConnections, "max_connections", maxConns)
+	}
+	s.conns = newConnLimit(maxConns, m.reg)
 	if cfg.AuditLog != "" {
 		if s.auditLog, err = openAuditLog(cfg.AuditLog, s.log, m.reg); err != nil {
 			st.Close()
@@ -184,6 +190,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		ReadHeaderTimeout: s.cfg.ReadHeaderTimeout,
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
+		ConnState:         s.conns.track,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
 	if s.cfg.TLSCert != "" {
