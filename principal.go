@@ -1,5 +1,7 @@
 package fsxd
 
+import "strings"
+
 // Principal is who signed a request: the account's root user, an IAM
 // user, or a role session (STS AssumeRole); any of them with temporary
 // credentials (Temporary). Authentication names it (package auth), authorization and the
@@ -29,4 +31,18 @@ type Principal struct {
 	Temporary bool
 	// Tags are the user's or role's tags (aws:PrincipalTag/<key>).
 	Tags map[string]string
+}
+
+// EntityID is the unique id of the IAM user or role the principal acts as
+// (AIDA..., AROA...), which a policy naming that user or role by unique id
+// matches; "" for the root user and for federated users, which are neither.
+func (p *Principal) EntityID() string {
+	if p.IsRoot || p.FederatedUser != "" {
+		return ""
+	}
+	if p.RoleARN != "" { // a role session's aws:userid is <role id>:<session>
+		id, _, _ := strings.Cut(p.UserID, ":")
+		return id
+	}
+	return p.UserID
 }

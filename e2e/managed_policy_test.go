@@ -110,6 +110,7 @@ func TestManagedPolicyOnUserAndRole(t *testing.T) {
 	wantAPICode(t, err, "DeleteConflict")
 
 	// A role whose only permission is an attached managed policy.
+	assumer := azUser(t, e, "assumer", `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}}`)
 	trust := `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + Account + `:user/assumer"},"Action":"sts:AssumeRole"}}`
 	role, err := e.IAM.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("managed-reader"), AssumeRolePolicyDocument: aws.String(trust)})
 	if err != nil {
@@ -119,7 +120,6 @@ func TestManagedPolicyOnUserAndRole(t *testing.T) {
 	if _, err := e.IAM.AttachRolePolicy(ctx, &iam.AttachRolePolicyInput{RoleName: aws.String("managed-reader"), PolicyArn: aws.String(arn)}); err != nil {
 		t.Fatal(err)
 	}
-	assumer := azUser(t, e, "assumer", `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}}`)
 	session := assumeWith(e, assumer, roleARN, "")
 	azWant(t, "role's managed policy", azGet(session, alias, "secret/b.txt"), "")
 

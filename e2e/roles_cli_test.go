@@ -17,8 +17,8 @@ func TestRoleCLIProfile(t *testing.T) {
 	aws := filepath.Join(readmeAWS(t), "aws")
 	e := Start(t)
 	alias, _ := azAccessPoint(t, e, "role-cli", "")
+	u := azUser(t, e, "assumer", `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"`+readerRoleARN+`"}}`)
 	roleARN := readerRole(t, e, "role-cli")
-	u := azUser(t, e, "assumer", `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"`+roleARN+`"}}`)
 
 	data := t.TempDir()
 	stsDir := filepath.Join(data, "sts", "2011-06-15")

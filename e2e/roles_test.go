@@ -41,7 +41,11 @@ func wantAPICode(t *testing.T, err error, code string) {
 	}
 }
 
-// readerRole creates role "ap-reader": it trusts user "assumer" and may
+// readerRoleARN is the ARN readerRole's role gets.
+const readerRoleARN = "arn:aws:iam::" + Account + ":role/ap-reader"
+
+// readerRole creates role "ap-reader": it trusts user "assumer" (who must
+// exist: IAM refuses a trust policy naming no one) and may
 // read objects of the access point ap only.
 func readerRole(t *testing.T, e *Env, ap string) string {
 	t.Helper()
@@ -80,8 +84,8 @@ func TestRoleAssumeRoleProvider(t *testing.T) {
 	ctx := context.Background()
 	aliasA, _ := azAccessPoint(t, e, "role-a", "")
 	aliasB, _ := azAccessPoint(t, e, "role-b", "")
+	assumer := azUser(t, e, "assumer", `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"`+readerRoleARN+`"}}`)
 	roleARN := readerRole(t, e, "role-a")
-	assumer := azUser(t, e, "assumer", `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"`+roleARN+`"}}`)
 	if err := azGet(assumer, aliasA, "public/a.txt"); err == nil {
 		t.Fatal("the user itself may read: the test proves nothing")
 	}
@@ -143,8 +147,8 @@ func TestRoleDeletedKillsSessions(t *testing.T) {
 	e := Start(t)
 	ctx := context.Background()
 	aliasA, _ := azAccessPoint(t, e, "role-del", "")
-	roleARN := readerRole(t, e, "role-del")
 	assumer := azUser(t, e, "assumer", `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}}`)
+	roleARN := readerRole(t, e, "role-del")
 	provider := aws.NewCredentialsCache(stscreds.NewAssumeRoleProvider(assumer.STS, roleARN))
 	role := s3As(e, provider)
 	if _, err := role.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(aliasA), Key: aws.String("public/a.txt")}); err != nil {

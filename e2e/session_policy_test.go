@@ -35,8 +35,8 @@ func assumeWith(e *Env, assumer azClients, roleARN, inline string, arns ...strin
 func TestSessionPolicyNarrowsRole(t *testing.T) {
 	e := Start(t)
 	alias, _ := azAccessPoint(t, e, "sess-pol", "")
-	roleARN := readerRole(t, e, "sess-pol")
 	assumer := azUser(t, e, "assumer", `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}}`)
+	roleARN := readerRole(t, e, "sess-pol")
 
 	whole := assumeWith(e, assumer, roleARN, "")
 	azWant(t, "role without a session policy reads secret/", azGet(whole, alias, "secret/b.txt"), "")

@@ -67,15 +67,16 @@ func (c *call) targetRole() (name, arn string, err error) {
 // trustPolicy validates a trust policy as IAM does
 // (CreateRole's AssumeRolePolicyDocument, UpdateAssumeRolePolicy's
 // PolicyDocument).
-func (c *call) trustPolicy(p param) (string, error) {
+func (c *call) trustPolicy(p param) (string, *policy.Document, error) {
 	text, err := c.f.required(p)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
-	if _, err := policy.ParseKind([]byte(text), policy.TrustPolicy); err != nil {
-		return "", awserr.MalformedPolicyDocument.Err("%s", err.Error())
+	doc, err := policy.ParseKind([]byte(text), policy.TrustPolicy)
+	if err != nil {
+		return "", nil, awserr.MalformedPolicyDocument.Err("%s", err.Error())
 	}
-	return text, nil
+	return text, doc, nil
 }
 
 // maxSessionDuration reads MaxSessionDuration: 3600..43200 seconds.
@@ -105,7 +106,7 @@ func (c *call) createRole() (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	trust, err := c.trustPolicy(pAssumeRolePolicyDocument)
+	trust, trustDoc, err := c.trustPolicy(pAssumeRolePolicyDocument)
 	if err != nil {
 		return nil, err
 	}
@@ -126,7 +127,10 @@ func (c *call) createRole() (any, error) {
 	}
 	r := &roleRec{Name: name, Path: path, ID: randomID("AROA", 17), Created: c.s.now(), Description: desc,
 		AssumeRolePolicy: trust, MaxSessionDuration: maxDur, Tags: tags}
-	err = c.s.dir.Store().Update(c.ctx, func(tx *store.Tx) error {
+	err = c.s.dir.Store().Update(c.ctx, func(tx *store.Tx) (err error) {
+		if r.TrustIDs, err = c.bindTrust(tx, trustDoc); err != nil {
+			return err
+		}
 		if err := roles(tx).Insert(nameKey(name), r); errors.Is(err, store.ErrExists) {
 			return awserr.EntityAlreadyExists.Err("Role with name %s already exists.", name)
 		} else if err != nil {
@@ -223,11 +227,14 @@ func (c *call) updateAssumeRolePolicy() (any, error) {
 	if _, err := c.f.required(pRoleName); err != nil {
 		return nil, err
 	}
-	trust, err := c.trustPolicy(pPolicyDocument)
+	trust, doc, err := c.trustPolicy(pPolicyDocument)
 	if err != nil {
 		return nil, err
 	}
-	return nil, c.changeRole("iam:UpdateAssumeRolePolicy", func(tx *store.Tx, r *roleRec) error {
+	return nil, c.changeRole("iam:UpdateAssumeRolePolicy", func(tx *store.Tx, r *roleRec) (err error) {
+		if r.TrustIDs, err = c.bindTrust(tx, doc); err != nil {
+			return err
+		}
 		r.AssumeRolePolicy = trust
 		return roles(tx).Put(nameKey(r.Name), r)
 	})
@@ -242,6 +249,9 @@ func (c *call) deleteRole() (any, error) {
 		}
 		if len(r.Policies) > 0 {
 			return awserr.DeleteConflict.Err("Cannot delete entity, must delete policies first.")
+		}
+		if err := unbindTrusts(tx, c.s.dir.RoleARN(r.Path, r.Name), r.ID); err != nil {
+			return err
 		}
 		return roles(tx).Delete(nameKey(r.Name))
 	})

@@ -151,7 +151,7 @@ func (c *call) trustedRole(roleARN, externalID string) (*roleRec, error) {
 	if err != nil {
 		return nil, err // validated when stored
 	}
-	req := policy.Request{Action: "sts:AssumeRole", Resource: roleARN, Principal: *c.caller, Context: c.trustKeys(roleARN)}
+	req := policy.Request{Action: "sts:AssumeRole", Resource: roleARN, Principal: *c.caller, Context: c.trustKeys(roleARN), Bound: r.TrustIDs}
 	if externalID != "" {
 		req.Context["sts:externalid"] = []string{externalID}
 	}

@@ -102,7 +102,7 @@ func (s *statement) applies(e *env, asResource bool) bool {
 		if asResource {
 			return false
 		}
-	} else if s.principals.match(&r.Principal) == s.notPrincipal {
+	} else if s.principals.match(r) == s.notPrincipal {
 		return false
 	}
 	if anyMatch(s.actions, r.Action, e) == s.notAction {

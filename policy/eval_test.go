@@ -20,6 +20,9 @@ var (
 	root  = fsxd.Principal{AccountID: acct, ARN: "arn:aws:iam::111122223333:root", UserID: acct, IsRoot: true}
 	// fedAlice is a GetFederationToken session of Alice named "fed".
 	fedAlice = fsxd.Principal{AccountID: acct, ARN: "arn:aws:sts::111122223333:federated-user/fed", UserID: "AIDAALICE", UserName: "Alice", FederatedUser: "fed", Temporary: true}
+	dave     = fsxd.Principal{AccountID: acct, ARN: "arn:aws:iam::111122223333:user/Dave", UserID: "AIDADAVE000000000000", UserName: "Dave"}
+	fedDave  = fsxd.Principal{AccountID: acct, ARN: "arn:aws:sts::111122223333:federated-user/fed", UserID: "AIDADAVE000000000000", UserName: "Dave", FederatedUser: "fed", Temporary: true}
+	rSession = fsxd.Principal{AccountID: acct, ARN: "arn:aws:sts::111122223333:assumed-role/R/s", RoleARN: "arn:aws:iam::111122223333:role/R", RoleName: "R", UserID: "AROAROLER00000000000:s"}
 	carol    = fsxd.Principal{AccountID: "444455556666", ARN: "arn:aws:iam::444455556666:user/Carol", UserID: "AIDACAROL", UserName: "Carol"}
 )
 
@@ -39,6 +42,12 @@ func get(p fsxd.Principal, res string) Request {
 
 func as(p fsxd.Principal, action, res string) Request {
 	return Request{Action: action, Resource: res, Principal: p}
+}
+
+// bound is r with arn bound to id, as a saved trust policy has it.
+func bound(r Request, arn, id string) Request {
+	r.Bound = map[string]string{arn: id}
+	return r
 }
 
 type evalCase struct {
@@ -119,6 +128,17 @@ var elementCases = []evalCase{
 	{doc(stmt("Allow", `"Principal":{"AWS":"arn:aws:iam::111122223333:user/Alice"},`, `"s3:GetObject"`, `"*"`)), get(bob, obj+"a"), Deny},
 	{doc(stmt("Allow", `"Principal":{"AWS":["arn:aws:iam::111122223333:user/Bob","444455556666"]},`, `"s3:GetObject"`, `"*"`)), get(carol, obj+"a"), Allow},
 	{doc(stmt("Allow", `"Principal":{"Service":"s3.amazonaws.com"},`, `"s3:GetObject"`, `"*"`)), get(alice, obj+"a"), Deny},
+	// Bound ARNs match only the user or role they were bound to; unique ids
+	// name users and role sessions.
+	{doc(stmt("Allow", `"Principal":{"AWS":"arn:aws:iam::111122223333:user/Dave"},`, `"s3:GetObject"`, `"*"`)), bound(get(dave, obj+"a"), dave.ARN, dave.UserID), Allow},
+	{doc(stmt("Allow", `"Principal":{"AWS":"arn:aws:iam::111122223333:user/Dave"},`, `"s3:GetObject"`, `"*"`)), bound(get(dave, obj+"a"), dave.ARN, "AIDAOLDDAVE000000000"), Deny},
+	{doc(stmt("Allow", `"Principal":{"AWS":"arn:aws:iam::111122223333:role/R"},`, `"s3:GetObject"`, `"*"`)), bound(get(rSession, obj+"a"), rSession.RoleARN, "AROAROLER00000000000"), Allow},
+	{doc(stmt("Allow", `"Principal":{"AWS":"arn:aws:iam::111122223333:role/R"},`, `"s3:GetObject"`, `"*"`)), bound(get(rSession, obj+"a"), rSession.RoleARN, "AROAOLDROLE000000000"), Deny},
+	{doc(stmt("Allow", `"Principal":"*",`, `"*"`, `"*"`), stmt("Deny", `"NotPrincipal":{"AWS":"arn:aws:iam::111122223333:user/Dave"},`, `"s3:*"`, `"*"`)), bound(get(dave, obj+"a"), dave.ARN, "AIDAOLDDAVE000000000"), ExplicitDeny},
+	{doc(stmt("Allow", `"Principal":{"AWS":"AIDADAVE000000000000"},`, `"s3:GetObject"`, `"*"`)), get(dave, obj+"a"), Allow},
+	{doc(stmt("Allow", `"Principal":{"AWS":"AIDADAVE000000000000"},`, `"s3:GetObject"`, `"*"`)), get(bob, obj+"a"), Deny},
+	{doc(stmt("Allow", `"Principal":{"AWS":"AROAROLER00000000000"},`, `"s3:GetObject"`, `"*"`)), get(rSession, obj+"a"), Allow},
+	{doc(stmt("Allow", `"Principal":{"AWS":"AIDADAVE000000000000"},`, `"s3:GetObject"`, `"*"`)), get(fedDave, obj+"a"), Deny},
 	{doc(stmt("Allow", `"Principal":"*",`, `"*"`, `"*"`), stmt("Deny", `"NotPrincipal":{"AWS":"arn:aws:iam::111122223333:user/Alice"},`, `"s3:*"`, `"*"`)), get(alice, obj+"a"), Allow},
 	{doc(stmt("Allow", `"Principal":"*",`, `"*"`, `"*"`), stmt("Deny", `"NotPrincipal":{"AWS":"arn:aws:iam::111122223333:user/Alice"},`, `"s3:*"`, `"*"`)), get(bob, obj+"a"), ExplicitDeny},
 	{doc(stmt("Allow", `"Principal":"*",`, `"*"`, `"*"`), stmt("Deny", `"NotPrincipal":{"AWS":"111122223333"},`, `"s3:*"`, `"*"`)), get(carol, obj+"a"), ExplicitDeny},

@@ -267,17 +267,33 @@ type principals struct {
 	any      bool
 	accounts []string
 	arns     []string
+	ids      []string // unique ids of users and roles (AIDA..., AROA...)
 }
 
-func (ps *principals) match(p *fsxd.Principal) bool {
+func (ps *principals) match(r *Request) bool {
+	p := &r.Principal
 	if ps.any {
 		return true
 	}
 	if p.AccountID != "" && contains(ps.accounts, p.AccountID) {
 		return true
 	}
+	id := p.EntityID()
+	if id != "" && contains(ps.ids, id) {
+		return true
+	}
 	// A role's ARN names every session of the role, as on AWS.
-	return p.ARN != "" && contains(ps.arns, p.ARN) || p.RoleARN != "" && contains(ps.arns, p.RoleARN)
+	return ps.matchARN(r, p.ARN, id) || ps.matchARN(r, p.RoleARN, id)
+}
+
+// matchARN: arn is named, and if the policy was bound when saved, the
+// caller is the user or role it was bound to.
+func (ps *principals) matchARN(r *Request, arn, id string) bool {
+	if arn == "" || !contains(ps.arns, arn) {
+		return false
+	}
+	bound, ok := r.Bound[arn]
+	return !ok || bound == id
 }
 
 const msgBadPrincipal = "Invalid principal in policy"
@@ -325,6 +341,9 @@ func (ps *principals) addAWS(v string) bool {
 		return true
 	case strings.ContainsAny(v, "*?"):
 		return false
+	case uniqueID(v):
+		ps.ids = append(ps.ids, v)
+		return true
 	}
 	arn, ok := fsxd.ParseARN(v)
 	if !ok || arn.Partition == "" || arn.Service != "iam" && arn.Service != "sts" ||
@@ -337,4 +356,35 @@ func (ps *principals) addAWS(v string) bool {
 		ps.arns = append(ps.arns, v)
 	}
 	return true
+}
+
+// uniqueID: a user's or role's unique id, which policies may name instead
+// of its ARN (and which IAM shows in place of the ARN of one deleted).
+func uniqueID(v string) bool {
+	if len(v) < 16 || len(v) > 128 || !strings.HasPrefix(v, "AIDA") && !strings.HasPrefix(v, "AROA") {
+		return false
+	}
+	for i := 4; i < len(v); i++ {
+		if c := v[i]; (c < 'A' || c > 'Z') && (c < '0' || c > '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// PrincipalARNs are the IAM and STS ARNs the document's Principal and
+// NotPrincipal elements name (account roots aside), each once, for
+// binding (Request.Bound).
+func (d *Document) PrincipalARNs() []string {
+	var out []string
+	for i := range d.stmts {
+		if ps := d.stmts[i].principals; ps != nil {
+			for _, a := range ps.arns {
+				if !contains(out, a) {
+					out = append(out, a)
+				}
+			}
+		}
+	}
+	return out
 }

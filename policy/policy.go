@@ -64,6 +64,11 @@ type Request struct {
 	// ResourceAccount owns Resource. Empty means the account field of the
 	// Resource ARN; if that is empty too, the access is same-account.
 	ResourceAccount string
+	// Bound maps the user and role ARNs a Principal element names to the
+	// unique ids they had when the policy was saved: such an ARN then
+	// matches only that user or role, not one made later under the same
+	// name, as on AWS. An ARN not in it matches by name.
+	Bound map[string]string
 }
 
 // ParseError is a malformed document. Msg is worded like S3's MalformedPolicy

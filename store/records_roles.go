@@ -5,12 +5,15 @@ import "time"
 // IAMRole is an IAM role: who may assume it (the trust policy) and what
 // its sessions may do (inline policies).
 type IAMRole struct {
-	Name               string            `json:"Name"` // as created
-	Path               string            `json:"Path"`
-	ID                 string            `json:"ID"` // AROA...
-	Created            time.Time         `json:"Created"`
-	Description        string            `json:"Description,omitempty"`
-	AssumeRolePolicy   string            `json:"AssumeRolePolicy"`   // trust policy, as sent
+	Name             string    `json:"Name"` // as created
+	Path             string    `json:"Path"`
+	ID               string    `json:"ID"` // AROA...
+	Created          time.Time `json:"Created"`
+	Description      string    `json:"Description,omitempty"`
+	AssumeRolePolicy string    `json:"AssumeRolePolicy"` // trust policy, as sent
+	// TrustIDs binds the user and role ARNs the trust policy names to
+	// their unique ids when it was saved (iamapi/trustbind.go).
+	TrustIDs           map[string]string `json:"TrustIDs,omitempty"`
 	MaxSessionDuration int               `json:"MaxSessionDuration"` // seconds
 	Tags               []IAMTag          `json:"Tags,omitempty"`
 	Policies           map[string]string `json:"Policies,omitempty"`        // inline: name -> document as sent
