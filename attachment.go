@@ -23,6 +23,9 @@ type Attachment struct {
 	VpcID        string    `json:"VpcID"`
 	Policy       string    `json:"Policy"` // access point policy (never echoed by FSx)
 	PolicyTime   time.Time `json:"PolicyTime"`
+	// PolicyIDs binds the user and role ARNs the policy names to their
+	// unique ids when it was saved (policy.Request.Bound).
+	PolicyIDs map[string]string `json:"PolicyIDs,omitempty"`
 
 	// FileSystemIdentity as requested.
 	IdentityType string         `json:"IdentityType"`       // POSIX | UNIX | WINDOWS

@@ -81,6 +81,9 @@ func (s *Service) insert(tx *store.Tx, a *fsxd.Attachment, now time.Time) error 
 	a.CreationTime = now
 	if a.Policy != "" {
 		a.PolicyTime = now
+		if a.PolicyIDs, err = s.bindPolicy(tx, a.Policy); err != nil {
+			return fsxPolicyError(err)
+		}
 	}
 	if a.Alias, err = s.insertAlias(tx, a.Name); err != nil {
 		return err

@@ -6,6 +6,7 @@ import (
 
 	"github.com/fsxd/fsxd/awserr"
 	"github.com/fsxd/fsxd/policy"
+	"github.com/fsxd/fsxd/store"
 )
 
 // forbiddenActions may not appear in an access point policy: S3 refuses
@@ -44,6 +45,24 @@ func checkPolicy(text string) error {
 		return awserr.AccessDenied.Err("")
 	}
 	return nil
+}
+
+// bindPolicy binds the policy text (validated) names, in tx: a user or
+// role of the account that does not exist is MalformedPolicy, as S3 says.
+func (s *Service) bindPolicy(tx *store.Tx, text string) (map[string]string, error) {
+	if text == "" || s.cfg.Bind == nil {
+		return nil, nil
+	}
+	doc, err := policy.ParseKind([]byte(text), policy.ResourcePolicy)
+	if err != nil {
+		return nil, awserr.MalformedPolicy.Err("").Wrap(err)
+	}
+	bound, err := s.cfg.Bind(tx, doc)
+	var unknown *policy.UnknownPrincipalError
+	if errors.As(err, &unknown) {
+		return nil, awserr.MalformedPolicy.Err("Invalid principal in policy").Wrap(err)
+	}
+	return bound, err
 }
 
 // fsxPolicyError is how CreateAndAttachS3AccessPoint reports a policy S3

@@ -134,7 +134,7 @@ func (s *Service) build(a *fsxd.Attachment, vol *fsxd.Volume, fs *fsxd.FileSyste
 		if err != nil {
 			s.cfg.Logger.Warn("stored access point policy does not parse", "access_point", a.Name, "err", err)
 		}
-		ap.Policy = doc
+		ap.Policy, ap.PolicyBound = doc, a.PolicyIDs
 	}
 	if ap.Unusable = refusal(a); ap.Unusable != nil {
 		return ap

@@ -77,7 +77,7 @@ func (s *Service) createAccessPoint(w http.ResponseWriter, r *http.Request, name
 func (s *Service) deleteAccessPoint(w http.ResponseWriter, r *http.Request, name string) error {
 	err := s.updateAP(r, name, func(tx *store.Tx, a *fsxd.Attachment) error {
 		a.Lifecycle, a.Reason = fsxd.Failed, reasonS3Deleted
-		a.Policy, a.PolicyTime = "", s.now()
+		a.Policy, a.PolicyTime, a.PolicyIDs = "", s.now(), nil
 		return clearPending(tx, name) // a CREATING one must not turn AVAILABLE
 	})
 	if err != nil {
@@ -113,7 +113,10 @@ func (s *Service) putPolicy(w http.ResponseWriter, r *http.Request, name string)
 	if err := checkPolicy(in.Policy); err != nil {
 		return err
 	}
-	err = s.updateAP(r, name, func(_ *store.Tx, a *fsxd.Attachment) error {
+	err = s.updateAP(r, name, func(tx *store.Tx, a *fsxd.Attachment) (err error) {
+		if a.PolicyIDs, err = s.bindPolicy(tx, in.Policy); err != nil {
+			return err
+		}
 		a.Policy, a.PolicyTime = in.Policy, s.now()
 		return nil
 	})

@@ -13,6 +13,7 @@ import (
 	"github.com/fsxd/fsxd/awsjson"
 	"github.com/fsxd/fsxd/importpath"
 	"github.com/fsxd/fsxd/nameservice"
+	"github.com/fsxd/fsxd/policy"
 	"github.com/fsxd/fsxd/store"
 	"github.com/fsxd/fsxd/volume"
 )
@@ -60,6 +61,10 @@ type Config struct {
 	// Imports are the operator's import roots: a volume directory outside
 	// DataDir is served only while one still allows it. Nil = none.
 	Imports *importpath.Roots
+	// Bind resolves the user and role ARNs a policy names to their unique
+	// ids, in the saving transaction (identity.Directory.Bind). Nil: none
+	// are bound, and ARNs match by name.
+	Bind func(tx *store.Tx, doc *policy.Document) (map[string]string, error)
 }
 
 // Service serves the three FSx operations on S3 access point attachments,

@@ -84,6 +84,8 @@ type AccessPointInfo struct {
 	AccountID string
 	VpcID     string           // "" = Internet origin
 	Policy    *policy.Document // nil = no access point policy
+	// Bound binds the user and role ARNs Policy names (policy.Request.Bound).
+	Bound map[string]string
 }
 
 // Checker holds what stays fixed between requests: the identity policy

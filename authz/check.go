@@ -55,7 +55,7 @@ func (c *Checker) decide(ctx context.Context, req Request) error {
 	}
 	var resource *policy.Document
 	if ap != nil {
-		resource, preq.ResourceAccount = ap.Policy, ap.AccountID
+		resource, preq.ResourceAccount, preq.Bound = ap.Policy, ap.AccountID, ap.Bound
 	}
 	if readsContext(resource, docs) {
 		preq.Context = c.conditionKeys(&req)

@@ -39,6 +39,8 @@ type AccessPoint struct {
 	QuotaBytes int64
 	// Policy is the access point's resource policy, parsed once (nil = none).
 	Policy *policy.Document
+	// PolicyBound binds the ARNs Policy names to unique ids (Request.Bound).
+	PolicyBound map[string]string
 	// Snapshot opens the volume's snapshots for .zfs/snapshot/<name>/
 	// keys (snapdir.go); nil where the volume has none (ONTAP).
 	Snapshot SnapshotRoots

@@ -34,6 +34,7 @@ func (s *Server) wireIdentity() error {
 	}
 	dir := identity.New(identity.Config{Store: s.store, Account: s.account, Secrets: box, Now: s.cfg.Now,
 		Root: identity.RootKey{ID: s.root.AccessKeyID, Secret: s.root.SecretAccessKey}})
+	s.dir = dir
 	s.auth = &auth.Authenticator{Lookup: dir.LookupKey, Now: s.cfg.Now, Region: s.cfg.Region}
 	if s.checker, err = authz.NewChecker(dir.IdentityPolicies, s.cfg.VPCs, s.cfg.Now); err != nil {
 		return err
@@ -95,7 +96,7 @@ func (s *Server) authorizeS3(ctx context.Context, req s3api.Request) error {
 	info.resource = authz.S3Resource(ap.ARN, req.Key)
 	err := s.checker.Check(ctx, authz.Request{
 		Principal: req.Principal, Action: req.Action, Resource: info.resource, Context: req.Context,
-		AccessPoint: &authz.AccessPointInfo{Name: ap.Name, ARN: ap.ARN, AccountID: ap.AccountID, VpcID: ap.VpcID, Policy: ap.Policy},
+		AccessPoint: &authz.AccessPointInfo{Name: ap.Name, ARN: ap.ARN, AccountID: ap.AccountID, VpcID: ap.VpcID, Policy: ap.Policy, Bound: ap.PolicyBound},
 	})
 	return denyAs(err, awserr.AccessDenied)
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/fsxd/fsxd/awsjson"
 	"github.com/fsxd/fsxd/fsxapi"
 	"github.com/fsxd/fsxd/iamapi"
+	"github.com/fsxd/fsxd/identity"
 	"github.com/fsxd/fsxd/importpath"
 	"github.com/fsxd/fsxd/store"
 )
@@ -75,6 +76,7 @@ type Server struct {
 	fsxSvc    *fsxapi.Service
 	imports   *importpath.Roots
 	iamSvc    *iamapi.Service
+	dir       *identity.Directory
 	checker   *authz.Checker
 	s3        api
 	s3control api

@@ -61,7 +61,7 @@ func (s *Server) wire() error {
 	aps := accesspoint.New(accesspoint.Config{Store: s.store, Account: s.account, DataDir: s.cfg.DataDir,
 		Now: s.cfg.Now, LifecycleDelay: s.cfg.LifecycleDelay, VPCs: s.cfg.VPCs, Logger: s.log,
 		Authenticate: s.authenticateS3, Authorize: s.authorizeS3Control, Volumes: s.volumeOptions(),
-		Imports: s.imports})
+		Imports: s.imports, Bind: s.dir.Bind})
 	aps.Register(s.fsx)
 	s.s3control = api{name: "s3control", serve: aps.ServeS3Control, operation: aps.Operation, outage: awserr.ServiceUnavailable}
 	s.loops = append(s.loops,

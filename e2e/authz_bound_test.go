@@ -1,0 +1,61 @@
+package e2e
+
+import (
+	"context"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	fsxtypes "github.com/aws/aws-sdk-go-v2/service/fsx/types"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/s3control"
+)
+
+// TestAuthzAccessPointPolicyBound: an access point policy names a user as
+// it was when the policy was saved. The user deleted and made again under
+// the same name is someone else, and is not let in; a policy naming a user
+// that does not exist is MalformedPolicy, through S3 Control and FSx.
+func TestAuthzAccessPointPolicyBound(t *testing.T) {
+	e := Start(t)
+	ctx := context.Background()
+	alias, vol := azAccessPoint(t, e, "az-bound", "")
+	s3c := apS3Control(e)
+	allowGuest := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + Account +
+		`:user/guest"},"Action":"s3:GetObject","Resource":"` + apARNPrefix + `az-bound/object/public/*"}]}`
+	putPolicy := func(doc string) error {
+		_, err := s3c.PutAccessPointPolicy(ctx, &s3control.PutAccessPointPolicyInput{
+			AccountId: aws.String(Account), Name: aws.String("az-bound"), Policy: aws.String(doc)})
+		return err
+	}
+	azWant(t, "policy naming no one", putPolicy(allowGuest), "MalformedPolicy")
+	in := apPosix("az-bound-2", vol, 1001)
+	in.S3AccessPoint = &fsxtypes.CreateAndAttachS3AccessPointS3Configuration{Policy: aws.String(allowGuest)}
+	_, err := e.FSx.CreateAndAttachS3AccessPoint(ctx, in)
+	azWant(t, "FSx create with a policy naming no one", err, "InvalidRequest")
+
+	guest := azUser(t, e, "guest", "")
+	if err := putPolicy(allowGuest); err != nil {
+		t.Fatal(err)
+	}
+	azWant(t, "guest named by the policy", azGet(guest, alias, "public/a.txt"), "")
+
+	for _, step := range []func() error{
+		func() error {
+			_, err := e.IAM.DeleteAccessKey(ctx, &iam.DeleteAccessKeyInput{UserName: aws.String("guest"), AccessKeyId: aws.String(guest.KeyID)})
+			return err
+		},
+		func() error {
+			_, err := e.IAM.DeleteUser(ctx, &iam.DeleteUserInput{UserName: aws.String("guest")})
+			return err
+		},
+	} {
+		if err := step(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	guest = azUser(t, e, "guest", "")
+	azWant(t, "another guest under the deleted one's name", azGet(guest, alias, "public/a.txt"), "AccessDenied")
+	if err := putPolicy(allowGuest); err != nil {
+		t.Fatal(err)
+	}
+	azWant(t, "the new guest, named again", azGet(guest, alias, "public/a.txt"), "")
+}

@@ -1,0 +1,64 @@
+package identity
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/fsxd/fsxd"
+	"github.com/fsxd/fsxd/policy"
+	"github.com/fsxd/fsxd/store"
+)
+
+// A resource policy (a role's trust policy, an access point policy) names
+// users and roles by ARN, but means the user or role that had the ARN when
+// the policy was saved: AWS records the unique id, and one deleted and made
+// again under the same name is someone else. Bind gives the ids to record
+// beside the policy, for policy.Request.Bound.
+
+// Bind returns the unique ids of the users and roles of this account that
+// doc names by ARN; nil if it names none. Other accounts' ARNs and STS
+// session ARNs are left unbound.
+func (d *Directory) Bind(tx *store.Tx, doc *policy.Document) (map[string]string, error) {
+	var bound map[string]string
+	for _, arn := range doc.PrincipalARNs() {
+		a, ok := fsxd.ParseARN(arn)
+		kind, _, _ := strings.Cut(a.Resource, "/")
+		if !ok || a.Service != "iam" || a.Account != d.cfg.Account.ID || kind != "user" && kind != "role" {
+			continue
+		}
+		id, err := d.entityID(tx, kind, arn)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, &policy.UnknownPrincipalError{ARN: arn}
+		} else if err != nil {
+			return nil, err
+		}
+		if bound == nil {
+			bound = map[string]string{}
+		}
+		bound[arn] = id
+	}
+	return bound, nil
+}
+
+// entityID is the unique id of the user or role whose ARN is exactly arn.
+func (d *Directory) entityID(tx *store.Tx, kind, arn string) (string, error) {
+	name := NameKey(arn[strings.LastIndex(arn, "/")+1:])
+	if kind == "user" {
+		u, err := Users(tx).Get(name)
+		if err == nil && d.UserARN(u.Path, u.Name) != arn {
+			err = store.ErrNotFound
+		}
+		if err != nil {
+			return "", err
+		}
+		return u.ID, nil
+	}
+	r, err := Roles(tx).Get(name)
+	if err == nil && d.RoleARN(r.Path, r.Name) != arn {
+		err = store.ErrNotFound
+	}
+	if err != nil {
+		return "", err
+	}
+	return r.ID, nil
+}
