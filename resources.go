@@ -40,10 +40,13 @@ const (
 // shape as fsxapi renders it (fsxapi owns its contents); the other fields
 // are what the rest of fsxd needs to know.
 type FileSystem struct {
-	ID             string          `json:"ID"`
-	Type           string          `json:"Type"` // OPENZFS | ONTAP
-	Lifecycle      string          `json:"Lifecycle"`
-	CreationTime   time.Time       `json:"CreationTime"`
+	ID           string    `json:"ID"`
+	Type         string    `json:"Type"` // OPENZFS | ONTAP
+	Lifecycle    string    `json:"Lifecycle"`
+	CreationTime time.Time `json:"CreationTime"`
+	// DeletionTime is when DELETING began: the record stays, DELETING,
+	// for LifecycleDelay after it (zero on records from before).
+	DeletionTime   time.Time       `json:"DeletionTime,omitzero"`
 	DeploymentType string          `json:"DeploymentType"`
 	Dir            string          `json:"Dir"`          // absolute directory holding the file system's data
 	RootVolumeID   string          `json:"RootVolumeID"` // OpenZFS
@@ -58,6 +61,7 @@ type SVM struct {
 	Name                    string          `json:"Name"`
 	Lifecycle               string          `json:"Lifecycle"`
 	CreationTime            time.Time       `json:"CreationTime"`
+	DeletionTime            time.Time       `json:"DeletionTime,omitzero"` // as FileSystem's
 	RootVolumeSecurityStyle string          `json:"RootVolumeSecurityStyle"`
 	Dir                     string          `json:"Dir"` // namespace root: junction paths are below it
 	Tags                    []Tag           `json:"Tags"`
@@ -74,9 +78,10 @@ type Volume struct {
 	Name          string    `json:"Name"`
 	Lifecycle     string    `json:"Lifecycle"`
 	CreationTime  time.Time `json:"CreationTime"`
-	Dir           string    `json:"Dir"`           // absolute directory that is the volume root
-	JunctionPath  string    `json:"JunctionPath"`  // ONTAP; empty = not mounted
-	SecurityStyle string    `json:"SecurityStyle"` // ONTAP: UNIX | NTFS | MIXED
+	DeletionTime  time.Time `json:"DeletionTime,omitzero"` // as FileSystem's
+	Dir           string    `json:"Dir"`                   // absolute directory that is the volume root
+	JunctionPath  string    `json:"JunctionPath"`          // ONTAP; empty = not mounted
+	SecurityStyle string    `json:"SecurityStyle"`         // ONTAP: UNIX | NTFS | MIXED
 	ReadOnly      bool      `json:"ReadOnly"`
 	QuotaGiB      int64     `json:"QuotaGiB"` // OpenZFS StorageCapacityQuotaGiB; 0 or -1 = none
 	// Imported is set when Dir is an existing tree the operator exposed

@@ -77,10 +77,10 @@ func (s *Service) deleteFileSystem(tx *store.Tx, in *DeleteFileSystemRequest) (*
 	if out.OpenZFSResponse, err = s.finalFSBackup(tx, rec, in.OpenZFSConfiguration); err != nil {
 		return nil, "", err
 	}
-	if err := startDeleting(tx, vols); err != nil {
+	if err := startDeleting(tx, vols, s.now()); err != nil {
 		return nil, "", err
 	}
-	rec.Lifecycle = fsxd.Deleting
+	rec.Lifecycle, rec.DeletionTime = fsxd.Deleting, s.now()
 	return out, id, fileSystems(tx).Put(id, rec)
 }
 

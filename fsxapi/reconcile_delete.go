@@ -3,32 +3,40 @@ package fsxapi
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/fsxd/fsxd"
 	"github.com/fsxd/fsxd/store"
 )
 
-// deletions completes deletions: volumes first, then the SVMs and file
-// systems they emptied (their checks re-read the store, so the same pass
-// sees the volumes gone).
+// deletions completes deletions once LifecycleDelay has passed since they
+// began, so that DELETING can be seen, as on AWS: volumes first, then the
+// SVMs and file systems they emptied (their checks re-read the store, so
+// the same pass sees the volumes gone).
 func (s *Service) deletions(ctx context.Context, fss []*fsxd.FileSystem, vms []*fsxd.SVM, vols []*fsxd.Volume) error {
 	var errs []error
 	for _, v := range vols {
-		if v.Lifecycle == fsxd.Deleting {
+		if s.deletable(v.Lifecycle, v.DeletionTime) {
 			errs = append(errs, s.dropVolume(ctx, v))
 		}
 	}
 	for _, vm := range vms {
-		if vm.Lifecycle == fsxd.Deleting {
+		if s.deletable(vm.Lifecycle, vm.DeletionTime) {
 			errs = append(errs, s.dropSVM(ctx, vm))
 		}
 	}
 	for _, fs := range fss {
-		if fs.Lifecycle == fsxd.Deleting {
+		if s.deletable(fs.Lifecycle, fs.DeletionTime) {
 			errs = append(errs, s.dropFS(ctx, fs))
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// deletable: DELETING since at least LifecycleDelay ago (or since before
+// fsxd recorded when).
+func (s *Service) deletable(lifecycle string, since time.Time) bool {
+	return lifecycle == fsxd.Deleting && !s.now().Before(since.Add(s.cfg.LifecycleDelay))
 }
 
 func (s *Service) dropVolume(ctx context.Context, v *fsxd.Volume) error {

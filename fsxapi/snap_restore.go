@@ -53,7 +53,7 @@ func (s *Service) restoreVolume(tx *store.Tx, in *RestoreVolumeFromSnapshotReque
 	if err := noAttachments(tx, "cloned volumes of "+volID, clones); err != nil {
 		return nil, "", err
 	}
-	if err := startDeleting(tx, clones); err != nil {
+	if err := startDeleting(tx, clones, s.now()); err != nil {
 		return nil, "", err
 	}
 	for _, r := range later {

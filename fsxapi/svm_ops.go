@@ -63,10 +63,10 @@ func (s *Service) deleteSVM(tx *store.Tx, id string) (*DeleteStorageVirtualMachi
 	if err := noAttachments(tx, "storage virtual machine "+id, vols); err != nil {
 		return nil, "", err
 	}
-	if err := startDeleting(tx, vols); err != nil {
+	if err := startDeleting(tx, vols, s.now()); err != nil {
 		return nil, "", err
 	}
-	rec.Lifecycle = fsxd.Deleting
+	rec.Lifecycle, rec.DeletionTime = fsxd.Deleting, s.now()
 	return out, id, svms(tx).Put(id, rec)
 }
 

@@ -4,13 +4,14 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/fsxd/fsxd"
 	"github.com/fsxd/fsxd/store"
 )
 
 // DeleteVolume starts deleting a volume: DELETING now, gone (with its
-// directory, unless imported) after the reconciler's next pass. Root
+// directory, unless imported) LifecycleDelay later. Root
 // volumes cannot be deleted; OpenZFS child volumes go too only with
 // DELETE_CHILD_VOLUMES_AND_SNAPSHOTS; ONTAP volumes with other volumes
 // mounted below their junction must wait for those; attached S3 access
@@ -54,13 +55,14 @@ func (s *Service) deleteVolume(tx *store.Tx, in *DeleteVolumeRequest) (*DeleteVo
 	if out.OntapResponse, err = s.finalVolumeBackup(tx, v, in.OntapConfiguration); err != nil {
 		return nil, "", err
 	}
-	return out, id, startDeleting(tx, doomed)
+	return out, id, startDeleting(tx, doomed, s.now())
 }
 
-// startDeleting turns vols DELETING; the reconciler removes them.
-func startDeleting(tx *store.Tx, vols []*fsxd.Volume) error {
+// startDeleting turns vols DELETING as of now; the reconciler removes
+// them once LifecycleDelay has passed.
+func startDeleting(tx *store.Tx, vols []*fsxd.Volume, now time.Time) error {
 	for _, v := range vols {
-		v.Lifecycle = fsxd.Deleting
+		v.Lifecycle, v.DeletionTime = fsxd.Deleting, now
 		if err := volumes(tx).Put(v.ID, v); err != nil {
 			return err
 		}
