@@ -278,22 +278,21 @@ func (ps *principals) match(r *Request) bool {
 	if p.AccountID != "" && contains(ps.accounts, p.AccountID) {
 		return true
 	}
-	id := p.EntityID()
-	if id != "" && contains(ps.ids, id) {
+	if len(ps.ids) > 0 && contains(ps.ids, p.EntityID()) {
 		return true
 	}
 	// A role's ARN names every session of the role, as on AWS.
-	return ps.matchARN(r, p.ARN, id) || ps.matchARN(r, p.RoleARN, id)
+	return ps.matchARN(r, p.ARN) || ps.matchARN(r, p.RoleARN)
 }
 
 // matchARN: arn is named, and if the policy was bound when saved, the
 // caller is the user or role it was bound to.
-func (ps *principals) matchARN(r *Request, arn, id string) bool {
+func (ps *principals) matchARN(r *Request, arn string) bool {
 	if arn == "" || !contains(ps.arns, arn) {
 		return false
 	}
 	bound, ok := r.Bound[arn]
-	return !ok || bound == id
+	return !ok || bound == r.Principal.EntityID()
 }
 
 const msgBadPrincipal = "Invalid principal in policy"

@@ -34,9 +34,9 @@ type connLimit struct {
 	conns map[net.Conn]*list.Element // every open connection; nil: busy
 	quiet *list.List                 // connections without a request, oldest first
 
-	open     prometheus.Gauge
-	shedIdle prometheus.Counter
-	refused  prometheus.Counter
+	open      prometheus.Gauge
+	shedQuiet prometheus.Counter
+	refused   prometheus.Counter
 }
 
 func newConnLimit(max int, reg prometheus.Registerer) *connLimit {
@@ -49,8 +49,8 @@ func newConnLimit(max int, reg prometheus.Registerer) *connLimit {
 		open: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "fsxd_connections_open", Help: "Client connections open.",
 		}),
-		shedIdle: shed.WithLabelValues("quiet"),
-		refused:  shed.WithLabelValues("refused"),
+		shedQuiet: shed.WithLabelValues("quiet"),
+		refused:   shed.WithLabelValues("refused"),
 	}
 	reg.MustRegister(l.open, shed)
 	return l
@@ -94,7 +94,7 @@ func (l *connLimit) track(c net.Conn, st http.ConnState) {
 func (l *connLimit) shedOne(c net.Conn) net.Conn {
 	victim, counter := c, l.refused
 	if front := l.quiet.Front(); front != nil && front.Value.(net.Conn) != c {
-		victim, counter = front.Value.(net.Conn), l.shedIdle
+		victim, counter = front.Value.(net.Conn), l.shedQuiet
 	}
 	counter.Inc()
 	l.forget(victim)
