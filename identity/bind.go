@@ -43,22 +43,22 @@ func (d *Directory) Bind(tx *store.Tx, doc *policy.Document) (map[string]string,
 // entityID is the unique id of the user or role whose ARN is exactly arn.
 func (d *Directory) entityID(tx *store.Tx, kind, arn string) (string, error) {
 	name := NameKey(arn[strings.LastIndex(arn, "/")+1:])
+	var id, at string
 	if kind == "user" {
 		u, err := Users(tx).Get(name)
-		if err == nil && d.UserARN(u.Path, u.Name) != arn {
-			err = store.ErrNotFound
-		}
 		if err != nil {
 			return "", err
 		}
-		return u.ID, nil
+		id, at = u.ID, d.UserARN(u.Path, u.Name)
+	} else {
+		r, err := Roles(tx).Get(name)
+		if err != nil {
+			return "", err
+		}
+		id, at = r.ID, d.RoleARN(r.Path, r.Name)
 	}
-	r, err := Roles(tx).Get(name)
-	if err == nil && d.RoleARN(r.Path, r.Name) != arn {
-		err = store.ErrNotFound
+	if at != arn { // another path: not the one named
+		return "", store.ErrNotFound
 	}
-	if err != nil {
-		return "", err
-	}
-	return r.ID, nil
+	return id, nil
 }
