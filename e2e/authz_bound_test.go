@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -13,7 +14,10 @@ import (
 // TestAuthzAccessPointPolicyBound: an access point policy names a user as
 // it was when the policy was saved. The user deleted and made again under
 // the same name is someone else, and is not let in; a policy naming a user
-// that does not exist is MalformedPolicy, through S3 Control and FSx.
+// that does not exist is MalformedPolicy, through S3 Control and FSx. Once
+// the user is deleted, GetAccessPointPolicy shows its unique id in place of
+// its ARN, as S3 shows a deleted principal, and refuses that policy until
+// the id is removed.
 func TestAuthzAccessPointPolicyBound(t *testing.T) {
 	e := Start(t)
 	ctx := context.Background()
@@ -37,6 +41,11 @@ func TestAuthzAccessPointPolicyBound(t *testing.T) {
 		t.Fatal(err)
 	}
 	azWant(t, "guest named by the policy", azGet(guest, alias, "public/a.txt"), "")
+	got, err := e.IAM.GetUser(ctx, &iam.GetUserInput{UserName: aws.String("guest")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	guestID := aws.ToString(got.User.UserId)
 
 	for _, step := range []func() error{
 		func() error {
@@ -52,6 +61,15 @@ func TestAuthzAccessPointPolicyBound(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	shown, err := s3c.GetAccessPointPolicy(ctx, &s3control.GetAccessPointPolicyInput{
+		AccountId: aws.String(Account), Name: aws.String("az-bound")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := strings.Replace(allowGuest, `"arn:aws:iam::`+Account+`:user/guest"`, `"`+guestID+`"`, 1); aws.ToString(shown.Policy) != want {
+		t.Errorf("policy after the user's deletion:\n got %s\nwant %s", aws.ToString(shown.Policy), want)
+	}
+	azWant(t, "the shown policy saved again, naming the deleted user's id", putPolicy(aws.ToString(shown.Policy)), "MalformedPolicy")
 	guest = azUser(t, e, "guest", "")
 	azWant(t, "another guest under the deleted one's name", azGet(guest, alias, "public/a.txt"), "AccessDenied")
 	if err := putPolicy(allowGuest); err != nil {

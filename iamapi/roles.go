@@ -250,7 +250,7 @@ func (c *call) deleteRole() (any, error) {
 		if len(r.Policies) > 0 {
 			return awserr.DeleteConflict.Err("Cannot delete entity, must delete policies first.")
 		}
-		if err := unbindTrusts(tx, c.s.dir.RoleARN(r.Path, r.Name), r.ID); err != nil {
+		if err := unbindPolicies(tx, c.s.dir.RoleARN(r.Path, r.Name), r.ID); err != nil {
 			return err
 		}
 		return roles(tx).Delete(nameKey(r.Name))

@@ -13,7 +13,8 @@ import (
 // TestTrustBoundToUniqueID: a trust policy names a user as it was when the
 // policy was saved. Deleted and made again under the same name, the user
 // is someone else and may not assume the role; IAM shows the old user's
-// unique id in the policy; naming a user that does not exist is refused.
+// unique id in the policy; naming a user that does not exist, by ARN or by
+// unique id, is refused.
 func TestTrustBoundToUniqueID(t *testing.T) {
 	e := newEnv(t)
 	trustOf := func(principal string) *string {
@@ -47,9 +48,13 @@ func TestTrustBoundToUniqueID(t *testing.T) {
 		t.Errorf("trust policy after the user's deletion:\n%s\nwant the old user's id %s in place of its ARN", doc, oldID)
 	}
 
-	// The policy as IAM shows it can be saved again, and names no one;
-	// naming the new dev again lets it in.
-	must[*iam.UpdateAssumeRolePolicyOutput](t)(e.IAM.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: aws.String("r"), PolicyDocument: aws.String(doc)}))
+	// The policy as IAM shows it cannot be saved again until the deleted
+	// user's id is removed, as on AWS; naming the new dev again lets it in.
+	_, err = e.IAM.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: aws.String("r"), PolicyDocument: aws.String(doc)})
+	wantCode(t, err, "MalformedPolicyDocument")
+	if !strings.Contains(err.Error(), `Invalid principal in policy: "AWS":"`+oldID+`"`) {
+		t.Errorf("the deleted user's id: %v", err)
+	}
 	wantCode(t, assume(devSTS), "AccessDenied")
 	must[*iam.UpdateAssumeRolePolicyOutput](t)(e.IAM.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: aws.String("r"), PolicyDocument: trustOf(devARN)}))
 	if err := assume(devSTS); err != nil {

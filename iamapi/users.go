@@ -208,7 +208,7 @@ func (c *call) deleteUser() (any, error) {
 		case len(u.Groups) > 0:
 			return awserr.DeleteConflict.Err("Cannot delete entity, must remove users from group first.")
 		}
-		if err := unbindTrusts(tx, c.s.dir.UserARN(u.Path, u.Name), u.ID); err != nil {
+		if err := unbindPolicies(tx, c.s.dir.UserARN(u.Path, u.Name), u.ID); err != nil {
 			return err
 		}
 		return users(tx).Delete(nameKey(name))

@@ -375,10 +375,21 @@ func uniqueID(v string) bool {
 // NotPrincipal elements name (account roots aside), each once, for
 // binding (Request.Bound).
 func (d *Document) PrincipalARNs() []string {
+	return d.collect(func(ps *principals) []string { return ps.arns })
+}
+
+// PrincipalIDs are the unique ids (AIDA..., AROA...) the document's
+// Principal and NotPrincipal elements name, each once: a policy saved
+// naming one that no user or role has is refused, as AWS does.
+func (d *Document) PrincipalIDs() []string {
+	return d.collect(func(ps *principals) []string { return ps.ids })
+}
+
+func (d *Document) collect(of func(*principals) []string) []string {
 	var out []string
 	for i := range d.stmts {
 		if ps := d.stmts[i].principals; ps != nil {
-			for _, a := range ps.arns {
+			for _, a := range of(ps) {
 				if !contains(out, a) {
 					out = append(out, a)
 				}

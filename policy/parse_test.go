@@ -147,3 +147,32 @@ func TestSizeAndActions(t *testing.T) {
 		t.Errorf("Version() = %q", d.Version())
 	}
 }
+
+// TestPrincipalNames: the ARNs and unique ids a document names, each once,
+// across statements and NotPrincipal; account roots and "*" are neither.
+func TestPrincipalNames(t *testing.T) {
+	const u, r = "arn:aws:iam::111122223333:user/u", "arn:aws:iam::111122223333:role/r"
+	const uid, rid = "AIDAEXAMPLEUSER0001", "AROAEXAMPLEROLE0001"
+	for _, tc := range []struct {
+		text      string
+		arns, ids []string
+	}{
+		{wrap(okAct), nil, nil},
+		{wrap(okAct + `,"Principal":"*"`), nil, nil},
+		{wrap(okAct + `,"Principal":{"AWS":["111122223333","arn:aws:iam::111122223333:root"]}`), nil, nil},
+		{wrap(okAct + `,"Principal":{"AWS":["` + u + `","` + uid + `","` + u + `"]}`), []string{u}, []string{uid}},
+		{`{"Version":"2012-10-17","Statement":[{` + okAct + `,"Principal":{"AWS":"` + r + `"}},{"Effect":"Deny","Action":"*","Resource":"*","NotPrincipal":{"AWS":["` + u + `","` + rid + `","` + r + `"]}}]}`,
+			[]string{r, u}, []string{rid}},
+	} {
+		d, err := Parse([]byte(tc.text))
+		if err != nil {
+			t.Fatalf("Parse(%s): %v", tc.text, err)
+		}
+		if got := d.PrincipalARNs(); !slices.Equal(got, tc.arns) {
+			t.Errorf("PrincipalARNs(%s) = %q, want %q", tc.text, got, tc.arns)
+		}
+		if got := d.PrincipalIDs(); !slices.Equal(got, tc.ids) {
+			t.Errorf("PrincipalIDs(%s) = %q, want %q", tc.text, got, tc.ids)
+		}
+	}
+}

@@ -79,13 +79,13 @@ func (e *ParseError) Error() string { return e.Msg }
 
 func perr(msg string) error { return &ParseError{Msg: msg} }
 
-// UnknownPrincipalError: a policy names a user or role of the account that
-// does not exist, found when the policy is bound (Request.Bound); IAM and
-// S3 refuse such a policy.
-type UnknownPrincipalError struct{ ARN string }
+// UnknownPrincipalError: a policy names, by ARN or unique id, a user or
+// role of the account that does not exist, found when the policy is bound
+// (Request.Bound); IAM and S3 refuse such a policy.
+type UnknownPrincipalError struct{ Principal string }
 
 func (e *UnknownPrincipalError) Error() string {
-	return `Invalid principal in policy: "AWS":"` + e.ARN + `"`
+	return `Invalid principal in policy: "AWS":"` + e.Principal + `"`
 }
 
 // Document is a parsed policy. It is only built by Parse and ParseKind, is
