@@ -23,7 +23,10 @@ var webFS embed.FS
 
 // Config is what the console needs from the server that mounts it.
 type Config struct {
-	API       http.Handler // the server's own handler: every API
+	API http.Handler // the server's own handler: every API
+	// Metrics serves the server's Prometheus metrics (wherever
+	// --metrics-listen puts them); nil reads /_fsxd/metrics through API.
+	Metrics   http.Handler
 	Region    string
 	AccountID string
 	TLS       bool // cookies are Secure and URLs https

@@ -12,7 +12,7 @@ import (
 )
 
 // rates keeps the last samples of the server's request and error counters
-// (its own /_fsxd/metrics), for the server page's chart.
+// (its own metrics), for the server page's chart.
 type rates struct {
 	mu      sync.Mutex
 	samples []sample
@@ -43,7 +43,11 @@ func (c *Console) Sample(ctx context.Context) error {
 func (c *Console) read(ctx context.Context) sample {
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "/_fsxd/metrics", nil)
 	rec := &recorder{header: http.Header{}}
-	c.cfg.API.ServeHTTP(rec, req)
+	if c.cfg.Metrics != nil {
+		c.cfg.Metrics.ServeHTTP(rec, req)
+	} else {
+		c.cfg.API.ServeHTTP(rec, req)
+	}
 	s := sample{At: c.cfg.Now()}
 	sc := bufio.NewScanner(&rec.body)
 	sc.Buffer(nil, 1<<20)

@@ -59,6 +59,9 @@ type Config struct {
 	UploadMaxAge time.Duration
 	// MaxConcurrent caps in-flight requests; beyond it: 503 SlowDown.
 	MaxConcurrent int
+	// MetricsListen, when set, serves /_fsxd/metrics on this host:port
+	// only (metricslisten.go); "" serves it on the API port.
+	MetricsListen string
 	// MaxConnections caps open client connections (connlimit.go); at most
 	// half the open-file limit; default 10,000.
 	MaxConnections int

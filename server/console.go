@@ -22,7 +22,7 @@ func (s *Server) wireConsole() error {
 	if s.cfg.NoConsole {
 		return nil
 	}
-	c, err := console.New(console.Config{API: s, Region: s.cfg.Region, AccountID: s.cfg.AccountID,
+	c, err := console.New(console.Config{API: s, Metrics: s.metricsHandler(), Region: s.cfg.Region, AccountID: s.cfg.AccountID,
 		TLS: s.cfg.TLSCert != "", Version: s.cfg.Version, NodeID: s.cfg.NodeID,
 		StoreKind: storeKind(s.cfg.StoreURL), Logger: s.log, Now: s.cfg.Now, Resolved: s.resolvedIdentity, VolumeDir: s.volumeDir})
 	if err != nil {

@@ -12,7 +12,6 @@ import (
 	"github.com/fsxd/fsxd/awserr"
 	"github.com/fsxd/fsxd/awsjson"
 	"github.com/fsxd/fsxd/sigv4"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 // statusWriter remembers the status for the access log and metrics, and
@@ -206,7 +205,11 @@ func (s *Server) serveInternal(w http.ResponseWriter, r *http.Request) {
 	case "/_fsxd/health":
 		s.serveHealth(w, r)
 	case "/_fsxd/metrics":
-		promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{}).ServeHTTP(w, r)
+		if s.cfg.MetricsListen != "" { // served on its own listener only
+			http.NotFound(w, r)
+			return
+		}
+		s.metricsHandler().ServeHTTP(w, r)
 	default:
 		http.NotFound(w, r)
 	}

@@ -87,6 +87,8 @@ type Server struct {
 	ready    atomic.Bool
 	storeErr atomic.Pointer[error]
 	addr     string
+	// metricsAddr is where --metrics-listen serves (listenMetrics).
+	metricsAddr string
 
 	// console is the web console (nil with Config.NoConsole).
 	console http.Handler
@@ -203,13 +205,18 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		hs.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 		ln = tls.NewListener(ln, hs.TLSConfig)
 	}
+	stopMetrics, err := s.listenMetrics()
+	if err != nil {
+		return err
+	}
+	defer stopMetrics()
 	loopCtx, stopLoops := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	s.startLoops(loopCtx, &wg)
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	s.ready.Store(true)
-	s.log.Info("fsxd serving", "addr", s.addr, "tls", s.cfg.TLSCert != "", "data_dir", s.cfg.DataDir, "region", s.cfg.Region, "account", s.cfg.AccountID, "enforcement", enforcementName(), "import_roots", s.cfg.ImportRoots)
+	s.log.Info("fsxd serving", "addr", s.addr, "metrics_addr", s.metricsAddr, "tls", s.cfg.TLSCert != "", "data_dir", s.cfg.DataDir, "region", s.cfg.Region, "account", s.cfg.AccountID, "enforcement", enforcementName(), "import_roots", s.cfg.ImportRoots)
 	if s.cfg.Ready != nil {
 		s.cfg.Ready(s.addr)
 	}
@@ -224,7 +231,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	s.log.Info("fsxd draining")
 	shutCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	err := hs.Shutdown(shutCtx)
+	err = hs.Shutdown(shutCtx)
 	stopLoops()
 	wg.Wait()
 	if err == nil || errors.Is(err, http.ErrServerClosed) {

@@ -109,6 +109,7 @@ func serve(args []string, stderr io.Writer) int {
 	fs.Var(&imports, "import-root", "allow API callers to import directories strictly below `DIR` as volumes (tag fsxd:import-path); repeatable; none by default")
 	fs.Var(vpcs, "vpc", "declare a VPC: `vpc-ID=CIDR[,CIDR]`; repeatable")
 	fs.IntVar(&cfg.MaxConcurrent, "max-concurrent", 1024, "in-flight requests before 503 SlowDown")
+	fs.StringVar(&cfg.MetricsListen, "metrics-listen", "", "serve /_fsxd/metrics on this `HOST:PORT` only (plain HTTP), not on the API port")
 	fs.IntVar(&cfg.MaxConnections, "max-connections", 10000, "open client connections; beyond it the longest-quiet one is closed (at most half the open-file limit)")
 	fs.StringVar(&cfg.AuditLog, "audit-log", "", "append the audit log (CloudTrail-shaped JSON lines: control-plane changes and refused requests) to `FILE`; SIGHUP reopens it")
 	fs.BoolVar(&cfg.NoConsole, "no-console", false, "do not serve the web console at /_fsxd/console/")
