@@ -189,3 +189,24 @@ func (b *browser) refused(sel string) string {
 	js := `(() => { const e = document.querySelector(` + jsString(sel) + `); if (!e) return "missing"; return e.disabled ? (e.title || "disabled without a reason") : ""; })()`
 	return get(b, "state of "+sel, chromedp.Evaluate[string](js))
 }
+
+// upload gives #file-input these files. Right after a click that navigated,
+// chromedp's copy of the DOM can lag the page, and the node it found is
+// gone when the files are set ("Could not find node with given id", seen
+// once under a loaded machine); the failed command set nothing, so the
+// query is made again.
+func (b *browser) upload(paths ...string) {
+	b.t.Helper()
+	for try := 1; ; try++ {
+		ctx, cancel := context.WithTimeout(b.ctx, browserWait)
+		err := chromedp.Do(ctx, chromedp.SetUploadFiles(chromedp.CSS("#file-input"), paths))
+		cancel()
+		if err == nil {
+			return
+		}
+		if try == 3 || !strings.Contains(err.Error(), "Could not find node") {
+			b.t.Fatalf("upload: %v", err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}

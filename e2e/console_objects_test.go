@@ -153,7 +153,7 @@ func consoleUploadNames(t *testing.T, b *browser, env *Env, alias string) map[st
 		}
 		want[n], paths = data, append(paths, p)
 	}
-	b.run("upload", chromedp.SetUploadFiles(chromedp.CSS("#file-input"), paths))
+	b.upload(paths...)
 	b.waitJS("for the uploads", `document.querySelectorAll("#upload-list li.done").length === 4 || !!document.querySelector("#upload-list li.failed")`)
 	for n, data := range want {
 		b.waitJS("for "+n+" in the listing", `!!document.querySelector('#objects tr[data-key=`+jsString(deepFolder+n)+`]')`)
@@ -266,7 +266,7 @@ func consoleCancelUpload(t *testing.T, b *browser, env *Env, alias string) {
 		if (!li || window.clicked || li.querySelector("progress").value <= 0) return;
 		window.clicked = true; li.querySelector("button").click();
 	}).observe(document.getElementById("upload-list"), {subtree: true, childList: true, attributes: true});`))
-	b.run("upload", chromedp.SetUploadFiles(chromedp.CSS("#file-input"), []string{path}))
+	b.upload(path)
 	b.waitJS("for the cancel", `!!document.querySelector('#upload-list li[data-file="cancel me.bin"].cancelled, #upload-list li[data-file="cancel me.bin"].done, #upload-list li[data-file="cancel me.bin"].failed')`)
 	if state := b.text(`#upload-list li[data-file="cancel me.bin"] .state`); state != "cancelled" {
 		t.Fatalf("upload state %q, want cancelled", state)

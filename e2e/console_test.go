@@ -141,7 +141,7 @@ func consoleUpload(t *testing.T, b *browser, alias string) []byte {
 	}
 	b.run("browse", chromedp.Navigate(b.url+"objects?bucket="+url.QueryEscape(alias)), chromedp.WaitVisible(chromedp.CSS("#dropzone")),
 		chromedp.Evaluate[chromedp.Void](`window.seen = []; new MutationObserver(() => seen.push(document.getElementById("overall").value)).observe(document.getElementById("overall"), {attributes: true});`))
-	b.run("upload", chromedp.SetUploadFiles(chromedp.CSS("#file-input"), []string{path}))
+	b.upload(path)
 	b.waitJS("for the upload to end", `!!document.querySelector("#upload-list li.done, #upload-list li.failed")`)
 	seen := get(b, "progress", chromedp.Evaluate[[]float64](`window.seen`))
 	between := false
