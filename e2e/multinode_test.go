@@ -8,6 +8,7 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"strings"
 	"sync"
@@ -46,6 +47,9 @@ func TestMultiNode(t *testing.T) {
 	}
 	t.Run("MultipartAcrossNodes", func(t *testing.T) {
 		mnMultipart(t, aliasA, n1, n2, n3)
+	})
+	t.Run("OneEndAcrossNodes", func(t *testing.T) {
+		mnOneEnd(t, aliasA, n1, n2)
 	})
 	t.Run("PolicyPropagates", func(t *testing.T) {
 		mnPolicy(t, n1, n3, "mn-b", aliasB)
@@ -208,6 +212,59 @@ func mnMultipart(t *testing.T, alias string, n1, n2, n3 *Process) {
 	}
 	if got := mnGet(t, n2, alias, "big/blob"); got != string(bytes.Join(parts, nil)) {
 		t.Fatalf("completed object: %d bytes, want %d", len(got), len(parts[0])+len(parts[1]))
+	}
+}
+
+// mnOneEnd: a Complete on one node and an Abort on another, sent at once,
+// never both succeed: the one that comes second finds no upload, and an
+// acknowledged Abort leaves no object (multipart.EndLock's flock).
+func mnOneEnd(t *testing.T, alias string, n1, n2 *Process) {
+	ctx := context.Background()
+	body := bytes.Repeat([]byte("e"), 5<<20)
+	for i := range 8 {
+		key := aws.String(fmt.Sprintf("ends/%d", i))
+		mp, err := n1.S3.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String(alias), Key: key})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var done []s3types.CompletedPart
+		for n, b := range [][]byte{body, []byte("tail")} {
+			out, err := n2.S3.UploadPart(ctx, &s3.UploadPartInput{Bucket: aws.String(alias), Key: key, UploadId: mp.UploadId,
+				PartNumber: aws.Int32(int32(n + 1)), Body: bytes.NewReader(b)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			done = append(done, s3types.CompletedPart{PartNumber: aws.Int32(int32(n + 1)), ETag: out.ETag})
+		}
+		var completeErr, abortErr error
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			<-start
+			_, completeErr = n1.S3.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: aws.String(alias), Key: key,
+				UploadId: mp.UploadId, MultipartUpload: &s3types.CompletedMultipartUpload{Parts: done}})
+		}()
+		go func() {
+			defer wg.Done()
+			<-start
+			_, abortErr = n2.S3.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{Bucket: aws.String(alias), Key: key, UploadId: mp.UploadId})
+		}()
+		close(start)
+		wg.Wait()
+		for _, err := range []error{completeErr, abortErr} {
+			if err != nil && !strings.Contains(err.Error(), "NoSuchUpload") {
+				t.Fatalf("round %d: %v", i, err)
+			}
+		}
+		if (completeErr == nil) == (abortErr == nil) {
+			t.Fatalf("round %d: Complete %v, Abort %v: want exactly one to succeed", i, completeErr, abortErr)
+		}
+		_, err = n2.S3.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(alias), Key: key})
+		if exists := err == nil; exists != (completeErr == nil) {
+			t.Fatalf("round %d: Complete %v, Abort %v, object there: %v (%v)", i, completeErr, abortErr, exists, err)
+		}
 	}
 }
 

@@ -18,9 +18,14 @@ import (
 const minPartSize = 5 << 20
 
 func (rq *request) completeUpload() error {
-	// One end of an upload at a time (multipart.EndLock): a concurrent
-	// Complete or Abort of it waits, then finds what this one left.
-	defer rq.ap.Uploads.EndLock(rq.q.Get("uploadId"))()
+	// One end of an upload at a time, on every node (multipart.EndLock): a
+	// concurrent Complete or Abort of it waits, then finds what this one
+	// left.
+	unlock, err := rq.endLock()
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	u, err := rq.upload()
 	if awserr.Is(err, awserr.NoSuchUpload) {
 		return rq.repeatCompletion(err, nil)

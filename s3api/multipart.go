@@ -169,8 +169,22 @@ func (rq *request) uploadErr(err error) error {
 	return errnoErr(err)
 }
 
+// endLock holds the upload's end (multipart.EndLock) until unlock is
+// called; it fails only when the client has gone while it waited.
+func (rq *request) endLock() (unlock func(), err error) {
+	unlock, err = rq.ap.Uploads.EndLock(rq.ctx(), rq.q.Get("uploadId"))
+	if err != nil {
+		return nil, volumeErr(err, "", writing)
+	}
+	return unlock, nil
+}
+
 func (rq *request) abortUpload() error {
-	defer rq.ap.Uploads.EndLock(rq.q.Get("uploadId"))() // not in a Complete's middle
+	unlock, err := rq.endLock() // not in a Complete's middle, on any node
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	if _, err := rq.upload(); err != nil {
 		return err
 	}
