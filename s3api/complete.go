@@ -230,7 +230,7 @@ func (rq *request) checkFinalChecksum(f multipart.Final, n int) error {
 // assemble commits the upload's slot file as the object when it holds
 // it whole, else writes the parts into a new file in the kernel, and
 // commits that.
-func (rq *request) assemble(u multipart.Upload, parts []multipart.Part, files []*os.File, f multipart.Final, cond func(*volume.Info) error) (volume.Info, error) {
+func (rq *request) assemble(u multipart.Upload, parts []multipart.Part, files []*os.File, f multipart.Final, cond *volume.Cond) (volume.Info, error) {
 	meta, err := decodeUploadMeta(u.Meta)
 	if err != nil {
 		return volume.Info{}, awserr.InternalError.Err("").Wrap(err)

@@ -111,7 +111,7 @@ func (rq *request) copyObject() error {
 			return awserr.InvalidRequestS3.Err("This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
 		}
 		if cond != nil { // the destination is the open source
-			if err := cond(&src.f.Info); err != nil {
+			if err := cond.Check(&src.f.Info); err != nil {
 				return err
 			}
 		}
@@ -192,7 +192,7 @@ func (rq *request) replaceMeta(p volume.Path, meta *volume.Meta) error {
 // (a multipart object, a file written beside S3, or a new checksum asked
 // for) is read once through the hasher, because a copy is a single-part
 // object whose ETag is its MD5.
-func (rq *request) copyData(p volume.Path, f *volume.File, meta *volume.Meta, cond func(*volume.Info) error) (volume.Info, error) {
+func (rq *request) copyData(p volume.Path, f *volume.File, meta *volume.Meta, cond *volume.Cond) (volume.Info, error) {
 	want, err := copyChecksum(rq.r.Header, f.Info)
 	if err != nil {
 		return volume.Info{}, err

@@ -54,7 +54,7 @@ func (rq *request) putObject() error {
 // writeHeaders reads what a new object takes from the request headers
 // (PUT, CreateMultipartUpload): metadata, tags, and the extension's
 // write condition. Tags need s3:PutObjectTagging as well, as on S3.
-func (rq *request) writeHeaders() (*volume.Meta, func(*volume.Info) error, error) {
+func (rq *request) writeHeaders() (*volume.Meta, *volume.Cond, error) {
 	if err := rq.ap.checkWriteHeaders(rq.r.Header); err != nil {
 		return nil, nil, err
 	}
@@ -96,9 +96,11 @@ func (rq *request) putDir(p volume.Path, meta *volume.Meta) error {
 
 // writeCondition is fsxd's conditional-write extension (If-None-Match: *
 // and If-Match on PUT, CopyObject and CompleteMultipartUpload), checked by volume
-// under the key's lock as the file is put in place. AWS refuses these on
-// FSx access points with 501, and so does fsxd unless Extensions is on.
-func (rq *request) writeCondition() (func(*volume.Info) error, error) {
+// under the key's lock as the file is put in place; If-None-Match: * is
+// also kept by the link itself, so it holds across nodes (volume.Cond).
+// AWS refuses these on FSx access points with 501, and so does fsxd
+// unless Extensions is on.
+func (rq *request) writeCondition() (*volume.Cond, error) {
 	im, inm := rq.r.Header.Get("If-Match"), rq.r.Header.Get("If-None-Match")
 	if im == "" && inm == "" {
 		return nil, nil
@@ -110,7 +112,7 @@ func (rq *request) writeCondition() (func(*volume.Info) error, error) {
 		return nil, awserr.NotImplemented.Err("A header you provided implies functionality that is not implemented").With("Header", "If-None-Match")
 	}
 	key := rq.key
-	return func(ex *volume.Info) error {
+	cond := &volume.Cond{Check: func(ex *volume.Info) error {
 		if inm == "*" && ex != nil {
 			return preconditionFailed("If-None-Match")
 		}
@@ -121,5 +123,9 @@ func (rq *request) writeCondition() (func(*volume.Info) error, error) {
 			return preconditionFailed("If-Match")
 		}
 		return nil
-	}, nil
+	}}
+	if inm == "*" {
+		cond.Exists = preconditionFailed("If-None-Match")
+	}
+	return cond, nil
 }

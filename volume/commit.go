@@ -9,14 +9,27 @@ import (
 	"github.com/fsxd/fsxd/internal/reap"
 )
 
+// Cond is what a conditional Commit checks as it puts the file in place.
+type Cond struct {
+	// Check is called under the key's lock with what is there now (nil
+	// when nothing is); its error stops the Commit. The lock is this
+	// process's: another node sharing the file system does not wait for it.
+	Check func(existing *Info) error
+	// Exists, when set, makes the link itself refuse a name that is taken
+	// (linkat, which never replaces), so "only if absent" holds against
+	// every writer of the file system, other nodes' included; Commit then
+	// returns Exists. A dangling symlink at the name is replaced as usual.
+	Exists error
+}
+
 // Commit makes the file visible at its key, replacing any file there:
 // it records meta (Stamp filled in, DirMarker and Implicit cleared),
 // fsyncs the file unless Options.NoFsync, then, under the key's lock,
-// calls cond with what is there now (nil when nothing is) and, unless
-// cond returns an error, links the file into place atomically and fsyncs
-// the directories whose entries changed. cond's error is returned as is.
-// Commit ends the Writer whether it succeeds or not.
-func (w *Writer) Commit(meta Meta, cond func(existing *Info) error) (Info, error) {
+// checks cond (nil: none) and, unless it refuses, links the file into
+// place atomically and fsyncs the directories whose entries changed.
+// cond's errors are returned as they are. Commit ends the Writer whether
+// it succeeds or not.
+func (w *Writer) Commit(meta Meta, cond *Cond) (Info, error) {
 	if w.done {
 		return Info{}, errDone
 	}
@@ -31,7 +44,7 @@ func (w *Writer) Commit(meta Meta, cond func(existing *Info) error) (Info, error
 	return in, nil
 }
 
-func (w *Writer) commit(meta Meta, cond func(existing *Info) error) (Info, error) {
+func (w *Writer) commit(meta Meta, cond *Cond) (Info, error) {
 	f, ctx := w.fs, context.Background()
 	var st unix.Stat_t
 	if err := unix.Fstat(int(w.f.Fd()), &st); err != nil {
@@ -57,20 +70,24 @@ func (w *Writer) commit(meta Meta, cond func(existing *Info) error) (Info, error
 	return in, w.syncDirs()
 }
 
-// replace runs cond and installs the file under the key's lock.
-func (w *Writer) replace(ctx context.Context, cond func(existing *Info) error) error {
+// replace checks cond and installs the file under the key's lock.
+func (w *Writer) replace(ctx context.Context, cond *Cond) error {
 	unlock := w.fs.r.locks.Lock(w.p.rel)
 	defer unlock()
+	var exists error
 	if cond != nil {
-		ex, err := w.existing(ctx)
-		if err != nil {
-			return err
+		if cond.Check != nil {
+			ex, err := w.existing(ctx)
+			if err != nil {
+				return err
+			}
+			if err := cond.Check(ex); err != nil {
+				return err
+			}
 		}
-		if err := cond(ex); err != nil {
-			return err
-		}
+		exists = cond.Exists
 	}
-	return w.fs.do(ctx, w.install)
+	return w.fs.do(ctx, func() error { return w.install(exists) })
 }
 
 // existing describes what a reader of the key sees now, nil for nothing
@@ -105,9 +122,9 @@ func (w *Writer) existing(ctx context.Context) (*Info, error) {
 // install names the file, as the identity. The directory is held, so no
 // prune of this process removes it; if another node did, the
 // directories are made again.
-func (w *Writer) install() error {
+func (w *Writer) install(exists error) error {
 	for attempt := 0; ; attempt++ {
-		err := w.link(w.p.Base())
+		err := w.link(w.p.Base(), exists)
 		if err != unix.ENOENT || w.tmpName != "" || attempt == 3 {
 			return err
 		}
@@ -121,11 +138,19 @@ func (w *Writer) install() error {
 	}
 }
 
-func (w *Writer) link(name string) error {
+// link gives the file its name, replacing what is there unless ifTaken is
+// set: then a taken name (but for a dangling symlink) is ifTaken.
+func (w *Writer) link(name string, ifTaken error) error {
 	var st unix.Stat_t
 	exists, err := w.fs.replaceCheck(w.dirfd, name, &st)
 	if err != nil {
 		return err
+	}
+	if ifTaken != nil && (!exists || st.Mode&unix.S_IFMT != unix.S_IFLNK) {
+		if exists {
+			return ifTaken
+		}
+		return w.linkNew(name, ifTaken)
 	}
 	// A large file replaced is freed after the reply, at the pin's close.
 	pin := -1
@@ -162,6 +187,22 @@ func (w *Writer) link(name string) error {
 		return err
 	}
 	return nil
+}
+
+// linkNew names the file only if name is free, atomically on the file
+// system: linkat never replaces. A hidden temp name is unlinked after.
+func (w *Writer) linkNew(name string, ifTaken error) error {
+	var err error
+	if w.tmpName == "" {
+		err = w.linkSelf(name)
+	} else if err = unix.Linkat(w.dirfd, w.tmpName, w.dirfd, name, 0); err == nil {
+		unix.Unlinkat(w.dirfd, w.tmpName, 0)
+		w.tmpName = ""
+	}
+	if err == unix.EEXIST {
+		return ifTaken
+	}
+	return err
 }
 
 // linkSelf gives the temp file the name in its directory. A thread

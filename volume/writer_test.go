@@ -99,12 +99,12 @@ func TestCommitAtomic(t *testing.T) {
 func TestConditionalCommit(t *testing.T) {
 	r, _ := newRoot(t, Options{})
 	f := r.As(alice)
-	ifNoneMatch := func(ex *Info) error {
+	ifNoneMatch := &Cond{Check: func(ex *Info) error {
 		if ex != nil {
 			return errors.New("precondition failed")
 		}
 		return nil
-	}
+	}}
 	w, _ := f.Create(ctx, key(t, "c"))
 	if _, err := w.Commit(Meta{ETag: "1"}, ifNoneMatch); err != nil {
 		t.Fatal(err)
@@ -117,7 +117,7 @@ func TestConditionalCommit(t *testing.T) {
 	}
 	var seen string
 	w, _ = f.Create(ctx, key(t, "c"))
-	if _, err := w.Commit(Meta{ETag: "3"}, func(ex *Info) error { seen = ex.Meta.ETag; return nil }); err != nil || seen != "1" {
+	if _, err := w.Commit(Meta{ETag: "3"}, &Cond{Check: func(ex *Info) error { seen = ex.Meta.ETag; return nil }}); err != nil || seen != "1" {
 		t.Fatalf("cond saw %q, %v", seen, err)
 	}
 }

@@ -1,0 +1,71 @@
+package volume
+
+import (
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// TestCommitIfAbsentTwoNodes: two Roots on one directory (two nodes, each
+// with its own key locks). B's check sees the name free, then A's write
+// lands before B links: B's Commit is refused with Exists and A's bytes
+// stay, with O_TMPFILE and with the hidden-name fallback (which must not
+// leave its temp name behind). A dangling symlink at the name does not
+// count as taken.
+func TestCommitIfAbsentTwoNodes(t *testing.T) {
+	errTaken := errors.New("taken")
+	for _, tmpfile := range []bool{true, false} {
+		ra, dir := newRoot(t, Options{})
+		rb, err := OpenRoot(dir, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rb.Close()
+		ra.tmpfile, rb.tmpfile = tmpfile, tmpfile
+		a, b := ra.As(alice), rb.As(alice)
+
+		w, err := b.Create(ctx, key(t, "d/lock"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.WriteString(w, "from b")
+		_, err = w.Commit(Meta{ETag: "b"}, &Cond{Exists: errTaken, Check: func(ex *Info) error {
+			if ex != nil {
+				t.Errorf("b's check saw %+v", ex)
+			}
+			if _, err := put(t, a, "d/lock", "from a"); err != nil { // a wins the race
+				t.Fatal(err)
+			}
+			return nil
+		}})
+		if !errors.Is(err, errTaken) {
+			t.Errorf("tmpfile=%v: b's Commit = %v, want the Exists error", tmpfile, err)
+		}
+		if got, _ := get(t, b, "d/lock"); got != "from a" {
+			t.Errorf("tmpfile=%v: the key holds %q", tmpfile, got)
+		}
+		if ents, _ := os.ReadDir(filepath.Join(dir, "d")); len(ents) != 1 {
+			t.Errorf("tmpfile=%v: d holds %v", tmpfile, ents)
+		}
+
+		// Free: linked. Taken by a dangling symlink: replaced.
+		if err := os.Symlink("nowhere", filepath.Join(dir, "d", "link")); err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range []string{"d/new", "d/link"} {
+			w, err := b.Create(ctx, key(t, k))
+			if err != nil {
+				t.Fatal(err)
+			}
+			io.WriteString(w, k)
+			if _, err := w.Commit(Meta{ETag: "x"}, &Cond{Exists: errTaken}); err != nil {
+				t.Fatalf("tmpfile=%v: %s: %v", tmpfile, k, err)
+			}
+			if got, _ := get(t, a, k); got != k {
+				t.Errorf("tmpfile=%v: %s holds %q", tmpfile, k, got)
+			}
+		}
+	}
+}
