@@ -2,11 +2,11 @@ package multipart
 
 import (
 	"context"
-	"errors"
 	"path/filepath"
-	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/fsxd/fsxd/internal/flock"
 )
 
 // EndLock holds upload id's end until the returned func is called. It
@@ -38,22 +38,11 @@ func (s *Store) EndLock(ctx context.Context, id string) (unlock func(), err erro
 	if err != nil {
 		return unlockKey, nil // gone (or going): the caller finds no upload
 	}
-	release := func() { unix.Close(fd); unlockKey() } // the close drops the flock
-	for wait := time.Millisecond; ; wait = min(2*wait, endPoll) {
-		err := unix.Flock(fd, unix.LOCK_EX|unix.LOCK_NB)
-		if err == nil || !errors.Is(err, unix.EWOULDBLOCK) {
-			return release, nil // locked, or no flock here: the key lock alone
-		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			release()
-			return nil, ctx.Err()
-		case <-t.C:
-		}
+	// Where there is no flock (not locked, no error) the key lock alone holds.
+	if _, err := flock.Poll(ctx, fd); err != nil {
+		unix.Close(fd)
+		unlockKey()
+		return nil, err
 	}
+	return func() { unix.Close(fd); unlockKey() }, nil // the close drops the flock
 }
-
-// endPoll is the longest pause between attempts at another node's end lock.
-const endPoll = 50 * time.Millisecond

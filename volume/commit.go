@@ -12,8 +12,10 @@ import (
 // Cond is what a conditional Commit checks as it puts the file in place.
 type Cond struct {
 	// Check is called under the key's lock with what is there now (nil
-	// when nothing is); its error stops the Commit. The lock is this
-	// process's: another node sharing the file system does not wait for it.
+	// when nothing is); its error stops the Commit. Unless Exists is set,
+	// the file there is also flocked from before the check until it is
+	// replaced (lockEntry), so a check and replace on another node sharing
+	// the file system cannot interleave with this one.
 	Check func(existing *Info) error
 	// Exists, when set, makes the link itself refuse a name that is taken
 	// (linkat, which never replaces), so "only if absent" holds against
@@ -76,6 +78,15 @@ func (w *Writer) replace(ctx context.Context, cond *Cond) error {
 	defer unlock()
 	var exists error
 	if cond != nil {
+		if cond.Check != nil && cond.Exists == nil {
+			// A check of what is there (If-Match) holds across nodes
+			// too: the file stays locked until it is replaced.
+			release, err := w.fs.lockEntry(ctx, w.p)
+			if err != nil {
+				return err
+			}
+			defer release()
+		}
 		if cond.Check != nil {
 			ex, err := w.existing(ctx)
 			if err != nil {

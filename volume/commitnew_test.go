@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 // TestCommitIfAbsentTwoNodes: two Roots on one directory (two nodes, each
@@ -66,6 +67,75 @@ func TestCommitIfAbsentTwoNodes(t *testing.T) {
 			if got, _ := get(t, a, k); got != k {
 				t.Errorf("tmpfile=%v: %s holds %q", tmpfile, k, got)
 			}
+		}
+	}
+}
+
+// TestCheckedChangesTwoNodes: a checked Commit (If-Match) on one node holds
+// the file from its check to its replace; a checked Commit or RemoveIf of
+// the same key on another node waits, then checks the new file and is
+// refused, where without the lock both would pass the same check.
+func TestCheckedChangesTwoNodes(t *testing.T) {
+	errStale := errors.New("stale")
+	ifETag := func(want string) func(*Info) error {
+		return func(ex *Info) error {
+			if ex == nil || ex.Meta == nil || ex.Meta.ETag != want {
+				return errStale
+			}
+			return nil
+		}
+	}
+	for _, remove := range []bool{false, true} {
+		ra, dir := newRoot(t, Options{})
+		rb, err := OpenRoot(dir, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rb.Close()
+		a, b := ra.As(alice), rb.As(alice)
+		w, _ := a.Create(ctx, key(t, "doc"))
+		if _, err := w.Commit(Meta{ETag: "1"}, nil); err != nil {
+			t.Fatal(err)
+		}
+
+		inCheck, proceed := make(chan struct{}), make(chan struct{})
+		done := make(chan error, 1)
+		go func() {
+			w, _ := b.Create(ctx, key(t, "doc"))
+			io.WriteString(w, "b")
+			_, err := w.Commit(Meta{ETag: "2"}, &Cond{Check: func(ex *Info) error {
+				close(inCheck)
+				<-proceed
+				return ifETag("1")(ex)
+			}})
+			done <- err
+		}()
+		<-inCheck
+		other := make(chan error, 1)
+		go func() {
+			if remove {
+				other <- a.RemoveIf(ctx, key(t, "doc"), ifETag("1"))
+				return
+			}
+			w, _ := a.Create(ctx, key(t, "doc"))
+			io.WriteString(w, "a")
+			_, err := w.Commit(Meta{ETag: "3"}, &Cond{Check: ifETag("1")})
+			other <- err
+		}()
+		select {
+		case err := <-other:
+			t.Fatalf("remove=%v: a's checked change ran while b held the file: %v", remove, err)
+		case <-time.After(200 * time.Millisecond):
+		}
+		close(proceed)
+		if err := <-done; err != nil {
+			t.Fatalf("remove=%v: b: %v", remove, err)
+		}
+		if err := <-other; !errors.Is(err, errStale) {
+			t.Errorf("remove=%v: a after b's replace = %v, want the check's refusal", remove, err)
+		}
+		if got, _ := get(t, a, "doc"); got != "b" {
+			t.Errorf("remove=%v: doc holds %q", remove, got)
 		}
 	}
 }

@@ -124,7 +124,10 @@ func (f *FS) Remove(ctx context.Context, p Path) error { return f.RemoveIf(ctx, 
 
 // RemoveIf is Remove that first runs cond, under the key's lock, on the
 // entry p names now; cond's error stops the remove and is returned as it
-// is. A key with no entry is ErrNotExist, as for Remove, without cond.
+// is. A regular file is also flocked from before cond until it is unlinked
+// (lockEntry), so a conditional change on another node sharing the file
+// system cannot interleave. A key with no entry is ErrNotExist, as for
+// Remove, without cond.
 func (f *FS) RemoveIf(ctx context.Context, p Path, cond func(existing *Info) error) error {
 	if err := p.check(); err != nil {
 		return err
@@ -133,10 +136,19 @@ func (f *FS) RemoveIf(ctx context.Context, p Path, cond func(existing *Info) err
 		return wrap("remove", p.String(), err)
 	}
 	unlockKey := f.r.locks.Lock(p.rel)
+	releaseEntry := func() {}
+	if cond != nil { // the check and the unlink hold against other nodes too
+		var err error
+		if releaseEntry, err = f.lockEntry(ctx, p); err != nil {
+			unlockKey()
+			return wrap("remove", p.String(), err)
+		}
+	}
 	locked := true
 	unlock := func() { // before the fsync: other writers of p need not wait
 		if locked {
 			locked = false
+			releaseEntry()
 			unlockKey()
 		}
 	}
