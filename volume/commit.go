@@ -76,7 +76,7 @@ func (w *Writer) commit(meta Meta, cond *Cond) (Info, error) {
 func (w *Writer) replace(ctx context.Context, cond *Cond) error {
 	unlock := w.fs.r.locks.Lock(w.p.rel)
 	defer unlock()
-	var exists error
+	var ifTaken error
 	if cond != nil {
 		if cond.Check != nil && cond.Exists == nil {
 			// A check of what is there (If-Match) holds across nodes
@@ -96,9 +96,9 @@ func (w *Writer) replace(ctx context.Context, cond *Cond) error {
 				return err
 			}
 		}
-		exists = cond.Exists
+		ifTaken = cond.Exists
 	}
-	return w.fs.do(ctx, func() error { return w.install(exists) })
+	return w.fs.do(ctx, func() error { return w.install(ifTaken) })
 }
 
 // existing describes what a reader of the key sees now, nil for nothing
@@ -133,9 +133,9 @@ func (w *Writer) existing(ctx context.Context) (*Info, error) {
 // install names the file, as the identity. The directory is held, so no
 // prune of this process removes it; if another node did, the
 // directories are made again.
-func (w *Writer) install(exists error) error {
+func (w *Writer) install(ifTaken error) error {
 	for attempt := 0; ; attempt++ {
-		err := w.link(w.p.Base(), exists)
+		err := w.link(w.p.Base(), ifTaken)
 		if err != unix.ENOENT || w.tmpName != "" || attempt == 3 {
 			return err
 		}
