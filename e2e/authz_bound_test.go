@@ -77,3 +77,33 @@ func TestAuthzAccessPointPolicyBound(t *testing.T) {
 	}
 	azWant(t, "the new guest, named again", azGet(guest, alias, "public/a.txt"), "")
 }
+
+// TestAuthzAccessPointPolicyAccountDelegates: an access point policy that
+// names the account (its root ARN or its id) grants no user anything on its
+// own: it delegates to the account's identity policies, as AWS's account
+// principal does. A user with no policy is refused; one whose identity
+// policy allows is let in; a policy naming the user itself is enough alone.
+func TestAuthzAccessPointPolicyAccountDelegates(t *testing.T) {
+	e := Start(t)
+	ctx := context.Background()
+	alias, _ := azAccessPoint(t, e, "az-acct", "")
+	s3c := apS3Control(e)
+	none := azUser(t, e, "none", "")
+	allowed := azUser(t, e, "allowed", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`)
+	grant := func(principal string) {
+		t.Helper()
+		doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"` + principal +
+			`"},"Action":"s3:GetObject","Resource":"` + apARNPrefix + `az-acct/object/*"}]}`
+		if _, err := s3c.PutAccessPointPolicy(ctx, &s3control.PutAccessPointPolicyInput{
+			AccountId: aws.String(Account), Name: aws.String("az-acct"), Policy: aws.String(doc)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, account := range []string{"arn:aws:iam::" + Account + ":root", Account} {
+		grant(account)
+		azWant(t, account+": a user with no policy", azGet(none, alias, "public/a.txt"), "AccessDenied")
+		azWant(t, account+": a user whose policy allows", azGet(allowed, alias, "public/a.txt"), "")
+	}
+	grant("arn:aws:iam::" + Account + ":user/none")
+	azWant(t, "the user named itself, no identity policy", azGet(none, alias, "public/a.txt"), "")
+}

@@ -26,6 +26,12 @@ var (
 	apDenyAll    = doc(stmt("Deny", `"Principal":"*",`, `"s3:*"`, `"*"`))
 	apNoPrinc    = doc(stmt("Allow", "", `"s3:GetObject"`, allObjects))
 	apAllowCarol = doc(stmt("Allow", `"Principal":{"AWS":"444455556666"},`, `"s3:GetObject"`, allObjects))
+	apAllowAcct  = doc(stmt("Allow", `"Principal":{"AWS":"arn:aws:iam::111122223333:root"},`, `"s3:GetObject"`, allObjects))
+	apAllowNot   = doc(stmt("Allow", `"NotPrincipal":{"AWS":"arn:aws:iam::111122223333:user/Bob"},`, `"s3:GetObject"`, allObjects))
+	// The account first, then Alice by name: the second Allow counts.
+	apAcctThenAlice = `{"Version":"2012-10-17","Statement":[` +
+		stmt("Allow", `"Principal":{"AWS":"111122223333"},`, `"s3:GetObject"`, allObjects) + `,` +
+		stmt("Allow", `"Principal":{"AWS":"arn:aws:iam::111122223333:user/Alice"},`, `"s3:GetObject"`, allObjects) + `]}`
 
 	// Example 1: grant Alice GET and PUT under her own prefix.
 	exGrant = `{"Version":"2012-10-17","Statement":[{
@@ -79,6 +85,12 @@ var combineCases = []combineCase{
 	{"any identity doc may allow", []string{doc(stmt("Allow", "", `"s3:PutObject"`, `"*"`)), idAllowGet}, "", get(alice, obj+"a"), Allow},
 	{"AP statement without principal grants nobody", nil, apNoPrinc, get(alice, obj+"a"), Deny},
 	{"AP wildcard principal", nil, apAllowAny, get(alice, obj+"a"), Allow},
+	{"AP names the account: delegates, no identity allow", nil, apAllowAcct, get(alice, obj+"a"), Deny},
+	{"AP names the account: delegates, identity allows", []string{idAllowGet}, apAllowAcct, get(alice, obj+"a"), Allow},
+	{"AP names the account: a session of the account", nil, apAllowAcct, get(role, obj+"a"), Deny},
+	{"AP names the account, then the caller", nil, apAcctThenAlice, get(alice, obj+"a"), Allow},
+	{"AP NotPrincipal allows the others by name", nil, apAllowNot, get(alice, obj+"a"), Allow},
+	{"AP NotPrincipal excludes Bob", nil, apAllowNot, get(bob, obj+"a"), Deny},
 	{"cross-account: AP alone is not enough", nil, apAllowCarol, get(carol, obj+"a"), Deny},
 	{"cross-account: identity alone is not enough", []string{idAllowGet}, "", get(carol, obj+"a"), Deny},
 	{"cross-account: both allow", []string{idAllowGet}, apAllowCarol, get(carol, obj+"a"), Allow},

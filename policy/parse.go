@@ -270,19 +270,35 @@ type principals struct {
 	ids      []string // unique ids of users and roles (AIDA..., AROA...)
 }
 
-func (ps *principals) match(r *Request) bool {
+// matchKind is how a Principal element names the caller: not at all, only
+// through its account, or itself (its ARN, its role's ARN, its unique id,
+// or everyone). An account named delegates the decision to that account's
+// identity policies, as AWS's account principal does: it grants the caller
+// nothing on its own.
+type matchKind uint8
+
+const (
+	noMatch matchKind = iota
+	byAccount
+	byName
+)
+
+func (ps *principals) match(r *Request) bool { return ps.kind(r) != noMatch }
+
+func (ps *principals) kind(r *Request) matchKind {
 	p := &r.Principal
-	if ps.any {
-		return true
-	}
-	if p.AccountID != "" && contains(ps.accounts, p.AccountID) {
-		return true
-	}
-	if len(ps.ids) > 0 && contains(ps.ids, p.EntityID()) {
-		return true
-	}
+	switch {
+	case ps.any:
+		return byName
+	case len(ps.ids) > 0 && contains(ps.ids, p.EntityID()):
+		return byName
 	// A role's ARN names every session of the role, as on AWS.
-	return ps.matchARN(r, p.ARN) || ps.matchARN(r, p.RoleARN)
+	case ps.matchARN(r, p.ARN) || ps.matchARN(r, p.RoleARN):
+		return byName
+	case p.AccountID != "" && contains(ps.accounts, p.AccountID):
+		return byAccount
+	}
+	return noMatch
 }
 
 // matchARN: arn is named, and if the policy was bound when saved, the

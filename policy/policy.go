@@ -169,12 +169,50 @@ func (d *Document) eval(e *env, asResource bool) Decision {
 	return Deny
 }
 
+// evalResource is eval of a resource policy that also tells whether an
+// Allow names the caller itself (byName, or everyone but those a
+// NotPrincipal lists) rather than only its account.
+func (d *Document) evalResource(e *env) (dec Decision, named bool) {
+	if d == nil {
+		return Deny, false
+	}
+	allowed := false
+	for i := range d.stmts {
+		s := &d.stmts[i]
+		if !s.deny && named {
+			continue // only a Deny can still change the outcome
+		}
+		if s.applies(e, true) {
+			if s.deny {
+				return ExplicitDeny, false
+			}
+			allowed = true
+			named = s.notPrincipal || s.principals.kind(e.req) == byName
+		}
+	}
+	if allowed {
+		return Allow, named
+	}
+	return Deny, false
+}
+
+// Grants is what a resource policy says of req on its own: an Allow whether
+// it names the caller or only the caller's account (a role's trust policy,
+// whose caller's identity policies are checked apart).
+func (d *Document) Grants(req Request) Decision {
+	e := env{req: &req}
+	return d.eval(&e, true)
+}
+
 // Evaluate combines the caller's identity policies with the resource's
 // policy (nil if it has none), as AWS does: an explicit Deny anywhere wins;
 // otherwise, same-account, an Allow from either side is enough, while
-// cross-account both sides must allow. A root user has no identity
-// policies and needs none: its own account's side always allows, so it may
-// do anything in its account that nothing explicitly denies.
+// cross-account both sides must allow. A resource policy's Allow that
+// names only the caller's account is no Allow of its own: it delegates to
+// the account's identity policies, which must allow too, as on AWS. A root
+// user has no identity policies and needs none: its own account's side
+// always allows, so it may do anything in its account that nothing
+// explicitly denies.
 func Evaluate(req Request, identity []*Document, resource *Document) Decision {
 	e := env{req: &req}
 	idAllow, resAllow := req.Principal.IsRoot, false
@@ -186,7 +224,8 @@ func Evaluate(req Request, identity []*Document, resource *Document) Decision {
 			idAllow = true
 		}
 	}
-	switch resource.eval(&e, true) {
+	res, named := resource.evalResource(&e)
+	switch res {
 	case ExplicitDeny:
 		return ExplicitDeny
 	case Allow:
@@ -195,7 +234,7 @@ func Evaluate(req Request, identity []*Document, resource *Document) Decision {
 	cross := crossAccount(&req)
 	switch {
 	case cross && idAllow && resAllow,
-		!cross && (idAllow || resAllow):
+		!cross && (idAllow || resAllow && named):
 		return Allow
 	}
 	return Deny
