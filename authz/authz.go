@@ -75,6 +75,19 @@ type Request struct {
 	SecureTransport bool
 	// AccessPoint is nil unless the request goes through an access point.
 	AccessPoint *AccessPointInfo
+	// Trust is the trust policy of the role an sts:AssumeRole asks for,
+	// nil otherwise. It is weighed as a resource policy: an Allow naming
+	// the caller needs no identity Allow beside it, one naming only the
+	// account does (policy.Evaluate), as on AWS.
+	Trust *TrustInfo
+}
+
+// TrustInfo is a role's trust policy, as authorization needs it.
+type TrustInfo struct {
+	Policy    *policy.Document
+	AccountID string
+	// Bound binds the user and role ARNs Policy names (policy.Request.Bound).
+	Bound map[string]string
 }
 
 // AccessPointInfo is what authorization needs to know of an access point.

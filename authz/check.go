@@ -56,6 +56,8 @@ func (c *Checker) decide(ctx context.Context, req Request) error {
 	var resource *policy.Document
 	if ap != nil {
 		resource, preq.ResourceAccount, preq.Bound = ap.Policy, ap.AccountID, ap.Bound
+	} else if tr := req.Trust; tr != nil {
+		resource, preq.ResourceAccount, preq.Bound = tr.Policy, tr.AccountID, tr.Bound
 	}
 	if readsContext(resource, docs) {
 		preq.Context = c.conditionKeys(&req)
@@ -67,7 +69,7 @@ func (c *Checker) decide(ctx context.Context, req Request) error {
 		return deny(&req, explicitLayer(preq, resource), "explicit deny of %s on %s for %s", req.Action, req.Resource, p.ARN)
 	}
 	layer := LayerIdentity
-	if resource != nil {
+	if ap != nil && resource != nil {
 		layer = LayerNoAllow
 	}
 	return deny(&req, layer, "no policy allows %s on %s for %s", req.Action, req.Resource, p.ARN)

@@ -308,16 +308,24 @@ func (c *call) authorize(action, resource string) error {
 // authorizeWith is authorize with the operation's condition keys
 // (iam:PolicyARN for attaching a managed policy).
 func (c *call) authorizeWith(action, resource string, keys map[string][]string) error {
+	return c.check(authz.Request{Action: action, Resource: resource, Context: keys})
+}
+
+// check is authorizeWith for a request built by the caller (an
+// AssumeRole's, with the role's trust policy beside it).
+func (c *call) check(req authz.Request) error {
 	if c.s.cfg.Checker == nil {
 		return nil
 	}
+	action, resource := req.Action, req.Resource
 	if tags := c.tagKeys(resource); tags != nil {
-		for k, v := range keys {
+		for k, v := range req.Context {
 			tags[k] = v
 		}
-		keys = tags
+		req.Context = tags
 	}
-	err := c.s.cfg.Checker.Check(c.ctx, authz.Request{Principal: c.caller, Action: action, Resource: resource, Context: keys})
+	req.Principal = c.caller
+	err := c.s.cfg.Checker.Check(c.ctx, req)
 	var ae *awserr.Error
 	switch {
 	case err == nil:

@@ -95,14 +95,18 @@ func (c *call) assumeRole() (any, error) {
 		return nil, awserr.IAMAccessDenied.Err("Roles may not be assumed by root accounts.")
 	}
 	denied := awserr.IAMAccessDenied.Err("User: %s is not authorized to perform: sts:AssumeRole on resource: %s", c.caller.ARN, roleARN)
-	role, err := c.trustedRole(roleARN, ext)
+	role, trust, err := c.trustedRole(roleARN, ext)
 	if err != nil {
 		return nil, err
 	} else if role == nil {
 		return nil, denied
 	}
-	// The caller's own permission, as well as the role's trust.
-	if err := c.authorize("sts:AssumeRole", roleARN); err != nil {
+	// The caller's own permission beside the role's trust: a trust that
+	// names the caller is enough with no identity Allow (an explicit Deny
+	// still refuses); one that names only the account delegates to the
+	// caller's identity policies, as on AWS.
+	if err := c.check(authz.Request{Action: "sts:AssumeRole", Resource: roleARN, Context: c.trustContext(ext),
+		Trust: &authz.TrustInfo{Policy: trust, AccountID: c.s.dir.Account().ID, Bound: role.TrustIDs}}); err != nil {
 		return nil, err
 	}
 	if c.caller.RoleName != "" && dur > time.Hour {
@@ -131,10 +135,10 @@ func (c *call) assumeRole() (any, error) {
 // trustedRole returns the role roleARN names if its trust policy lets the
 // caller assume it, nil if not (or if there is no such role: the caller
 // learns only AccessDenied).
-func (c *call) trustedRole(roleARN, externalID string) (*roleRec, error) {
+func (c *call) trustedRole(roleARN, externalID string) (*roleRec, *policy.Document, error) {
 	a, ok := fsxd.ParseARN(roleARN)
 	if !ok || a.Service != "iam" || a.Account != c.s.dir.Account().ID || !strings.HasPrefix(a.Resource, "role/") {
-		return nil, nil
+		return nil, nil, nil
 	}
 	name := a.Resource[strings.LastIndex(a.Resource, "/")+1:]
 	var r *roleRec
@@ -143,37 +147,48 @@ func (c *call) trustedRole(roleARN, externalID string) (*roleRec, error) {
 		return err
 	})
 	if errors.Is(err, store.ErrNotFound) || err == nil && c.s.dir.RoleARN(r.Path, r.Name) != roleARN {
-		return nil, nil
+		return nil, nil, nil
 	} else if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	trust, err := policy.ParseKind([]byte(r.AssumeRolePolicy), policy.TrustPolicy)
 	if err != nil {
-		return nil, err // validated when stored
+		return nil, nil, err // validated when stored
 	}
-	req := policy.Request{Action: "sts:AssumeRole", Resource: roleARN, Principal: *c.caller, Context: c.trustKeys(roleARN), Bound: r.TrustIDs}
-	if externalID != "" {
-		req.Context["sts:externalid"] = []string{externalID}
+	keys := c.trustKeys(roleARN)
+	for k, v := range c.trustContext(externalID) {
+		keys[k] = v
 	}
-	// The trust alone: naming the caller's account is enough here, since
-	// the caller's identity policies are checked apart (assumeRole).
+	req := policy.Request{Action: "sts:AssumeRole", Resource: roleARN, Principal: *c.caller, Context: keys, Bound: r.TrustIDs}
+	// The trust alone, naming the caller or only its account: the
+	// caller's identity policies are weighed beside it in assumeRole.
 	if trust.Grants(req) != policy.Allow {
-		return nil, nil
+		return nil, nil, nil
 	}
-	return r, nil
+	return r, trust, nil
 }
 
 // trustKeys are the condition keys a trust policy sees: the request's
 // (source address, time, principal type, ...) as identity policies see
-// them, and the session name asked for. Without them a Deny on, say,
+// them, and AssumeRole's own (trustContext). Without them a Deny on, say,
 // aws:SourceIp in a trust policy would never apply.
 func (c *call) trustKeys(roleARN string) map[string][]string {
 	keys := map[string][]string{}
 	if c.s.cfg.Checker != nil {
 		keys = c.s.cfg.Checker.ConditionKeys(c.ctx, authz.Request{Principal: c.caller, Action: "sts:AssumeRole", Resource: roleARN})
 	}
+	return keys
+}
+
+// trustContext are AssumeRole's own condition keys: the session name asked
+// for and the external id given.
+func (c *call) trustContext(externalID string) map[string][]string {
+	keys := map[string][]string{}
 	if name := c.f["RoleSessionName"]; name != "" {
 		keys["sts:rolesessionname"] = []string{name}
+	}
+	if externalID != "" {
+		keys["sts:externalid"] = []string{externalID}
 	}
 	return keys
 }

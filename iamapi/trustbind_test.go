@@ -120,3 +120,39 @@ func (e *env) recreateUser(t *testing.T, name, key string) (*sts.Client, string)
 	e.putUserPolicy(name, "assume", allowAll("sts:AssumeRole"))
 	return s, k
 }
+
+// TestTrustNamingTheCaller: a trust policy that names a user lets it assume
+// the role with no identity Allow, as on AWS; one that names only the
+// account needs the user's own Allow; an explicit Deny in the user's
+// policies refuses either way; the trust's conditions still apply.
+func TestTrustNamingTheCaller(t *testing.T) {
+	e := newEnv(t)
+	acct := "arn:aws:iam::" + testAccount
+	trust := func(principal, cond string) *string {
+		return aws.String(`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":"` + principal +
+			`"},"Action":"sts:AssumeRole"` + cond + `}}`)
+	}
+	_, soloSTS, _ := e.user("solo")
+	_, deniedSTS, _ := e.user("denied")
+	e.putUserPolicy("denied", "no", `{"Version":"2012-10-17","Statement":{"Effect":"Deny","Action":"sts:AssumeRole","Resource":"*"}}`)
+	named := must[*iam.CreateRoleOutput](t)(e.IAM.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("named"),
+		AssumeRolePolicyDocument: trust(acct+":user/solo", `,"Condition":{"StringLike":{"sts:RoleSessionName":"ok-*"}}`)}))
+	account := must[*iam.CreateRoleOutput](t)(e.IAM.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("account"),
+		AssumeRolePolicyDocument: trust(acct+":root", "")}))
+	forDenied := must[*iam.CreateRoleOutput](t)(e.IAM.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("for-denied"),
+		AssumeRolePolicyDocument: trust(acct+":user/denied", "")}))
+	assume := func(c *sts.Client, role *iam.CreateRoleOutput, session string) error {
+		_, err := c.AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: role.Role.Arn, RoleSessionName: aws.String(session)})
+		return err
+	}
+	if err := assume(soloSTS, named, "ok-1"); err != nil {
+		t.Errorf("trust names solo, no identity policy: %v", err)
+	}
+	wantCode(t, assume(soloSTS, named, "bad-1"), "AccessDenied") // the trust's condition
+	wantCode(t, assume(soloSTS, account, "ok-1"), "AccessDenied")
+	wantCode(t, assume(deniedSTS, forDenied, "s1"), "AccessDenied")
+	e.putUserPolicy("solo", "assume", allowAll("sts:AssumeRole"))
+	if err := assume(soloSTS, account, "s1"); err != nil {
+		t.Errorf("trust names the account, identity allows: %v", err)
+	}
+}
