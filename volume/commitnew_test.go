@@ -139,3 +139,25 @@ func TestCheckedChangesTwoNodes(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckedRemoveUnreadable: a conditional delete of a file the identity
+// may remove but not open goes on without the cross-node lock, as the key
+// lock alone would have: the lock never refuses what the remove allows.
+func TestCheckedRemoveUnreadable(t *testing.T) {
+	needRoot(t)
+	r, dir := newRoot(t, Options{})
+	if _, err := put(t, r.As(alice), "k", "secret"); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(filepath.Join(dir, "k"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	seen := false
+	err := r.As(bob).RemoveIf(ctx, key(t, "k"), func(ex *Info) error { seen = ex != nil; return nil })
+	if err != nil || !seen {
+		t.Fatalf("bob's conditional delete: %v (cond saw the file: %v)", err, seen)
+	}
+	if _, err := os.Lstat(filepath.Join(dir, "k")); !os.IsNotExist(err) {
+		t.Errorf("k still there: %v", err)
+	}
+}

@@ -17,8 +17,9 @@ import (
 // whatever the name names now: its check then sees the new file.
 
 // lockEntry holds an flock on the regular file p names until release is
-// called. Nothing there, something other than a regular file, or a file
-// system without flock: there is nothing to hold, and release does
+// called. Nothing there, something other than a regular file, a file the
+// identity may not open, or a file system without flock: there is nothing
+// to hold (this node's key lock alone serialises), and release does
 // nothing. Waiting polls, so ctx ends it.
 func (f *FS) lockEntry(ctx context.Context, p Path) (release func(), err error) {
 	none := func() {}
@@ -53,7 +54,7 @@ func (f *FS) lockEntry(ctx context.Context, p Path) (release func(), err error) 
 
 // openForLock opens p's directory and, if p names a regular file, the file
 // for an flock: read-write where the identity may (NFS's exclusive lock
-// is a POSIX write lock), else read-only. fd is -1 when there is no such
+// is a POSIX write lock; nothing is written), else read-only. fd is -1 when there is no such
 // file. The file is opened through O_PATH first, so a FIFO or a device
 // that took its name is never opened.
 func openForLock(r *Root, p Path) (dirfd, fd int, err error) {
@@ -73,14 +74,15 @@ func openForLock(r *Root, p Path) (dirfd, fd int, err error) {
 		return -1, -1, err
 	}
 	for _, mode := range []int{unix.O_RDWR, unix.O_RDONLY} {
-		fd, err = unix.Open(procPath(pfd, ""), mode|unix.O_NOCTTY|unix.O_CLOEXEC, 0)
-		if err != unix.EACCES {
+		// Read-only when writing is refused: no permission, a file being
+		// executed (ETXTBSY), an immutable one, a read-only mount.
+		if fd, err = unix.Open(procPath(pfd, ""), mode|unix.O_NOCTTY|unix.O_CLOEXEC, 0); err == nil {
 			break
 		}
 	}
-	if err != nil {
+	if err != nil { // the identity may not open it at all: nothing to hold
 		unix.Close(dirfd)
-		return -1, -1, err
+		return -1, -1, nil
 	}
 	return dirfd, fd, nil
 }
