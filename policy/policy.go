@@ -140,54 +140,31 @@ func (d *Document) ID() string { return d.id }
 // (not applicable). Statements without a principal apply to any caller.
 func (d *Document) Evaluate(req Request) Decision {
 	e := env{req: &req}
-	return d.eval(&e, false)
+	dec, _ := d.eval(&e, false)
+	return dec
 }
 
 // eval runs the statements. As a resource policy, a statement without
 // Principal or NotPrincipal applies to nobody: it can only have come from
-// Parse, which doesn't insist on one.
-func (d *Document) eval(e *env, asResource bool) Decision {
-	if d == nil {
-		return Deny
-	}
-	allowed := false
-	for i := range d.stmts {
-		s := &d.stmts[i]
-		if !s.deny && allowed {
-			continue // only a Deny can still change the outcome
-		}
-		if s.applies(e, asResource) {
-			if s.deny {
-				return ExplicitDeny
-			}
-			allowed = true
-		}
-	}
-	if allowed {
-		return Allow
-	}
-	return Deny
-}
-
-// evalResource is eval of a resource policy that also tells whether an
-// Allow names the caller itself (byName, or everyone but those a
-// NotPrincipal lists) rather than only its account.
-func (d *Document) evalResource(e *env) (dec Decision, named bool) {
+// Parse, which doesn't insist on one; and named tells whether an Allow
+// names the caller itself (byName, or everyone but those a NotPrincipal
+// lists) rather than only its account.
+func (d *Document) eval(e *env, asResource bool) (dec Decision, named bool) {
 	if d == nil {
 		return Deny, false
 	}
 	allowed := false
 	for i := range d.stmts {
 		s := &d.stmts[i]
-		if !s.deny && named {
+		if !s.deny && allowed && (named || !asResource) {
 			continue // only a Deny can still change the outcome
 		}
-		if s.applies(e, true) {
+		if s.applies(e, asResource) {
 			if s.deny {
 				return ExplicitDeny, false
 			}
 			allowed = true
-			named = s.notPrincipal || s.principals.kind(e.req) == byName
+			named = asResource && (s.notPrincipal || s.principals.kind(e.req) == byName)
 		}
 	}
 	if allowed {
@@ -201,7 +178,8 @@ func (d *Document) evalResource(e *env) (dec Decision, named bool) {
 // whose caller's identity policies are checked apart).
 func (d *Document) Grants(req Request) Decision {
 	e := env{req: &req}
-	return d.eval(&e, true)
+	dec, _ := d.eval(&e, true)
+	return dec
 }
 
 // Evaluate combines the caller's identity policies with the resource's
@@ -217,14 +195,14 @@ func Evaluate(req Request, identity []*Document, resource *Document) Decision {
 	e := env{req: &req}
 	idAllow, resAllow := req.Principal.IsRoot, false
 	for _, d := range identity {
-		switch d.eval(&e, false) {
+		switch dec, _ := d.eval(&e, false); dec {
 		case ExplicitDeny:
 			return ExplicitDeny
 		case Allow:
 			idAllow = true
 		}
 	}
-	res, named := resource.evalResource(&e)
+	res, named := resource.eval(&e, true)
 	switch res {
 	case ExplicitDeny:
 		return ExplicitDeny
