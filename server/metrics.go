@@ -1,16 +1,19 @@
 package server
 
 import (
+	"net/http"
 	"strconv"
 	"sync"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 // metrics are per-server (not global) so tests can run several servers.
 type metrics struct {
 	reg      *prometheus.Registry
+	handler  http.Handler // serves reg (metricsHandler)
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
 	bytes    *prometheus.CounterVec
@@ -49,6 +52,7 @@ func newMetrics() *metrics {
 	m.reg.MustRegister(m.requests, m.latency, m.bytes, m.errors, m.inflight, m.aps.vec,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m.registerWaits()
+	m.handler = promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
 	return m
 }
 

@@ -6,8 +6,6 @@ import (
 	"net"
 	"net/http"
 	"time"
-
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 // With --metrics-listen the operator moves /_fsxd/metrics off the API port
@@ -16,9 +14,7 @@ import (
 // may reach the API need not see. The API port then answers 404 there.
 
 // metricsHandler serves the registry in Prometheus's text format.
-func (s *Server) metricsHandler() http.Handler {
-	return promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{})
-}
+func (s *Server) metricsHandler() http.Handler { return s.metrics.handler }
 
 // listenMetrics starts the metrics listener, if one is configured; the
 // returned func shuts it down.
