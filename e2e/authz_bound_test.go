@@ -25,11 +25,7 @@ func TestAuthzAccessPointPolicyBound(t *testing.T) {
 	s3c := apS3Control(e)
 	allowGuest := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + Account +
 		`:user/guest"},"Action":"s3:GetObject","Resource":"` + apARNPrefix + `az-bound/object/public/*"}]}`
-	putPolicy := func(doc string) error {
-		_, err := s3c.PutAccessPointPolicy(ctx, &s3control.PutAccessPointPolicyInput{
-			AccountId: aws.String(Account), Name: aws.String("az-bound"), Policy: aws.String(doc)})
-		return err
-	}
+	putPolicy := func(doc string) error { return azPutPolicy(s3c, "az-bound", doc) }
 	azWant(t, "policy naming no one", putPolicy(allowGuest), "MalformedPolicy")
 	in := apPosix("az-bound-2", vol, 1001)
 	in.S3AccessPoint = &fsxtypes.CreateAndAttachS3AccessPointS3Configuration{Policy: aws.String(allowGuest)}
@@ -85,7 +81,6 @@ func TestAuthzAccessPointPolicyBound(t *testing.T) {
 // policy allows is let in; a policy naming the user itself is enough alone.
 func TestAuthzAccessPointPolicyAccountDelegates(t *testing.T) {
 	e := Start(t)
-	ctx := context.Background()
 	alias, _ := azAccessPoint(t, e, "az-acct", "")
 	s3c := apS3Control(e)
 	none := azUser(t, e, "none", "")
@@ -94,8 +89,7 @@ func TestAuthzAccessPointPolicyAccountDelegates(t *testing.T) {
 		t.Helper()
 		doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"` + principal +
 			`"},"Action":"s3:GetObject","Resource":"` + apARNPrefix + `az-acct/object/*"}]}`
-		if _, err := s3c.PutAccessPointPolicy(ctx, &s3control.PutAccessPointPolicyInput{
-			AccountId: aws.String(Account), Name: aws.String("az-acct"), Policy: aws.String(doc)}); err != nil {
+		if err := azPutPolicy(s3c, "az-acct", doc); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -226,6 +226,13 @@ func TestAuthzReadOnlyIdentityPolicy(t *testing.T) {
 	}
 }
 
+// azPutPolicy puts access point name's policy as root.
+func azPutPolicy(s3c *s3control.Client, name, doc string) error {
+	_, err := s3c.PutAccessPointPolicy(context.Background(), &s3control.PutAccessPointPolicyInput{
+		AccountId: aws.String(Account), Name: aws.String(name), Policy: aws.String(doc)})
+	return err
+}
+
 func TestAuthzAccessPointPolicy(t *testing.T) {
 	e := Start(t)
 	ctx := context.Background()
@@ -233,8 +240,7 @@ func TestAuthzAccessPointPolicy(t *testing.T) {
 	s3c := apS3Control(e)
 	putPolicy := func(doc string) {
 		t.Helper()
-		if _, err := s3c.PutAccessPointPolicy(ctx, &s3control.PutAccessPointPolicyInput{
-			AccountId: aws.String(Account), Name: aws.String("az-ap"), Policy: aws.String(doc)}); err != nil {
+		if err := azPutPolicy(s3c, "az-ap", doc); err != nil {
 			t.Fatalf("PutAccessPointPolicy: %v", err)
 		}
 	}
