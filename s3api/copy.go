@@ -110,12 +110,7 @@ func (rq *request) copyObject() error {
 		if !metaReplace {
 			return awserr.InvalidRequestS3.Err("This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
 		}
-		if cond != nil { // the destination is the open source
-			if err := cond.Check(&src.f.Info); err != nil {
-				return err
-			}
-		}
-		return rq.replaceMeta(p, meta)
+		return rq.replaceMeta(p, meta, cond)
 	}
 	if src.f.Size > rq.h.cfg.MaxObjectSize {
 		return awserr.InvalidRequestS3.Err("The specified copy source is larger than the maximum allowable size for a copy source: %d", rq.h.cfg.MaxObjectSize)
@@ -170,8 +165,12 @@ func (rq *request) copyMeta(src volume.Info, metaReplace, tagReplace bool) (*vol
 
 // replaceMeta is a copy onto itself with REPLACE: only the Meta changes,
 // in place; the bytes, ETag and checksums stay.
-func (rq *request) replaceMeta(p volume.Path, meta *volume.Meta) error {
-	info, err := rq.fs().SetMeta(rq.ctx(), p, func(m *volume.Meta) error {
+func (rq *request) replaceMeta(p volume.Path, meta *volume.Meta, cond *volume.Cond) error {
+	var check func(*volume.Info) error
+	if cond != nil {
+		check = cond.Check // on the file as it is when its Meta is replaced
+	}
+	info, err := rq.fs().SetMetaIf(rq.ctx(), p, check, func(m *volume.Meta) error {
 		m.ContentType, m.ContentEncoding, m.ContentDisposition = meta.ContentType, meta.ContentEncoding, meta.ContentDisposition
 		m.ContentLanguage, m.CacheControl, m.Expires = meta.ContentLanguage, meta.CacheControl, meta.Expires
 		m.User, m.Tags = meta.User, meta.Tags

@@ -177,6 +177,15 @@ func TestCopyConditionalWrite(t *testing.T) {
 	}
 	e.do("PUT", "/"+testAlias+"/src", nil, "x-amz-copy-source: /"+testAlias+"/src", "x-amz-metadata-directive: REPLACE",
 		"If-None-Match: *").expect(t, 412, "PreconditionFailed")
+	self := func(ifMatch, typ string) resp {
+		return e.do("PUT", "/"+testAlias+"/src", nil, "x-amz-copy-source: /"+testAlias+"/src", "x-amz-metadata-directive: REPLACE",
+			"If-Match: "+ifMatch, "Content-Type: "+typ)
+	}
+	self(`"nope"`, "text/x-refused").expect(t, 412, "PreconditionFailed")
+	self(`"`+md5hex("new")+`"`, "text/x-self").expect(t, 200, "")
+	if g := e.get("src"); g.header.Get("Content-Type") != "text/x-self" || g.body != "new" {
+		t.Errorf("copy onto itself with a matching If-Match: %v %q", g.header, g.body)
+	}
 }
 
 // TestChangedBeside: a copy whose source is written beside S3 while it is

@@ -2,6 +2,7 @@ package volume
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -73,7 +74,7 @@ func TestCommitIfAbsentTwoNodes(t *testing.T) {
 
 // TestCheckedChangesTwoNodes: a checked Commit (If-Match) on one node holds
 // the file from its check to its replace; a checked Commit or RemoveIf of
-// the same key on another node waits, then checks the new file and is
+// the same key (or SetMetaIf) on another node waits, then checks the new file and is
 // refused, where without the lock both would pass the same check.
 func TestCheckedChangesTwoNodes(t *testing.T) {
 	errStale := errors.New("stale")
@@ -85,7 +86,8 @@ func TestCheckedChangesTwoNodes(t *testing.T) {
 			return nil
 		}
 	}
-	for _, remove := range []bool{false, true} {
+	// a's change: a checked write, a checked delete, a checked Meta change.
+	for _, mode := range []string{"commit", "remove", "setmeta"} {
 		ra, dir := newRoot(t, Options{})
 		rb, err := OpenRoot(dir, Options{})
 		if err != nil {
@@ -113,8 +115,13 @@ func TestCheckedChangesTwoNodes(t *testing.T) {
 		<-inCheck
 		other := make(chan error, 1)
 		go func() {
-			if remove {
+			switch mode {
+			case "remove":
 				other <- a.RemoveIf(ctx, key(t, "doc"), ifETag("1"))
+				return
+			case "setmeta":
+				_, err := a.SetMetaIf(ctx, key(t, "doc"), ifETag("1"), func(m *Meta) error { m.ContentType = "a/a"; return nil })
+				other <- err
 				return
 			}
 			w, _ := a.Create(ctx, key(t, "doc"))
@@ -124,19 +131,75 @@ func TestCheckedChangesTwoNodes(t *testing.T) {
 		}()
 		select {
 		case err := <-other:
-			t.Fatalf("remove=%v: a's checked change ran while b held the file: %v", remove, err)
+			t.Fatalf("%s: a's checked change ran while b held the file: %v", mode, err)
 		case <-time.After(200 * time.Millisecond):
 		}
 		close(proceed)
 		if err := <-done; err != nil {
-			t.Fatalf("remove=%v: b: %v", remove, err)
+			t.Fatalf("%s: b: %v", mode, err)
 		}
 		if err := <-other; !errors.Is(err, errStale) {
-			t.Errorf("remove=%v: a after b's replace = %v, want the check's refusal", remove, err)
+			t.Errorf("%s: a after b's replace = %v, want the check's refusal", mode, err)
 		}
 		if got, _ := get(t, a, "doc"); got != "b" {
-			t.Errorf("remove=%v: doc holds %q", remove, got)
+			t.Errorf("%s: doc holds %q", mode, got)
 		}
+	}
+}
+
+// TestSetMetaIfHoldsTwoNodes: SetMetaIf (CopyObject onto itself with
+// If-Match) holds the file from its check until the Meta is written; a
+// checked write on another node waits for it, then sees the same ETag
+// (only the Meta changed) and goes on.
+func TestSetMetaIfHoldsTwoNodes(t *testing.T) {
+	ra, dir := newRoot(t, Options{})
+	rb, err := OpenRoot(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rb.Close()
+	a, b := ra.As(alice), rb.As(alice)
+	w, _ := a.Create(ctx, key(t, "doc"))
+	if _, err := w.Commit(Meta{ETag: "1"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	inCheck, proceed := make(chan struct{}), make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		_, err := b.SetMetaIf(ctx, key(t, "doc"), func(*Info) error {
+			close(inCheck)
+			<-proceed
+			return nil
+		}, func(m *Meta) error { m.ContentType = "b/b"; return nil })
+		done <- err
+	}()
+	<-inCheck
+	other := make(chan error, 1)
+	go func() {
+		w, _ := a.Create(ctx, key(t, "doc"))
+		io.WriteString(w, "a")
+		_, err := w.Commit(Meta{ETag: "3"}, &Cond{Check: func(ex *Info) error {
+			if ex == nil || ex.Meta == nil || ex.Meta.ContentType != "b/b" {
+				return fmt.Errorf("checked before the Meta change: %+v", ex)
+			}
+			return nil
+		}})
+		other <- err
+	}()
+	select {
+	case err := <-other:
+		t.Fatalf("a's checked write ran while b held the file: %v", err)
+	case <-time.After(200 * time.Millisecond):
+	}
+	close(proceed)
+	if err := <-done; err != nil {
+		t.Fatalf("b: %v", err)
+	}
+	if err := <-other; err != nil {
+		t.Fatalf("a after b's Meta change: %v", err)
+	}
+	if got, _ := get(t, a, "doc"); got != "a" {
+		t.Errorf("doc holds %q", got)
 	}
 }
 

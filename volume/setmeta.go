@@ -14,11 +14,27 @@ import (
 // Info.Meta.ETag is never empty for files. The data, hence the ETag of
 // valid Meta, is untouched.
 func (f *FS) SetMeta(ctx context.Context, p Path, update func(m *Meta) error) (Info, error) {
+	return f.SetMetaIf(ctx, p, nil, update)
+}
+
+// SetMetaIf is SetMeta that first calls check (unless nil) with what is
+// at p, under the key's lock and, for a regular file, an flock held until
+// the Meta is written (lockEntry), as Commit does for Cond.Check: a check
+// and change on another node sharing the file system cannot interleave.
+// check's error is returned as it is and changes nothing.
+func (f *FS) SetMetaIf(ctx context.Context, p Path, check func(*Info) error, update func(m *Meta) error) (Info, error) {
 	if err := f.r.guard(p.rel); err != nil {
 		return Info{}, wrap("setmeta", p.String(), err) // the nested volume's own root
 	}
 	unlock := f.r.locks.Lock(p.rel)
 	defer unlock()
+	if check != nil {
+		release, err := f.lockEntry(ctx, p)
+		if err != nil {
+			return Info{}, wrap("setmeta", p.String(), err)
+		}
+		defer release()
+	}
 	var fd int
 	var st unix.Stat_t
 	var in Info
@@ -38,7 +54,12 @@ func (f *FS) SetMeta(ctx context.Context, p Path, update func(m *Meta) error) (I
 		return Info{}, wrap("setmeta", p.String(), err)
 	}
 	defer unix.Close(fd)
-	// update is the caller's code: it runs here, outside runAs, never on a
+	if check != nil {
+		if err := check(&in); err != nil {
+			return Info{}, err
+		}
+	}
+	// check and update are the caller's code: it runs here, outside runAs, never on a
 	// thread holding the identity's credentials.
 	m, err := nextMeta(in, &st, update)
 	if err != nil {
