@@ -2,12 +2,15 @@ package e2e
 
 import (
 	"context"
+	"errors"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/fsx"
 )
@@ -50,5 +53,39 @@ func TestMetricsListen(t *testing.T) {
 	}
 	if code, _ := get("http://" + string(m[1]) + "/_fsxd/health"); code != 404 {
 		t.Errorf("health on the metrics listener: %d, want 404 (metrics only)", code)
+	}
+	metricsConnCap(t, string(m[1]), get)
+}
+
+// metricsConnCap: connections to the metrics listener that send nothing
+// are capped (16; the oldest quiet one makes room), and a scrape still
+// gets through the flood.
+func metricsConnCap(t *testing.T, addr string, get func(string) (int, string)) {
+	const flood = 60
+	conns := make([]net.Conn, 0, flood)
+	for range flood {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		conns = append(conns, c)
+	}
+	if code, _ := get("http://" + addr + "/_fsxd/metrics"); code != 200 {
+		t.Errorf("a scrape during the flood: %d", code)
+	}
+	// Still open a second later (the read header timeout is 10 s): the
+	// server has not closed it.
+	time.Sleep(time.Second)
+	open := 0
+	for _, c := range conns {
+		c.SetReadDeadline(time.Now().Add(50 * time.Millisecond))
+		if _, err := c.Read(make([]byte, 1)); errors.Is(err, os.ErrDeadlineExceeded) {
+			open++
+		}
+	}
+	t.Logf("%d of %d quiet connections open", open, flood)
+	if open > 16 {
+		t.Errorf("%d of %d quiet connections to the metrics listener still open, want at most 16", open, flood)
 	}
 }

@@ -39,6 +39,7 @@ type connLimit struct {
 	refused   prometheus.Counter
 }
 
+// newConnLimit caps at max; its gauges go to reg unless that is nil.
 func newConnLimit(max int, reg prometheus.Registerer) *connLimit {
 	shed := prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "fsxd_connections_shed_total",
@@ -52,7 +53,9 @@ func newConnLimit(max int, reg prometheus.Registerer) *connLimit {
 		shedQuiet: shed.WithLabelValues("quiet"),
 		refused:   shed.WithLabelValues("refused"),
 	}
-	reg.MustRegister(l.open, shed)
+	if reg != nil { // nil: no gauges to show (the metrics listener's own cap)
+		reg.MustRegister(l.open, shed)
+	}
 	return l
 }
 

@@ -13,6 +13,12 @@ import (
 // metrics name access points and count their requests, which callers who
 // may reach the API need not see. The API port then answers 404 there.
 
+// metricsMaxConns caps the metrics listener's connections, as
+// --max-connections does the API port's: it is unauthenticated, and a
+// scraper needs one or two. A flood of quiet connections only displaces
+// other quiet ones (connLimit); a scrape in progress keeps its own.
+const metricsMaxConns = 16
+
 // metricsHandler serves the registry in Prometheus's text format.
 func (s *Server) metricsHandler() http.Handler { return s.metrics.handler }
 
@@ -35,6 +41,7 @@ func (s *Server) listenMetrics() (func(), error) {
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    16 << 10,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+		ConnState:         newConnLimit(metricsMaxConns, nil).track,
 	}
 	go hs.Serve(ln)
 	return func() {
