@@ -88,18 +88,7 @@ func TestCheckedChangesTwoNodes(t *testing.T) {
 	}
 	// a's change: a checked write, a checked delete, a checked Meta change.
 	for _, mode := range []string{"commit", "remove", "setmeta"} {
-		ra, dir := newRoot(t, Options{})
-		rb, err := OpenRoot(dir, Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rb.Close()
-		a, b := ra.As(alice), rb.As(alice)
-		w, _ := a.Create(ctx, key(t, "doc"))
-		if _, err := w.Commit(Meta{ETag: "1"}, nil); err != nil {
-			t.Fatal(err)
-		}
-
+		a, b := twoNodesWithDoc(t)
 		inCheck, proceed := make(chan struct{}), make(chan struct{})
 		done := make(chan error, 1)
 		go func() {
@@ -152,17 +141,7 @@ func TestCheckedChangesTwoNodes(t *testing.T) {
 // checked write on another node waits for it, then sees the same ETag
 // (only the Meta changed) and goes on.
 func TestSetMetaIfHoldsTwoNodes(t *testing.T) {
-	ra, dir := newRoot(t, Options{})
-	rb, err := OpenRoot(dir, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rb.Close()
-	a, b := ra.As(alice), rb.As(alice)
-	w, _ := a.Create(ctx, key(t, "doc"))
-	if _, err := w.Commit(Meta{ETag: "1"}, nil); err != nil {
-		t.Fatal(err)
-	}
+	a, b := twoNodesWithDoc(t)
 	inCheck, proceed := make(chan struct{}), make(chan struct{})
 	done := make(chan error, 1)
 	go func() {
@@ -201,6 +180,24 @@ func TestSetMetaIfHoldsTwoNodes(t *testing.T) {
 	if got, _ := get(t, a, "doc"); got != "a" {
 		t.Errorf("doc holds %q", got)
 	}
+}
+
+// twoNodesWithDoc is alice on two Roots over one directory (two nodes
+// sharing a file system), with "doc" there, ETag "1".
+func twoNodesWithDoc(t *testing.T) (a, b *FS) {
+	t.Helper()
+	ra, dir := newRoot(t, Options{})
+	rb, err := OpenRoot(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { rb.Close() })
+	a, b = ra.As(alice), rb.As(alice)
+	w, _ := a.Create(ctx, key(t, "doc"))
+	if _, err := w.Commit(Meta{ETag: "1"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	return a, b
 }
 
 // TestCheckedRemoveUnreadable: a conditional delete of a file the identity
