@@ -2,6 +2,8 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"flag"
 	"os"
 	"path/filepath"
@@ -190,23 +192,51 @@ func (b *browser) refused(sel string) string {
 	return get(b, "state of "+sel, chromedp.Evaluate[string](js))
 }
 
-// upload gives #file-input these files. Right after a click that navigated,
-// chromedp's copy of the DOM can lag the page, and the node it found is
-// gone when the files are set ("Could not find node with given id", seen
-// once under a loaded machine); the failed command set nothing, so the
-// query is made again.
+// upload gives #file-input these files once the page's script listens
+// for them. After a click that navigated, two races showed on a loaded
+// machine. Files set before app.js's DOMContentLoaded handler ran start no
+// upload, so this first waits for readyState "complete", which comes after
+// that handler. And chromedp's copy of the DOM can lag the page, so the
+// node it finds is the old page's: gone ("Could not find node with given
+// id"), or one the live input never sees. So it checks that the live input
+// holds the files and sets them again if not; files the live input took
+// are never set twice.
 func (b *browser) upload(paths ...string) {
 	b.t.Helper()
+	b.waitJS("for the page's script", `document.readyState === "complete"`)
+	names := make([]string, len(paths))
+	for i, p := range paths {
+		names[i] = filepath.Base(p)
+	}
+	want, _ := json.Marshal(names)
+	held := `(() => { const want = ` + string(want) + `, got = document.getElementById("file-input")?.files || [];
+		return got.length === want.length && want.every((n, i) => got[i].name === n); })()`
 	for try := 1; ; try++ {
 		ctx, cancel := context.WithTimeout(b.ctx, browserWait)
 		err := chromedp.Do(ctx, chromedp.SetUploadFiles(chromedp.CSS("#file-input"), paths))
 		cancel()
 		if err == nil {
-			return
+			if b.holds(held) {
+				return
+			}
+			err = errors.New("the page's file input does not hold the files")
+		} else if !strings.Contains(err.Error(), "Could not find node") {
+			b.t.Fatalf("upload: %v", err)
 		}
-		if try == 3 || !strings.Contains(err.Error(), "Could not find node") {
+		if try == 3 {
 			b.t.Fatalf("upload: %v", err)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// holds reports whether js turns true within a second.
+func (b *browser) holds(js string) bool {
+	for range 20 {
+		if ok, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](js)); err == nil && ok {
+			return true
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return false
 }
