@@ -134,7 +134,9 @@ func (b *browser) openFolder(prefix string) {
 	b.t.Helper()
 	b.waitJS("for folder "+prefix, `[...document.querySelectorAll("a.folder")].some((a) => a.textContent === `+jsString(prefix)+`)`)
 	b.run("open "+prefix, chromedp.Evaluate[chromedp.Void](`[...document.querySelectorAll("a.folder")].find((a) => a.textContent === `+jsString(prefix)+`).click()`))
-	b.waitJS("for the listing of "+prefix, `document.getElementById("browser").dataset.prefix === `+jsString(prefix))
+	// The new page's, and its script has run (a control clicked before
+	// its DOMContentLoaded handler would do nothing).
+	b.waitJS("for the listing of "+prefix, `document.getElementById("browser").dataset.prefix === `+jsString(prefix)+` && document.readyState === "complete"`)
 }
 
 // consoleUploadNames uploads consoleNames at once and checks each through
