@@ -59,8 +59,8 @@ func (f *FS) SetMetaIf(ctx context.Context, p Path, check func(*Info) error, upd
 			return Info{}, err
 		}
 	}
-	// check and update are the caller's code: it runs here, outside runAs, never on a
-	// thread holding the identity's credentials.
+	// check and update are the caller's code: they run here, outside
+	// runAs, never on a thread holding the identity's credentials.
 	m, err := nextMeta(in, &st, update)
 	if err != nil {
 		return Info{}, err
