@@ -50,6 +50,7 @@ var layers = map[string]int{
 	"internal/dirsync":    io_,  // group commit of directory fsyncs
 	"internal/reap":       io_,  // a replaced file freed after the reply
 	"internal/flock":      io_,  // flocks another node may hold, polled
+	"internal/mountinfo":  io_,  // whether a mount keeps flocks to this machine
 	"internal/testfs":     tool, // file systems for tests: a tmpfs to fill, loop images
 	"multipart":           io_,
 	"nameservice":         io_,

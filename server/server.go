@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -24,6 +25,7 @@ import (
 	"github.com/fsxd/fsxd/iamapi"
 	"github.com/fsxd/fsxd/identity"
 	"github.com/fsxd/fsxd/importpath"
+	"github.com/fsxd/fsxd/internal/mountinfo"
 	"github.com/fsxd/fsxd/store"
 )
 
@@ -121,6 +123,10 @@ func New(cfg Config) (*Server, error) {
 		imports:  imports,
 	}
 	s.closers = append(s.closers, st.Close)
+	if sharedStore(cfg.StoreURL) {
+		// The volumes live under data-dir/fs, which may be a mount of its own.
+		warnLocalLocks(s.log, append([]string{cfg.DataDir, filepath.Join(cfg.DataDir, "fs")}, cfg.ImportRoots...), mountinfo.Of)
+	}
 	maxConns, clamped := maxConnections(cfg.MaxConnections)
 	if clamped {
 		s.log.Warn("--max-connections lowered to half the open-file limit", "configured", cfg.MaxConnections, "max_connections", maxConns)
