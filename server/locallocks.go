@@ -2,16 +2,9 @@ package server
 
 import (
 	"log/slog"
-	"strings"
 
 	"github.com/fsxd/fsxd/internal/mountinfo"
 )
-
-// sharedStore reports a store several nodes can share (PostgreSQL): only
-// then do flock locks have to reach other nodes.
-func sharedStore(url string) bool {
-	return strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://")
-}
 
 // warnLocalLocks warns, for each path whose file system keeps flock locks
 // on this machine (an NFS mount with nolock or local_lock=flock|all), that

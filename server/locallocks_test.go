@@ -40,12 +40,3 @@ func TestWarnLocalLocks(t *testing.T) {
 		}
 	}
 }
-
-func TestSharedStore(t *testing.T) {
-	for url, want := range map[string]bool{"": false, "sqlite:///x.db": false,
-		"postgres://u@h/db": true, "postgresql://u@h/db": true} {
-		if sharedStore(url) != want {
-			t.Errorf("sharedStore(%q) = %v", url, !want)
-		}
-	}
-}

@@ -123,7 +123,8 @@ func New(cfg Config) (*Server, error) {
 		imports:  imports,
 	}
 	s.closers = append(s.closers, st.Close)
-	if sharedStore(cfg.StoreURL) {
+	if storeKind(cfg.StoreURL) == "postgres" {
+		// Several nodes may share it, so flock locks must reach them all.
 		// The volumes live under data-dir/fs, which may be a mount of its own.
 		warnLocalLocks(s.log, append([]string{cfg.DataDir, filepath.Join(cfg.DataDir, "fs")}, cfg.ImportRoots...), mountinfo.Of)
 	}
