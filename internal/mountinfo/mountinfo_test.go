@@ -67,8 +67,8 @@ func TestFindTakesTheLastMountOfTheDevice(t *testing.T) {
 	}
 }
 
-// TestOfRealPath: the mount under a real directory is found, and this
-// machine's test directories are not NFS mounted with local locks.
+// TestOfRealPath: the mount under a real directory is found by its
+// device number, and a missing path is the stat's error.
 func TestOfRealPath(t *testing.T) {
 	m, err := Of(t.TempDir())
 	if err != nil {
