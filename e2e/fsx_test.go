@@ -4,6 +4,8 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -113,8 +115,12 @@ func TestFSxTags(t *testing.T) {
 	ctx := context.Background()
 	fs := createOpenZFS(t, env)
 	arn := fs.ResourceARN
+	// Two keys as long as the model allows (128 characters): a NextToken
+	// after one must still fit the 255 characters the paginator sends back.
+	long1, long2 := "d"+strings.Repeat("é", 127), "e"+strings.Repeat("é", 127)
 	_, err := env.FSx.TagResource(ctx, &fsx.TagResourceInput{ResourceARN: arn, Tags: []types.Tag{
 		{Key: aws.String("a"), Value: aws.String("1")}, {Key: aws.String("b"), Value: aws.String("2")}, {Key: aws.String("c"), Value: aws.String("3")},
+		{Key: aws.String(long1), Value: aws.String("4")}, {Key: aws.String(long2), Value: aws.String("5")},
 	}})
 	if err != nil {
 		t.Fatal(err)
@@ -133,7 +139,7 @@ func TestFSxTags(t *testing.T) {
 			keys = append(keys, *tag.Key)
 		}
 	}
-	if len(keys) != 2 || keys[0] != "a" || keys[1] != "c" {
-		t.Fatalf("tags = %v, want [a c]", keys)
+	if want := []string{"a", "c", long1, long2}; !slices.Equal(keys, want) {
+		t.Fatalf("tags = %q, want %q", keys, want)
 	}
 }
