@@ -1,6 +1,9 @@
 package fsxd
 
-import "strings"
+import (
+	"strings"
+	"time"
+)
 
 // Principal is who signed a request: the account's root user, an IAM
 // user, or a role session (STS AssumeRole); any of them with temporary
@@ -29,6 +32,10 @@ type Principal struct {
 	// Temporary: signed with STS credentials, whose session token was
 	// checked; the session's policy, if any, also limits the request.
 	Temporary bool
+	// TokenIssued is when a temporary session was issued
+	// (aws:TokenIssueTime); zero for long-term keys and for sessions
+	// stored before it was recorded.
+	TokenIssued time.Time
 	// Tags are the user's or role's tags (aws:PrincipalTag/<key>).
 	Tags map[string]string
 }

@@ -117,6 +117,9 @@ type Checker struct {
 	// clients come from.
 	VPCs map[string][]*net.IPNet
 	Now  func() time.Time
+	// Region is aws:RequestedRegion for every action but IAM's, which is
+	// global and reports us-east-1, as on AWS. "" leaves the key out.
+	Region string
 }
 
 // NewChecker parses the declared VPCs (CIDRs, or single addresses) and

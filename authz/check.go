@@ -175,6 +175,7 @@ func (c *Checker) conditionKeys(req *Request) map[string][]string {
 		set("aws:username", "")
 		set("aws:userid", p.AccountID+":"+p.FederatedUser)
 	}
+	c.requestKeys(set, req)
 	set("aws:currenttime", now.Format("2006-01-02T15:04:05Z"))
 	set("aws:epochtime", strconv.FormatInt(now.Unix(), 10))
 	set("aws:securetransport", strconv.FormatBool(req.SecureTransport))
@@ -196,6 +197,33 @@ func (c *Checker) conditionKeys(req *Request) map[string][]string {
 		delete(m, "s3:accesspointnetworkorigin")
 	}
 	return m
+}
+
+// requestKeys sets the global keys AWS puts in every signed request:
+// without them a Deny that ANDs one of them (AWS's own "revoke older
+// sessions" policy on aws:TokenIssueTime, its source-IP fence on
+// aws:ViaAWSService) would never apply. No request reaches fsxd through
+// another AWS service, so the service keys are always false; the
+// token's keys exist for temporary credentials only, and no session here
+// is made with MFA.
+func (c *Checker) requestKeys(set func(k, v string), req *Request) {
+	p := req.Principal
+	set("aws:principalisawsservice", "false")
+	set("aws:viaawsservice", "false")
+	region := c.Region
+	if strings.HasPrefix(strings.ToLower(req.Action), "iam:") {
+		region = "us-east-1"
+	}
+	set("aws:requestedregion", region)
+	issued, mfa := "", ""
+	if p.Temporary {
+		mfa = "false"
+		if !p.TokenIssued.IsZero() {
+			issued = p.TokenIssued.UTC().Format("2006-01-02T15:04:05Z")
+		}
+	}
+	set("aws:tokenissuetime", issued)
+	set("aws:multifactorauthpresent", mfa)
 }
 
 func ifSet(cond, v string) string {

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/fsx"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -277,5 +278,61 @@ func TestIAMRequestTagGuard(t *testing.T) {
 		if tc.code == "" && err != nil || tc.code != "" && hardCode(err) != tc.code {
 			t.Errorf("CreateRole %s with %s=%s: %v, want %q", tc.name, tc.key, tc.val, err, tc.code)
 		}
+	}
+}
+
+// TestRoleRevokeOlderSessions is the IAM console's "Revoke active
+// sessions": an inline role policy denying everything to sessions whose
+// aws:TokenIssueTime is before a cutoff. A session issued before it is
+// refused; one issued after it works.
+func TestRoleRevokeOlderSessions(t *testing.T) {
+	e := Start(t)
+	ctx := context.Background()
+	alias, _ := azAccessPoint(t, e, "role-revoke", "")
+	assumer := azUser(t, e, "assumer", `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"`+readerRoleARN+`"}}`)
+	roleARN := readerRole(t, e, "role-revoke")
+	session := func() (*s3.Client, string) {
+		out, err := assumer.STS.AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(roleARN), RoleSessionName: aws.String("revoke-test")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := out.Credentials
+		creds := credentials.NewStaticCredentialsProvider(*c.AccessKeyId, *c.SecretAccessKey, *c.SessionToken)
+		return s3As(e, creds), *c.AccessKeyId
+	}
+	head := func(c *s3.Client) error {
+		_, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(alias), Key: aws.String("public/a.txt")})
+		return err
+	}
+	old, oldKey := session()
+	if err := head(old); err != nil {
+		t.Fatalf("before the revocation: %v", err)
+	}
+	var issued time.Time
+	err := e.Server().Store().View(ctx, func(tx *store.Tx) error {
+		s, err := identity.Sessions(tx).Get(oldKey)
+		if err == nil {
+			issued = s.Issued
+		}
+		return err
+	})
+	if err != nil || issued.IsZero() {
+		t.Fatalf("the session's issue time: %v, %v", issued, err)
+	}
+	cutoff := issued.Add(time.Second)
+	revoke := `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":["*"],"Resource":["*"],"Condition":{"DateLessThan":{"aws:TokenIssueTime":"` + cutoff.Format("2006-01-02T15:04:05Z") + `"}}}]}`
+	if _, err := e.IAM.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String("ap-reader"),
+		PolicyName: aws.String("AWSRevokeOlderSessions"), PolicyDocument: aws.String(revoke)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := head(old); err == nil {
+		t.Fatal("a session issued before the cutoff still reads")
+	} else if !strings.Contains(err.Error(), "403") {
+		t.Fatalf("a session issued before the cutoff: %v, want 403", err)
+	}
+	time.Sleep(time.Until(cutoff))
+	fresh, _ := session()
+	if err := head(fresh); err != nil {
+		t.Fatalf("a session issued after the cutoff: %v", err)
 	}
 }

@@ -46,10 +46,11 @@ func (dir *Directory) NewSession(s *Session, d time.Duration) (Issued, error) {
 	}
 	tok := make([]byte, 96)
 	rand.Read(tok)
+	now := dir.cfg.Now().UTC().Truncate(time.Second)
 	iss := Issued{AccessKeyID: RandomID(TempKeyPrefix, 16), Secret: NewSecret(),
 		Token:   "FQoGZXIvYXdzE" + base64.StdEncoding.EncodeToString(tok),
-		Expires: dir.cfg.Now().UTC().Truncate(time.Second).Add(d)}
-	s.ID, s.Expires, s.TokenHash = iss.AccessKeyID, iss.Expires, TokenHash(iss.Token)
+		Expires: now.Add(d)}
+	s.ID, s.Issued, s.Expires, s.TokenHash = iss.AccessKeyID, now, iss.Expires, TokenHash(iss.Token)
 	s.Sealed = dir.cfg.Secrets.Seal(iss.Secret, s.ID)
 	return iss, nil
 }
@@ -99,7 +100,7 @@ func (d *Directory) lookupSession(ctx context.Context, id string) (Credential, s
 // role or user is gone.
 func (d *Directory) sessionPrincipal(tx *store.Tx, s *Session) (fsxd.Principal, error) {
 	acct := d.cfg.Account.ID
-	p := fsxd.Principal{AccountID: acct, Temporary: true}
+	p := fsxd.Principal{AccountID: acct, Temporary: true, TokenIssued: s.Issued}
 	switch {
 	case s.RoleName != "":
 		r, err := Roles(tx).Get(NameKey(s.RoleName))

@@ -40,6 +40,7 @@ func (s *Server) wireIdentity() error {
 		return err
 	}
 	s.checker.Session = dir.SessionPolicies // STS session policies narrow every API
+	s.checker.Region = s.cfg.Region
 	s.iamSvc = iamapi.New(iamapi.Config{Identity: dir, Checker: s.checker, Now: s.cfg.Now, Logger: s.log,
 		Authenticate: s.authenticateQuery})
 	s.iam = api{name: "iam", serve: s.iamSvc.Serve, operation: s.iamSvc.Operation, outage: awserr.ServiceUnavailable, refuse: &refusals{max: iamapi.MaxBody,

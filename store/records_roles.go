@@ -29,6 +29,9 @@ type IAMSession struct {
 	Sealed    string    `json:"Sealed"`
 	TokenHash string    `json:"TokenHash"` // hex SHA-256 of the session token
 	Expires   time.Time `json:"Expires"`
+	// Issued is when STS made the session (aws:TokenIssueTime); zero in
+	// sessions stored before it was recorded.
+	Issued time.Time `json:"Issued,omitzero"`
 	// A role session names the role (and its id, so a role deleted and
 	// created again under the name does not revive it) and the session;
 	// a GetSessionToken session names the user (empty for root).
