@@ -33,7 +33,7 @@ func (rq *request) openSource() (*source, error) {
 	if underSnapDir(key) { // restoring one file from a snapshot
 		sap, inner, _, err := snapshotView(opGetObject, rq.ap, key)
 		if err != nil {
-			return nil, err
+			return nil, rq.refusalFirst("s3:GetObject", cs.key, err)
 		}
 		fs, key = sap.Root.As(sap.Identity), inner
 	}

@@ -171,12 +171,13 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) error {
 	if err := checkOwner(r, ap); err != nil {
 		return err
 	}
-	ap, key, snapPrefix, err := snapshotView(rt.name, ap, rt.addr.key)
+	rq := &request{h: h, w: w, r: r.WithContext(ctx), q: rt.query, ap: ap, principal: p, key: rt.addr.key, op: rt.name,
+		byARN: rt.addr.account != ""}
+	sap, key, snapPrefix, err := snapshotView(rt.name, ap, rt.addr.key)
 	if err != nil {
-		return err
+		return rq.refusalFirst(rt.objectAction(), rq.key, err)
 	}
-	rq := &request{h: h, w: w, r: r.WithContext(ctx), q: rt.query, ap: ap, principal: p, key: key, op: rt.name,
-		byARN: rt.addr.account != "", keyPrefix: snapPrefix}
+	rq.ap, rq.key, rq.keyPrefix = sap, key, snapPrefix
 	if rt.action != "" {
 		if err := rq.authorize(rt.action, rq.key, nil); err != nil {
 			return err

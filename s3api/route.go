@@ -49,6 +49,21 @@ type route struct {
 	query url.Values
 }
 
+// selfAuthorized are the IAM actions of the object operations that
+// authorize themselves (after reading the object's tags).
+var selfAuthorized = map[string]string{
+	opGetObject: "s3:GetObject", opHeadObject: "s3:GetObject", opGetObjectTagging: "s3:GetObjectTagging",
+	opPutObjectTagging: "s3:PutObjectTagging", opDeleteObjectTagging: "s3:DeleteObjectTagging",
+}
+
+// objectAction is the IAM action the operation asks for on its key.
+func (rt *route) objectAction() string {
+	if rt.action != "" {
+		return rt.action
+	}
+	return selfAuthorized[rt.name]
+}
+
 // route reads top to bottom like S3's own dispatch: the bucket or object
 // level, the method, then which subresource is in the query.
 func (h *Handler) route(r *http.Request) route {

@@ -50,6 +50,19 @@ func snapshotView(op string, ap *AccessPoint, key string) (*AccessPoint, string,
 	return &cp, rest, snapshotPrefix + name + "/", nil
 }
 
+// refusalFirst answers a request whose .zfs/ path cannot be served (no
+// such snapshot, or a write): with the caller's refusal of action on the
+// key if there is one, so that a caller who may not read a key, or who is
+// outside the access point's VPC, cannot learn which snapshots exist.
+func (rq *request) refusalFirst(action, key string, err error) error {
+	if action != "" {
+		if aerr := rq.authorize(action, key, nil); aerr != nil {
+			return aerr
+		}
+	}
+	return err
+}
+
 // SnapshotRoots opens a volume's snapshots by name for an access point:
 // nil for none, else the snapshot's root or an error (NoSuchKey for a
 // name that is not an AVAILABLE snapshot of the volume).
