@@ -66,3 +66,47 @@ func TestAuthorize(t *testing.T) {
 		t.Errorf("PutObjectTagging asked %+v", r)
 	}
 }
+
+// TestRequestTagsEveryCheck: a Deny of s3:PutObjectTagging conditioned
+// on the tags a request sets holds whichever operation carries them: the
+// tagging check inside PutObject, CopyObject and CreateMultipartUpload
+// sees the request's tags as PutObjectTagging's own does.
+func TestRequestTagsEveryCheck(t *testing.T) {
+	e := newEnv(t, func(c *Config) {
+		c.Authorize = func(_ context.Context, req Request) error {
+			if req.Action == "s3:PutObjectTagging" && slices.Contains(req.Context["s3:RequestObjectTag/class"], "secret") {
+				return awserr.AccessDenied.Err("")
+			}
+			return nil
+		}
+	})
+	e.put("src", "x")
+	tagging := func(v string) string {
+		return `<Tagging><TagSet><Tag><Key>class</Key><Value>` + v + `</Value></Tag></TagSet></Tagging>`
+	}
+	for _, class := range []string{"secret", "public"} {
+		want, code := 200, ""
+		if class == "secret" {
+			want, code = 403, "AccessDenied"
+		}
+		hdr := "x-amz-tagging: class=" + class
+		for _, c := range []struct {
+			name, method, path, body string
+			headers                  []string
+		}{
+			{"PutObject", "PUT", "/put-" + class, "x", []string{hdr}},
+			{"CopyObject", "PUT", "/copy-" + class, "", []string{hdr, "x-amz-tagging-directive: REPLACE", "x-amz-copy-source: /" + testAlias + "/src"}},
+			{"CreateMultipartUpload", "POST", "/mpu-" + class + "?uploads", "", []string{hdr}},
+			{"PutObjectTagging", "PUT", "/src?tagging", tagging(class), nil},
+		} {
+			r := e.do(c.method, "/"+testAlias+c.path, strings.NewReader(c.body), c.headers...)
+			if r.status != want || code != "" && !strings.Contains(r.body, code) {
+				t.Errorf("%s with class=%s: %d %s, want %d %s", c.name, class, r.status, r.body, want, code)
+			}
+		}
+		if class == "secret" {
+			e.get("put-secret").expect(t, 404, "NoSuchKey")
+			e.get("copy-secret").expect(t, 404, "NoSuchKey")
+		}
+	}
+}

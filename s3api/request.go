@@ -56,7 +56,12 @@ func (rq *request) authorize(action, key string, extra map[string][]string) erro
 			}
 		}
 	}
-	if action == "s3:PutObject" {
+	// The tags a PutObject, CopyObject or CreateMultipartUpload sets are
+	// the request's for both checks it makes: s3:PutObject and the
+	// s3:PutObjectTagging its tags need, so that a Deny on either action
+	// conditioned on them holds. (PutObjectTagging's own tags come from
+	// its body, in extra.)
+	if action == "s3:PutObject" || action == "s3:PutObjectTagging" {
 		if h := rq.r.Header.Get("X-Amz-Tagging"); h != "" {
 			if tags, err := parseTaggingHeader(h); err == nil {
 				if c == nil {
