@@ -2,6 +2,7 @@ package s3api
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -125,10 +126,14 @@ func (x *xmlBuf) close(name string) {
 	x.b = append(x.b, '>')
 }
 
-// appendEscapedXML is encoding/xml's EscapeText: the five markup
+// appendEscapedXML is encoding/xml's EscapeText, the five markup
 // characters, tab, newline and carriage return as character references
-// (S3 too sends a CR in a key as &#xD;), and anything that is not an XML
-// character (other control characters, invalid UTF-8) as U+FFFD.
+// (S3 too sends a CR in a key as &#xD;), but for characters XML 1.0
+// cannot carry: S3 writes a control character in a key as a character
+// reference (&#x1;), which a strict parser refuses and a lenient one reads
+// back exactly, where encoding/xml writes U+FFFD, a different key that
+// two keys may share and a marker may skip past. Bytes that are not UTF-8
+// (a name made beside S3) have no reference and stay U+FFFD.
 func appendEscapedXML(b []byte, s string) []byte {
 	last := 0
 	for i := 0; i < len(s); {
@@ -164,6 +169,12 @@ func appendEscapedXML(b []byte, s string) []byte {
 				i += width
 				continue
 			}
+			if r != utf8.RuneError || width != 1 {
+				b = appendCharRef(append(b, s[last:i]...), r)
+				i += width
+				last = i
+				continue
+			}
 			esc = "\uFFFD"
 		}
 		b = append(b, s[last:i]...)
@@ -172,6 +183,22 @@ func appendEscapedXML(b []byte, s string) []byte {
 		last = i
 	}
 	return append(b, s[last:]...)
+}
+
+// appendCharRef appends &#x<hex>; for r, upper-case as encoding/xml
+// writes &#xD;.
+func appendCharRef(b []byte, r rune) []byte {
+	const hex = "0123456789ABCDEF"
+	b = append(b, "&#x"...)
+	start := len(b)
+	for {
+		b = append(b, hex[r&0xF])
+		if r >>= 4; r == 0 {
+			break
+		}
+	}
+	slices.Reverse(b[start:])
+	return append(b, ';')
 }
 
 // isXMLChar is XML 1.0's Char production.

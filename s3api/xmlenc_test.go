@@ -3,9 +3,11 @@ package s3api
 import (
 	"bytes"
 	"encoding/xml"
+	"fmt"
 	"math"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 // TestEscapeXMLMatchesEncodingXML holds the hand-written encoder to
@@ -24,14 +26,23 @@ func FuzzEscapeXML(f *testing.F) {
 }
 
 var escapeSeeds = []string{
-	"", "plain/key.txt", `a"b'c&d<e>f`, "tab\there", "cr\rlf\n", "ctl\x01\x1f\x7f",
+	"", "plain/key.txt", `a"b'c&d<e>f`, "tab\there", "cr\rlf\n", "ctl\x01\x1f\x7f", "\x0b\x0c\x10", "\uffff", "x\x00y",
 	"ünïcødé/日本", "bad\xffutf8\xc3", "\uFFFD literal", "\U0001F600", "\xef\xbf\xbe", "\xed\xa0\x80",
 }
 
+// checkEscape holds appendEscapedXML to encoding/xml's EscapeText,
+// except that a character XML 1.0 cannot carry is a character reference,
+// as S3 writes it, where EscapeText writes U+FFFD.
 func checkEscape(t *testing.T, s string) {
 	var want bytes.Buffer
-	if err := xml.EscapeText(&want, []byte(s)); err != nil {
-		t.Fatal(err)
+	for i := 0; i < len(s); {
+		r, w := utf8.DecodeRuneInString(s[i:])
+		if !isXMLChar(r) && (r != utf8.RuneError || w != 1) {
+			fmt.Fprintf(&want, "&#x%X;", r)
+		} else if err := xml.EscapeText(&want, []byte(s[i:i+w])); err != nil {
+			t.Fatal(err)
+		}
+		i += w
 	}
 	if got := appendEscapedXML([]byte("pre"), s); string(got) != "pre"+want.String() {
 		t.Errorf("escape %q = %q, want %q", s, got[3:], want.String())
