@@ -3,6 +3,7 @@ package console
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -28,7 +29,10 @@ func (c *Console) objects(w http.ResponseWriter, r *http.Request, ss *session) {
 	v := c.newView(r, ss, "Objects", "ap")
 	q := r.URL.Query()
 	p := objectsPage{Bucket: q.Get("bucket"), Prefix: q.Get("prefix")}
-	in := &s3.ListObjectsV2Input{Bucket: aws.String(p.Bucket), Prefix: aws.String(p.Prefix), Delimiter: aws.String("/"), MaxKeys: aws.Int32(pageSize)}
+	// URL-encoded keys: a key with a control character is a character
+	// reference in plain XML, which the SDK's parser refuses.
+	in := &s3.ListObjectsV2Input{Bucket: aws.String(p.Bucket), Prefix: aws.String(p.Prefix), Delimiter: aws.String("/"),
+		MaxKeys: aws.Int32(pageSize), EncodingType: types.EncodingTypeUrl}
 	if t := q.Get("token"); t != "" {
 		in.ContinuationToken = aws.String(t)
 	}
@@ -37,14 +41,26 @@ func (c *Console) objects(w http.ResponseWriter, r *http.Request, ss *session) {
 		v.Denied = apiMessage(err)
 	} else {
 		for _, cp := range out.CommonPrefixes {
-			p.Folders = append(p.Folders, aws.ToString(cp.Prefix))
+			p.Folders = append(p.Folders, urlDecoded(cp.Prefix))
 		}
-		p.Objects = out.Contents
+		for _, o := range out.Contents {
+			o.Key = aws.String(urlDecoded(o.Key))
+			p.Objects = append(p.Objects, o)
+		}
 		p.Next = aws.ToString(out.NextContinuationToken)
 	}
 	p.Crumbs = crumbs(p.Prefix)
 	v.Data, v.Deny = p, probeObjects(withRemote(r.Context(), r.RemoteAddr), c.clientsFor(r, ss), p.Bucket, p.Prefix)
 	c.render(w, "objects", v)
+}
+
+// urlDecoded is a key of a listing made with encoding-type=url.
+func urlDecoded(s *string) string {
+	k, err := url.QueryUnescape(aws.ToString(s))
+	if err != nil {
+		return aws.ToString(s) // S3 encodes every key it lists
+	}
+	return k
 }
 
 func crumbs(prefix string) []crumb {
