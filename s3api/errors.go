@@ -28,7 +28,7 @@ const (
 //     names nothing S3 can serve.
 //   - ErrIsDir, ErrNotDir on reads: NoSuchKey (the key "a" of a directory
 //     "a/" is not an object; nor is "a/b" below a file "a").
-//   - ErrIsDir, ErrNotDir, ErrNotEmpty on writes: InvalidRequest with the
+//   - ErrIsDir, ErrNotDir, ErrNotEmpty, ErrLinkedDir on writes: InvalidRequest with the
 //     reason (a file system cannot hold both a file "a" and a key "a/b";
 //     S3 has no code for it and 400 tells the client not to retry).
 //   - ErrPermission, ErrReadOnly, ErrEscape: AccessDenied, as AWS reports
@@ -62,6 +62,8 @@ func volumeErr(err error, key string, how access) error {
 		return awserr.InvalidRequestS3.Err("The key names a directory; a directory is written as a key ending in '/' with an empty body.").Wrap(err)
 	case errors.Is(err, volume.ErrNotDir):
 		return awserr.InvalidRequestS3.Err("A prefix of the key names a file, so the key cannot be a file below it.").Wrap(err)
+	case errors.Is(err, volume.ErrLinkedDir):
+		return awserr.InvalidRequestS3.Err("The key names a symbolic link to a directory; the link is removed by its key without the trailing '/'.").Wrap(err)
 	case errors.Is(err, volume.ErrNotEmpty):
 		return awserr.InvalidRequestS3.Err("The key names a directory that is not empty.").Wrap(err)
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):

@@ -240,7 +240,7 @@ func (f *FS) unlink(dirfd int, p Path, st *unix.Stat_t, cond func(*Info) error) 
 	isDir := st.Mode&unix.S_IFMT == unix.S_IFDIR
 	if p.dir != isDir {
 		if p.dir {
-			return unix.ENOTDIR
+			return f.notDir(p, st)
 		}
 		return unix.EISDIR
 	}
@@ -257,6 +257,21 @@ func (f *FS) unlink(dirfd int, p Path, st *unix.Stat_t, cond func(*Info) error) 
 		flags = unix.AT_REMOVEDIR
 	}
 	return unix.Unlinkat(dirfd, name, flags)
+}
+
+// notDir is why a directory key cannot be removed as one: it names a
+// file, or a symlink to a directory inside the volume (through which the
+// key resolves, so the delete must not pretend it is gone).
+func (f *FS) notDir(p Path, st *unix.Stat_t) error {
+	if st.Mode&unix.S_IFMT != unix.S_IFLNK {
+		return unix.ENOTDIR
+	}
+	fd, err := f.r.openPath(p.rel, unix.O_DIRECTORY)
+	if err != nil {
+		return unix.ENOTDIR
+	}
+	unix.Close(fd)
+	return ErrLinkedDir
 }
 
 // prune removes p's empty Implicit ancestors by the rule above. It is

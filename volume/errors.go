@@ -23,6 +23,11 @@ var (
 	ErrStopWalk     = errors.New("stop walk")                 // returned by a Walk callback to end the walk cleanly
 	ErrEscape       = errors.New("path escapes the volume")   // a symlink tried to leave the volume root
 	ErrMetaTooLarge = errors.New("object metadata too large") // the encoded Meta does not fit in an xattr
+	// ErrLinkedDir: Remove of a directory key whose last name is a
+	// symlink to a directory of the volume. Keys resolve through it, but
+	// removing it as a directory would remove nothing; the link itself
+	// goes by its key without the "/".
+	ErrLinkedDir = errors.New("a symbolic link to a directory")
 )
 
 // KeyError is why ParseKey rejected a key.
@@ -81,7 +86,7 @@ func kindOf(err error) error {
 		return ErrPermission
 	}
 	for _, k := range []error{ErrNotExist, ErrPermission, ErrNotRegular, ErrIsDir,
-		ErrNotDir, ErrNotEmpty, ErrNoSpace, ErrReadOnly, ErrEscape, ErrMetaTooLarge} {
+		ErrNotDir, ErrNotEmpty, ErrNoSpace, ErrReadOnly, ErrEscape, ErrMetaTooLarge, ErrLinkedDir} {
 		if err == k {
 			return k
 		}
