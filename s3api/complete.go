@@ -242,6 +242,9 @@ func (rq *request) assemble(u multipart.Upload, parts []multipart.Part, files []
 	}
 	meta.Checksums = storeChecksum(nil, checksum.Algorithm(f.ChecksumAlgorithm), f.Checksum, f.ChecksumType)
 	meta.PartChecksums = partChecksums(checksum.Algorithm(f.ChecksumAlgorithm), parts)
+	if err := fitMeta(&meta); err != nil { // an upload created before CreateMultipartUpload checked
+		return volume.Info{}, err
+	}
 	p, err := parseKey(u.Key)
 	if err != nil {
 		return volume.Info{}, err

@@ -160,7 +160,7 @@ func (rq *request) copyMeta(src volume.Info, metaReplace, tagReplace bool) (*vol
 			return nil, err
 		}
 	}
-	return m, nil
+	return m, fitMeta(m)
 }
 
 // replaceMeta is a copy onto itself with REPLACE: only the Meta changes,
@@ -174,7 +174,7 @@ func (rq *request) replaceMeta(p volume.Path, meta *volume.Meta, cond *volume.Co
 		m.ContentType, m.ContentEncoding, m.ContentDisposition = meta.ContentType, meta.ContentEncoding, meta.ContentDisposition
 		m.ContentLanguage, m.CacheControl, m.Expires = meta.ContentLanguage, meta.CacheControl, meta.Expires
 		m.User, m.Tags = meta.User, meta.Tags
-		return nil
+		return fitMeta(m)
 	})
 	if err != nil {
 		return volumeErr(err, rq.key, writing)

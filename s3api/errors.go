@@ -34,7 +34,8 @@ const (
 //   - ErrPermission, ErrReadOnly, ErrEscape: AccessDenied, as AWS reports
 //     a file-system refusal (docs/decisions.md, "Data-plane authorization and file-system refusals").
 //   - ErrNoSpace: 507 InsufficientStorage, which SDKs do not retry.
-//   - ErrMetaTooLarge: MetadataTooLarge.
+//   - ErrMetaTooLarge: MetadataTooLarge (a Meta xattr's ENOSPC with blocks
+//     free is this too: volume.xattrErr).
 //   - a KeyError: InvalidArgument naming the reason.
 func volumeErr(err error, key string, how access) error {
 	var ke *volume.KeyError

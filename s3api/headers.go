@@ -57,6 +57,18 @@ func metaFromHeaders(h http.Header) (*volume.Meta, error) {
 	return m, nil
 }
 
+// fitMeta refuses, before any data is sent, metadata that could not be
+// stored: it must fit volume.MaxMetaSize once the writer has added the
+// ETag and checksum (docs/decisions.md, "Object metadata size"). It may
+// drop m's part checksums and sizes to make room (volume.FitMeta).
+func fitMeta(m *volume.Meta) error {
+	if err := volume.FitMeta(m); err != nil {
+		return awserr.MetadataTooLarge.Err("Your metadata, tags and content headers together exceed what an FSx volume stores with an object.").
+			With("Size", strconv.Itoa(volume.MetaSize(m))).With("MaxSizeAllowed", strconv.Itoa(volume.MaxMetaSize)).Wrap(err)
+	}
+	return nil
+}
+
 // stripAWSChunked drops the aws-chunked coding SigV4 streaming uploads
 // add: it describes the request, not the object, and S3 does not store it.
 func stripAWSChunked(v string) string {

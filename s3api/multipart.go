@@ -38,6 +38,9 @@ func (rq *request) createUpload() error {
 	if err != nil {
 		return err
 	}
+	if err := fitMeta(meta); err != nil { // before the client sends any part
+		return err
+	}
 	if len(meta.Tags) > 0 {
 		if err := rq.authorize("s3:PutObjectTagging", rq.key, nil); err != nil {
 			return err

@@ -66,6 +66,9 @@ func (rq *request) writeHeaders() (*volume.Meta, *volume.Cond, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := fitMeta(meta); err != nil {
+		return nil, nil, err
+	}
 	if len(meta.Tags) > 0 {
 		if err := rq.authorize("s3:PutObjectTagging", rq.key, nil); err != nil {
 			return nil, nil, err

@@ -68,7 +68,7 @@ func (rq *request) deleteObjectTagging() error {
 func (rq *request) setTags(p volume.Path, tags map[string]string) error {
 	_, err := rq.fs().SetMeta(rq.ctx(), p, func(m *volume.Meta) error {
 		m.Tags = tags
-		return nil
+		return fitMeta(m)
 	})
 	return volumeErr(err, rq.key, reading)
 }

@@ -140,7 +140,7 @@ func (f *FS) putMeta(path string, dev, ino uint64, m *Meta) error {
 	if f.r.md != nil {
 		return f.r.md.store(dev, ino, b)
 	}
-	return unix.Setxattr(path, metaXattr, b, 0)
+	return xattrErr(path, unix.Setxattr(path, metaXattr, b, 0))
 }
 
 // putMetaFd is putMeta on an fd open for writing (not O_PATH): fsetxattr
@@ -150,5 +150,8 @@ func (f *FS) putMetaFd(fd int, dev, ino uint64, m *Meta) error {
 	if f.r.md != nil {
 		return f.r.md.store(dev, ino, b)
 	}
-	return unix.Fsetxattr(fd, metaXattr, b, 0)
+	if err := unix.Fsetxattr(fd, metaXattr, b, 0); err != nil {
+		return xattrErr(procPath(fd, ""), err)
+	}
+	return nil
 }
