@@ -106,11 +106,13 @@ func (rq *request) copyObject() error {
 	if err != nil {
 		return err
 	}
-	if src.path == p && !src.snap {
-		if !metaReplace {
-			return awserr.InvalidRequestS3.Err("This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
-		}
-		return rq.replaceMeta(p, meta, cond)
+	// A copy onto itself with REPLACE makes a new object, as on S3: new
+	// bytes (Last-Modified now, a checksum asked for computed) put in
+	// place by Commit, never a Meta rewritten in place beside an mtime
+	// change that readers and a crash could see apart (docs/decisions.md,
+	// "CopyObject onto itself").
+	if src.path == p && !src.snap && !metaReplace {
+		return awserr.InvalidRequestS3.Err("This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
 	}
 	if src.f.Size > rq.h.cfg.MaxObjectSize {
 		return awserr.InvalidRequestS3.Err("The specified copy source is larger than the maximum allowable size for a copy source: %d", rq.h.cfg.MaxObjectSize)
@@ -161,28 +163,6 @@ func (rq *request) copyMeta(src volume.Info, metaReplace, tagReplace bool) (*vol
 		}
 	}
 	return m, fitMeta(m)
-}
-
-// replaceMeta is a copy onto itself with REPLACE: only the Meta changes,
-// in place; the bytes, ETag and checksums stay.
-func (rq *request) replaceMeta(p volume.Path, meta *volume.Meta, cond *volume.Cond) error {
-	var check func(*volume.Info) error
-	if cond != nil {
-		check = cond.Check // on the file as it is when its Meta is replaced
-	}
-	info, err := rq.fs().SetMetaIf(rq.ctx(), p, check, func(m *volume.Meta) error {
-		m.ContentType, m.ContentEncoding, m.ContentDisposition = meta.ContentType, meta.ContentEncoding, meta.ContentDisposition
-		m.ContentLanguage, m.CacheControl, m.Expires = meta.ContentLanguage, meta.CacheControl, meta.Expires
-		m.User, m.Tags = meta.User, meta.Tags
-		return fitMeta(m)
-	})
-	if err != nil {
-		return volumeErr(err, rq.key, writing)
-	}
-	alg, v, typ := storedChecksum(info.Meta.Checksums)
-	rq.w.Header().Set("x-amz-server-side-encryption", sseFSx)
-	return writeXML(rq.w, &copyObjectResult{NS: s3NS, LastModified: xmlTime(info.ModTime),
-		ETag: quote(etagOf(info)), checksumSet: xmlChecksums(alg, v), ChecksumType: typ})
 }
 
 // copyData writes the source's bytes to p. A source whose ETag is its

@@ -2,7 +2,12 @@ package s3api
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
 	"encoding/xml"
+	"hash/crc32"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -212,5 +217,52 @@ func TestChangedBeside(t *testing.T) {
 	}
 	if !changedBeside(f) {
 		t.Error("a source rewritten in place (same size) not reported changed")
+	}
+}
+
+// TestCopyOntoItselfIsNewObject: a copy onto itself with REPLACE makes a
+// new object, as on S3: Last-Modified moves to the copy's time (so
+// If-Modified-Since revalidates), the same in the copy's answer, on GET
+// and in listings; the ETag of its unchanged bytes stays; a checksum
+// algorithm asked for is computed and replaces the old one.
+func TestCopyOntoItselfIsNewObject(t *testing.T) {
+	e := newEnv(t)
+	crc := binary.BigEndian.AppendUint32(nil, crc32.ChecksumIEEE([]byte("payload")))
+	e.put("self", "payload", "Content-Type: text/old", "x-amz-checksum-crc32: "+base64.StdEncoding.EncodeToString(crc))
+	old := time.Date(2020, 1, 2, 3, 4, 5, 0, time.UTC)
+	if err := os.Chtimes(filepath.Join(e.vol, "self"), old, old); err != nil {
+		t.Fatal(err)
+	}
+	oldLM := e.get("self").header.Get("Last-Modified")
+	r := e.do("PUT", "/"+testAlias+"/self", nil, "x-amz-copy-source: /"+testAlias+"/self",
+		"x-amz-metadata-directive: REPLACE", "Content-Type: text/new", "x-amz-checksum-algorithm: SHA256")
+	r.expect(t, 200, "")
+	var res struct{ ETag, LastModified, ChecksumSHA256, ChecksumCRC32 string }
+	if err := xml.Unmarshal([]byte(r.body), &res); err != nil {
+		t.Fatal(err)
+	}
+	sha := sha256.Sum256([]byte("payload"))
+	if res.ETag != `"`+md5hex("payload")+`"` || res.ChecksumSHA256 != base64.StdEncoding.EncodeToString(sha[:]) || res.ChecksumCRC32 != "" {
+		t.Errorf("copy result: %s", r.body)
+	}
+	lm, err := time.Parse(time.RFC3339, res.LastModified)
+	if err != nil || time.Since(lm) > time.Minute {
+		t.Errorf("copy result LastModified %q, want now", res.LastModified)
+	}
+	g := e.get("self", "x-amz-checksum-mode: ENABLED")
+	if g.header.Get("Last-Modified") != lm.UTC().Format(http.TimeFormat) || g.header.Get("Content-Type") != "text/new" ||
+		g.header.Get("ETag") != res.ETag || g.header.Get("x-amz-checksum-sha256") != res.ChecksumSHA256 || g.body != "payload" {
+		t.Errorf("GET after the copy: %v", g.header)
+	}
+	if g := e.get("self", "If-Modified-Since: "+oldLM); g.status != 200 {
+		t.Errorf("If-Modified-Since the old Last-Modified: %d, want 200", g.status)
+	}
+	_, lr := e.list("list-type=2&prefix=self")
+	var l struct {
+		Contents []struct{ LastModified, ETag string }
+	}
+	if err := xml.Unmarshal([]byte(lr.body), &l); err != nil || len(l.Contents) != 1 ||
+		l.Contents[0].LastModified != res.LastModified || l.Contents[0].ETag != res.ETag {
+		t.Errorf("listed after the copy: %+v, want %s", l.Contents, r.body)
 	}
 }
