@@ -42,8 +42,9 @@ func WriteXML(w http.ResponseWriter, r *http.Request, e *Error, resource, reques
 	w.Write(b)
 }
 
-// MarshalXML renders the S3 error document; extra fields follow Message in
-// name order so the output is stable (golden files).
+// MarshalXML renders the S3 error document, <Error><Code/><Message/>
+// ...<Resource/><RequestId/><HostId/></Error> as S3 sends it; extra fields
+// follow Message in name order so the output is stable (golden files).
 func MarshalXML(e *Error, resource, requestID string) []byte {
 	type field struct {
 		XMLName xml.Name
@@ -56,7 +57,10 @@ func MarshalXML(e *Error, resource, requestID string) []byte {
 		Extra     []field
 		Resource  string `xml:"Resource,omitempty"`
 		RequestID string `xml:"RequestId"`
-	}{Code: e.Code, Message: e.Message, Resource: resource, RequestID: requestID}
+		// HostId is S3's x-amz-id-2, which fsxd sets to the request id
+		// (server/route.go); SDKs read it from the body.
+		HostID string `xml:"HostId"`
+	}{Code: e.Code, Message: e.Message, Resource: resource, RequestID: requestID, HostID: requestID}
 	keys := make([]string, 0, len(e.Fields))
 	for k := range e.Fields {
 		keys = append(keys, k)

@@ -170,3 +170,16 @@ func fidUploadParts(t *testing.T, c *s3.Client, alias, key, id string, sizes ...
 	}
 	return id, parts
 }
+
+// TestS3ErrorHostId: an S3 error body ends <RequestId/><HostId/>, as S3's
+// does, HostId holding what the x-amz-id-2 header holds.
+func TestS3ErrorHostId(t *testing.T) {
+	e := Start(t)
+	alias := s3AccessPoint(t, e, "hostid-ap")
+	r := hardRaw(t, e, "GET", "/"+alias+"/nokey", "", nil, nil)
+	id2 := r.header.Get("x-amz-id-2")
+	want := "<RequestId>" + r.header.Get("x-amz-request-id") + "</RequestId><HostId>" + id2 + "</HostId></Error>"
+	if r.status != 404 || id2 == "" || !strings.HasSuffix(r.body, want) {
+		t.Errorf("GET of a missing key: %d, x-amz-id-2 %q, body %s; want it to end %s", r.status, id2, r.body, want)
+	}
+}
