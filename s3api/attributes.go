@@ -125,20 +125,29 @@ func (rq *request) partsPaging(maxName, markerName string, fromHeader bool) (max
 	}
 	maxParts = 1000
 	if v := get(maxName); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 {
-			return 0, 0, invalidArgument(maxName, v, "Provided %s not an integer or within integer range", maxName)
+		n, err := parseCount(maxName, v)
+		if err != nil {
+			return 0, 0, err
 		}
 		maxParts = min(n, 1000)
 	}
 	if v := get(markerName); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 {
-			return 0, 0, invalidArgument(markerName, v, "Provided %s not an integer or within integer range", markerName)
+		if marker, err = parseCount(markerName, v); err != nil {
+			return 0, 0, err
 		}
-		marker = n
 	}
 	return maxParts, marker, nil
+}
+
+// parseCount reads a paging count (max-keys, max-uploads, max-parts, a
+// part-number-marker): S3 takes a non-negative 32-bit integer and refuses
+// anything else, a larger number included, before clamping.
+func parseCount(name, v string) (int, error) {
+	n, err := strconv.ParseInt(v, 10, 32)
+	if err != nil || n < 0 {
+		return 0, invalidArgument(name, v, "Provided %s not an integer or within integer range", name)
+	}
+	return int(n), nil
 }
 
 func contains(list []string, s string) bool {

@@ -1,7 +1,6 @@
 package s3api
 
 import (
-	"strconv"
 	"strings"
 )
 
@@ -18,9 +17,9 @@ type listParams struct {
 func (rq *request) listParams() (listParams, error) {
 	lp := listParams{prefix: rq.q.Get("prefix"), delimiter: rq.q.Get("delimiter"), max: maxListKeys}
 	if v := rq.q.Get("max-keys"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 {
-			return lp, invalidArgument("max-keys", v, "Provided max-keys not an integer or within integer range")
+		n, err := parseCount("max-keys", v)
+		if err != nil {
+			return lp, err
 		}
 		lp.max = min(n, maxListKeys)
 	}

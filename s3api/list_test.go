@@ -164,13 +164,17 @@ func TestListErrors(t *testing.T) {
 		{"list-type=2&continuation-token=" + url.QueryEscape(encodeToken("a")+"x"), "InvalidArgument"},
 		{"list-type=2&max-keys=-1", "InvalidArgument"},
 		{"list-type=2&max-keys=many", "InvalidArgument"},
+		{"list-type=2&max-keys=2147483648", "InvalidArgument"}, // past a 32-bit integer
+		{"max-keys=99999999999999999999", "InvalidArgument"},
+		{"uploads&max-uploads=2147483648", "InvalidArgument"},
 		{"list-type=2&encoding-type=base64", "InvalidArgument"},
 		{"list-type=3", "InvalidArgument"},
 	} {
 		e.do("GET", "/"+testAlias+"?"+c.query, nil).expect(t, 400, c.code)
 	}
-	l, _ := e.list("list-type=2&max-keys=5000")
-	_ = l
+	if _, r := e.list("list-type=2&max-keys=2147483647"); !strings.Contains(r.body, "<MaxKeys>1000</MaxKeys>") {
+		t.Errorf("the largest max-keys not clamped: %s", r.body)
+	}
 	if _, r := e.list("list-type=2&max-keys=5000"); !strings.Contains(r.body, "<MaxKeys>1000</MaxKeys>") {
 		t.Errorf("max-keys not clamped: %s", r.body)
 	}

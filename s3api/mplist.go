@@ -1,8 +1,6 @@
 package s3api
 
 import (
-	"strconv"
-
 	"github.com/fsxd/fsxd/checksum"
 	"github.com/fsxd/fsxd/multipart"
 )
@@ -55,9 +53,9 @@ func (rq *request) listUploads() error {
 	}
 	maxUploads := 1000
 	if v := rq.q.Get("max-uploads"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 {
-			return invalidArgument("max-uploads", v, "Provided max-uploads not an integer or within integer range")
+		n, err := parseCount("max-uploads", v)
+		if err != nil {
+			return err
 		}
 		maxUploads = min(n, 1000)
 	}
