@@ -37,7 +37,11 @@ const (
 )
 
 func (c *cursor) check() string {
-	h := sha256.Sum256([]byte("fsxd-page\x00" + c.Op + "\x00" + c.Query + "\x00" + c.After + "\x00" + c.Hash))
+	in := "fsxd-page\x00" + c.Op + "\x00" + c.Query + "\x00" + c.After
+	if c.Hash != "" { // tokens of short keys stay as they were
+		in += "\x00" + c.Hash
+	}
+	h := sha256.Sum256([]byte(in))
 	return base64.RawStdEncoding.EncodeToString(h[:6])
 }
 
