@@ -51,6 +51,9 @@ func TestValidate(t *testing.T) {
 	check("CreateStorageVirtualMachine", `{`+fs+`,"Name":"svm1","SvmAdminPassword":"short"}`, "Value at 'svmAdminPassword' failed to satisfy constraint: Member must have length greater than or equal to 8")
 	check("CreateAndAttachS3AccessPoint", `{"Name":"-bad","Type":"OPENZFS"}`, "at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern")
 	check("CreateAndAttachS3AccessPoint", `{"Name":"good-name","Type":"OPENZFS"}`, "")
+	// The model's one unanchored pattern still covers the whole value.
+	check("DeleteFileSystem", `{`+fs+`,"ClientRequestToken":"t o k!"}`, "Value 't o k!' at 'clientRequestToken' failed to satisfy constraint: Member must satisfy regular expression pattern: [A-za-z0-9_.-]{0,63}$")
+	check("DeleteFileSystem", `{`+fs+`,"ClientRequestToken":"0b5e9c1e-7c1d-4c1b-9a5e-2f0d6c3b8a71"}`, "")
 }
 
 // TestWrongCaseIsAbsent: member names are case-sensitive, so a request

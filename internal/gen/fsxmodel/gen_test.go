@@ -42,8 +42,8 @@ func TestUnknownOperation(t *testing.T) {
 	}
 }
 
-// TestTranslations checks the hand translations against examples the
-// model's Java patterns accept or reject.
+// TestTranslations checks the hand translations and the anchoring against
+// examples the model's Java patterns accept or reject.
 func TestTranslations(t *testing.T) {
 	cases := []struct {
 		pattern string
@@ -54,6 +54,13 @@ func TestTranslations(t *testing.T) {
 		{`^(?=[a-z0-9])[a-z0-9-]{1,48}[a-z0-9]$`, "-ap", false},
 		{`^(?=[a-z0-9])[a-z0-9-]{1,48}[a-z0-9]$`, "ap-", false},
 		{`^(?=[a-z0-9])[a-z0-9-]{1,48}[a-z0-9]$`, "Ap1", false},
+		// Unanchored patterns match the whole value, as AWS matches them
+		// (ClientRequestToken's is the model's one unanchored pattern).
+		{`[A-za-z0-9_.-]{0,63}$`, "tok-1.a_B", true},
+		{`[A-za-z0-9_.-]{0,63}$`, "t o k!", false},
+		{`[A-za-z0-9_.-]{0,63}$`, "", true},
+		{`[a-z]+|[0-9]+`, "abc1", false},
+		{`^a$|^b$`, "b", true},
 	}
 	arn := `^arn:(?=[^:]+:fsx:[^:]+:\d{12}:)((|(?=[a-z0-9-.]{1,63})(?!\d{1,3}(\.\d{1,3}){3})(?![^:]*-{2})(?![^:]*-\.)(?![^:]*\.-)[a-z0-9].*(?<!-)):){4}(?!/).{0,1024}$`
 	for _, c := range []struct {

@@ -3,10 +3,16 @@ package main
 import (
 	"fmt"
 	"regexp"
+	"regexp/syntax"
 	"strings"
 )
 
-// Model patterns are Java regular expressions; Go's regexp is RE2. Most
+// Model patterns are Java regular expressions; Go's regexp is RE2. AWS
+// matches a pattern against the whole value (Java's matches(), as its
+// messages for unanchored patterns show), while RE2's MatchString finds a
+// match anywhere: so a translation not anchored at both ends is wrapped in
+// ^(?:...)$ (ClientRequestToken's pattern, unanchored, would accept any
+// value). Most
 // differ only in spelling, which toRE2 rewrites mechanically: \uXXXX
 // becomes \x{XXXX}, and repeat counts above RE2's limit of 1000 lose
 // their upper bound ({3,4357} becomes {3,}); those patterns all restate
@@ -36,9 +42,9 @@ var (
 	bigRepeat    = regexp.MustCompile(`\{(\d+),\d{4,}\}`)
 )
 
-// toRE2 returns the Go spelling of a model pattern, or ok=false when the
-// pattern uses look-around and has no hand translation (it is then skipped;
-// length checks still apply).
+// toRE2 returns the Go spelling of a model pattern, matching whole values
+// only, or ok=false when the pattern uses look-around and has no hand
+// translation (it is then skipped; length checks still apply).
 func toRE2(pattern string) (re string, ok bool, err error) {
 	if t, found := lookaround[pattern]; found {
 		re = t
@@ -51,7 +57,17 @@ func toRE2(pattern string) (re string, ok bool, err error) {
 	if _, err := regexp.Compile(re); err != nil {
 		return "", false, fmt.Errorf("pattern %q (as %q): %w", pattern, re, err)
 	}
-	return re, true, nil
+	return anchored(re), true, nil
+}
+
+// anchored returns re matching whole values only: as it is when it is a
+// sequence from ^ to $ already, else wrapped.
+func anchored(re string) string {
+	r, err := syntax.Parse(re, syntax.Perl)
+	if err == nil && r.Op == syntax.OpConcat && r.Sub[0].Op == syntax.OpBeginText && r.Sub[len(r.Sub)-1].Op == syntax.OpEndText {
+		return re
+	}
+	return "^(?:" + re + ")$"
 }
 
 // goQuote renders a regular expression as a Go raw string when it can.
