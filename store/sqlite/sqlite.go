@@ -43,7 +43,10 @@ func Open(path string, opts ...Option) (*Backend, error) {
 }
 
 func (b *Backend) open(path string, c config) error {
-	var err error
+	err := createPrivate(path)
+	if err != nil {
+		return err
+	}
 	if b.w, err = openWriter(path, c); err != nil {
 		return err
 	}
