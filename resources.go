@@ -119,8 +119,9 @@ type Token struct {
 	Result   json.RawMessage `json:"Result"` // the original response
 	Created  time.Time       `json:"Created"`
 	Resource string          `json:"Resource"` // id or name of what the request created or deleted
-	// Params is the request as hashed (token removed), kept so a mismatch
-	// can name the first differing member (IncompatibleParameterError).
+	// Params is the request as hashed (token removed, passwords replaced
+	// by keyed digests: idempotency.Mask), kept so a mismatch can name the
+	// first differing member (IncompatibleParameterError).
 	Params json.RawMessage `json:"Params,omitempty"`
 }
 

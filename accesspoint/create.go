@@ -28,7 +28,7 @@ func (s *Service) create(ctx context.Context, in *fsxapi.CreateAndAttachS3Access
 	err = s.st.Update(ctx, func(tx *store.Tx) error {
 		now := s.now()
 		var err error
-		out, err = idempotency.Once(tx, fsxd.OpCreateAndAttachS3AccessPoint, in.ClientRequestToken, in, now, func() (*fsxapi.CreateAndAttachS3AccessPointResponse, string, error) {
+		out, err = idempotency.Once(tx, fsxd.OpCreateAndAttachS3AccessPoint, in.ClientRequestToken, in, noSensitive, now, func() (*fsxapi.CreateAndAttachS3AccessPointResponse, string, error) {
 			if err := s.insert(tx, a, now); err != nil {
 				return nil, "", err
 			}
@@ -113,3 +113,8 @@ func (s *Service) checkQuotas(tx *store.Tx, fsID string) error {
 	}
 	return nil
 }
+
+// noSensitive is the idempotency mask of the access point requests: the
+// model marks none of their members sensitive. Were one added, it would be
+// hidden rather than kept (idempotency.Mask).
+var noSensitive idempotency.Mask

@@ -22,7 +22,7 @@ func (s *Service) detach(ctx context.Context, in *fsxapi.DetachAndDeleteS3Access
 	err := s.st.Update(ctx, func(tx *store.Tx) error {
 		now := s.now()
 		var err error
-		out, err = idempotency.Once(tx, fsxd.OpDetachAndDeleteS3AccessPoint, in.ClientRequestToken, in, now, func() (*fsxapi.DetachAndDeleteS3AccessPointResponse, string, error) {
+		out, err = idempotency.Once(tx, fsxd.OpDetachAndDeleteS3AccessPoint, in.ClientRequestToken, in, noSensitive, now, func() (*fsxapi.DetachAndDeleteS3AccessPointResponse, string, error) {
 			if err := markDeleting(tx, name, now); err != nil {
 				return nil, "", err
 			}

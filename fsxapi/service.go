@@ -49,6 +49,7 @@ import (
 
 	"github.com/fsxd/fsxd"
 	"github.com/fsxd/fsxd/awsjson"
+	"github.com/fsxd/fsxd/idempotency"
 	"github.com/fsxd/fsxd/importpath"
 	"github.com/fsxd/fsxd/store"
 )
@@ -72,6 +73,11 @@ type Config struct {
 	// NoAutomaticBackups turns off the daily AUTOMATIC backups file
 	// systems ask for (backup_auto.go).
 	NoAutomaticBackups bool
+	// Mask is the keyed digest that stands for a password in a kept
+	// request (idempotency.Mask); every node must use the same key. nil =
+	// a key of this process's own, so a retry after a restart that
+	// carries a password is refused as changed.
+	Mask idempotency.Mask
 }
 
 // Service serves the FSx operations.
@@ -99,6 +105,9 @@ func New(cfg Config) *Service {
 	}
 	if cfg.Imports == nil {
 		cfg.Imports = importpath.None(cfg.DataDir)
+	}
+	if cfg.Mask == nil {
+		cfg.Mask = processMask()
 	}
 	return &Service{cfg: cfg, newID: fsxd.NewID, newUUID: randomUUID, work: newBackground()}
 }

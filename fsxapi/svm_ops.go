@@ -71,7 +71,8 @@ func (s *Service) deleteSVM(tx *store.Tx, id string) (*DeleteStorageVirtualMachi
 }
 
 // UpdateStorageVirtualMachine records Active Directory changes; the admin
-// password is accepted and not kept.
+// password is accepted and not kept (a token's record holds only its keyed
+// digest: idempotency.Mask).
 func (s *Service) UpdateStorageVirtualMachine(ctx context.Context, in *UpdateStorageVirtualMachineRequest) (*UpdateStorageVirtualMachineResponse, error) {
 	return once(ctx, s, fsxd.OpUpdateStorageVirtualMachine, in.ClientRequestToken, in, func(tx *store.Tx) (*UpdateStorageVirtualMachineResponse, string, error) {
 		return s.updateSVM(tx, in)

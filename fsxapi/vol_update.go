@@ -21,7 +21,7 @@ func (s *Service) UpdateVolume(ctx context.Context, in *UpdateVolumeRequest) (*U
 		// that replays a token instead of moving again: hence not once.
 		moved.undo(s)
 		var err error
-		out, err = idempotency.Once(tx, fsxd.OpUpdateVolume, in.ClientRequestToken, in, s.now(), func() (*UpdateVolumeResponse, string, error) {
+		out, err = idempotency.Once(tx, fsxd.OpUpdateVolume, in.ClientRequestToken, in, s.cfg.Mask, s.now(), func() (*UpdateVolumeResponse, string, error) {
 			return s.updateVolume(tx, in, &moved)
 		})
 		return err

@@ -555,7 +555,7 @@ type CreateFileSystemOntapConfiguration struct {
 	DailyAutomaticBackupStartTime *string                `json:"DailyAutomaticBackupStartTime,omitzero"`
 	DeploymentType                *string                `json:"DeploymentType,omitzero"` // required
 	EndpointIpAddressRange        *string                `json:"EndpointIpAddressRange,omitzero"`
-	FsxAdminPassword              *string                `json:"FsxAdminPassword,omitzero"`
+	FsxAdminPassword              *string                `json:"FsxAdminPassword,omitzero" fsx:"sensitive"`
 	DiskIopsConfiguration         *DiskIopsConfiguration `json:"DiskIopsConfiguration,omitzero"`
 	PreferredSubnetId             *string                `json:"PreferredSubnetId,omitzero"`
 	RouteTableIds                 []string               `json:"RouteTableIds,omitzero"`
@@ -1033,7 +1033,7 @@ type CreateStorageVirtualMachineRequest struct {
 	ClientRequestToken           *string                                `json:"ClientRequestToken,omitzero"`
 	FileSystemId                 *string                                `json:"FileSystemId,omitzero"` // required
 	Name                         *string                                `json:"Name,omitzero"`         // required
-	SvmAdminPassword             *string                                `json:"SvmAdminPassword,omitzero"`
+	SvmAdminPassword             *string                                `json:"SvmAdminPassword,omitzero" fsx:"sensitive"`
 	Tags                         []Tag                                  `json:"Tags,omitzero"`
 	RootVolumeSecurityStyle      *string                                `json:"RootVolumeSecurityStyle,omitzero"`
 }
@@ -2038,7 +2038,7 @@ type OntapFileSystemConfiguration struct {
 	RouteTableIds                 []string               `json:"RouteTableIds,omitzero"`
 	ThroughputCapacity            *int64                 `json:"ThroughputCapacity,omitzero"`
 	WeeklyMaintenanceStartTime    *string                `json:"WeeklyMaintenanceStartTime,omitzero"`
-	FsxAdminPassword              *string                `json:"FsxAdminPassword,omitzero"`
+	FsxAdminPassword              *string                `json:"FsxAdminPassword,omitzero" fsx:"sensitive"`
 	HAPairs                       *int64                 `json:"HAPairs,omitzero"`
 	ThroughputCapacityPerHAPair   *int64                 `json:"ThroughputCapacityPerHAPair,omitzero"`
 	EndpointIpv6AddressRange      *string                `json:"EndpointIpv6AddressRange,omitzero"`
@@ -2492,7 +2492,7 @@ type SelfManagedActiveDirectoryConfiguration struct {
 	OrganizationalUnitDistinguishedName *string  `json:"OrganizationalUnitDistinguishedName,omitzero"`
 	FileSystemAdministratorsGroup       *string  `json:"FileSystemAdministratorsGroup,omitzero"`
 	UserName                            *string  `json:"UserName,omitzero"`
-	Password                            *string  `json:"Password,omitzero"`
+	Password                            *string  `json:"Password,omitzero" fsx:"sensitive"`
 	DnsIps                              []string `json:"DnsIps,omitzero"` // required
 	DomainJoinServiceAccountSecret      *string  `json:"DomainJoinServiceAccountSecret,omitzero"`
 }
@@ -2533,7 +2533,7 @@ func (s *SelfManagedActiveDirectoryConfiguration) validate(v *validator, p strin
 // SelfManagedActiveDirectoryConfigurationUpdates is an FSx shape. Specifies changes you are making to the self-managed Microsoft Active Directory configuration to which an FSx for Windows File Server file system or an FSx for ONTAP SVM is joined.
 type SelfManagedActiveDirectoryConfigurationUpdates struct {
 	UserName                            *string  `json:"UserName,omitzero"`
-	Password                            *string  `json:"Password,omitzero"`
+	Password                            *string  `json:"Password,omitzero" fsx:"sensitive"`
 	DnsIps                              []string `json:"DnsIps,omitzero"`
 	DomainName                          *string  `json:"DomainName,omitzero"`
 	OrganizationalUnitDistinguishedName *string  `json:"OrganizationalUnitDistinguishedName,omitzero"`
@@ -2905,7 +2905,7 @@ func (s *UpdateFileSystemLustreMetadataConfiguration) validate(v *validator, p s
 type UpdateFileSystemOntapConfiguration struct {
 	AutomaticBackupRetentionDays  *int64                 `json:"AutomaticBackupRetentionDays,omitzero"`
 	DailyAutomaticBackupStartTime *string                `json:"DailyAutomaticBackupStartTime,omitzero"`
-	FsxAdminPassword              *string                `json:"FsxAdminPassword,omitzero"`
+	FsxAdminPassword              *string                `json:"FsxAdminPassword,omitzero" fsx:"sensitive"`
 	WeeklyMaintenanceStartTime    *string                `json:"WeeklyMaintenanceStartTime,omitzero"`
 	DiskIopsConfiguration         *DiskIopsConfiguration `json:"DiskIopsConfiguration,omitzero"`
 	ThroughputCapacity            *int64                 `json:"ThroughputCapacity,omitzero"`
@@ -3258,7 +3258,7 @@ type UpdateStorageVirtualMachineRequest struct {
 	ActiveDirectoryConfiguration *UpdateSvmActiveDirectoryConfiguration `json:"ActiveDirectoryConfiguration,omitzero"`
 	ClientRequestToken           *string                                `json:"ClientRequestToken,omitzero"`
 	StorageVirtualMachineId      *string                                `json:"StorageVirtualMachineId,omitzero"` // required
-	SvmAdminPassword             *string                                `json:"SvmAdminPassword,omitzero"`
+	SvmAdminPassword             *string                                `json:"SvmAdminPassword,omitzero" fsx:"sensitive"`
 }
 
 // Validate checks UpdateStorageVirtualMachineRequest against the model's constraints.

@@ -7,7 +7,8 @@
 // conflict, nor a retried delete find it gone); the same token with other
 // parameters is IncompatibleParameterError whose Parameter names the first
 // member that differs. Tokens are scoped per operation (fsxd.TokenKey) and
-// kept for good.
+// kept for good. Sensitive members (passwords) are kept and compared only
+// as their Mask, a keyed digest (mask.go).
 package idempotency
 
 import (
@@ -31,13 +32,13 @@ const Member = "ClientRequestToken"
 // transaction so the token and what fn writes commit together. fn returns
 // the response and the id or name of the resource it acted on. Requests
 // without a token just run. req is the request shape (token included);
-// now is when the token is recorded.
-func Once[Out any](tx *store.Tx, op string, token *string, req any, now time.Time, fn func() (*Out, string, error)) (*Out, error) {
+// mask replaces its sensitive members; now is when the token is recorded.
+func Once[Out any](tx *store.Tx, op string, token *string, req any, mask Mask, now time.Time, fn func() (*Out, string, error)) (*Out, error) {
 	if token == nil || *token == "" {
 		out, _, err := fn()
 		return out, err
 	}
-	params, err := canonical(req)
+	params, err := canonical(req, mask)
 	if err != nil {
 		return nil, err
 	}

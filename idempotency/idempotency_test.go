@@ -21,11 +21,18 @@ type request struct {
 	Size               *int64  `json:"Size,omitzero"`
 	Config             *config `json:"Config,omitzero"`
 	Tags               []tag   `json:"Tags,omitzero"`
+	Password           *string `json:"Password,omitzero" fsx:"sensitive"`
 }
 
 type config struct {
 	VolumeId *string   `json:"VolumeId,omitzero"`
 	User     *identity `json:"User,omitzero"`
+	Servers  []server  `json:"Servers,omitzero"`
+}
+
+type server struct {
+	Host   *string `json:"Host,omitzero"`
+	Secret *string `json:"Secret,omitzero" fsx:"sensitive"`
 }
 
 type identity struct {
@@ -61,7 +68,7 @@ func TestOnce(t *testing.T) {
 		var out *response
 		err := st.Update(context.Background(), func(tx *store.Tx) error {
 			var err error
-			out, err = Once(tx, op, req.ClientRequestToken, req, now, func() (*response, string, error) {
+			out, err = Once(tx, op, req.ClientRequestToken, req, nil, now, func() (*response, string, error) {
 				acted++
 				if req.Name != nil && *req.Name == "fails" {
 					return nil, "", errors.New("refused")
@@ -113,11 +120,11 @@ func TestOnce(t *testing.T) {
 func TestFirstDiff(t *testing.T) {
 	check := func(a, b *request, want string) {
 		t.Helper()
-		pa, err := canonical(a)
+		pa, err := canonical(a, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		pb, _ := canonical(b)
+		pb, _ := canonical(b, nil)
 		if got := firstDiff(reflect.TypeOf(a), pa, pb); got != want {
 			t.Errorf("%s vs %s: got %q, want %q", pa, pb, got, want)
 		}
@@ -136,8 +143,8 @@ func TestFirstDiff(t *testing.T) {
 // canonical leaves the token out, and the same parameters always give the
 // same bytes.
 func TestCanonical(t *testing.T) {
-	a, _ := canonical(&request{ClientRequestToken: ptr("x"), Size: ptr[int64](12345678901234567), Name: ptr("n")})
-	b, _ := canonical(&request{Name: ptr("n"), Size: ptr[int64](12345678901234567)})
+	a, _ := canonical(&request{ClientRequestToken: ptr("x"), Size: ptr[int64](12345678901234567), Name: ptr("n")}, nil)
+	b, _ := canonical(&request{Name: ptr("n"), Size: ptr[int64](12345678901234567)}, nil)
 	if string(a) != string(b) || string(a) != `{"Name":"n","Size":12345678901234567}` {
 		t.Errorf("canonical: %s and %s", a, b)
 	}

@@ -2,6 +2,7 @@ package idempotency
 
 // A request's parameters are compared as canonical JSON, which is also
 // what is stored with the token, so that a later mismatch can be named.
+// Sensitive members are masked in both (mask.go).
 
 import (
 	"bytes"
@@ -10,12 +11,17 @@ import (
 	"strings"
 )
 
-// canonical is the request as JSON without its token, with its top-level
-// keys sorted: the same parameters always give the same bytes (nested
-// structures marshal in declaration order, which is as fixed).
-func canonical(req any) ([]byte, error) {
+// canonical is the request as JSON without its token, its sensitive
+// members masked (mask.go), with its top-level keys sorted: the same
+// parameters always give the same bytes (nested structures marshal in
+// declaration order, or sorted where a member was masked, which is as
+// fixed).
+func canonical(req any, mask Mask) ([]byte, error) {
 	b, err := json.Marshal(req)
 	if err != nil {
+		return nil, err
+	}
+	if b, _, err = masked(reflect.TypeOf(req), b, mask); err != nil {
 		return nil, err
 	}
 	var m map[string]json.RawMessage // raw values: numbers keep their digits

@@ -32,8 +32,9 @@ var ErrOpen = errors.New("secret: cannot open sealed value")
 // Box seals and opens secrets under one master key. It is safe for
 // concurrent use.
 type Box struct {
-	aead cipher.AEAD
-	id   string
+	aead   cipher.AEAD
+	id     string
+	digest []byte // the key of Digest (digest.go)
 }
 
 // New returns a Box for a 32-byte master key.
@@ -49,7 +50,7 @@ func New(key []byte) (*Box, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Box{aead: aead, id: fingerprint(key)}, nil
+	return &Box{aead: aead, id: fingerprint(key), digest: digestKey(key)}, nil
 }
 
 // fingerprint names a master key without revealing it, so an Open under

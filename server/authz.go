@@ -32,6 +32,7 @@ func (s *Server) wireIdentity() error {
 	if err != nil {
 		return fmt.Errorf("master key: %w", err)
 	}
+	s.secrets = box
 	dir := identity.New(identity.Config{Store: s.store, Account: s.account, Secrets: box, Now: s.cfg.Now,
 		Root: identity.RootKey{ID: s.root.AccessKeyID, Secret: s.root.SecretAccessKey}})
 	s.dir = dir

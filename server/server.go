@@ -26,6 +26,7 @@ import (
 	"github.com/fsxd/fsxd/identity"
 	"github.com/fsxd/fsxd/importpath"
 	"github.com/fsxd/fsxd/internal/mountinfo"
+	"github.com/fsxd/fsxd/secret"
 	"github.com/fsxd/fsxd/store"
 )
 
@@ -80,6 +81,7 @@ type Server struct {
 	iamSvc    *iamapi.Service
 	dir       *identity.Directory
 	checker   *authz.Checker
+	secrets   *secret.Box // the master key's: seals key secrets, digests passwords
 	s3        api
 	s3control api
 	iam       api

@@ -93,7 +93,11 @@ func (g *gen) structure(name string, s *shape) {
 		if s.isRequired(mem.Name) {
 			comment = " // required"
 		}
-		g.p("\t%s %s `json:\"%s,omitzero\"`%s", mem.Name, g.goType(mem.Shape, true), mem.Name, comment)
+		tag := fmt.Sprintf(`json:"%s,omitzero"`, mem.Name)
+		if g.m.Shapes[mem.Shape].Sensitive {
+			tag += ` fsx:"sensitive"` // never kept as sent (package idempotency)
+		}
+		g.p("\t%s %s `%s`%s", mem.Name, g.goType(mem.Shape, true), tag, comment)
 	}
 	g.p("}\n")
 }
