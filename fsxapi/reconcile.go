@@ -23,7 +23,8 @@ import (
 // imported) and then the record. All state is in the store, so a restart
 // just carries on, and each transition re-reads its record inside its own
 // transaction, so several nodes may reconcile at once: the first one wins,
-// the others find nothing left to do.
+// the others find nothing left to do. Each pass also forgets a bounded
+// number of idempotency records past idempotency.Keep.
 func (s *Service) Reconcile(ctx context.Context) error {
 	var fss []*fsxd.FileSystem
 	var vms []*fsxd.SVM
@@ -43,7 +44,8 @@ func (s *Service) Reconcile(ctx context.Context) error {
 		return err
 	}
 	return errors.Join(s.creations(ctx, fss, vms, vols), s.deletions(ctx, fss, vms, vols), s.adoptRootIDs(ctx, vols),
-		s.snapshotPass(ctx, vols), s.backupPass(ctx, vols), s.autoBackupPass(ctx, fss, vols))
+		s.snapshotPass(ctx, vols), s.backupPass(ctx, vols), s.autoBackupPass(ctx, fss, vols),
+		s.expireTokens(ctx))
 }
 
 func (s *Service) due(r fsxdCreated) bool {

@@ -93,6 +93,7 @@ type Service struct {
 	cleanOnce       sync.Once
 	backupCleanOnce sync.Once
 	taken           autoTaken // backup_auto.go
+	tokens          tokenScan // reconcile_tokens.go
 }
 
 // New returns a service; cfg.Store and cfg.DataDir are required.

@@ -7,7 +7,7 @@
 // conflict, nor a retried delete find it gone); the same token with other
 // parameters is IncompatibleParameterError whose Parameter names the first
 // member that differs. Tokens are scoped per operation (fsxd.TokenKey) and
-// kept for good. Sensitive members (passwords) are kept and compared only
+// kept for Keep (expire.go; fsxapi's reconciler deletes them). Sensitive members (passwords) are kept and compared only
 // as their Mask, a keyed digest (mask.go).
 package idempotency
 
