@@ -6,12 +6,15 @@ package e2e
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
+	"github.com/aws/aws-sdk-go-v2/service/fsx"
+	fsxtypes "github.com/aws/aws-sdk-go-v2/service/fsx/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	ststypes "github.com/aws/aws-sdk-go-v2/service/sts/types"
@@ -63,6 +66,7 @@ func fedClients(t *testing.T, e *Env, u azClients, in *sts.GetFederationTokenInp
 	creds := credentials.NewStaticCredentialsProvider(*c.AccessKeyId, *c.SecretAccessKey, *c.SessionToken)
 	return azClients{S3: s3As(e, creds),
 		STS: sts.New(sts.Options{}, e.stsOpts, func(o *sts.Options) { o.Credentials = creds }),
+		FSx: fsx.New(fsx.Options{}, e.fsxOpts, func(o *fsx.Options) { o.Credentials = creds }),
 		IAM: iam.New(iam.Options{}, e.iamOpts, func(o *iam.Options) { o.Credentials = creds })}
 }
 
@@ -103,6 +107,30 @@ func TestFederationTokenNarrowsRoot(t *testing.T) {
 	azWant(t, "root's session policy does not allow PutObject", azPut(fed, alias, "new.txt"), "AccessDenied")
 	bare := fedClients(t, e, root, &sts.GetFederationTokenInput{Name: aws.String("rootbare")})
 	azWant(t, "root's federated session without a policy", azGet(bare, alias, "public/a.txt"), "AccessDenied")
+
+	// The session policy's tag conditions see the tags on FSx too.
+	guard := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"fsx:*","Resource":"*"},
+		{"Effect":"Deny","Action":"fsx:*","Resource":"*","Condition":{"StringEquals":{"aws:ResourceTag/protected":"true"}}},
+		{"Effect":"Deny","Action":"fsx:TagResource","Resource":"*","Condition":{"StringEquals":{"aws:RequestTag/protected":"true"}}}]}`
+	guarded := fedClients(t, e, root, &sts.GetFederationTokenInput{Name: aws.String("rootguard"), Policy: aws.String(guard)})
+	ctx := context.Background()
+	plain := createOpenZFS(t, e)
+	prot := createOpenZFS(t, e, func(in *fsx.CreateFileSystemInput) {
+		in.Tags = []fsxtypes.Tag{{Key: aws.String("protected"), Value: aws.String("true")}}
+	})
+	tag := func(fs *fsxtypes.FileSystem, k, v string) error {
+		_, err := guarded.FSx.TagResource(ctx, &fsx.TagResourceInput{ResourceARN: fs.ResourceARN, Tags: []fsxtypes.Tag{{Key: aws.String(k), Value: aws.String(v)}}})
+		return err
+	}
+	if err := tag(plain, "team", "a"); err != nil {
+		t.Errorf("tagging an unprotected file system: %v", err)
+	}
+	if err := tag(prot, "team", "a"); err == nil || !strings.Contains(err.Error(), "AccessDenied") {
+		t.Errorf("tagging a file system tagged protected=true: %v, want AccessDenied", err)
+	}
+	if err := tag(plain, "protected", "true"); err == nil || !strings.Contains(err.Error(), "AccessDenied") {
+		t.Errorf("setting protected=true: %v, want AccessDenied", err)
+	}
 }
 
 // TestFederatedSessionLimits: whatever its policies allow, a federated

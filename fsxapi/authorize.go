@@ -109,7 +109,10 @@ func (s *Service) resource(ctx context.Context, t *Target) authz.FSxTarget {
 // tags to the needs whose resource it is. The root user's requests skip
 // it: no identity policy binds root, and FSx has no resource policies.
 func (a *Authorizer) tagKeys(ctx context.Context, p *auth.Principal, t *Target, resource string, needs []authz.Need) (map[string][]string, error) {
-	if p.IsRoot {
+	// Long-term root credentials meet no policy that could read the tags;
+	// a root session (GetFederationToken) is narrowed by its session
+	// policy, whose tag conditions must see them.
+	if p.IsRoot && !p.Temporary {
 		return nil, nil
 	}
 	if resource != "*" {

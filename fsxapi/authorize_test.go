@@ -109,6 +109,20 @@ func TestAuthorizeRootSkipsTags(t *testing.T) {
 	}
 }
 
+// TestAuthorizeRootSessionTags: a session of the root user
+// (GetFederationToken) is narrowed by its session policy, so its requests
+// carry the tag keys that policy's conditions read.
+func TestAuthorizeRootSessionTags(t *testing.T) {
+	e := newTestEnv(t)
+	a := &Authorizer{Service: e.svc}
+	in := &TagResourceRequest{ResourceARN: ptr("arn:aws:fsx:us-east-1:123456789012:file-system/fs-0123456789abcdef0"), Tags: []Tag{{Key: ptr("k"), Value: ptr("v")}}}
+	_, keys, err := a.request(context.Background(), &auth.Principal{IsRoot: true, Temporary: true, FederatedUser: "fed"}, fsxd.OpTagResource, in)
+	want := map[string][]string{"aws:RequestTag/k": {"v"}, "aws:TagKeys": {"k"}}
+	if err != nil || !reflect.DeepEqual(keys, want) {
+		t.Errorf("root session: keys %v err %v, want %v", keys, err, want)
+	}
+}
+
 // TestAuthorizeFailsClosed: an input that names no target (an operation
 // added without its line in targets.go) is refused, not allowed on "*".
 func TestAuthorizeFailsClosed(t *testing.T) {
