@@ -76,6 +76,9 @@ func (c *call) trustPolicy(p param) (string, *policy.Document, error) {
 	if err != nil {
 		return "", nil, awserr.MalformedPolicyDocument.Err("%s", err.Error())
 	}
+	if doc.Size() > identity.MaxTrustPolicySize {
+		return "", nil, awserr.LimitExceeded.Err("Cannot exceed quota for ACLSizePerRole: %d", identity.MaxTrustPolicySize)
+	}
 	return text, doc, nil
 }
 

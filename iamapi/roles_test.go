@@ -1,7 +1,9 @@
 package iamapi
 
 import (
+	"fmt"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -70,4 +72,46 @@ func allowAll(actions ...string) string {
 		list += `"` + a + `"`
 	}
 	return `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":[` + list + `],"Resource":"*"}}`
+}
+
+// TestTrustPolicyQuota: a trust policy is at most 2,048 characters,
+// whitespace not counted (IAM's ACLSizePerRole), on CreateRole and
+// UpdateAssumeRolePolicy alike.
+func TestTrustPolicyQuota(t *testing.T) {
+	e := newEnv(t)
+	trustOf := func(conditions int, indent string) string {
+		cond := ""
+		for i := range conditions {
+			if i > 0 {
+				cond += ","
+			}
+			cond += fmt.Sprintf(`%s"aws:PrincipalTag/k%03d":"v"`, indent, i)
+		}
+		return `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + testAccount +
+			`:root"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{` + cond + `}}}}`
+	}
+	small, spaced, large := trustOf(10, ""), trustOf(60, strings.Repeat(" ", 40)), trustOf(90, "")
+	if len(spaced) <= 2048 || len(large) <= 2048 {
+		t.Fatalf("the documents are %d and %d characters: the test proves nothing", len(spaced), len(large))
+	}
+	for _, tc := range []struct {
+		name, doc, code string
+	}{
+		{"small", small, ""},
+		{"over 2048 only with whitespace", spaced, ""},
+		{"over 2048", large, "LimitExceeded"},
+	} {
+		_, err := e.IAM.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("q-" + strings.ReplaceAll(tc.name, " ", "-")), AssumeRolePolicyDocument: aws.String(tc.doc)})
+		if tc.code == "" && err != nil {
+			t.Errorf("CreateRole %s: %v", tc.name, err)
+		} else if tc.code != "" {
+			wantCode(t, err, tc.code)
+		}
+		_, err = e.IAM.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: aws.String("q-small"), PolicyDocument: aws.String(tc.doc)})
+		if tc.code == "" && err != nil {
+			t.Errorf("UpdateAssumeRolePolicy %s: %v", tc.name, err)
+		} else if tc.code != "" {
+			wantCode(t, err, tc.code)
+		}
+	}
 }

@@ -9,6 +9,7 @@ import (
 // Role quotas and defaults, as AWS's.
 const (
 	MaxRolePolicySize         = 10240 // aggregate of a role's inline policies
+	MaxTrustPolicySize        = 2048  // a role's trust policy, whitespace not counted (IAM's ACLSizePerRole)
 	DefaultMaxSessionDuration = 3600  // seconds
 )
 
