@@ -2,11 +2,13 @@ package s3api
 
 import (
 	"context"
+	"net/http"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/fsxd/fsxd/auth"
 	"github.com/fsxd/fsxd/awserr"
 )
 
@@ -109,4 +111,21 @@ func TestRequestTagsEveryCheck(t *testing.T) {
 			e.get("copy-secret").expect(t, 404, "NoSuchKey")
 		}
 	}
+}
+
+// TestListBucketsAfterSignature: GET / is checked as any request is
+// before it is refused as not served: an unsigned or badly signed one is
+// the authentication's 403, a signed one 501 NotImplemented.
+func TestListBucketsAfterSignature(t *testing.T) {
+	e := newEnv(t, func(c *Config) {
+		c.Authenticate = func(r *http.Request) (*auth.Principal, error) {
+			if r.Header.Get("Authorization") != "good" {
+				return nil, awserr.SignatureDoesNotMatch.Err("")
+			}
+			return &auth.Principal{AccountID: testAccount, IsRoot: true}, nil
+		}
+	})
+	e.do("GET", "/", nil).expect(t, 403, "SignatureDoesNotMatch")
+	e.do("GET", "/", nil, "Authorization: bad").expect(t, 403, "SignatureDoesNotMatch")
+	e.do("GET", "/", nil, "Authorization: good").expect(t, 501, "NotImplemented")
 }

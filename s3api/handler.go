@@ -144,15 +144,15 @@ func (h *Handler) Serve(w http.ResponseWriter, r *http.Request) error {
 func (h *Handler) serve(w http.ResponseWriter, r *http.Request) error {
 	rt := h.route(r)
 	recordOperation(w, rt.name)
-	if rt.name == opListBuckets {
-		return awserr.NotImplemented.Err("ListBuckets is not served here: address an access point by its alias or ARN.")
-	}
 	if rt.early != nil {
 		return rt.early
 	}
 	p, err := h.cfg.Authenticate(r)
 	if err != nil {
 		return err
+	}
+	if rt.name == opListBuckets { // after the signature, as S3 checks it first
+		return awserr.NotImplemented.Err("ListBuckets is not served here: address an access point by its alias or ARN.")
 	}
 	ctx := auth.WithPrincipal(r.Context(), p)
 	ap, err := h.resolve(ctx, rt.addr)
