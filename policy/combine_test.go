@@ -27,7 +27,7 @@ var (
 	apNoPrinc    = doc(stmt("Allow", "", `"s3:GetObject"`, allObjects))
 	apAllowCarol = doc(stmt("Allow", `"Principal":{"AWS":"444455556666"},`, `"s3:GetObject"`, allObjects))
 	apAllowAcct  = doc(stmt("Allow", `"Principal":{"AWS":"arn:aws:iam::111122223333:root"},`, `"s3:GetObject"`, allObjects))
-	apAllowNot   = doc(stmt("Allow", `"NotPrincipal":{"AWS":"arn:aws:iam::111122223333:user/Bob"},`, `"s3:GetObject"`, allObjects))
+	apAllowNot   = doc(stmt("Allow", `"NotPrincipal":{"AWS":["arn:aws:iam::111122223333:user/Bob","111122223333"]},`, `"s3:GetObject"`, allObjects))
 	// The account first, then Alice by name: the second Allow counts.
 	apAcctThenAlice = `{"Version":"2012-10-17","Statement":[` +
 		stmt("Allow", `"Principal":{"AWS":"111122223333"},`, `"s3:GetObject"`, allObjects) + `,` +

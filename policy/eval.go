@@ -102,7 +102,11 @@ func (s *statement) applies(e *env, asResource bool) bool {
 		if asResource {
 			return false
 		}
-	} else if s.principals.match(r) == s.notPrincipal {
+	} else if s.notPrincipal {
+		if s.principals.exempts(r) {
+			return false
+		}
+	} else if !s.principals.match(r) {
 		return false
 	}
 	if anyMatch(s.actions, r.Action, e) == s.notAction {

@@ -139,10 +139,18 @@ var elementCases = []evalCase{
 	{doc(stmt("Allow", `"Principal":{"AWS":"AIDADAVE000000000000"},`, `"s3:GetObject"`, `"*"`)), get(bob, obj+"a"), Deny},
 	{doc(stmt("Allow", `"Principal":{"AWS":"AROAROLER00000000000"},`, `"s3:GetObject"`, `"*"`)), get(rSession, obj+"a"), Allow},
 	{doc(stmt("Allow", `"Principal":{"AWS":"AIDADAVE000000000000"},`, `"s3:GetObject"`, `"*"`)), get(fedDave, obj+"a"), Deny},
-	{doc(stmt("Allow", `"Principal":"*",`, `"*"`, `"*"`), stmt("Deny", `"NotPrincipal":{"AWS":"arn:aws:iam::111122223333:user/Alice"},`, `"s3:*"`, `"*"`)), get(alice, obj+"a"), Allow},
-	{doc(stmt("Allow", `"Principal":"*",`, `"*"`, `"*"`), stmt("Deny", `"NotPrincipal":{"AWS":"arn:aws:iam::111122223333:user/Alice"},`, `"s3:*"`, `"*"`)), get(bob, obj+"a"), ExplicitDeny},
+	// A NotPrincipal exempts a caller only if it names each principal the
+	// request is made as: the account, then the user, or the role and its
+	// session. Naming the user without its account exempts nothing.
+	{doc(stmt("Allow", `"Principal":"*",`, `"*"`, `"*"`), stmt("Deny", `"NotPrincipal":{"AWS":"arn:aws:iam::111122223333:user/Alice"},`, `"s3:*"`, `"*"`)), get(alice, obj+"a"), ExplicitDeny},
+	{doc(stmt("Allow", `"Principal":"*",`, `"*"`, `"*"`), stmt("Deny", `"NotPrincipal":{"AWS":["arn:aws:iam::111122223333:user/Alice","arn:aws:iam::111122223333:root"]},`, `"s3:*"`, `"*"`)), get(alice, obj+"a"), Allow},
+	{doc(stmt("Allow", `"Principal":"*",`, `"*"`, `"*"`), stmt("Deny", `"NotPrincipal":{"AWS":["arn:aws:iam::111122223333:user/Alice","111122223333"]},`, `"s3:*"`, `"*"`)), get(bob, obj+"a"), ExplicitDeny},
 	{doc(stmt("Allow", `"Principal":"*",`, `"*"`, `"*"`), stmt("Deny", `"NotPrincipal":{"AWS":"111122223333"},`, `"s3:*"`, `"*"`)), get(carol, obj+"a"), ExplicitDeny},
-	{doc(stmt("Allow", `"Principal":"*",`, `"*"`, `"*"`), stmt("Deny", `"NotPrincipal":{"AWS":"111122223333"},`, `"s3:*"`, `"*"`)), get(bob, obj+"a"), Allow},
+	{doc(stmt("Allow", `"Principal":"*",`, `"*"`, `"*"`), stmt("Deny", `"NotPrincipal":{"AWS":"111122223333"},`, `"s3:*"`, `"*"`)), get(bob, obj+"a"), ExplicitDeny},
+	{doc(stmt("Allow", `"Principal":"*",`, `"*"`, `"*"`), stmt("Deny", `"NotPrincipal":{"AWS":"111122223333"},`, `"s3:*"`, `"*"`)), get(root, obj+"a"), Allow},
+	{doc(stmt("Allow", `"Principal":"*",`, `"*"`, `"*"`), stmt("Deny", `"NotPrincipal":{"AWS":["arn:aws:iam::111122223333:role/R","111122223333"]},`, `"s3:*"`, `"*"`)), get(rSession, obj+"a"), ExplicitDeny},
+	{doc(stmt("Allow", `"Principal":"*",`, `"*"`, `"*"`), stmt("Deny", `"NotPrincipal":{"AWS":["arn:aws:iam::111122223333:role/R","arn:aws:sts::111122223333:assumed-role/R/s","111122223333"]},`, `"s3:*"`, `"*"`)), get(rSession, obj+"a"), Allow},
+	{doc(stmt("Allow", `"Principal":"*",`, `"*"`, `"*"`), stmt("Deny", `"NotPrincipal":{"AWS":["arn:aws:sts::111122223333:assumed-role/R/s","111122223333"]},`, `"s3:*"`, `"*"`)), get(rSession, obj+"a"), ExplicitDeny},
 
 	// Effects: an applicable Deny wins wherever it is.
 	{doc(stmt("Allow", "", `"s3:*"`, `"*"`), stmt("Deny", "", `"s3:GetObject"`, `"*"`)), get(alice, obj+"a"), ExplicitDeny},

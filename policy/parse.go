@@ -301,6 +301,29 @@ func (ps *principals) kind(r *Request) matchKind {
 	return noMatch
 }
 
+// exempts reports whether a NotPrincipal element leaves the caller out.
+// AWS checks each principal a request is made as in turn (the account,
+// then the role, then the role session; the account, then the user), so
+// every one must be named: a user named without its account, or a role
+// without its session, is not exempt, and the Deny applies to it.
+func (ps *principals) exempts(r *Request) bool {
+	p := &r.Principal
+	if ps.any {
+		return true
+	}
+	if p.AccountID == "" || !contains(ps.accounts, p.AccountID) {
+		return false
+	}
+	if p.IsRoot && p.FederatedUser == "" {
+		return true // the account's root ARN is the account
+	}
+	if p.RoleARN != "" {
+		role := ps.matchARN(r, p.RoleARN) || contains(ps.ids, p.EntityID())
+		return role && ps.matchARN(r, p.ARN)
+	}
+	return ps.matchARN(r, p.ARN) || p.FederatedUser == "" && contains(ps.ids, p.EntityID())
+}
+
 // matchARN: arn is named, and if the policy was bound when saved, the
 // caller is the user or role it was bound to.
 func (ps *principals) matchARN(r *Request, arn string) bool {
