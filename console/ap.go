@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
 
 	"github.com/fsxd/fsxd"
+	"github.com/fsxd/fsxd/identity"
 	"github.com/fsxd/fsxd/policy"
 )
 
@@ -169,7 +170,7 @@ func (c *Console) accessPointPolicy(w http.ResponseWriter, r *http.Request, ss *
 	p := policyPage{Name: r.FormValue("name")}
 	if r.Method == http.MethodPost {
 		p.Policy = r.PostFormValue("policy")
-		if p.Problem = checkPolicy(p.Policy, policy.ResourcePolicy); p.Problem == "" {
+		if p.Problem = checkPolicy(r.Context(), p.Policy, policy.ResourcePolicy); p.Problem == "" {
 			_, err := cl.s3control.PutAccessPointPolicy(ctx, &s3control.PutAccessPointPolicyInput{
 				AccountId: aws.String(cl.account), Name: aws.String(p.Name), Policy: aws.String(p.Policy)})
 			if err == nil {
@@ -198,8 +199,12 @@ func (c *Console) accessPointPolicy(w http.ResponseWriter, r *http.Request, ss *
 }
 
 // checkPolicy returns "" for a policy the API would accept, else where and
-// what is wrong.
-func checkPolicy(text string, k policy.Kind) string {
+// what is wrong. It runs before the API checks any permission, so a
+// document larger than any API accepts is refused before it is parsed.
+func checkPolicy(ctx context.Context, text string, k policy.Kind) string {
+	if n, most := policy.MinifiedLen([]byte(text)), maxPolicySize(k); n > most {
+		return fmt.Sprintf("The policy is %d characters long without white space; the largest accepted is %d.", n, most)
+	}
 	var any json.RawMessage
 	if err := json.Unmarshal([]byte(text), &any); err != nil {
 		var se *json.SyntaxError
@@ -209,10 +214,21 @@ func checkPolicy(text string, k policy.Kind) string {
 		}
 		return err.Error()
 	}
-	if _, err := policy.ParseKind([]byte(text), k); err != nil {
-		return statementAt(text, k) + err.Error()
+	if _, err := parseKind([]byte(text), k); err != nil {
+		return statementAt(ctx, text, k) + err.Error()
 	}
 	return ""
+}
+
+// maxPolicySize is the largest document of kind k some API takes, counted
+// as they count it (policy.MinifiedLen): an access point policy's 20 KB,
+// or, for identity policies, a role's inline policies' 10,240 (a user's
+// are 2,048, a managed policy's 6,144: the API refuses those itself).
+func maxPolicySize(k policy.Kind) int {
+	if k == policy.IdentityPolicy {
+		return max(identity.MaxUserPolicySize, identity.MaxGroupPolicySize, identity.MaxManagedPolicySize, identity.MaxRolePolicySize)
+	}
+	return policy.MaxAccessPointPolicySize
 }
 
 // lineCol turns a json.SyntaxError offset (bytes read, the bad one

@@ -117,7 +117,7 @@ func (c *Console) iamDo(w http.ResponseWriter, r *http.Request, ss *session) {
 		_, err = cl.iam.DeleteAccessKey(ctx, &iam.DeleteAccessKeyInput{UserName: user, AccessKeyId: key})
 	case "put-policy":
 		doc := r.PostFormValue("policy")
-		if problem := checkPolicy(doc, policy.IdentityPolicy); problem != "" {
+		if problem := checkPolicy(r.Context(), doc, policy.IdentityPolicy); problem != "" {
 			v := c.newView(r, ss, "IAM", "iam")
 			c.fillIAM(r.Context(), r, ss, &v, &iamPage{Problem: problem, PolicyFor: *user, Policy: doc})
 			w.WriteHeader(http.StatusBadRequest)

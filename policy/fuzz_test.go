@@ -39,6 +39,9 @@ func FuzzParse(f *testing.F) {
 		if !bytes.Equal(Normalize(norm), norm) {
 			t.Fatalf("Normalize not idempotent on %q", text)
 		}
+		if n := MinifiedLen(text); n != len(norm) {
+			t.Fatalf("MinifiedLen = %d, len(Normalize) = %d", n, len(norm))
+		}
 		d, err := Parse(text)
 		if err != nil {
 			if _, ok := err.(*ParseError); !ok {

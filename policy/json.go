@@ -151,6 +151,11 @@ func Normalize(text []byte) []byte {
 	return out
 }
 
+// MinifiedLen is len(Normalize(text)) without building it: the size IAM
+// and S3 hold against their limits. It parses nothing, so a caller can
+// refuse an oversized document for the price of one pass.
+func MinifiedLen(text []byte) int { return minifiedLen(text) }
+
 func minifiedLen(text []byte) int {
 	n := 0
 	walkSignificant(text, func(byte) { n++ })
