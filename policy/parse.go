@@ -62,16 +62,16 @@ func parse(text []byte, k Kind) (*Document, error) {
 		return nil, perr("Missing required field Statement")
 	}
 	vars := d.version == version2012
+	sids := map[string]bool{} // a set, so a document of many Sids parses in linear time
 	for i := range list {
 		s, err := parseStatement(&list[i], k, vars)
 		if err != nil {
 			return nil, err
 		}
-		for _, t := range d.stmts {
-			if s.sid != "" && t.sid == s.sid {
-				return nil, perr("Statement IDs (SID) in a single policy must be unique")
-			}
+		if s.sid != "" && sids[s.sid] {
+			return nil, perr("Statement IDs (SID) in a single policy must be unique")
 		}
+		sids[s.sid] = true
 		d.stmts = append(d.stmts, s)
 		d.context = d.context || s.readsContext()
 	}

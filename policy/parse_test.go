@@ -67,6 +67,7 @@ var parseErrors = []struct {
 	{wrap(okAct + `,"Sid":1`), 0, "Invalid Sid"},
 	{wrap(okAct + `,"Condtion":{}`), 0, "Unknown field Condtion"},
 	{`{"Statement":[{"Sid":"a",` + okAct + `},{"Sid":"a",` + okAct + `}]}`, 0, "Statement IDs (SID) in a single policy must be unique"},
+	{`{"Statement":[{"Sid":"a",` + okAct + `},{"Sid":"b",` + okAct + `},{"Sid":"a",` + okAct + `}]}`, 0, "Statement IDs (SID) in a single policy must be unique"},
 	{wrap(okAct + `,"Condition":[]`), 0, "Invalid Condition element"},
 	{wrap(okAct + `,"Condition":{"StringEqualz":{"k":"v"}}`), 0, "Invalid Condition type : StringEqualz"},
 	{wrap(okAct + `,"Condition":{"NullIfExists":{"k":"true"}}`), 0, "Invalid Condition type : NullIfExists"},
@@ -105,6 +106,7 @@ func TestParseAccepts(t *testing.T) {
 	for _, text := range []string{
 		wrap(okAct),
 		`{"Version":"2008-10-17","Id":"x","Statement":[{"Sid":"1",` + okAct + `},{"Sid":"2",` + okAct + `}]}`,
+		`{"Statement":[{"Sid":"",` + okAct + `},{` + okAct + `},{"Sid":"",` + okAct + `}]}`, // no Sid is not a Sid
 		wrap(okAct + `,"Principal":{"AWS":["111122223333","arn:aws:sts::111122223333:assumed-role/R/s"],"Service":"s3.amazonaws.com"}`),
 		wrap(`"Effect":"Deny","NotAction":["s3:*"],"NotResource":["arn:aws:s3:::b"]`),
 		wrap(okAct + `,"Condition":{"ForAllValues:StringLikeIfExists":{"aws:TagKeys":["a*",1,true]}}`),
