@@ -115,3 +115,26 @@ func TestConsoleAPPolicyEditorBounded(t *testing.T) {
 		}
 	}
 }
+
+// TestConsoleSessionCap: signing in over and over with one key keeps 16
+// sessions; the oldest is signed out, and its cookie is sent to the
+// sign-in form while the newest still works.
+func TestConsoleSessionCap(t *testing.T) {
+	env := Start(t)
+	var all []*consoleHTTP
+	for i := range 17 {
+		status, c := consoleSignIn(t, env, env.Key, env.Secret)
+		if c == nil {
+			t.Fatalf("sign-in %d: %d, no session", i+1, status)
+		}
+		all = append(all, c)
+	}
+	if resp, _ := all[0].do("GET", "server", nil); resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/_fsxd/console/signin" {
+		t.Errorf("the first of 17 sessions: %d to %q, want 303 to the sign-in form", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	for _, c := range all[1:] {
+		if resp, _ := c.do("GET", "server", nil); resp.StatusCode != http.StatusOK {
+			t.Errorf("one of the 16 newest sessions: %d, want 200", resp.StatusCode)
+		}
+	}
+}
