@@ -48,6 +48,7 @@ type Config struct {
 type Console struct {
 	cfg      Config
 	sessions *sessions
+	limit    *signInLimit
 	pages    map[string]*template.Template
 	static   http.Handler
 	rates    *rates
@@ -61,7 +62,7 @@ func New(cfg Config) (*Console, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	c := &Console{cfg: cfg, sessions: newSessions(), pages: map[string]*template.Template{}, rates: newRates()}
+	c := &Console{cfg: cfg, sessions: newSessions(), limit: newSignInLimit(), pages: map[string]*template.Template{}, rates: newRates()}
 	names, err := fs.Glob(webFS, "web/page_*.html")
 	if err != nil {
 		return nil, err

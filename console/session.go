@@ -7,9 +7,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
-	"net"
 	"net/http"
-	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
@@ -20,9 +18,6 @@ import (
 const (
 	cookieName = "fsxd_console"
 	sessionTTL = 8 * time.Hour
-	// maxFailDelay caps how long a failed sign-in is held: enough to make
-	// guessing slow, short enough not to lock a mistyping user out.
-	maxFailDelay = 4 * time.Second
 )
 
 // session is one signed-in user. The secret stays in server memory: the
@@ -53,13 +48,11 @@ type sessions struct {
 	// order holds every session, oldest first, which is the order they
 	// expire in: a sweep stops at the first one still live.
 	order *list.List
-	// fails counts recent failed sign-ins per source address.
-	fails map[string]int
 }
 
 func newSessions() *sessions {
 	return &sessions{mac: randomBytes(32), byID: map[string]*session{}, byKey: map[string][]*session{},
-		order: list.New(), fails: map[string]int{}}
+		order: list.New()}
 }
 
 func randomBytes(n int) []byte {
@@ -154,55 +147,6 @@ func (s *sessions) lookup(r *http.Request, now time.Time) *session {
 func (s *sessions) end(ss *session) {
 	s.mu.Lock()
 	s.drop(ss)
-	s.mu.Unlock()
-}
-
-// failed records a failed sign-in from addr and says how long to hold the
-// answer: doubling from 250 ms per recent failure, capped.
-func (s *sessions) failed(addr string) time.Duration {
-	key := failKey(addr)
-	s.mu.Lock()
-	s.fails[key]++
-	n := s.fails[key]
-	if len(s.fails) > maxFailSources {
-		// A spray of sources (bounded memory): the one-off failures go
-		// first, so a source that keeps failing keeps its delay.
-		for k, c := range s.fails {
-			if c <= 1 {
-				delete(s.fails, k)
-			}
-		}
-		if len(s.fails) > maxFailSources/2 {
-			clear(s.fails)
-		}
-	}
-	s.mu.Unlock()
-	d := 250 * time.Millisecond << min(n-1, 5)
-	return min(d, maxFailDelay)
-}
-
-// maxFailSources bounds the sources whose failures are remembered.
-const maxFailSources = 10000
-
-// failKey is who a failure is counted against: an IPv4 address, or an
-// IPv6 /64, which one client can hold whole.
-func failKey(addr string) string {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		host = addr
-	}
-	ip, err := netip.ParseAddr(host)
-	if err != nil || ip.Is4() || ip.Is4In6() {
-		return host
-	}
-	p, _ := ip.Prefix(64)
-	return p.String()
-}
-
-func (s *sessions) succeeded(addr string) {
-	key := failKey(addr)
-	s.mu.Lock()
-	delete(s.fails, key)
 	s.mu.Unlock()
 }
 

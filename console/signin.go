@@ -1,9 +1,11 @@
 package console
 
 import (
+	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -60,18 +62,33 @@ func (c *Console) signIn(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxSignInBody)
 	key := strings.TrimSpace(r.PostFormValue("access_key_id"))
 	secret := r.PostFormValue("secret_access_key")
+	try, wait := c.limit.begin(r.RemoteAddr, key, c.cfg.Now())
+	if try == nil {
+		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Round(time.Second).Seconds())))
+		w.WriteHeader(http.StatusTooManyRequests)
+		c.render(w, "signin", view{Title: "Sign in", Error: tooManyFailures(wait)})
+		return
+	}
 	cl := c.newClients(key, secret, r.Host, c.cfg.TLS)
 	arn, err := cl.whoami(withRemote(r.Context(), r.RemoteAddr))
 	if err != nil || key == "" {
-		time.Sleep(c.sessions.failed(r.RemoteAddr))
 		w.WriteHeader(http.StatusUnauthorized)
 		c.render(w, "signin", view{Title: "Sign in", Error: badCredentials})
 		return
 	}
-	c.sessions.succeeded(r.RemoteAddr)
+	c.limit.succeeded(r.RemoteAddr, try)
 	_, cookie := c.sessions.start(key, secret, arn, c.cfg.Now(), c.cfg.TLS)
 	http.SetCookie(w, cookie)
 	http.Redirect(w, r, prefix, http.StatusSeeOther)
+}
+
+// tooManyFailures says why a sign-in was not even tried, and for how long.
+func tooManyFailures(wait time.Duration) string {
+	again := fmt.Sprintf("%d seconds", int(wait.Round(time.Second).Seconds()))
+	if wait > time.Minute {
+		again = fmt.Sprintf("%d minutes", int((wait+time.Minute-1)/time.Minute))
+	}
+	return fmt.Sprintf("Too many failed sign-ins from your address (%d in %d minutes): try again in %s.", maxFailures, int(failWindow/time.Minute), again)
 }
 
 func sameOrigin(origin, host string) bool {

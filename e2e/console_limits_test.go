@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -136,5 +137,47 @@ func TestConsoleSessionCap(t *testing.T) {
 		if resp, _ := c.do("GET", "server", nil); resp.StatusCode != http.StatusOK {
 			t.Errorf("one of the 16 newest sessions: %d, want 200", resp.StatusCode)
 		}
+	}
+}
+
+// TestConsoleSignInLimit: an address may fail 10 sign-ins in 5 minutes;
+// guesses sent at once past that are refused with 429 and Retry-After,
+// without their credentials being tried, and signing in with one's own
+// key in between clears none of the guesses at another key.
+func TestConsoleSignInLimit(t *testing.T) {
+	env := Start(t)
+	guess := func() (int, string) {
+		t.Helper()
+		c := &consoleHTTP{t: t, base: env.URL + "/_fsxd/console/"}
+		resp, page := c.do("POST", "signin", url.Values{"access_key_id": {"AKIAVICTIMVICTIM0001"}, "secret_access_key": {"guess"}})
+		return resp.StatusCode, page
+	}
+	for i := range 9 {
+		if code, _ := guess(); code != http.StatusUnauthorized {
+			t.Fatalf("wrong guess %d: %d, want 401", i+1, code)
+		}
+	}
+	if status, c := consoleSignIn(t, env, env.Key, env.Secret); c == nil {
+		t.Fatalf("signing in with my own key after 9 guesses at another's: %d", status)
+	}
+	codes := make(chan int, 20)
+	var wg sync.WaitGroup
+	for range 20 {
+		wg.Add(1)
+		go func() { defer wg.Done(); code, _ := guess(); codes <- code }()
+	}
+	wg.Wait()
+	close(codes)
+	got := map[int]int{}
+	for code := range codes {
+		got[code]++
+	}
+	if got[http.StatusUnauthorized] != 1 || got[http.StatusTooManyRequests] != 19 {
+		t.Errorf("20 concurrent guesses after 9 failures and a success: %v, want one 401 and 19 × 429", got)
+	}
+	c := &consoleHTTP{t: t, base: env.URL + "/_fsxd/console/"}
+	resp, page := c.do("POST", "signin", url.Values{"access_key_id": {"AKIAVICTIMVICTIM0001"}, "secret_access_key": {"guess"}})
+	if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") == "" || !strings.Contains(page, "Too many failed sign-ins from your address") {
+		t.Errorf("a guess past the limit: %d, Retry-After %q, want 429 saying why", resp.StatusCode, resp.Header.Get("Retry-After"))
 	}
 }
