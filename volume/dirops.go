@@ -252,11 +252,25 @@ func (f *FS) unlink(dirfd int, p Path, st *unix.Stat_t, cond func(*Info) error) 
 	if err := f.mayRemove(dirfd, st); err != nil {
 		return err
 	}
-	flags := 0
 	if p.dir {
-		flags = unix.AT_REMOVEDIR
+		return f.rmdirIdle(dirfd, name, st)
 	}
-	return unix.Unlinkat(dirfd, name, flags)
+	return unix.Unlinkat(dirfd, name, 0)
+}
+
+// rmdirIdle removes a directory unless a write of this node is about to
+// link an entry into it (busyDirs), which is then as good as not empty:
+// the delete is ordered after that write, and a PUT below a directory
+// key being deleted never finds its parent gone.
+func (f *FS) rmdirIdle(dirfd int, name string, st *unix.Stat_t) error {
+	var err error
+	if !f.r.busy.removeIdle(st, func() bool {
+		err = unix.Unlinkat(dirfd, name, unix.AT_REMOVEDIR)
+		return err == nil
+	}) && err == nil {
+		return unix.ENOTEMPTY
+	}
+	return err
 }
 
 // notDir is why a directory key cannot be removed as one: it names a

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 )
 
@@ -50,4 +51,76 @@ func TestRemoveLinkedDir(t *testing.T) {
 			t.Errorf("the link's target went with it: %v", err)
 		}
 	})
+}
+
+// TestRemoveDirKeyHeldByWriter: a directory key whose directory a Writer
+// of this node will link into is not removed (ErrNotEmpty, as once the
+// write lands), so the write does not find its parent gone; once the
+// write is done, an empty directory goes as before.
+func TestRemoveDirKeyHeldByWriter(t *testing.T) {
+	modes(t, func(t *testing.T, e Enforcement) {
+		r, vol := newRoot(t, optsFor(e))
+		f := r.As(rootID)
+		if _, err := f.Mkdir(ctx, key(t, "a/b/"), Meta{}); err != nil {
+			t.Fatal(err)
+		}
+		w, err := f.Create(ctx, key(t, "a/b/c"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.Remove(ctx, key(t, "a/b/")); !errors.Is(err, ErrNotEmpty) {
+			t.Errorf("Remove a/b/ while a write will link into it: %v, want ErrNotEmpty", err)
+		}
+		if _, err := w.Commit(Meta{ETag: "e"}, nil); err != nil {
+			t.Fatalf("the write below the directory: %v", err)
+		}
+		if b, err := os.ReadFile(filepath.Join(vol, "a/b/c")); err != nil || len(b) != 0 {
+			t.Errorf("a/b/c: %q, %v", b, err)
+		}
+		if err := f.Remove(ctx, key(t, "a/b/c")); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.Mkdir(ctx, key(t, "x/"), Meta{}); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.Remove(ctx, key(t, "x/")); err != nil {
+			t.Errorf("Remove of an idle empty directory: %v", err)
+		}
+	})
+}
+
+// TestPutRacesDirKeyRemove: PUTs below a directory key never fail for a
+// parent gone while other callers delete the key and the directory key
+// (the writes' holds keep this node's rmdir out).
+func TestPutRacesDirKeyRemove(t *testing.T) {
+	r, _ := newRoot(t, Options{NoFsync: true})
+	f := r.As(rootID)
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for _, k := range []string{"a/b/c", "a/b/"} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+					f.Remove(ctx, key(t, k))
+				}
+			}
+		}()
+	}
+	var failed error
+	for range 300 {
+		if _, err := put(t, f, "a/b/c", "x"); err != nil {
+			failed = err
+			break
+		}
+	}
+	close(stop)
+	wg.Wait()
+	if failed != nil {
+		t.Fatalf("a PUT below a directory key being deleted: %v", failed)
+	}
 }

@@ -26,6 +26,10 @@ type dirID struct{ dev, ino uint64 }
 func (b *busyDirs) hold(fd int) (release func(), ok bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	return b.holdLocked(fd)
+}
+
+func (b *busyDirs) holdLocked(fd int) (release func(), ok bool) {
 	var st unix.Stat_t
 	if err := unix.Fstat(fd, &st); err != nil || st.Nlink == 0 {
 		return nil, false
@@ -42,6 +46,23 @@ func (b *busyDirs) hold(fd int) (release func(), ok bool) {
 		}
 		b.mu.Unlock()
 	}, true
+}
+
+// makeHeld runs mkdir, which makes a directory and opens it, and holds
+// what it opened, in one step under mu: removeIdle cannot remove the
+// directory between its making and its hold.
+func (b *busyDirs) makeHeld(mkdir func() (int, error)) (fd int, release func(), err error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if fd, err = mkdir(); err != nil {
+		return -1, nil, err
+	}
+	release, ok := b.holdLocked(fd)
+	if !ok {
+		unix.Close(fd)
+		return -1, nil, unix.ENOENT // removed by another node already
+	}
+	return fd, release, nil
 }
 
 // removeIdle calls rmdir, which removes the directory st describes, unless

@@ -102,11 +102,7 @@ func (f *FS) mkdirAll(comps []string) (int, []int, func(), error) {
 	var made []int
 	release := func() {} // the root is never pruned
 	for i := range comps {
-		next, mk, err := f.step(cur, strings.Join(comps[:i+1], "/"), comps[i])
-		var held func()
-		if err == nil {
-			held, err = f.hold(next)
-		}
+		next, mk, held, err := f.step(cur, strings.Join(comps[:i+1], "/"), comps[i])
 		release() // cur may go once next, in it, is held
 		if mk {
 			made = append(made, cur)
@@ -123,33 +119,46 @@ func (f *FS) mkdirAll(comps []string) (int, []int, func(), error) {
 }
 
 // step resolves one more component beneath the root, making it in parent
-// if it does not exist.
-func (f *FS) step(parent int, rel, name string) (fd int, made bool, err error) {
+// if it does not exist, and holds it (busyDirs). A directory it makes is
+// held from its mkdir on: a delete of its key on this node cannot remove
+// it before the write below it has linked its entry.
+func (f *FS) step(parent int, rel, name string) (fd int, made bool, release func(), err error) {
 	fd, err = f.r.openPath(rel, unix.O_DIRECTORY)
+	if err == nil {
+		release, err = f.hold(fd)
+		return fd, false, release, err
+	}
 	if err != unix.ENOENT {
-		return fd, false, err
+		return -1, false, nil, err
 	}
 	if err := f.r.guard(rel); err != nil {
-		return -1, false, err // a nested volume's root is missing: never re-create it
+		return -1, false, nil, err // a nested volume's root is missing: never re-create it
 	}
 	if err := f.userCheck(parent, "", unix.W_OK|unix.X_OK); err != nil {
-		return -1, false, err
+		return -1, false, nil, err
 	}
-	if err = unix.Mkdirat(parent, name, f.r.dirMode()); err == unix.EEXIST {
-		fd, err = f.r.openPath(rel, unix.O_DIRECTORY) // lost a race: use theirs
-		return fd, false, err
+	fd, release, err = f.r.busy.makeHeld(func() (int, error) {
+		if err := unix.Mkdirat(parent, name, f.r.dirMode()); err != nil {
+			return -1, err
+		}
+		made = true
+		return openChild(parent, name, unix.O_PATH|unix.O_DIRECTORY)
+	})
+	if err == unix.EEXIST { // lost a race: use theirs
+		if fd, err = f.r.openPath(rel, unix.O_DIRECTORY); err == nil {
+			release, err = f.hold(fd)
+		}
+		return fd, false, release, err
 	}
 	if err != nil {
-		return -1, false, err
-	}
-	if fd, err = openChild(parent, name, unix.O_PATH|unix.O_DIRECTORY); err != nil {
-		return -1, true, err
+		return -1, made, nil, err
 	}
 	if err = f.initDir(fd, &Meta{Implicit: true}, true); err != nil {
+		release()
 		unix.Close(fd)
-		return -1, true, err
+		return -1, true, nil, err
 	}
-	return fd, true, nil
+	return fd, true, release, nil
 }
 
 // initDir gives a directory just made (fixMode) the exact mode (the process umask,
