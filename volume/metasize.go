@@ -19,11 +19,19 @@ import (
 // ext4's 4,032, for the file's other xattrs.
 const MaxMetaSize = 3584
 
-// MetaSize is the encoded size m will have once written: the fields a
-// writer fills in later (ETag, checksum, part count and sizes, Stamp) are
-// counted at their largest when m has none yet. Part checksums are
-// counted only as m has them.
+// MetaSize is the encoded size m will have once written (or a bound on
+// it, when that is below MaxMetaSize): the fields a writer fills in later
+// (ETag, checksum, part count and sizes, Stamp) are counted at their
+// largest when m has none yet. Part checksums are counted only as m has
+// them.
 func MetaSize(m *Meta) int {
+	if n, ok := quickSize(m); ok && n <= MaxMetaSize {
+		return n // every PUT's case: no need to encode
+	}
+	return exactSize(m)
+}
+
+func exactSize(m *Meta) int {
 	w := *m
 	if w.ETag == "" {
 		w.ETag = largest.ETag
@@ -40,6 +48,35 @@ func MetaSize(m *Meta) int {
 	w.DirMarker, w.Implicit, w.Stamp = true, true, largest.Stamp
 	return len(encodeMeta(&w))
 }
+
+// quickSize bounds the encoded size of a Meta the writer has not filled
+// yet (a PUT's), without encoding it: each record is at most a tag, a
+// 10-byte uvarint and its payload, and the writer's fields take at most
+// writerMax. ok is false for a Meta that already carries writer fields.
+func quickSize(m *Meta) (n int, ok bool) {
+	if m.ETag != "" || len(m.Checksums) > 0 || m.Parts > 0 || len(m.PartSizes) > 0 || len(m.PartChecksums) > 0 {
+		return 0, false
+	}
+	n = len(metaMagic) + writerMax
+	for tag := tagContentType; tag < tagETag; tag++ {
+		if l := len(*m.strField(tag)); l > 0 {
+			n += 11 + l
+		}
+	}
+	for _, mm := range [...]map[string]string{m.User, m.Tags} {
+		for k, v := range mm {
+			n += 21 + len(k) + len(v)
+		}
+	}
+	return n, true
+}
+
+// writerMax is what the writer's fields add at their largest.
+var writerMax = func() int {
+	w := largest
+	w.DirMarker, w.Implicit = true, true
+	return len(encodeMeta(&w)) - len(metaMagic)
+}()
 
 // largest holds the writer's fields at their largest encoding, shared
 // read-only: MetaSize runs on every PUT.

@@ -2,6 +2,7 @@ package volume
 
 import (
 	"errors"
+	"math/rand/v2"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -117,5 +118,46 @@ func TestMaxMetaSizeFitsExt4(t *testing.T) {
 	})
 	if !errors.Is(err, ErrMetaTooLarge) {
 		t.Errorf("SetMeta past the xattr block: %v, want ErrMetaTooLarge", err)
+	}
+}
+
+// BenchmarkMetaSize is the check every PUT makes before reading its body:
+// a typical object's Meta, sized with the writer's fields at their largest.
+func BenchmarkMetaSize(b *testing.B) {
+	m := &Meta{ContentType: "application/octet-stream", User: map[string]string{"owner": "data-team", "run": "2026-12-07"}}
+	b.ReportAllocs()
+	for b.Loop() {
+		if FitMeta(m) != nil {
+			b.Fatal("a typical Meta does not fit")
+		}
+	}
+}
+
+// TestQuickSizeBounds: the bound a PUT's check uses is never below the
+// exact encoded size, whatever the request brought.
+func TestQuickSizeBounds(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	str := func(n int) string {
+		b := make([]byte, rng.IntN(n))
+		for i := range b {
+			b[i] = byte(rng.IntN(256))
+		}
+		return string(b)
+	}
+	for range 2000 {
+		m := &Meta{ContentType: str(300), ContentEncoding: str(20), ContentDisposition: str(400), ContentLanguage: str(10),
+			CacheControl: str(40), Expires: str(40), User: map[string]string{}, Tags: map[string]string{}}
+		for range rng.IntN(12) {
+			m.User[str(40)] = str(200)
+		}
+		for range rng.IntN(11) {
+			m.Tags[str(128)] = str(256)
+		}
+		if q, ok := quickSize(m); !ok || q < exactSize(m) {
+			t.Fatalf("quickSize %d (ok %v) below the exact size %d", q, ok, exactSize(m))
+		}
+	}
+	if _, ok := quickSize(&Meta{ETag: "e"}); ok {
+		t.Error("a Meta with writer fields took the quick bound")
 	}
 }
