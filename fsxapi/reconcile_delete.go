@@ -45,6 +45,9 @@ func (s *Service) dropVolume(ctx context.Context, v *fsxd.Volume) error {
 	if ok, err := s.still(ctx, fsxd.KindVolume, v.ID, fsxd.Deleting); err != nil || !ok {
 		return err
 	}
+	if s.work.busy("origin/"+v.ID) || s.work.busy("restore/"+v.ID) {
+		return nil // a copy into it would put its tree back after the removal
+	}
 	if busy, err := s.backupPending(ctx, v); err != nil || busy {
 		return err // its final backup is still copying it
 	}

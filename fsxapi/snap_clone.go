@@ -59,7 +59,7 @@ func (s *Service) fillFromOrigin(v *fsxd.Volume) bool {
 	if v.OriginSnapshotID == "" && v.OriginBackupID == "" || isDir(v.Dir) {
 		return false
 	}
-	s.work.start("origin/"+v.ID, func(progress func(volume.CopyStats)) {
+	s.work.startReading("origin/"+v.ID, v.OriginSnapshotID, func(progress func(volume.CopyStats)) {
 		src, err := s.originDir(context.Background(), v)
 		if err == nil {
 			_, err = volume.CopyTree(src, v.Dir, volume.CopyOptions{Progress: progress})

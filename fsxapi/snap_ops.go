@@ -182,8 +182,12 @@ func (s *Service) DeleteSnapshot(ctx context.Context, in *DeleteSnapshotRequest)
 // one being restored from it, one being made from it, or a CLONE of it
 // (on AWS a clone shares the snapshot's blocks, so the snapshot stays
 // while the clone lives; fsxd's clone is a copy, but answers the same).
-func snapshotInUse(tx *store.Tx, r *fsxd.Snapshot) error {
+// Volumes in going are deleted by the same call and need nothing.
+func snapshotInUse(tx *store.Tx, r *fsxd.Snapshot, going ...*fsxd.Volume) error {
 	users, _, err := volumes(tx).List("", 0, func(v *fsxd.Volume) bool {
+		if slices.ContainsFunc(going, func(g *fsxd.Volume) bool { return g.ID == v.ID }) {
+			return false
+		}
 		if v.Restoring == r.ID {
 			return true
 		}
@@ -197,6 +201,24 @@ func snapshotInUse(tx *store.Tx, r *fsxd.Snapshot) error {
 	}
 	if len(users) > 0 {
 		return badRequest("Snapshot %s is in use by volume %s.", r.ID, users[0].ID)
+	}
+	return nil
+}
+
+// deleteSnapshots makes snaps DELETING, as DeleteSnapshot would each, or
+// refuses them all when one is in use: the options that delete snapshots
+// along with a restore or a volume do not override that.
+func deleteSnapshots(tx *store.Tx, snaps []*fsxd.Snapshot, going []*fsxd.Volume) error {
+	for _, r := range snaps {
+		if err := snapshotInUse(tx, r, going...); err != nil {
+			return err
+		}
+	}
+	for _, r := range snaps {
+		r.Lifecycle = fsxd.Deleting
+		if err := snapshots(tx).Put(r.ID, r); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -48,7 +48,7 @@ func (s *Service) snapshotPass(ctx context.Context, vols []*fsxd.Volume) error {
 		}
 	}
 	for _, v := range vols {
-		if v.Restoring != "" {
+		if v.Restoring != "" && v.Lifecycle != fsxd.Deleting {
 			s.startRestore(v, vols)
 		}
 	}
@@ -122,11 +122,14 @@ func nestedVolumes(v *fsxd.Volume, vols []*fsxd.Volume) func(rel string) bool {
 }
 
 func (s *Service) dropSnapshot(ctx context.Context, r *fsxd.Snapshot) error {
-	if s.work.busy(r.ID) {
-		return nil // the copy finishes first, then goes
+	if s.work.busy(r.ID) || s.work.reading(r.ID) {
+		return nil // the copy finishes first, and what copies from it
 	}
 	if ok, err := s.stillSnapshot(ctx, r.ID, fsxd.Deleting); err != nil || !ok {
 		return err
+	}
+	if n, err := s.snapshotReaders(ctx, r.ID); err != nil || n > 0 {
+		return err // a copy from it is under way, maybe on another node
 	}
 	if err := volume.RemoveTree(r.Dir); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
@@ -135,6 +138,23 @@ func (s *Service) dropSnapshot(ctx context.Context, r *fsxd.Snapshot) error {
 		_, err := drop(snapshots(tx), r.ID, func(r *fsxd.Snapshot) string { return r.Lifecycle }, nil)
 		return err
 	})
+}
+
+// snapshotReaders counts the volumes whose records say a copy from
+// snapshot id is under way: made from it and still CREATING, or being
+// restored or updated from it. The API refuses to delete such a snapshot
+// (snapshotInUse); this covers records from before it did, and nodes
+// other than the one copying.
+func (s *Service) snapshotReaders(ctx context.Context, id string) (int, error) {
+	var n int
+	err := s.view(ctx, func(tx *store.Tx) error {
+		var err error
+		n, err = volumes(tx).Count(func(v *fsxd.Volume) bool {
+			return v.Restoring == id || v.OriginSnapshotID == id && v.Lifecycle == fsxd.Creating
+		})
+		return err
+	})
+	return n, err
 }
 
 func (s *Service) stillSnapshot(ctx context.Context, id, lifecycle string) (bool, error) {
@@ -153,7 +173,7 @@ func (s *Service) startRestore(v *fsxd.Volume, vols []*fsxd.Volume) {
 	skip := nestedVolumes(v, vols)
 	keep := func(name string) bool { return skip(name) || strings.HasPrefix(name, ".fsxd-") }
 	snapID := v.Restoring
-	s.work.start("restore/"+v.ID, func(func(volume.CopyStats)) {
+	s.work.startReading("restore/"+v.ID, snapID, func(func(volume.CopyStats)) {
 		if _, err := volume.RestoreTree(s.snapshotDir(snapID), v.Dir, keep); err != nil {
 			s.cfg.Logger.Error("fsxapi: restore", "volume", v.ID, "snapshot", snapID, "err", err)
 			return

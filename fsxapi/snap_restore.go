@@ -53,14 +53,11 @@ func (s *Service) restoreVolume(tx *store.Tx, in *RestoreVolumeFromSnapshotReque
 	if err := noAttachments(tx, "cloned volumes of "+volID, clones); err != nil {
 		return nil, "", err
 	}
-	if err := startDeleting(tx, clones, s.now()); err != nil {
+	if err := deleteSnapshots(tx, later, clones); err != nil {
 		return nil, "", err
 	}
-	for _, r := range later {
-		r.Lifecycle = fsxd.Deleting
-		if err := snapshots(tx).Put(r.ID, r); err != nil {
-			return nil, "", err
-		}
+	if err := startDeleting(tx, clones, s.now()); err != nil {
+		return nil, "", err
 	}
 	v.Restoring, v.RestoreAction = snapID, "VOLUME_RESTORE"
 	if err := volumes(tx).Put(volID, v); err != nil {

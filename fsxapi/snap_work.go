@@ -16,9 +16,13 @@ type background struct {
 	mu      sync.Mutex
 	running map[string]*job
 	wg      sync.WaitGroup
+	// hold, when set (tests), is called with the job's id after each file
+	// a job copies: a test blocks in it to act while a copy is mid-way.
+	hold func(id string)
 }
 
 type job struct {
+	reads string // the snapshot the job copies from ("" for none)
 	mu    sync.Mutex
 	stats volume.CopyStats
 }
@@ -28,12 +32,18 @@ func newBackground() *background { return &background{running: map[string]*job{}
 // start runs fn for id unless a job for id is running; it reports whether
 // it started one.
 func (b *background) start(id string, fn func(progress func(volume.CopyStats))) bool {
+	return b.startReading(id, "", fn)
+}
+
+// startReading is start for a job that copies from snapshot snapID, which
+// must stay until the job ends (reading).
+func (b *background) startReading(id, snapID string, fn func(progress func(volume.CopyStats))) bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if _, ok := b.running[id]; ok {
 		return false
 	}
-	j := &job{}
+	j := &job{reads: snapID}
 	b.running[id] = j
 	b.wg.Add(1)
 	go func() {
@@ -47,6 +57,9 @@ func (b *background) start(id string, fn func(progress func(volume.CopyStats))) 
 			j.mu.Lock()
 			j.stats = st
 			j.mu.Unlock()
+			if b.hold != nil {
+				b.hold(id)
+			}
 		})
 	}()
 	return true
@@ -58,6 +71,18 @@ func (b *background) busy(id string) bool {
 	defer b.mu.Unlock()
 	_, ok := b.running[id]
 	return ok
+}
+
+// reading reports whether a running job copies from snapshot snapID.
+func (b *background) reading(snapID string) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, j := range b.running {
+		if j.reads == snapID {
+			return true
+		}
+	}
+	return false
 }
 
 // progress describes a running job ("" when none runs for id).
