@@ -174,7 +174,7 @@ func (s *Service) startRestore(v *fsxd.Volume, vols []*fsxd.Volume) {
 	keep := func(name string) bool { return skip(name) || strings.HasPrefix(name, ".fsxd-") }
 	snapID := v.Restoring
 	s.work.startReading("restore/"+v.ID, snapID, func(func(volume.CopyStats)) {
-		if _, err := volume.RestoreTree(s.snapshotDir(snapID), v.Dir, keep); err != nil {
+		if _, err := volume.RestoreTree(s.snapshotDir(snapID), v.Dir, keep, nil); err != nil {
 			s.cfg.Logger.Error("fsxapi: restore", "volume", v.ID, "snapshot", snapID, "err", err)
 			return
 		}

@@ -12,14 +12,18 @@ import (
 type copier struct {
 	opts  CopyOptions
 	stats *CopyStats
+	src   unix.Stat_t // the source root as opened
 }
 
 func (c *copier) root(src, dst string) error {
 	sfd, err := unix.Open(src, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
 	if err != nil {
-		return err
+		return c.gone(err)
 	}
 	defer unix.Close(sfd)
+	if err := unix.Fstat(sfd, &c.src); err != nil {
+		return err
+	}
 	if err := unix.Mkdir(dst, 0o700); err != nil {
 		return err
 	}
@@ -36,6 +40,38 @@ func (c *copier) root(src, dst string) error {
 		return err
 	}
 	return finishEntry(sfd, dfd, &st, true)
+}
+
+// stillAt checks that src is still the root the copy walked: a removal
+// (RemoveTree) renames the root away before it deletes anything, so a
+// root still in place when the walk is done was whole all along.
+func (c *copier) stillAt(src string) error {
+	var st unix.Stat_t
+	if err := unix.Lstat(src, &st); err != nil {
+		return c.gone(err)
+	}
+	if st.Dev != c.src.Dev || st.Ino != c.src.Ino {
+		return ErrSourceGone
+	}
+	return nil
+}
+
+// gone is a vanished entry's error: ErrSourceGone for a Whole copy.
+func (c *copier) gone(err error) error {
+	if c.opts.Whole && err == unix.ENOENT {
+		return ErrSourceGone
+	}
+	return err
+}
+
+// skipGone leaves out an entry gone since the listing, or fails a Whole
+// copy.
+func (c *copier) skipGone() error {
+	if c.opts.Whole {
+		return ErrSourceGone
+	}
+	c.stats.Skipped++
+	return nil
 }
 
 // dir copies the entries of directory sfd into the empty directory dfd.
@@ -62,8 +98,7 @@ func (c *copier) entry(sfd, dfd int, name, rel string) error {
 	var st unix.Stat_t
 	if err := unix.Fstatat(sfd, name, &st, unix.AT_SYMLINK_NOFOLLOW); err != nil {
 		if err == unix.ENOENT {
-			c.stats.Skipped++
-			return nil
+			return c.skipGone()
 		}
 		return err
 	}
@@ -83,8 +118,7 @@ func (c *copier) entry(sfd, dfd int, name, rel string) error {
 func (c *copier) subdir(sfd, dfd int, name, rel string) error {
 	child, err := unix.Openat(sfd, name, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
 	if err == unix.ENOENT || err == unix.ENOTDIR || err == unix.ELOOP {
-		c.stats.Skipped++ // removed or replaced since the stat
-		return nil
+		return c.skipGone() // removed or replaced since the stat
 	}
 	if err != nil {
 		return err
@@ -113,8 +147,7 @@ func (c *copier) subdir(sfd, dfd int, name, rel string) error {
 func (c *copier) symlink(sfd, dfd int, name string, st *unix.Stat_t) error {
 	target, err := readlinkat(sfd, name)
 	if err == unix.ENOENT || err == unix.EINVAL {
-		c.stats.Skipped++
-		return nil
+		return c.skipGone()
 	}
 	if err != nil {
 		return err

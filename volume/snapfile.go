@@ -12,7 +12,10 @@ import (
 func (c *copier) file(sfd, dfd int, name string) error {
 	// O_NONBLOCK: the entry may have become a fifo since its stat.
 	src, err := unix.Openat(sfd, name, unix.O_RDONLY|unix.O_NOFOLLOW|unix.O_NONBLOCK|unix.O_NOCTTY|unix.O_CLOEXEC, 0)
-	if err == unix.ENOENT || err == unix.ELOOP || err == unix.ENXIO {
+	if err == unix.ENOENT {
+		return c.skipGone()
+	}
+	if err == unix.ELOOP || err == unix.ENXIO {
 		c.stats.Skipped++
 		return nil
 	}

@@ -22,11 +22,15 @@ const (
 //
 // The snapshot is first copied inside the volume (CopyTree, under a
 // reserved name), then the old entries are moved aside and the new ones
-// in by rename. A crash can stop this between two renames; the caller
-// records that a restore is under way and calls RestoreTree again after
-// a restart, which starts over from the snapshot and ends in the same
-// state: RestoreTree is idempotent.
-func RestoreTree(snap, dir string, keep func(name string) bool) (CopyStats, error) {
+// in by rename. A snapshot removed, even in part, during the copy fails
+// it with ErrSourceGone before anything of dir was moved: dir is left as
+// it was, never given a partial tree. Once the copy is whole the swap no
+// longer reads snap (its root's metadata comes from the fd opened first).
+// A crash can stop this between two renames; the caller records that a
+// restore is under way and calls RestoreTree again after a restart, which
+// starts over from the snapshot and ends in the same state: RestoreTree
+// is idempotent. progress, if set, is called as CopyOptions.Progress.
+func RestoreTree(snap, dir string, keep func(name string) bool, progress func(CopyStats)) (CopyStats, error) {
 	stage, trash := filepath.Join(dir, restoreStage), filepath.Join(dir, restoreTrash)
 	for _, p := range []string{stage, trash} {
 		if err := os.RemoveAll(p); err != nil {
@@ -36,7 +40,15 @@ func RestoreTree(snap, dir string, keep func(name string) bool) (CopyStats, erro
 	if err := CleanCopies(dir); err != nil {
 		return CopyStats{}, err
 	}
-	stats, err := CopyTree(snap, stage, CopyOptions{})
+	sfd, err := unix.Open(snap, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+	if err == unix.ENOENT {
+		return CopyStats{}, ErrSourceGone
+	}
+	if err != nil {
+		return CopyStats{}, err
+	}
+	defer unix.Close(sfd)
+	stats, err := CopyTree(snap, stage, CopyOptions{Whole: true, Progress: progress})
 	if err != nil {
 		return stats, err
 	}
@@ -53,7 +65,7 @@ func RestoreTree(snap, dir string, keep func(name string) bool) (CopyStats, erro
 		return stats, err
 	}
 	// Last: removing the work directories changed the root's mtime.
-	if err := copyRootMeta(snap, dir); err != nil {
+	if err := copyRootMeta(sfd, dir); err != nil {
 		return stats, err
 	}
 	return stats, syncPath(dir)
@@ -75,13 +87,8 @@ func moveEntries(from, to string, move func(string) bool) error {
 	return nil
 }
 
-// copyRootMeta gives dir the metadata of the root of snap.
-func copyRootMeta(snap, dir string) error {
-	sfd, err := unix.Open(snap, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return err
-	}
-	defer unix.Close(sfd)
+// copyRootMeta gives dir the metadata of the snapshot root open as sfd.
+func copyRootMeta(sfd int, dir string) error {
 	dfd, err := unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return err

@@ -51,6 +51,11 @@ type CopyOptions struct {
 	// Progress, if set, is called after each regular file with the
 	// totals so far.
 	Progress func(CopyStats)
+	// Whole is for sources that never change (snapshots, backups): an
+	// entry vanishing mid-walk, or the source leaving its path (RemoveTree
+	// renames it away first), fails the copy with ErrSourceGone rather
+	// than leaving the entry out.
+	Whole bool
 }
 
 // CopyStats counts what a copy did.
@@ -79,6 +84,10 @@ func (s CopyStats) Method() string {
 // ErrCopyExists is returned by CopyTree when dst already exists.
 var ErrCopyExists = errors.New("volume: copy destination exists")
 
+// ErrSourceGone is returned by CopyTree with Whole when the source was
+// removed, even in part, while it was copied.
+var ErrSourceGone = errors.New("volume: copy source removed during the copy")
+
 // CopyTree copies the tree at src to dst, which must not exist; its parent
 // must. The copy appears at dst atomically and durably, or not at all.
 func CopyTree(src, dst string, opts CopyOptions) (CopyStats, error) {
@@ -92,7 +101,11 @@ func CopyTree(src, dst string, opts CopyOptions) (CopyStats, error) {
 		return stats, err
 	}
 	c := &copier{opts: opts, stats: &stats}
-	if err := c.root(src, tmp); err != nil {
+	err := c.root(src, tmp)
+	if err == nil && opts.Whole {
+		err = c.stillAt(src)
+	}
+	if err != nil {
 		os.RemoveAll(tmp)
 		return stats, err
 	}

@@ -254,7 +254,7 @@ func TestRestoreTree(t *testing.T) {
 	os.MkdirAll(filepath.Join(vol, restoreTrash, "b"), 0o755)
 	os.Chmod(vol, 0o777)
 	for range 2 {
-		if _, err := RestoreTree(snap, vol, func(n string) bool { return n == "child" }); err != nil {
+		if _, err := RestoreTree(snap, vol, func(n string) bool { return n == "child" }, nil); err != nil {
 			t.Fatal(err)
 		}
 		got := listDir(t, vol)
