@@ -100,7 +100,14 @@ type Volume struct {
 	Restoring string `json:"Restoring,omitempty"`
 	// RestoreAction is the AdministrativeActionType shown meanwhile:
 	// VOLUME_RESTORE, or VOLUME_UPDATE_WITH_SNAPSHOT for another volume's.
-	RestoreAction string          `json:"RestoreAction,omitempty"`
+	RestoreAction string `json:"RestoreAction,omitempty"`
+	// RestoreFailure says why the last restore or update failed (its
+	// action then shows FAILED); RestoreAttempts counts the failed tries
+	// of the one under way.
+	RestoreFailure  string `json:"RestoreFailure,omitempty"`
+	RestoreAttempts int    `json:"RestoreAttempts,omitempty"`
+	// FailureReason says why a volume is FAILED, when fsxd knows.
+	FailureReason string          `json:"FailureReason,omitempty"`
 	Tags          []Tag           `json:"Tags"`
 	Wire          json.RawMessage `json:"Wire,omitempty"`
 }

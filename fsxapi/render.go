@@ -61,6 +61,16 @@ func renderVolume(rec *fsxd.Volume) (*Volume, error) {
 			Message:                  ptr("Restoring from snapshot " + rec.Restoring + "."),
 		}}
 	}
+	if rec.Restoring == "" && rec.RestoreFailure != "" {
+		v.AdministrativeActions = []AdministrativeAction{{
+			AdministrativeActionType: ptr(rec.RestoreAction),
+			Status:                   ptr("FAILED"),
+			FailureDetails:           &AdministrativeActionFailureDetails{Message: ptr(rec.RestoreFailure)},
+		}}
+	}
+	if rec.Lifecycle == fsxd.Failed && rec.FailureReason != "" {
+		v.LifecycleTransitionReason = &LifecycleTransitionReason{Message: ptr(rec.FailureReason)}
+	}
 	if c := v.OpenZFSConfiguration; c != nil {
 		c.ReadOnly = ptr(rec.ReadOnly)
 	}

@@ -2,6 +2,7 @@ package fsxapi
 
 import (
 	"context"
+	"errors"
 
 	"github.com/fsxd/fsxd"
 	"github.com/fsxd/fsxd/store"
@@ -62,10 +63,15 @@ func (s *Service) fillFromOrigin(v *fsxd.Volume) bool {
 	s.work.startReading("origin/"+v.ID, v.OriginSnapshotID, func(progress func(volume.CopyStats)) {
 		src, err := s.originDir(context.Background(), v)
 		if err == nil {
-			_, err = volume.CopyTree(src, v.Dir, volume.CopyOptions{Progress: progress})
+			_, err = volume.CopyTree(src, v.Dir, volume.CopyOptions{Whole: true, Progress: progress})
 		}
 		if err != nil {
 			s.cfg.Logger.Error("fsxapi: volume from its origin", "volume", v.ID, "snapshot", v.OriginSnapshotID, "backup", v.OriginBackupID, "err", err)
+		}
+		if errors.Is(err, volume.ErrSourceGone) && v.OriginSnapshotID != "" {
+			if err := s.originFailed(v); err != nil {
+				s.cfg.Logger.Error("fsxapi: volume record", "volume", v.ID, "err", err)
+			}
 		}
 	})
 	return true

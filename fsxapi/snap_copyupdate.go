@@ -37,7 +37,7 @@ func (s *Service) CopySnapshotAndUpdateVolume(ctx context.Context, in *CopySnaps
 		case v.Restoring != "":
 			return nil, "", badRequest("Volume %s is already being updated from snapshot %s.", volID, v.Restoring)
 		}
-		v.Restoring, v.RestoreAction = snap.ID, "VOLUME_UPDATE_WITH_SNAPSHOT"
+		v.Restoring, v.RestoreAction, v.RestoreFailure = snap.ID, "VOLUME_UPDATE_WITH_SNAPSHOT", ""
 		if err := volumes(tx).Put(volID, v); err != nil {
 			return nil, "", err
 		}

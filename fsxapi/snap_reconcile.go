@@ -168,25 +168,18 @@ func (s *Service) stillSnapshot(ctx context.Context, id, lifecycle string) (bool
 }
 
 // startRestore puts a snapshot's tree back into v (volume.RestoreTree),
-// keeping the nested volumes, and then clears v.Restoring.
+// keeping the nested volumes, and then clears v.Restoring; a failure is
+// recorded (restoreFailed).
 func (s *Service) startRestore(v *fsxd.Volume, vols []*fsxd.Volume) {
 	skip := nestedVolumes(v, vols)
 	keep := func(name string) bool { return skip(name) || strings.HasPrefix(name, ".fsxd-") }
 	snapID := v.Restoring
-	s.work.startReading("restore/"+v.ID, snapID, func(func(volume.CopyStats)) {
-		if _, err := volume.RestoreTree(s.snapshotDir(snapID), v.Dir, keep, nil); err != nil {
-			s.cfg.Logger.Error("fsxapi: restore", "volume", v.ID, "snapshot", snapID, "err", err)
-			return
-		}
-		err := s.update(context.Background(), func(tx *store.Tx) error {
-			cur, err := volumes(tx).Get(v.ID)
-			if err != nil || cur.Restoring != snapID {
-				return err
-			}
-			cur.Restoring, cur.RestoreAction = "", ""
-			return volumes(tx).Put(v.ID, cur)
-		})
+	s.work.startReading("restore/"+v.ID, snapID, func(progress func(volume.CopyStats)) {
+		_, err := volume.RestoreTree(s.snapshotDir(snapID), v.Dir, keep, progress)
 		if err != nil {
+			s.cfg.Logger.Error("fsxapi: restore", "volume", v.ID, "snapshot", snapID, "err", err)
+		}
+		if err := s.restoreDone(v.ID, snapID, err); err != nil {
 			s.cfg.Logger.Error("fsxapi: restore record", "volume", v.ID, "err", err)
 		}
 	})

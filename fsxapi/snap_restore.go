@@ -59,7 +59,7 @@ func (s *Service) restoreVolume(tx *store.Tx, in *RestoreVolumeFromSnapshotReque
 	if err := startDeleting(tx, clones, s.now()); err != nil {
 		return nil, "", err
 	}
-	v.Restoring, v.RestoreAction = snapID, "VOLUME_RESTORE"
+	v.Restoring, v.RestoreAction, v.RestoreFailure = snapID, "VOLUME_RESTORE", ""
 	if err := volumes(tx).Put(volID, v); err != nil {
 		return nil, "", err
 	}
