@@ -169,7 +169,7 @@ func (s *Service) stillSnapshot(ctx context.Context, id, lifecycle string) (bool
 
 // startRestore puts a snapshot's tree back into v (volume.RestoreTree),
 // keeping the nested volumes, and then clears v.Restoring; a failure is
-// recorded (restoreFailed).
+// recorded (restoreDone).
 func (s *Service) startRestore(v *fsxd.Volume, vols []*fsxd.Volume) {
 	skip := nestedVolumes(v, vols)
 	keep := func(name string) bool { return skip(name) || strings.HasPrefix(name, ".fsxd-") }
