@@ -54,6 +54,7 @@ func TestCLIContract(t *testing.T) {
 		{[]string{"serve", "--account-id", "12"}, 2, []string{"12 digits"}},
 		{[]string{"serve", "--no-such-flag"}, 2, []string{"no-such-flag"}},
 		{[]string{"serve", "--vpc", "nonsense"}, 2, []string{"vpc-"}},
+		{[]string{"serve", "--max-copies", "0"}, 2, []string{"--max-copies must be at least 1"}},
 	}
 	for _, c := range cases {
 		out, code := run(c.args...)
@@ -225,4 +226,46 @@ func selfSigned(t *testing.T) (certPEM, keyPEM []byte) {
 	}
 	kb, _ := x509.MarshalECPrivateKey(k)
 	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kb})
+}
+
+// TestCLIFlagsDocumented: every flag `fsxd serve --help` lists has a row
+// in the README's flag table (the command-line contract is documented
+// there, flag by flag).
+func TestCLIFlagsDocumented(t *testing.T) {
+	out, err := exec.Command(fsxdBinary(t), "serve", "--help").CombinedOutput()
+	if err != nil {
+		t.Fatal(err, string(out))
+	}
+	readme, err := os.ReadFile(filepath.Join("..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []string
+	for _, line := range strings.Split(string(readme), "\n") {
+		if strings.HasPrefix(line, "| `--") {
+			rows = append(rows, strings.SplitN(line[1:], "|", 2)[0])
+		}
+	}
+	documented := func(name string) bool {
+		for _, r := range rows {
+			if strings.Contains(r, "`--"+name+"`") || strings.Contains(r, "`--"+name+" ") {
+				return true
+			}
+		}
+		return false
+	}
+	n := 0
+	for _, line := range strings.Split(string(out), "\n") {
+		if !strings.HasPrefix(line, "  -") {
+			continue
+		}
+		name := strings.Fields(line)[0][1:]
+		n++
+		if !documented(name) {
+			t.Errorf("flag --%s has no row in the README's flag table", name)
+		}
+	}
+	if n < 20 {
+		t.Fatalf("found %d flags in --help, want the whole set:\n%s", n, out)
+	}
 }

@@ -78,6 +78,10 @@ type Config struct {
 	// a key of this process's own, so a retry after a restart that
 	// carries a password is refused as changed.
 	Mask idempotency.Mask
+	// MaxCopies bounds the whole-tree copies (snapshots, restores,
+	// backups, volumes from them) this node runs at once; the rest wait as they
+	// are (CREATING; a restore IN_PROGRESS) for a free slot. 0 = DefaultMaxCopies.
+	MaxCopies int
 }
 
 // Service serves the FSx operations.
@@ -110,7 +114,7 @@ func New(cfg Config) *Service {
 	if cfg.Mask == nil {
 		cfg.Mask = processMask()
 	}
-	return &Service{cfg: cfg, newID: fsxd.NewID, newUUID: randomUUID, work: newBackground()}
+	return &Service{cfg: cfg, newID: fsxd.NewID, newUUID: randomUUID, work: newBackground(cfg.MaxCopies)}
 }
 
 // Register adds the FSx operations to m. The S3 access point operations

@@ -8,13 +8,15 @@ import (
 )
 
 // background runs the long copies (snapshots, restores, backups) outside
-// the reconciler's pass, one per resource at a time, and keeps their
-// progress for Describe. Only this process knows of its jobs: the store
-// says what must happen, and a job cut short by a crash is started again
-// by the next pass (every job is idempotent).
+// the reconciler's pass, one per resource at a time and at most limit at
+// once, and keeps their progress for Describe. Only this process knows of
+// its jobs: the store says what must happen, and a job cut short by a
+// crash, or not started because limit were running, is started by a later
+// pass (every job is idempotent).
 type background struct {
 	mu      sync.Mutex
 	running map[string]*job
+	limit   int // jobs at once; each is a whole-tree copy's disk I/O
 	wg      sync.WaitGroup
 	// hold, when set (tests), is called with the job's id after each file
 	// a job copies: a test blocks in it to act while a copy is mid-way.
@@ -27,10 +29,20 @@ type job struct {
 	stats volume.CopyStats
 }
 
-func newBackground() *background { return &background{running: map[string]*job{}} }
+// DefaultMaxCopies is how many copies a node runs at once unless told
+// otherwise (Config.MaxCopies).
+const DefaultMaxCopies = 4
 
-// start runs fn for id unless a job for id is running; it reports whether
-// it started one.
+func newBackground(limit int) *background {
+	if limit <= 0 {
+		limit = DefaultMaxCopies
+	}
+	return &background{running: map[string]*job{}, limit: limit}
+}
+
+// start runs fn for id unless a job for id is running or limit jobs are; it
+// reports whether it started one. A job not started waits, with its
+// resource's record unchanged, for a pass that finds a free slot.
 func (b *background) start(id string, fn func(progress func(volume.CopyStats))) bool {
 	return b.startReading(id, "", fn)
 }
@@ -40,7 +52,7 @@ func (b *background) start(id string, fn func(progress func(volume.CopyStats))) 
 func (b *background) startReading(id, snapID string, fn func(progress func(volume.CopyStats))) bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if _, ok := b.running[id]; ok {
+	if _, ok := b.running[id]; ok || len(b.running) >= b.limit {
 		return false
 	}
 	j := &job{reads: snapID}

@@ -65,6 +65,9 @@ type Config struct {
 	// MaxConnections caps open client connections (connlimit.go); at most
 	// half the open-file limit; default 10,000.
 	MaxConnections int
+	// MaxCopies bounds the snapshot, restore and backup copies this node
+	// runs at once (0 = fsxapi.DefaultMaxCopies).
+	MaxCopies int
 	// ReadHeaderTimeout bounds how long a client may take to send its
 	// request headers (slowloris); default 10 s.
 	ReadHeaderTimeout time.Duration

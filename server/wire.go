@@ -53,7 +53,7 @@ func (s *Server) wire() error {
 	}
 	fsxSvc := fsxapi.New(fsxapi.Config{Store: s.store, Account: s.account, DataDir: s.cfg.DataDir,
 		Now: s.cfg.Now, LifecycleDelay: s.cfg.LifecycleDelay, Logger: s.log, Imports: s.imports, BackupDir: s.cfg.BackupDir,
-		NoAutomaticBackups: s.cfg.NoAutomaticBackups, Mask: fsxapi.DigestMask(s.secrets)})
+		NoAutomaticBackups: s.cfg.NoAutomaticBackups, Mask: fsxapi.DigestMask(s.secrets), MaxCopies: s.cfg.MaxCopies})
 	s.fsxSvc = fsxSvc
 	fsxSvc.Register(s.fsx)
 	s.loops = append(s.loops, loop{name: "fsx-reconcile", interval: s.cfg.ReconcileInterval, run: fsxSvc.Reconcile})

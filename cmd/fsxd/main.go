@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/fsxd/fsxd"
+	"github.com/fsxd/fsxd/fsxapi"
 	"github.com/fsxd/fsxd/server"
 )
 
@@ -92,6 +93,7 @@ func serve(args []string, stderr io.Writer) int {
 	fs.StringVar(&cfg.DataDir, "data-dir", "fsxd-data", "`DIR` for volumes, staging, the SQLite store and root credentials")
 	fs.StringVar(&cfg.BackupDir, "backup-dir", "", "`DIR` for FSx backups, full copies that outlive their volumes (default <data-dir>/backups)")
 	fs.BoolVar(&cfg.NoAutomaticBackups, "no-automatic-backups", false, "take no daily AUTOMATIC backups, whatever AutomaticBackupRetentionDays file systems ask for")
+	fs.IntVar(&cfg.MaxCopies, "max-copies", fsxapi.DefaultMaxCopies, "snapshot, restore and backup copies this node runs at once; the rest wait as they are (CREATING; a restore IN_PROGRESS) for a free slot")
 	fs.StringVar(&cfg.StoreURL, "store", "", "metadata store `URL`: sqlite:///path/fsxd.db or postgres://user@host/db (default: SQLite in the data dir)")
 	fs.StringVar(&cfg.Region, "region", "us-east-1", "AWS `region` this fsxd presents")
 	fs.StringVar(&cfg.AccountID, "account-id", "123456789012", "12-digit AWS account `id` of every resource")
@@ -138,6 +140,10 @@ func serve(args []string, stderr io.Writer) int {
 	cfg.Logger = newLogger(logFormat, logs)
 	if err := validAccount(cfg.AccountID); err != nil {
 		fmt.Fprintln(stderr, "fsxd serve:", err)
+		return 2
+	}
+	if cfg.MaxCopies < 1 {
+		fmt.Fprintln(stderr, "fsxd serve: --max-copies must be at least 1")
 		return 2
 	}
 	if pprofAddr != "" {
