@@ -52,6 +52,9 @@ type FileSystem struct {
 	RootVolumeID   string          `json:"RootVolumeID"` // OpenZFS
 	Tags           []Tag           `json:"Tags"`
 	Wire           json.RawMessage `json:"Wire,omitempty"`
+	// FailureReason says why a file system is FAILED (its root volume
+	// could not be made from its backup).
+	FailureReason string `json:"FailureReason,omitempty"`
 }
 
 // SVM is a stored ONTAP storage virtual machine.

@@ -182,7 +182,8 @@ func (s *Service) takeAutoBackup(ctx context.Context, a autoTarget, due time.Tim
 // expireAutoBackups deletes (as DeleteBackup does) the AVAILABLE
 // AUTOMATIC backups of the file systems in days older than their
 // retention. Those of file systems that are gone are kept: nothing says
-// how long any more.
+// how long any more. One a copy still reads (backupInUse) waits for a
+// later pass: deleting it would pull the tree from under the copy.
 func (s *Service) expireAutoBackups(ctx context.Context, days map[string]int64) error {
 	now := s.now()
 	expired := func(b *fsxd.Backup) bool {
@@ -201,6 +202,12 @@ func (s *Service) expireAutoBackups(ctx context.Context, days map[string]int64) 
 	}
 	return s.update(ctx, func(tx *store.Tx) error {
 		for _, b := range old {
+			switch err := backupInUse(tx, b.ID); {
+			case awserr.Is(err, awserr.BackupBeingCopied), awserr.Is(err, awserr.BackupRestoring):
+				continue
+			case err != nil:
+				return err
+			}
 			err := swap(backups(tx), b.ID, func(r *fsxd.Backup) *string { return &r.Lifecycle }, fsxd.Available, backupDeleted)
 			if err != nil {
 				return err

@@ -193,23 +193,33 @@ func (s *Service) DeleteBackup(ctx context.Context, in *DeleteBackupRequest) (*D
 		if b.Lifecycle == fsxd.Creating {
 			return nil, "", awserr.BackupInProgress.Err("Backup %s is still being created.", id)
 		}
-		n, err := backups(tx).Count(func(o *fsxd.Backup) bool { return o.SourceBackupID == id && o.Lifecycle == backupCopying })
-		if err != nil {
+		if err := backupInUse(tx, id); err != nil {
 			return nil, "", err
-		}
-		if n > 0 {
-			return nil, "", awserr.BackupBeingCopied.Err("Backup %s is being copied.", id).With("BackupId", id)
-		}
-		restoring, _, err := volumes(tx).List("", 0, func(v *fsxd.Volume) bool { return v.OriginBackupID == id && v.Lifecycle == fsxd.Creating })
-		if err != nil {
-			return nil, "", err
-		}
-		if len(restoring) > 0 {
-			return nil, "", awserr.BackupRestoring.Err("Backup %s is being restored to volume %s.", id, restoring[0].ID)
 		}
 		b.Lifecycle = backupDeleted
 		return &DeleteBackupResponse{BackupId: ptr(id), Lifecycle: ptr(backupDeleted)}, id, backups(tx).Put(id, b)
 	})
+}
+
+// backupInUse refuses the deletion of a backup that a copy reads: a
+// CopyBackup under way (BackupBeingCopied) or a volume being made from it
+// (BackupRestoring).
+func backupInUse(tx *store.Tx, id string) error {
+	n, err := backups(tx).Count(func(o *fsxd.Backup) bool { return o.SourceBackupID == id && o.Lifecycle == backupCopying })
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		return awserr.BackupBeingCopied.Err("Backup %s is being copied.", id).With("BackupId", id)
+	}
+	restoring, _, err := volumes(tx).List("", 0, func(v *fsxd.Volume) bool { return v.OriginBackupID == id && v.Lifecycle == fsxd.Creating })
+	if err != nil {
+		return err
+	}
+	if len(restoring) > 0 {
+		return awserr.BackupRestoring.Err("Backup %s is being restored to volume %s.", id, restoring[0].ID)
+	}
+	return nil
 }
 
 // CopyBackup copies a backup in this region: a new backup id, an

@@ -162,15 +162,26 @@ func (s *Service) originDir(ctx context.Context, v *fsxd.Volume) (string, error)
 		b, err = backups(tx).Get(v.OriginBackupID)
 		return err
 	})
+	if errors.Is(err, store.ErrNotFound) || err == nil && b.Lifecycle == backupDeleted {
+		return "", fmt.Errorf("backup %s: %w", v.OriginBackupID, volume.ErrSourceGone)
+	}
 	if err != nil {
 		return "", err
 	}
 	sum, err := volume.TreeSum(b.Dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return "", fmt.Errorf("backup %s: %w", b.ID, volume.ErrSourceGone)
+	}
 	if err != nil {
 		return "", err
 	}
 	if sum != b.Checksum {
-		return "", fmt.Errorf("backup %s: checksum %s, recorded %s: the copy was damaged", b.ID, sum, b.Checksum)
+		return "", fmt.Errorf("backup %s: checksum %s, recorded %s: %w", b.ID, sum, b.Checksum, errBackupDamaged)
 	}
 	return b.Dir, nil
 }
+
+// errBackupDamaged is a backup whose tree no longer matches its checksum:
+// a volume made from it would not be the backup, and trying again will
+// not mend it.
+var errBackupDamaged = errors.New("the backup's copy was damaged")

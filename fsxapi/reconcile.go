@@ -96,9 +96,37 @@ func (s *Service) creations(ctx context.Context, fss []*fsxd.FileSystem, vms []*
 		if filling[fs.RootVolumeID] {
 			continue // restored from a backup: not before its root volume is
 		}
+		if root := find(vols, fs.RootVolumeID); root != nil && root.Lifecycle == fsxd.Failed {
+			errs = append(errs, s.rootFailed(ctx, fs.ID, root))
+			continue
+		}
 		errs = append(errs, s.finish(ctx, fsxd.KindFileSystem, fs.ID, fs.Dir, 0o755, fsxd.Available))
 	}
 	return errors.Join(errs...)
+}
+
+func find(vols []*fsxd.Volume, id string) *fsxd.Volume {
+	for _, v := range vols {
+		if v.ID == id {
+			return v
+		}
+	}
+	return nil
+}
+
+// rootFailed makes a CREATING file system whose root volume FAILED (its
+// backup could not be copied) FAILED too, with the volume's reason: it
+// would otherwise turn AVAILABLE with no usable root volume.
+func (s *Service) rootFailed(ctx context.Context, fsID string, root *fsxd.Volume) error {
+	return s.update(ctx, func(tx *store.Tx) error {
+		cur, err := fileSystems(tx).Get(fsID)
+		if err != nil || cur.Lifecycle != fsxd.Creating {
+			return ignoreNotFound(err)
+		}
+		cur.Lifecycle = fsxd.Failed
+		cur.FailureReason = "Root volume " + root.ID + " failed: " + root.FailureReason
+		return fileSystems(tx).Put(fsID, cur)
+	})
 }
 
 // volumeDirUsable reports whether a new volume's directory may be made or

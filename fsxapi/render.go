@@ -28,6 +28,9 @@ func renderFS(rec *fsxd.FileSystem) (*FileSystem, error) {
 	}
 	fs.Lifecycle = ptr(rec.Lifecycle)
 	fs.Tags = toWireTags(rec.Tags)
+	if rec.Lifecycle == fsxd.Failed && rec.FailureReason != "" {
+		fs.FailureDetails = &FileSystemFailureDetails{Message: ptr(rec.FailureReason)}
+	}
 	return fs, nil
 }
 

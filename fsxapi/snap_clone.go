@@ -2,7 +2,6 @@ package fsxapi
 
 import (
 	"context"
-	"errors"
 
 	"github.com/fsxd/fsxd"
 	"github.com/fsxd/fsxd/store"
@@ -68,8 +67,8 @@ func (s *Service) fillFromOrigin(v *fsxd.Volume) bool {
 		if err != nil {
 			s.cfg.Logger.Error("fsxapi: volume from its origin", "volume", v.ID, "snapshot", v.OriginSnapshotID, "backup", v.OriginBackupID, "err", err)
 		}
-		if errors.Is(err, volume.ErrSourceGone) && v.OriginSnapshotID != "" {
-			if err := s.originFailed(v); err != nil {
+		if reason := originFailure(v, err); reason != "" {
+			if err := s.originFailed(v, reason); err != nil {
 				s.cfg.Logger.Error("fsxapi: volume record", "volume", v.ID, "err", err)
 			}
 		}

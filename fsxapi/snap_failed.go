@@ -51,17 +51,34 @@ func restoreFailure(snapID string, err error) string {
 	return "Copying snapshot " + snapID + " failed; the volume was left as it was."
 }
 
-// originFailed makes a volume whose origin snapshot went during its copy
-// FAILED, with the reason: it would otherwise come up with part of the
-// snapshot, or stay CREATING for ever.
-func (s *Service) originFailed(v *fsxd.Volume) error {
+// originFailure is why a volume cannot be made from its origin after err,
+// or "" when a later pass may try again: a snapshot or backup deleted
+// during the copy, or a backup that fails its checksum.
+func originFailure(v *fsxd.Volume, err error) string {
+	what, id := "Snapshot", v.OriginSnapshotID
+	if id == "" {
+		what, id = "Backup", v.OriginBackupID
+	}
+	switch {
+	case errors.Is(err, volume.ErrSourceGone):
+		return what + " " + id + " was deleted while the volume was being made from it."
+	case errors.Is(err, errBackupDamaged):
+		return "Backup " + id + " does not match its checksum; the volume was not made from it."
+	}
+	return ""
+}
+
+// originFailed makes a volume whose origin cannot be copied (originFailure)
+// FAILED, with the reason: it would otherwise come up with part of it, or
+// stay CREATING for ever, tried again on every pass.
+func (s *Service) originFailed(v *fsxd.Volume, reason string) error {
 	return s.update(context.Background(), func(tx *store.Tx) error {
 		cur, err := volumes(tx).Get(v.ID)
 		if err != nil || cur.Lifecycle != fsxd.Creating {
 			return ignoreNotFound(err)
 		}
 		cur.Lifecycle = fsxd.Failed
-		cur.FailureReason = "Snapshot " + v.OriginSnapshotID + " was deleted while the volume was being made from it."
+		cur.FailureReason = reason
 		return volumes(tx).Put(v.ID, cur)
 	})
 }
