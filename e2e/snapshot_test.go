@@ -176,6 +176,48 @@ func TestSnapshotRestoreAndClone(t *testing.T) {
 	}
 	_, err = e.FSx.DeleteSnapshot(ctx, &fsx.DeleteSnapshotInput{SnapshotId: aws.String(id)})
 	fsxCode(t, "DeleteSnapshot of a cloned snapshot", err, "BadRequest", "is in use by volume "+clone)
+
+	// Nor may a call that deletes snapshots along with something else
+	// delete one a clone uses: a restore past it without
+	// DELETE_CLONED_VOLUMES, or its volume's deletion.
+	later := createSnapshot(t, e, vol, "later")
+	laterID := aws.ToString(later.SnapshotId)
+	waitSnapshot(t, e, laterID, types.SnapshotLifecycleAvailable)
+	clone2 := cloneOf(t, e, root, "proj-clone2", later)
+	_, err = e.FSx.RestoreVolumeFromSnapshot(ctx, &fsx.RestoreVolumeFromSnapshotInput{VolumeId: aws.String(vol), SnapshotId: aws.String(id),
+		Options: []types.RestoreOpenZFSVolumeOption{types.RestoreOpenZFSVolumeOptionDeleteIntermediateSnapshots}})
+	fsxCode(t, "RestoreVolumeFromSnapshot past a cloned snapshot", err, "BadRequest", "specify the option DELETE_CLONED_VOLUMES")
+	other := apChildVolume(t, e, root, "other")
+	otherSnap := createSnapshot(t, e, other, "s")
+	waitSnapshot(t, e, aws.ToString(otherSnap.SnapshotId), types.SnapshotLifecycleAvailable)
+	clone3 := cloneOf(t, e, root, "other-clone", otherSnap)
+	_, err = e.FSx.DeleteVolume(ctx, &fsx.DeleteVolumeInput{VolumeId: aws.String(other),
+		OpenZFSConfiguration: &types.DeleteVolumeOpenZFSConfiguration{Options: []types.DeleteOpenZFSVolumeOption{types.DeleteOpenZFSVolumeOptionDeleteChildVolumesAndSnapshots}}})
+	fsxCode(t, "DeleteVolume whose snapshot a clone uses", err, "BadRequest", "Snapshot "+aws.ToString(otherSnap.SnapshotId)+" is in use by volume "+clone3)
+	for _, cl := range []string{clone2, clone3} {
+		apWaitVolume(t, e, cl)
+	}
+	for _, sn := range []string{laterID, aws.ToString(otherSnap.SnapshotId)} {
+		if got := describeSnapshot(t, e, sn); got.Lifecycle != types.SnapshotLifecycleAvailable {
+			t.Errorf("cloned snapshot %s after the refused call: %s", sn, got.Lifecycle)
+		}
+	}
+}
+
+// cloneOf starts a CLONE of snapshot sn under parent and returns its id.
+func cloneOf(t *testing.T, e *Env, parent, name string, sn *types.Snapshot) string {
+	t.Helper()
+	out, err := e.FSx.CreateVolume(context.Background(), &fsx.CreateVolumeInput{
+		VolumeType: types.VolumeTypeOpenzfs, Name: aws.String(name),
+		OpenZFSConfiguration: &types.CreateOpenZFSVolumeConfiguration{
+			ParentVolumeId: aws.String(parent),
+			OriginSnapshot: &types.CreateOpenZFSOriginSnapshotConfiguration{SnapshotARN: sn.ResourceARN, CopyStrategy: types.OpenZFSCopyStrategyClone},
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return aws.ToString(out.Volume.VolumeId)
 }
 
 // checkSnapDir: the snapshot "before" reads through .zfs/snapshot/before/
