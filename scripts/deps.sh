@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what `make test` needs beyond Go on a fresh Debian machine: the
 # external S3 clients the end-to-end suite runs (rclone, s3cmd, restic,
-# duplicity with python3-boto3 for its boto3 backend; docs/clients.md),
+# duplicity with python3-boto3 for its boto3 backend, s3fs; docs/clients.md),
 # setpriv (the userspace-enforcement test), mkfs.ext4, mkfs.xfs, losetup and
 # mount (the ext4 reserved-blocks test and the XFS reflink tests mount loop
 # images, internal/testfs), and Debian's AWS CLI with
@@ -15,6 +15,8 @@ command -v rclone >/dev/null 2>&1 || need+=(rclone)
 command -v s3cmd >/dev/null 2>&1 || need+=(s3cmd)
 command -v restic >/dev/null 2>&1 || need+=(restic)
 command -v duplicity >/dev/null 2>&1 || need+=(duplicity)
+# s3fs-fuse mounts an access point (e2e/s3fs_test.go); it brings fusermount.
+command -v s3fs >/dev/null 2>&1 || need+=(s3fs)
 # duplicity runs Debian's python3, so boto3 must be Debian's too.
 dpkg-query -W -f='${Status}' python3-boto3 2>/dev/null | grep -q 'install ok installed' || need+=(python3-boto3)
 command -v setpriv >/dev/null 2>&1 || need+=(util-linux)
