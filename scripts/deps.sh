@@ -6,7 +6,9 @@
 # mount (the ext4 reserved-blocks test and the XFS reflink tests mount loop
 # images, internal/testfs), and Debian's AWS CLI with
 # curl (the README's blocks are run as pasted, e2e/readme_test.go), and
-# chromium (the web console's browser tests, e2e/console_test.go).
+# chromium (the web console's browser tests, e2e/console_test.go), and
+# Node.js with npm (the AWS SDK for JavaScript v3, e2e/jssdk_test.go, whose
+# packages that test installs with `npm ci`).
 # PostgreSQL is scripts/pg.sh's job: it installs it so that Debian's own
 # cluster does not start. Idempotent and quiet when all is there.
 set -euo pipefail
@@ -29,10 +31,19 @@ command -v mount >/dev/null 2>&1 || need+=(mount)
 [ -x /usr/bin/aws ] || need+=(awscli)
 command -v curl >/dev/null 2>&1 || need+=(curl)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v node >/dev/null 2>&1 || need+=(nodejs)
+command -v npm >/dev/null 2>&1 || need+=(npm)
 if [ ${#need[@]} -gt 0 ]; then
 	echo "deps: installing ${need[*]}" >&2
 	SUDO=""
 	[ "$(id -u)" -eq 0 ] || SUDO="sudo"
 	$SUDO apt-get update -qq >&2
 	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >&2
+fi
+# The locked @aws-sdk packages declare engines node >=20; Debian 12's own
+# nodejs is 18, so a machine with only Debian's Node.js fails TestJSSDK
+# (saying so). The machines this project runs on bring Node.js 20.
+if command -v node >/dev/null 2>&1; then
+	major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+	[ "$major" -ge 20 ] || echo "deps: node $(node --version) is older than the AWS SDK for JavaScript needs (>=20): TestJSSDK will fail" >&2
 fi
