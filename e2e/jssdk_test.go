@@ -161,7 +161,8 @@ func jsText(v any) string {
 }
 
 // jsMinNode is the oldest Node.js major version the locked @aws-sdk
-// packages support (their package.json engines). Debian 12's nodejs is 18.
+// packages support (their package.json engines). Debian 12's nodejs is 18:
+// scripts/deps.sh then installs Node.js 22 from npm.
 const jsMinNode = 20
 
 // jsNodeVersion fails the test, saying why, where node is too old for the
@@ -175,7 +176,7 @@ func jsNodeVersion(t *testing.T, node string) {
 	v := strings.TrimSpace(string(out))
 	major, _, _ := strings.Cut(v, ".")
 	if n, err := strconv.Atoi(major); err != nil || n < jsMinNode {
-		t.Fatalf("node %s is older than the AWS SDK for JavaScript supports (>= %d)", v, jsMinNode)
+		t.Fatalf("node %s is older than the AWS SDK for JavaScript supports (>= %d); scripts/deps.sh installs a newer one", v, jsMinNode)
 	}
 }
 

@@ -40,10 +40,26 @@ if [ ${#need[@]} -gt 0 ]; then
 	$SUDO apt-get update -qq >&2
 	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >&2
 fi
-# The locked @aws-sdk packages declare engines node >=20; Debian 12's own
-# nodejs is 18, so a machine with only Debian's Node.js fails TestJSSDK
-# (saying so). The machines this project runs on bring Node.js 20.
-if command -v node >/dev/null 2>&1; then
-	major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
-	[ "$major" -ge 20 ] || echo "deps: node $(node --version) is older than the AWS SDK for JavaScript needs (>=20): TestJSSDK will fail" >&2
+# The locked @aws-sdk packages declare engines node >=20, and Debian 12's
+# own nodejs is 18: then npm installs Node.js 22 from the npm registry (the
+# node-linux-<arch> package holds the official binary) into
+# $FSXD_NODE_PREFIX (default /usr/local), whose bin comes before /usr/bin
+# on PATH.
+node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+if [ "$(node_major)" -lt 20 ]; then
+	case $(uname -m) in
+	x86_64) arch=x64 ;;
+	aarch64) arch=arm64 ;;
+	*) arch=$(uname -m) ;;
+	esac
+	prefix=${FSXD_NODE_PREFIX:-/usr/local}
+	echo "deps: node $(node --version 2>/dev/null) is older than the AWS SDK for JavaScript needs (>=20): installing node-linux-$arch@22 into $prefix" >&2
+	SUDO=""
+	[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+	$SUDO npm install -g -q --prefix "$prefix" "node-linux-$arch@22" >&2
+	hash -r
+	if [ "$(node_major)" -lt 20 ]; then
+		echo "deps: node is still $(node --version 2>/dev/null) on PATH ($PATH); put $prefix/bin first" >&2
+		exit 1
+	fi
 fi
