@@ -15,10 +15,11 @@ import (
 // backupPass moves backups along: CREATING/COPYING -> copy and checksum
 // (in the background) -> AVAILABLE once done and LifecycleDelay has
 // passed; DELETED -> copy removed, then the record. A copy cut short by a
-// crash is hidden (volume.CopyTree), cleaned at start and made again.
+// crash is hidden (volume.CopyTree), cleaned at start (unless another node
+// is making it) and made again.
 func (s *Service) backupPass(ctx context.Context, vols []*fsxd.Volume) error {
 	s.backupCleanOnce.Do(func() {
-		if err := volume.CleanCopies(filepath.Dir(s.backupDir("x"))); err != nil {
+		if err := volume.CleanCopiesExcept(filepath.Dir(s.backupDir("x")), s.work.busy); err != nil {
 			s.cfg.Logger.Error("fsxapi: clean backup leftovers", "err", err)
 		}
 	})
@@ -79,6 +80,9 @@ func (s *Service) startBackupCopy(b *fsxd.Backup, vols []*fsxd.Volume) {
 }
 
 func (s *Service) copyBackup(b *fsxd.Backup, src string, skip func(string) bool, progress func(volume.CopyStats)) error {
+	if !s.stillToCopy(b.ID) {
+		return nil // done, or deleted, by the node that held the job before
+	}
 	if err := os.MkdirAll(filepath.Dir(b.Dir), 0o700); err != nil {
 		return err
 	}
@@ -103,6 +107,20 @@ func (s *Service) copyBackup(b *fsxd.Backup, src string, skip func(string) bool,
 		cur.Checksum, cur.Bytes = sum, stats
 		return backups(tx).Put(b.ID, cur)
 	})
+}
+
+// stillToCopy reports, on a fresh read, whether backup id still waits for
+// its copy and checksum.
+func (s *Service) stillToCopy(id string) bool {
+	var todo bool
+	err := s.view(context.Background(), func(tx *store.Tx) error {
+		b, err := backups(tx).Get(id)
+		if err == nil {
+			todo = b.Checksum == "" && (b.Lifecycle == fsxd.Creating || b.Lifecycle == backupCopying)
+		}
+		return err
+	})
+	return err == nil && todo
 }
 
 func treeBytes(dir string) (int64, error) {

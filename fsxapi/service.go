@@ -114,7 +114,7 @@ func New(cfg Config) *Service {
 	if cfg.Mask == nil {
 		cfg.Mask = processMask()
 	}
-	return &Service{cfg: cfg, newID: fsxd.NewID, newUUID: randomUUID, work: newBackground(cfg.MaxCopies)}
+	return &Service{cfg: cfg, newID: fsxd.NewID, newUUID: randomUUID, work: newBackground(cfg.MaxCopies, claimsDir(cfg.DataDir))}
 }
 
 // Register adds the FSx operations to m. The S3 access point operations

@@ -60,6 +60,9 @@ func (s *Service) fillFromOrigin(v *fsxd.Volume) bool {
 		return false
 	}
 	s.work.startReading("origin/"+v.ID, v.OriginSnapshotID, func(progress func(volume.CopyStats)) {
+		if isDir(v.Dir) {
+			return // made by the node that held the job before
+		}
 		src, err := s.originDir(context.Background(), v)
 		if err == nil {
 			_, err = volume.CopyTree(src, v.Dir, volume.CopyOptions{Whole: true, Progress: progress})

@@ -21,11 +21,11 @@ import (
 //	volume    Restoring: put the snapshot's tree back (in the background)
 //
 // At its first pass a process removes what copies cut short by a crash
-// left (volume.CleanCopies): the records still say CREATING, so those
-// copies start again.
+// left (volume.CleanCopies), but not a copy another node is making: the
+// records still say CREATING, so those copies start again.
 func (s *Service) snapshotPass(ctx context.Context, vols []*fsxd.Volume) error {
 	s.cleanOnce.Do(func() {
-		if err := volume.CleanCopies(filepath.Join(s.cfg.DataDir, "snapshots")); err != nil {
+		if err := volume.CleanCopiesExcept(filepath.Join(s.cfg.DataDir, "snapshots"), s.work.busy); err != nil {
 			s.cfg.Logger.Error("fsxapi: clean snapshot leftovers", "err", err)
 		}
 	})
@@ -78,6 +78,9 @@ func (s *Service) advanceSnapshot(ctx context.Context, r *fsxd.Snapshot, vols []
 	}
 	skip := nestedVolumes(src, vols)
 	s.work.start(r.ID, func(progress func(volume.CopyStats)) {
+		if ok, err := s.stillSnapshot(context.Background(), r.ID, fsxd.Creating); err != nil || !ok || isDir(r.Dir) {
+			return // done, or deleted, by the node that held the job before
+		}
 		if err := os.MkdirAll(filepath.Dir(r.Dir), 0o700); err != nil {
 			s.cfg.Logger.Error("fsxapi: snapshot directory", "snapshot", r.ID, "err", err)
 			return
@@ -175,6 +178,9 @@ func (s *Service) startRestore(v *fsxd.Volume, vols []*fsxd.Volume) {
 	keep := func(name string) bool { return skip(name) || strings.HasPrefix(name, ".fsxd-") }
 	snapID := v.Restoring
 	s.work.startReading("restore/"+v.ID, snapID, func(progress func(volume.CopyStats)) {
+		if !s.stillRestoring(v.ID, snapID) {
+			return // done by the node that held the job before
+		}
 		_, err := volume.RestoreTree(s.snapshotDir(snapID), v.Dir, keep, progress)
 		if err != nil {
 			s.cfg.Logger.Error("fsxapi: restore", "volume", v.ID, "snapshot", snapID, "err", err)
@@ -183,6 +189,20 @@ func (s *Service) startRestore(v *fsxd.Volume, vols []*fsxd.Volume) {
 			s.cfg.Logger.Error("fsxapi: restore record", "volume", v.ID, "err", err)
 		}
 	})
+}
+
+// stillRestoring reports, on a fresh read, whether volume volID is still
+// to be restored from snapshot snapID.
+func (s *Service) stillRestoring(volID, snapID string) bool {
+	var cur string
+	err := s.view(context.Background(), func(tx *store.Tx) error {
+		v, err := volumes(tx).Get(volID)
+		if err == nil {
+			cur = v.Restoring
+		}
+		return err
+	})
+	return err == nil && cur == snapID
 }
 
 type snapRec struct{ *fsxd.Snapshot }

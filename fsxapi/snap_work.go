@@ -10,13 +10,16 @@ import (
 // background runs the long copies (snapshots, restores, backups) outside
 // the reconciler's pass, one per resource at a time and at most limit at
 // once, and keeps their progress for Describe. Only this process knows of
-// its jobs: the store says what must happen, and a job cut short by a
-// crash, or not started because limit were running, is started by a later
-// pass (every job is idempotent).
+// its jobs' progress: the store says what must happen, a claim on the
+// shared data directory (joblock.go) keeps other nodes from running the
+// same job at once, and a job cut short by a crash, or not started because
+// limit were running or another node holds it, is started by a later pass
+// (every job is idempotent).
 type background struct {
 	mu      sync.Mutex
 	running map[string]*job
 	limit   int // jobs at once; each is a whole-tree copy's disk I/O
+	claims  claims
 	wg      sync.WaitGroup
 	// hold, when set (tests), is called with the job's id after each file
 	// a job copies: a test blocks in it to act while a copy is mid-way.
@@ -33,15 +36,17 @@ type job struct {
 // otherwise (Config.MaxCopies).
 const DefaultMaxCopies = 4
 
-func newBackground(limit int) *background {
+func newBackground(limit int, claimDir string) *background {
 	if limit <= 0 {
 		limit = DefaultMaxCopies
 	}
-	return &background{running: map[string]*job{}, limit: limit}
+	return &background{running: map[string]*job{}, limit: limit, claims: claims{claimDir}}
 }
 
-// start runs fn for id unless a job for id is running or limit jobs are; it
-// reports whether it started one. A job not started waits, with its
+// start runs fn for id unless a job for id is running, here or on another
+// node, or limit jobs are; it reports whether it started one. fn runs
+// holding the claim, so it must first check, on a fresh read, that its
+// work is still to do: a node that held it a moment ago may have done it. A job not started waits, with its
 // resource's record unchanged, for a pass that finds a free slot.
 func (b *background) start(id string, fn func(progress func(volume.CopyStats))) bool {
 	return b.startReading(id, "", fn)
@@ -55,6 +60,10 @@ func (b *background) startReading(id, snapID string, fn func(progress func(volum
 	if _, ok := b.running[id]; ok || len(b.running) >= b.limit {
 		return false
 	}
+	release, ok := b.claims.take(id)
+	if !ok {
+		return false
+	}
 	j := &job{reads: snapID}
 	b.running[id] = j
 	b.wg.Add(1)
@@ -64,6 +73,7 @@ func (b *background) startReading(id, snapID string, fn func(progress func(volum
 			b.mu.Lock()
 			delete(b.running, id)
 			b.mu.Unlock()
+			release()
 		}()
 		fn(func(st volume.CopyStats) {
 			j.mu.Lock()
@@ -77,12 +87,12 @@ func (b *background) startReading(id, snapID string, fn func(progress func(volum
 	return true
 }
 
-// busy reports whether a job for id is running.
+// busy reports whether a job for id is running, on this node or another.
 func (b *background) busy(id string) bool {
 	b.mu.Lock()
-	defer b.mu.Unlock()
 	_, ok := b.running[id]
-	return ok
+	b.mu.Unlock()
+	return ok || b.claims.heldElsewhere(id)
 }
 
 // reading reports whether a running job copies from snapshot snapID.

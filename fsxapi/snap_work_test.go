@@ -66,7 +66,7 @@ func TestCopiesBounded(t *testing.T) {
 // TestBackgroundLimit is the slot rule alone: a job for a busy id or
 // beyond the limit is not started, and a slot frees when a job ends.
 func TestBackgroundLimit(t *testing.T) {
-	b := newBackground(2)
+	b := newBackground(2, "")
 	block := make(chan struct{})
 	run := func(func(volume.CopyStats)) { <-block }
 	for _, tc := range []struct {
@@ -83,7 +83,7 @@ func TestBackgroundLimit(t *testing.T) {
 		t.Error("start(c) refused once the slots were free")
 	}
 	b.wg.Wait()
-	if newBackground(0).limit != DefaultMaxCopies {
+	if newBackground(0, "").limit != DefaultMaxCopies {
 		t.Error("limit 0 is not the default")
 	}
 }

@@ -138,7 +138,12 @@ func RemoveTree(dir string) error {
 // CleanCopies removes the hidden leftovers of copies and removals that a
 // crash interrupted, among the entries of dir (not below them). A
 // missing dir has nothing to clean.
-func CleanCopies(dir string) error {
+func CleanCopies(dir string) error { return CleanCopiesExcept(dir, nil) }
+
+// CleanCopiesExcept is CleanCopies leaving alone the copy to dst's base
+// name base while live(base) says it is being made (by another node on a
+// shared file system, whose copy is no leftover).
+func CleanCopiesExcept(dir string, live func(base string) bool) error {
 	ents, err := os.ReadDir(dir)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil
@@ -148,7 +153,11 @@ func CleanCopies(dir string) error {
 	}
 	var errs []error
 	for _, e := range ents {
-		if n := e.Name(); strings.HasPrefix(n, copyTempPrefix) || strings.HasPrefix(n, copyDropPrefix) {
+		n := e.Name()
+		if base, ok := strings.CutPrefix(n, copyTempPrefix); ok && live != nil && live(base) {
+			continue
+		}
+		if strings.HasPrefix(n, copyTempPrefix) || strings.HasPrefix(n, copyDropPrefix) {
 			errs = append(errs, os.RemoveAll(filepath.Join(dir, n)))
 		}
 	}

@@ -302,3 +302,24 @@ func mtimeOf(t *testing.T, p string) time.Time {
 	}
 	return fi.ModTime()
 }
+
+// TestCleanCopiesExcept: the start-up sweep removes a crash's leftovers
+// but not a copy another node is making (live), on a shared data directory.
+func TestCleanCopiesExcept(t *testing.T) {
+	dir := t.TempDir()
+	for _, n := range []string{copyTempPrefix + "live", copyTempPrefix + "dead", copyDropPrefix + "live", "live"} {
+		if err := os.MkdirAll(filepath.Join(dir, n, "sub"), 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := CleanCopiesExcept(dir, func(base string) bool { return base == "live" }); err != nil {
+		t.Fatal(err)
+	}
+	for n, want := range map[string]bool{
+		copyTempPrefix + "live": true, copyTempPrefix + "dead": false, copyDropPrefix + "live": false, "live": true,
+	} {
+		if _, err := os.Stat(filepath.Join(dir, n)); (err == nil) != want {
+			t.Errorf("%s kept: %v, want %v", n, err == nil, want)
+		}
+	}
+}
