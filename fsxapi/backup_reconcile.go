@@ -35,10 +35,11 @@ func (s *Service) backupPass(ctx context.Context, vols []*fsxd.Volume) error {
 	var errs []error
 	for _, b := range recs {
 		switch {
+		case b.Lifecycle != backupDeleted && b.Lifecycle != fsxd.Creating && b.Lifecycle != backupCopying:
+			// settled: no job, and no claim to look for
 		case s.work.busy(b.ID):
 		case b.Lifecycle == backupDeleted:
 			errs = append(errs, s.dropBackup(ctx, b))
-		case b.Lifecycle != fsxd.Creating && b.Lifecycle != backupCopying:
 		case b.Checksum != "":
 			if !s.now().Before(b.CreationTime.Add(s.cfg.LifecycleDelay)) {
 				errs = append(errs, s.update(ctx, func(tx *store.Tx) error {

@@ -46,8 +46,9 @@ func newBackground(limit int, claimDir string) *background {
 // start runs fn for id unless a job for id is running, here or on another
 // node, or limit jobs are; it reports whether it started one. fn runs
 // holding the claim, so it must first check, on a fresh read, that its
-// work is still to do: a node that held it a moment ago may have done it. A job not started waits, with its
-// resource's record unchanged, for a pass that finds a free slot.
+// work is still to do: a node that held it a moment ago may have done it.
+// A job not started waits, with its resource's record unchanged, for a
+// pass that finds a free slot.
 func (b *background) start(id string, fn func(progress func(volume.CopyStats))) bool {
 	return b.startReading(id, "", fn)
 }
