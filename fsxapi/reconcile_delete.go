@@ -51,6 +51,22 @@ func (s *Service) dropVolume(ctx context.Context, v *fsxd.Volume) error {
 	if busy, err := s.backupPending(ctx, v); err != nil || busy {
 		return err // its final backup is still copying it
 	}
+	// One node at a time removes the tree and drops the record, under a
+	// claim (joblock.go). Two at once double the work, and one that
+	// stalled between its check above and the removal would remove, by
+	// name, the directory of a volume made at the same path once the
+	// other had dropped this one.
+	release, ok := s.work.claims.take("delete/" + v.ID)
+	if !ok {
+		return nil // another node is removing it
+	}
+	defer release()
+	if ok, err := s.still(ctx, fsxd.KindVolume, v.ID, fsxd.Deleting); err != nil || !ok {
+		return err // dropped by the node that held the claim before
+	}
+	if s.work.hold != nil {
+		s.work.hold("delete/" + v.ID)
+	}
 	if !v.Imported {
 		err := s.removeDir(v.Dir)
 		var sym *errSymlink

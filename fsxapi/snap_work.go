@@ -22,7 +22,9 @@ type background struct {
 	claims  claims
 	wg      sync.WaitGroup
 	// hold, when set (tests), is called with the job's id after each file
-	// a job copies: a test blocks in it to act while a copy is mid-way.
+	// a job copies, and with "delete/<volume id>" before a claimed
+	// deletion removes a volume's tree: a test blocks in it to act while
+	// a copy or a deletion is mid-way.
 	hold func(id string)
 }
 
