@@ -83,6 +83,7 @@ func (s *Store) sweep(stale time.Time) error {
 	if err != nil {
 		return fmt.Errorf("multipart: %w", err)
 	}
+	live := map[string]bool{}
 	for _, e := range ents {
 		name := e.Name()
 		path := filepath.Join(s.dir, name)
@@ -92,10 +93,27 @@ func (s *Store) sweep(stale time.Time) error {
 		case strings.HasPrefix(name, tempDirPrefix):
 			removeIfStale(path, stale, os.RemoveAll)
 		case validID(name):
+			live[name] = true
 			sweepParts(path, stale)
 		}
 	}
+	s.forgetSlotSizes(live)
 	return nil
+}
+
+// forgetSlotSizes drops the cached slot sizes of uploads not in live. A
+// node's own Remove drops its entry, but an upload that took parts here
+// and was completed, aborted or expired on another node would otherwise
+// stay cached for the life of the process. One created since the listing
+// only loses its cache entry: the size is read from disk again.
+func (s *Store) forgetSlotSizes(live map[string]bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for id := range s.slotSizes {
+		if !live[id] {
+			delete(s.slotSizes, id)
+		}
+	}
 }
 
 // sweepParts removes stale temporary parts in one upload directory.

@@ -264,3 +264,32 @@ func TestPutPartSourceError(t *testing.T) {
 type errReader struct{}
 
 func (errReader) Read([]byte) (int, error) { return 0, errors.New("client went away") }
+
+// TestSlotSizesForgottenAcrossNodes: node b caches the slot size of an
+// upload it took a part of; node a completes (removes) the upload. b's
+// next sweep forgets the size: before, b kept one entry per such upload
+// for as long as it ran.
+func TestSlotSizesForgottenAcrossNodes(t *testing.T) {
+	a := newStore(t)
+	b, err := Open(a.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Now, b.SlotMin = a.Now, slotMin
+	u := create(t, a, "ap", "k")
+	if _, err := putSized(b, u.ID, 1, slotMin, partData(1, slotMin, 0)); err != nil {
+		t.Fatal(err)
+	}
+	if len(b.slotSizes) != 1 {
+		t.Fatalf("b caches %d slot sizes after a part, want 1", len(b.slotSizes))
+	}
+	if err := a.Remove(u.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Expire(t0.Add(-time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if len(b.slotSizes) != 0 {
+		t.Errorf("b still caches %d slot sizes after a removed the upload and b swept", len(b.slotSizes))
+	}
+}
