@@ -41,6 +41,7 @@ type Directory struct {
 	cfg    Config
 	cache  cache
 	parsed parsed
+	scan   sessionScan // expire.go
 }
 
 // New returns the core.

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/fsxd/fsxd"
 	"github.com/fsxd/fsxd/auth"
@@ -36,6 +37,8 @@ func (s *Server) wireIdentity() error {
 	dir := identity.New(identity.Config{Store: s.store, Account: s.account, Secrets: box, Now: s.cfg.Now,
 		Root: identity.RootKey{ID: s.root.AccessKeyID, Secret: s.root.SecretAccessKey}})
 	s.dir = dir
+	// Expired sessions go a day after their end (identity.SessionGrace).
+	s.loops = append(s.loops, loop{name: "session-expiry", interval: time.Minute, run: dir.ExpireSessions})
 	s.auth = &auth.Authenticator{Lookup: dir.LookupKey, Now: s.cfg.Now, Region: s.cfg.Region}
 	if s.checker, err = authz.NewChecker(dir.IdentityPolicies, s.cfg.VPCs, s.cfg.Now); err != nil {
 		return err
