@@ -58,12 +58,7 @@ func (s *Service) backupPass(ctx context.Context, vols []*fsxd.Volume) error {
 func (s *Service) startBackupCopy(b *fsxd.Backup, vols []*fsxd.Volume) {
 	src, skip := s.backupDir(b.SourceBackupID), func(string) bool { return false }
 	if b.SourceBackupID == "" {
-		var v *fsxd.Volume
-		for _, o := range vols {
-			if o.ID == b.VolumeID {
-				v = o
-			}
-		}
+		v := volumeByID(vols, b.VolumeID)
 		if v == nil {
 			return // gone without its final backup: nothing to copy
 		}

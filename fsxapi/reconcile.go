@@ -96,7 +96,7 @@ func (s *Service) creations(ctx context.Context, fss []*fsxd.FileSystem, vms []*
 		if filling[fs.RootVolumeID] {
 			continue // restored from a backup: not before its root volume is
 		}
-		if root := find(vols, fs.RootVolumeID); root != nil && root.Lifecycle == fsxd.Failed {
+		if root := volumeByID(vols, fs.RootVolumeID); root != nil && root.Lifecycle == fsxd.Failed {
 			errs = append(errs, s.rootFailed(ctx, fs.ID, root))
 			continue
 		}
@@ -105,7 +105,8 @@ func (s *Service) creations(ctx context.Context, fss []*fsxd.FileSystem, vms []*
 	return errors.Join(errs...)
 }
 
-func find(vols []*fsxd.Volume, id string) *fsxd.Volume {
+// volumeByID is the volume of vols with id, or nil.
+func volumeByID(vols []*fsxd.Volume, id string) *fsxd.Volume {
 	for _, v := range vols {
 		if v.ID == id {
 			return v

@@ -79,8 +79,9 @@ type Config struct {
 	// carries a password is refused as changed.
 	Mask idempotency.Mask
 	// MaxCopies bounds the whole-tree copies (snapshots, restores,
-	// backups, volumes from them) this node runs at once; the rest wait as they
-	// are (CREATING; a restore IN_PROGRESS) for a free slot. 0 = DefaultMaxCopies.
+	// backups, volumes from them) this node runs at once; the rest wait
+	// as they are (CREATING; a restore IN_PROGRESS) for a free slot.
+	// 0 = DefaultMaxCopies.
 	MaxCopies int
 }
 

@@ -67,12 +67,7 @@ func (s *Service) advanceSnapshot(ctx context.Context, r *fsxd.Snapshot, vols []
 			return swap(snapshots(tx), r.ID, func(r *fsxd.Snapshot) *string { return &r.Lifecycle }, fsxd.Creating, fsxd.Available)
 		})
 	}
-	var src *fsxd.Volume
-	for _, v := range vols {
-		if v.ID == r.VolumeID {
-			src = v
-		}
-	}
+	src := volumeByID(vols, r.VolumeID)
 	if src == nil {
 		return nil // the volume went; its deletion takes the snapshot too
 	}

@@ -11,8 +11,7 @@ import (
 
 // TestExpireSessions: a session is forgotten a SessionGrace after it
 // expires, or as soon as its role or user is gone (or made again under its
-// name); a live one, or one expired less long ago, is kept; a scan reads
-// at most sessionsPerPass records and resumes where it stopped.
+// name); a live one, or one expired less long ago, is kept.
 func TestExpireSessions(t *testing.T) {
 	ctx := context.Background()
 	d, _ := newTestDir(t)
